@@ -1,0 +1,94 @@
+import type { DiscoveryDocument } from '../protocol/index.ts';
+import type { Exchange } from './exchange.ts';
+import type { SimulatedClient } from './client.ts';
+import type { ControlClient, ControlOperation } from './control.ts';
+import type { TargetProfile } from './profile.ts';
+
+/** Protocol areas, in report order. */
+export const AREAS = [
+  'discovery',
+  'capabilities',
+  'registration',
+  'approval',
+  'jwt',
+  'constraints',
+  'lifecycle',
+  'key-rotation',
+  'execution',
+  'introspection',
+  'errors',
+] as const;
+export type Area = (typeof AREAS)[number];
+
+/** How a failed check is scored: MUST → failed, SHOULD → warning (failed under --strict), MAY → info. */
+export type CheckLevel = 'MUST' | 'SHOULD' | 'MAY';
+
+export type CheckStatus =
+  | 'passed'
+  | 'failed'
+  | 'warning'
+  | 'info'
+  | 'skipped'
+  | 'not-applicable'
+  | 'error';
+
+/** What a check needs from the target before it can run; unmet needs skip or mark it not-applicable. */
+export type CheckNeed =
+  | { control: ControlOperation } // operator hook; missing → skipped
+  | { mode: 'delegated' | 'autonomous' } // advertised in discovery; missing → not-applicable
+  | { approvalMethod: string } // advertised in discovery; missing → not-applicable
+  | { endpoint: string } // key of discovery `endpoints`; missing → not-applicable
+  | { capability: CapabilityRole }; // a capability filling this role (profile); missing → not-applicable
+
+/** Roles a target's capabilities play in checks; the target profile names which capability fills each. */
+export type CapabilityRole =
+  | 'sync' // executes synchronously, no required input
+  | 'with-input' // takes a required string input field
+  | 'constrainable' // has a numeric field and a string field worth constraining
+  | 'async' // answers 202 + status_url
+  | 'stream' // answers text/event-stream
+  | 'second'; // any other grantable capability, distinct from 'sync'
+
+export interface CheckDefinition {
+  /** Stable id, e.g. `server.jwt.agent.rejects-wrong-typ`. */
+  id: string;
+  title: string;
+  area: Area;
+  /** Catalogue requirement ids this check observes (spec/requirements). */
+  requirements: string[];
+  level: CheckLevel;
+  /** Ruling ids (spec/rulings.yaml) that decide how this check scores an ambiguous spec. */
+  rulings?: string[];
+  needs?: CheckNeed[];
+  /** Mutates state shared by every check (clock, capability set): the runner runs it alone. */
+  exclusive?: boolean;
+  run(t: CheckContext): Promise<void>;
+}
+
+export interface CheckContext {
+  readonly checkId: string;
+  readonly discovery: DiscoveryDocument;
+  /** The simulated client: hosts, agents, signed requests; every request is recorded on this check. */
+  readonly client: SimulatedClient;
+  /** Operator control hooks, when the target offers them (needs declare which are required). */
+  readonly control: ControlClient | undefined;
+  readonly profile: TargetProfile;
+  /** Seed of this run, for anything random a check does. */
+  readonly seed: number;
+  /** Fail the check with a clear message (throws). */
+  fail(message: string): never;
+  /** Fail unless `condition` holds (asserts). */
+  expect(condition: unknown, message: string): asserts condition;
+  /** Stop the check as skipped (e.g. "server offers no control hook"). */
+  skip(reason: string): never;
+  /** Stop the check as not applicable (feature not advertised). */
+  notApplicable(reason: string): never;
+  /** Attach a note to the result (shown in reports). */
+  note(message: string): void;
+  /** Exchanges recorded so far in this check. */
+  readonly exchanges: readonly Exchange[];
+}
+
+export function defineCheck(check: CheckDefinition): CheckDefinition {
+  return check;
+}
