@@ -1,8 +1,14 @@
+import type { z } from 'zod';
 import type { DiscoveryDocument } from '../protocol/index.ts';
 import type { Exchange } from './exchange.ts';
 import type { SimulatedClient } from './client.ts';
 import type { ControlClient, ControlOperation } from './control.ts';
+import type { HttpResult } from './http.ts';
 import type { TargetProfile } from './profile.ts';
+
+export { Fail, NotApplicable, Skip } from './outcome.ts';
+export type { HttpResult } from './http.ts';
+export type { AgentIdentity, HostIdentity } from './client.ts';
 
 /** Protocol areas, in report order. */
 export const AREAS = [
@@ -47,7 +53,8 @@ export type CapabilityRole =
   | 'constrainable' // has a numeric field and a string field worth constraining
   | 'async' // answers 202 + status_url
   | 'stream' // answers text/event-stream
-  | 'second'; // any other grantable capability, distinct from 'sync'
+  | 'second' // any other grantable capability, distinct from 'sync'
+  | 'high-risk'; // never auto-approved: always needs user approval (profile key `highRisk`)
 
 export interface CheckDefinition {
   /** Stable id, e.g. `server.jwt.agent.rejects-wrong-typ`. */
@@ -62,11 +69,14 @@ export interface CheckDefinition {
   needs?: CheckNeed[];
   /** Mutates state shared by every check (clock, capability set): the runner runs it alone. */
   exclusive?: boolean;
+  /** Overall deadline for this check in ms (default: the runner's, 30 s). */
+  timeoutMs?: number;
   run(t: CheckContext): Promise<void>;
 }
 
 export interface CheckContext {
   readonly checkId: string;
+  /** Discovery as fetched at setup; only `issuer` and `endpoints` were validated (the discovery checks judge the rest). */
   readonly discovery: DiscoveryDocument;
   /** The simulated client: hosts, agents, signed requests; every request is recorded on this check. */
   readonly client: SimulatedClient;
@@ -77,7 +87,10 @@ export interface CheckContext {
   readonly seed: number;
   /** Fail the check with a clear message (throws). */
   fail(message: string): never;
-  /** Fail unless `condition` holds (asserts). */
+  /**
+   * Fail unless `condition` holds (asserts). TypeScript narrows through assertion methods only when
+   * `t` has a written type, so declare checks as `async run(t: CheckContext) { ... }`.
+   */
   expect(condition: unknown, message: string): asserts condition;
   /** Stop the check as skipped (e.g. "server offers no control hook"). */
   skip(reason: string): never;
@@ -87,6 +100,18 @@ export interface CheckContext {
   note(message: string): void;
   /** Exchanges recorded so far in this check. */
   readonly exchanges: readonly Exchange[];
+  /**
+   * Fail unless the response status is `expected` (one or any of several). The message names
+   * `what`, the request, and the body; a transport error (timeout, refused...) fails too.
+   */
+  expectStatus(result: HttpResult, expected: number | readonly number[], what?: string): void;
+  /**
+   * Fail unless the response is an error with this status and `error` code (§5.13 shape);
+   * notes a missing `message` without failing.
+   */
+  expectError(result: HttpResult, status: number | readonly number[], code: string | readonly string[], what?: string): void;
+  /** Fail unless the JSON body matches `schema` (listing every issue); returns the parsed body. */
+  expectJson<T>(result: HttpResult, schema: z.ZodType<T>, what?: string): T;
 }
 
 export function defineCheck(check: CheckDefinition): CheckDefinition {

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import type { DiscoveryDocument } from '../protocol/index.ts';
+import type { CheckContext } from './check.ts';
+import type { SimulatedClient } from './client.ts';
+import type { ControlClient } from './control.ts';
+import { describeExchange, type Exchange } from './exchange.ts';
+import type { HttpResult } from './http.ts';
+import { Fail, NotApplicable, Skip } from './outcome.ts';
+import type { TargetProfile } from './profile.ts';
+
+export interface ContextParts {
+  checkId: string;
+  discovery: DiscoveryDocument;
+  client: SimulatedClient;
+  control: ControlClient | undefined;
+  profile: TargetProfile;
+  seed: number;
+  exchanges: readonly Exchange[];
+}
+
+const BODY_EXCERPT = 300;
+
+function oneOf<T>(value: T | readonly T[]): readonly T[] {
+  return Array.isArray(value) ? value : [value as T];
+}
+
+function excerpt(result: HttpResult): string {
+  const body = result.body.length > BODY_EXCERPT ? `${result.body.slice(0, BODY_EXCERPT)}…` : result.body;
+  return body === '' ? '(empty body)' : `body: ${body}`;
+}
+
+/** The CheckContext handed to a check's `run`; collects notes for the result. */
+export class RunningCheck implements CheckContext {
+  readonly notes: string[] = [];
+  readonly checkId: string;
+  readonly discovery: DiscoveryDocument;
+  readonly client: SimulatedClient;
+  readonly control: ControlClient | undefined;
+  readonly profile: TargetProfile;
+  readonly seed: number;
+  readonly exchanges: readonly Exchange[];
+
+  constructor(parts: ContextParts) {
+    this.checkId = parts.checkId;
+    this.discovery = parts.discovery;
+    this.client = parts.client;
+    this.control = parts.control;
+    this.profile = parts.profile;
+    this.seed = parts.seed;
+    this.exchanges = parts.exchanges;
+  }
+
+  fail(message: string): never {
+    throw new Fail(message);
+  }
+
+  expect(condition: unknown, message: string): asserts condition {
+    if (!condition) throw new Fail(message);
+  }
+
+  skip(reason: string): never {
+    throw new Skip(reason);
+  }
+
+  notApplicable(reason: string): never {
+    throw new NotApplicable(reason);
+  }
+
+  note(message: string): void {
+    this.notes.push(message);
+  }
+
+  expectStatus(result: HttpResult, expected: number | readonly number[], what?: string): void {
+    const allowed = oneOf(expected);
+    const subject = what ?? result.exchange.label ?? 'request';
+    if (result.error) {
+      this.fail(`${subject}: expected HTTP ${allowed.join(' or ')}, but the request failed (${describeExchange(result.exchange)})`);
+    }
+    if (!allowed.includes(result.status)) {
+      this.fail(`${subject}: expected HTTP ${allowed.join(' or ')}, got ${result.status} from ${result.exchange.request.method} ${result.exchange.request.url}; ${excerpt(result)}`);
+    }
+  }
+
+  expectError(
+    result: HttpResult,
+    status: number | readonly number[],
+    code: string | readonly string[],
+    what?: string,
+  ): void {
+    const codes = oneOf(code);
+    const subject = what ?? result.exchange.label ?? 'request';
+    const expected = `HTTP ${oneOf(status).join(' or ')} with error ${codes.map((c) => `"${c}"`).join(' or ')}`;
+    if (result.error) this.fail(`${subject}: expected ${expected}, but the request failed (${describeExchange(result.exchange)})`);
+    const actualCode: unknown = result.json?.error;
+    if (!oneOf(status).includes(result.status) || typeof actualCode !== 'string' || !codes.includes(actualCode)) {
+      const got = typeof actualCode === 'string' ? `${result.status} with error "${actualCode}"` : `${result.status}; ${excerpt(result)}`;
+      this.fail(`${subject}: expected ${expected}, got ${got}`);
+    }
+    if (typeof result.json?.message !== 'string') {
+      this.note(`${subject}: the error response has no string "message" (§5.13 error format)`);
+    }
+  }
+
+  expectJson<T>(result: HttpResult, schema: z.ZodType<T>, what?: string): T {
+    const subject = what ?? result.exchange.label ?? 'response';
+    if (result.error) this.fail(`${subject}: no response to validate (${describeExchange(result.exchange)})`);
+    if (result.json === undefined) this.fail(`${subject}: the body is not JSON; ${excerpt(result)}`);
+    const parsed = schema.safeParse(result.json);
+    if (!parsed.success) this.fail(`${subject}: the body does not match the expected shape:\n${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+  }
+}

@@ -1,0 +1,136 @@
+import type { HttpResult, HttpSession } from './http.ts';
+import { describeExchange } from './exchange.ts';
+import { ControlError } from './outcome.ts';
+
+/** The operator control contract the harness speaks (see spec/control-contract.md). */
+export const CONTROL_CONTRACT = 'agent-auth-control/1';
+
+export const CONTROL_OPERATIONS = [
+  'approve',
+  'deny',
+  'link-host',
+  'unlink-host',
+  'set-host-defaults',
+  'expire-agent',
+  'advance-clock',
+  'revoke-host',
+  'delete-user',
+  'remove-capability',
+  'reset',
+] as const;
+export type ControlOperation = (typeof CONTROL_OPERATIONS)[number];
+
+export interface ControlInfo {
+  baseUrl: string;
+  supports: ControlOperation[];
+  /** Operations the target lists that this harness does not know. */
+  unknown: string[];
+}
+
+export type ControlProbe = { ok: true; info: ControlInfo } | { ok: false; error: string };
+
+/** Reads `GET <base>`: the contract name and the operations the target supports. */
+export async function probeControl(http: HttpSession, baseUrl: string): Promise<ControlProbe> {
+  const base = baseUrl.replace(/\/+$/, '');
+  const result = await http.send({ method: 'GET', url: base, label: 'control: supported operations' });
+  if (result.error) return { ok: false, error: `control URL unreachable: ${describeExchange(result.exchange)}` };
+  if (result.status !== 200) return { ok: false, error: `control URL answered ${result.status}, expected 200` };
+  const json: unknown = result.json;
+  if (typeof json !== 'object' || json === null) return { ok: false, error: 'control URL did not answer a JSON object' };
+  const { contract, supports } = json as { contract?: unknown; supports?: unknown };
+  if (contract !== CONTROL_CONTRACT) {
+    return { ok: false, error: `control URL speaks contract ${JSON.stringify(contract)}, expected "${CONTROL_CONTRACT}"` };
+  }
+  if (!Array.isArray(supports) || !supports.every((op) => typeof op === 'string')) {
+    return { ok: false, error: 'control URL answered without a "supports" list of operation names' };
+  }
+  const known = new Set<string>(CONTROL_OPERATIONS);
+  return {
+    ok: true,
+    info: {
+      baseUrl: base,
+      supports: supports.filter((op): op is ControlOperation => known.has(op)),
+      unknown: supports.filter((op) => !known.has(op)),
+    },
+  };
+}
+
+export interface ApproveBody {
+  agent_id: string;
+  capabilities?: string[];
+  user_code?: string;
+}
+
+/**
+ * Operator control hooks for one check. `call` returns whatever the target answered; the named
+ * helpers throw ControlError unless the operation succeeded (2xx), since a misbehaving hook is a
+ * setup problem rather than a protocol failure.
+ */
+export class ControlClient {
+  constructor(
+    private readonly http: HttpSession,
+    readonly info: ControlInfo,
+  ) {}
+
+  supports(op: ControlOperation): boolean {
+    return this.info.supports.includes(op);
+  }
+
+  call(op: ControlOperation, body: Record<string, unknown> = {}): Promise<HttpResult> {
+    return this.http.send({ method: 'POST', url: `${this.info.baseUrl}/${op}`, json: body, label: `control: ${op}` });
+  }
+
+  async perform(op: ControlOperation, body: Record<string, unknown> = {}): Promise<HttpResult> {
+    if (!this.supports(op)) throw new ControlError(`the target's control hook does not support "${op}"`);
+    const result = await this.call(op, body);
+    if (result.status < 200 || result.status >= 300) {
+      const detail = result.json?.message ?? result.json?.error ?? result.body.slice(0, 200);
+      throw new ControlError(`control operation "${op}" failed: ${describeExchange(result.exchange)} ${detail ?? ''}`.trim());
+    }
+    return result;
+  }
+
+  approve(body: ApproveBody): Promise<HttpResult> {
+    return this.perform('approve', { ...body });
+  }
+
+  deny(body: { agent_id: string; capabilities?: string[]; reason?: string }): Promise<HttpResult> {
+    return this.perform('deny', { ...body });
+  }
+
+  linkHost(body: { host_id: string; user_id?: string }): Promise<HttpResult> {
+    return this.perform('link-host', { ...body });
+  }
+
+  unlinkHost(body: { host_id: string }): Promise<HttpResult> {
+    return this.perform('unlink-host', { ...body });
+  }
+
+  setHostDefaults(body: { host_id: string; capabilities: string[] }): Promise<HttpResult> {
+    return this.perform('set-host-defaults', { ...body });
+  }
+
+  expireAgent(body: { agent_id: string; clock: 'session' | 'max' | 'absolute' }): Promise<HttpResult> {
+    return this.perform('expire-agent', { ...body });
+  }
+
+  advanceClock(body: { seconds: number }): Promise<HttpResult> {
+    return this.perform('advance-clock', { ...body });
+  }
+
+  revokeHost(body: { host_id: string }): Promise<HttpResult> {
+    return this.perform('revoke-host', { ...body });
+  }
+
+  deleteUser(body: { user_id: string }): Promise<HttpResult> {
+    return this.perform('delete-user', { ...body });
+  }
+
+  removeCapability(body: { name: string }): Promise<HttpResult> {
+    return this.perform('remove-capability', { ...body });
+  }
+
+  reset(): Promise<HttpResult> {
+    return this.perform('reset', {});
+  }
+}

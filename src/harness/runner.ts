@@ -1,0 +1,192 @@
+import type { CheckResult } from '../reports/model.ts';
+import { AREAS, type CheckDefinition, type CheckLevel, type CheckNeed, type CheckStatus } from './check.ts';
+import { SimulatedClient, type TargetInfo } from './client.ts';
+import { RunningCheck } from './context.ts';
+import { ControlClient, type ControlInfo } from './control.ts';
+import type { HttpDriver } from './http.ts';
+import { ControlError, Fail, NotApplicable, Skip } from './outcome.ts';
+import { isSelected } from './patterns.ts';
+import { capabilityForRole, type TargetProfile } from './profile.ts';
+
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
+/** After a check's deadline, how long in-flight requests get to settle so their exchanges are kept. */
+const SETTLE_MS = 200;
+
+export interface RunEnvironment {
+  http: HttpDriver;
+  target: TargetInfo;
+  profile: TargetProfile;
+  control: ControlInfo | undefined;
+  seed: number;
+}
+
+export interface RunOptions {
+  concurrency?: number;
+  /** SHOULD failures become `failed` instead of `warning`. */
+  strict?: boolean;
+  /** Overall deadline per check (a check's own `timeoutMs` wins). */
+  checkTimeoutMs?: number;
+  /** Called as each check finishes (progress output). */
+  onResult?: (result: CheckResult) => void;
+}
+
+/** Rejects check lists a run cannot report on faithfully: duplicate ids, unknown areas. */
+export function validateChecks(checks: readonly CheckDefinition[]): void {
+  const seen = new Set<string>();
+  for (const check of checks) {
+    if (seen.has(check.id)) throw new Error(`duplicate check id: ${check.id}`);
+    seen.add(check.id);
+    if (!(AREAS as readonly string[]).includes(check.area)) throw new Error(`check ${check.id} has unknown area "${check.area}"`);
+  }
+}
+
+export function selectChecks(checks: readonly CheckDefinition[], only: readonly string[], skip: readonly string[]): CheckDefinition[] {
+  return checks.filter((check) => isSelected(check.id, only, skip));
+}
+
+/** How a failed check scores at its level. */
+export function failureStatus(level: CheckLevel, strict: boolean): CheckStatus {
+  if (level === 'MUST') return 'failed';
+  if (level === 'SHOULD') return strict ? 'failed' : 'warning';
+  return 'info';
+}
+
+/** The first need the target does not meet, as the status and reason the check gets instead of running. */
+export function unmetNeed(
+  needs: readonly CheckNeed[],
+  env: Pick<RunEnvironment, 'target' | 'profile' | 'control'>,
+): { status: 'skipped' | 'not-applicable'; reason: string } | undefined {
+  const discovery = env.target.discovery as { modes?: unknown; approval_methods?: unknown };
+  const listed = (value: unknown, item: string) => Array.isArray(value) && value.includes(item);
+  for (const need of needs) {
+    if ('mode' in need && !listed(discovery.modes, need.mode)) {
+      return { status: 'not-applicable', reason: `server does not advertise the ${need.mode} mode` };
+    }
+    if ('approvalMethod' in need && !listed(discovery.approval_methods, need.approvalMethod)) {
+      return { status: 'not-applicable', reason: `server does not advertise the ${need.approvalMethod} approval method` };
+    }
+    if ('endpoint' in need && !env.target.endpoints[need.endpoint]) {
+      return { status: 'not-applicable', reason: `discovery advertises no usable "${need.endpoint}" endpoint` };
+    }
+    if ('capability' in need && capabilityForRole(env.profile, need.capability) === undefined) {
+      return { status: 'not-applicable', reason: `the target profile names no capability for the "${need.capability}" role` };
+    }
+  }
+  for (const need of needs) {
+    if ('control' in need && !env.control?.supports.includes(need.control)) {
+      return { status: 'skipped', reason: `server offers no control hook for ${need.control}` };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs checks: non-exclusive ones with bounded concurrency, then exclusive ones alone. Results come
+ * back in the order the checks were given.
+ */
+export async function runChecks(
+  checks: readonly CheckDefinition[],
+  env: RunEnvironment,
+  options: RunOptions = {},
+): Promise<CheckResult[]> {
+  validateChecks(checks);
+  const results = new Map<string, CheckResult>();
+  const runOne = async (check: CheckDefinition) => {
+    const result = await runCheck(check, env, options);
+    results.set(check.id, result);
+    options.onResult?.(result);
+  };
+  await pool(
+    checks.filter((check) => !check.exclusive),
+    Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
+    runOne,
+  );
+  for (const check of checks.filter((c) => c.exclusive)) await runOne(check);
+  return checks.map((check) => results.get(check.id) as CheckResult);
+}
+
+async function pool<T>(items: readonly T[], limit: number, worker: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await worker(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+type Settled = { kind: 'returned' } | { kind: 'threw'; error: unknown } | { kind: 'deadline' };
+
+export async function runCheck(check: CheckDefinition, env: RunEnvironment, options: RunOptions = {}): Promise<CheckResult> {
+  const base = {
+    id: check.id,
+    title: check.title,
+    area: check.area,
+    requirements: [...check.requirements],
+    rulings: [...(check.rulings ?? [])],
+    level: check.level,
+  };
+  const unmet = unmetNeed(check.needs ?? [], env);
+  if (unmet) return { ...base, status: unmet.status, message: unmet.reason, notes: [], duration_ms: 0, exchanges: [] };
+
+  const abort = new AbortController();
+  const http = env.http.session(check.id, abort.signal);
+  const control = env.control ? new ControlClient(http, env.control) : undefined;
+  const context = new RunningCheck({
+    checkId: check.id,
+    discovery: env.target.discovery,
+    client: new SimulatedClient(http, env.target, control),
+    control,
+    profile: env.profile,
+    seed: env.seed,
+    exchanges: http.exchanges,
+  });
+  const timeoutMs = check.timeoutMs ?? options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const running: Promise<Settled> = Promise.resolve()
+    .then(() => check.run(context))
+    .then(
+      (): Settled => ({ kind: 'returned' }),
+      (error: unknown): Settled => ({ kind: 'threw', error }),
+    );
+  const deadline = new Promise<Settled>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'deadline' }), timeoutMs);
+  });
+  const settled = await Promise.race([running, deadline]);
+  clearTimeout(timer);
+  const duration_ms = Math.round(performance.now() - started);
+  if (settled.kind === 'deadline') {
+    abort.abort();
+    await Promise.race([running, new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
+  }
+  const finished = { ...base, notes: [...context.notes], duration_ms, exchanges: [...http.exchanges] };
+  const strict = options.strict ?? false;
+  switch (settled.kind) {
+    case 'returned':
+      return { ...finished, status: 'passed' };
+    case 'deadline':
+      return {
+        ...finished,
+        status: failureStatus(check.level, strict),
+        message: `the check did not finish within its ${timeoutMs} ms deadline (the server is too slow or never answers)`,
+      };
+    case 'threw':
+      return { ...finished, ...scoreThrown(settled.error, check.level, strict) };
+  }
+}
+
+function scoreThrown(error: unknown, level: CheckLevel, strict: boolean): Pick<CheckResult, 'status' | 'message' | 'stack'> {
+  if (error instanceof Fail) return { status: failureStatus(level, strict), message: error.message };
+  if (error instanceof Skip) return { status: 'skipped', message: error.message };
+  if (error instanceof NotApplicable) return { status: 'not-applicable', message: error.message };
+  const scored: Pick<CheckResult, 'status' | 'message' | 'stack'> = {
+    status: 'error',
+    message: error instanceof ControlError ? error.message : `harness error: ${error instanceof Error ? error.message : String(error)}`,
+  };
+  if (error instanceof Error && error.stack && !(error instanceof ControlError)) scored.stack = error.stack;
+  return scored;
+}

@@ -1,0 +1,182 @@
+import {
+  SPEC_VERSION,
+  TOOL_NAME,
+  summarize,
+  type CheckResult,
+  type Report,
+  type ReportOptions,
+  type Setup,
+} from '../reports/model.ts';
+import { applyBaseline, type Baseline } from './baseline.ts';
+import type { CheckDefinition } from './check.ts';
+import type { TargetInfo } from './client.ts';
+import type { ControlInfo } from './control.ts';
+import { buildCoverage, readCatalogue } from './coverage.ts';
+import { discoveryUrlFor } from './endpoints.ts';
+import { HttpDriver } from './http.ts';
+import type { TargetProfile } from './profile.ts';
+import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_CONCURRENCY, runChecks, selectChecks, validateChecks } from './runner.ts';
+import { completeProfile, loadControl, loadTarget, SetupError } from './setup.ts';
+
+export interface ServerRunConfig {
+  toolVersion: string;
+  /** Service URL; discovery defaults to `{url}/.well-known/agent-configuration`. */
+  url?: string;
+  discoveryUrl?: string;
+  controlUrl?: string;
+  embedded: boolean;
+  /** A profile given up front (from --profile, or the embedded simulator's). */
+  profile?: { profile: TargetProfile; source: 'file' | 'embedded'; path?: string };
+  baseline?: { baseline: Baseline; file: string };
+  checks: readonly CheckDefinition[];
+  only: string[];
+  skip: string[];
+  strict: boolean;
+  seed: number;
+  timeoutMs: number;
+  checkTimeoutMs?: number;
+  concurrency?: number;
+  headers: Record<string, string>;
+  formats: string[];
+  /** Called with each finished check (progress output). */
+  onResult?: (result: CheckResult) => void;
+}
+
+/** A problem found before any check could run: the report carries it and the run exits 2. */
+export interface SetupFailure {
+  error: string;
+  notes?: string[];
+}
+
+/** Runs the server suite against the configured target and returns the finished report. */
+export async function runServerConformance(config: ServerRunConfig): Promise<Report> {
+  const startedAt = new Date();
+  const notes: string[] = [];
+  const http = new HttpDriver({ timeoutMs: config.timeoutMs, extraHeaders: config.headers });
+  const setupHttp = http.session('setup');
+  let target: TargetInfo | undefined;
+  let control: ControlInfo | undefined;
+  try {
+    try {
+      validateChecks(config.checks);
+    } catch (error) {
+      throw new SetupError(`invalid check definitions: ${(error as Error).message}`);
+    }
+    const discoveryUrl = config.discoveryUrl ?? (config.url === undefined ? undefined : discoveryUrlFor(config.url));
+    if (discoveryUrl === undefined) throw new SetupError('no target: give --url or --discovery (or --embedded)');
+    target = await loadTarget(setupHttp, discoveryUrl, notes);
+    if (config.controlUrl !== undefined) control = await loadControl(setupHttp, config.controlUrl);
+    else notes.push('no --control-url: checks that need operator hooks are skipped');
+  } catch (error) {
+    if (!(error instanceof SetupError)) throw error;
+    return setupErrorReport(config, { error: error.message, notes }, { startedAt, exchanges: setupHttp.exchanges, target });
+  }
+
+  const completed = await completeProfile(setupHttp, target, config.profile?.profile, notes);
+  const selected = selectChecks(config.checks, config.only, config.skip);
+  if (selected.length === 0) notes.push('no check matches the --only/--skip patterns');
+  const results = await runChecks(
+    selected,
+    { http, target, profile: completed.profile, control, seed: config.seed },
+    {
+      strict: config.strict,
+      concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
+      checkTimeoutMs: config.checkTimeoutMs,
+      onResult: config.onResult,
+    },
+  );
+  const baseline = config.baseline
+    ? applyBaseline(config.baseline.baseline, config.baseline.file, results, new Set(config.checks.map((c) => c.id)))
+    : null;
+  const failed = baseline ? !baseline.ok : results.some((result) => result.status === 'failed');
+  const setup: Setup = {
+    ok: true,
+    notes,
+    control: control ? { url: control.baseUrl, supports: control.supports, unknown: control.unknown } : null,
+    profile: completed.profile,
+    profile_source: profileSource(config.profile?.source, completed.inferred),
+    exchanges: setupHttp.exchanges,
+  };
+  return assemble(config, { startedAt, setup, results, baseline, target, exitCode: failed ? 1 : 0 });
+}
+
+/** The report of a run that could not start (usage, configuration, unreachable target): exit code 2. */
+export function setupErrorReport(
+  config: Omit<ServerRunConfig, 'checks' | 'onResult'> & { checks?: readonly CheckDefinition[] },
+  failure: SetupFailure,
+  context: { startedAt?: Date; exchanges?: Setup['exchanges']; target?: TargetInfo } = {},
+): Report {
+  const setup: Setup = {
+    ok: false,
+    error: failure.error,
+    notes: failure.notes ?? [],
+    control: null,
+    profile: config.profile?.profile ?? null,
+    profile_source: config.profile ? config.profile.source : 'none',
+    exchanges: context.exchanges ?? [],
+  };
+  return assemble(config, {
+    startedAt: context.startedAt ?? new Date(),
+    setup,
+    results: [],
+    baseline: null,
+    target: context.target,
+    exitCode: 2,
+  });
+}
+
+function profileSource(given: 'file' | 'embedded' | undefined, inferred: boolean): Setup['profile_source'] {
+  if (given && inferred) return `${given}+inferred`;
+  return given ?? (inferred ? 'inferred' : 'none');
+}
+
+function assemble(
+  config: Omit<ServerRunConfig, 'checks' | 'onResult'>,
+  parts: {
+    startedAt: Date;
+    setup: Setup;
+    results: CheckResult[];
+    baseline: Report['baseline'];
+    target: TargetInfo | undefined;
+    exitCode: 0 | 1 | 2;
+  },
+): Report {
+  const finishedAt = new Date();
+  const options: ReportOptions = {
+    only: config.only,
+    skip: config.skip,
+    strict: config.strict,
+    timeout_ms: config.timeoutMs,
+    check_timeout_ms: config.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
+    concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
+    formats: config.formats,
+    baseline: config.baseline?.file ?? null,
+    profile: config.profile?.path ?? null,
+    headers: Object.keys(config.headers),
+  };
+  const catalogue = readCatalogue();
+  return {
+    tool: { name: TOOL_NAME, version: config.toolVersion },
+    spec_version: SPEC_VERSION,
+    kind: 'server',
+    target: {
+      url: config.url ?? null,
+      discovery_url: parts.target?.discoveryUrl ?? config.discoveryUrl ?? (config.url ? discoveryUrlFor(config.url) : null),
+      issuer: parts.target?.issuer ?? null,
+      control_url: config.controlUrl ?? null,
+      embedded: config.embedded,
+      endpoints: parts.target?.endpoints ?? {},
+    },
+    seed: config.seed,
+    started_at: parts.startedAt.toISOString(),
+    finished_at: finishedAt.toISOString(),
+    duration_ms: finishedAt.getTime() - parts.startedAt.getTime(),
+    options,
+    setup: parts.setup,
+    summary: summarize(parts.results),
+    checks: parts.results,
+    coverage: buildCoverage(parts.results, 'catalogue' in catalogue ? catalogue.catalogue : catalogue),
+    baseline: parts.baseline,
+    exit_code: parts.exitCode,
+  };
+}

@@ -1,0 +1,159 @@
+import { AREAS } from '../harness/check.ts';
+import type { Exchange } from '../harness/exchange.ts';
+import { CHECK_STATUSES, type CheckResult, type Report } from './model.ts';
+import { escapeXml as esc } from './xml.ts';
+
+const STYLE = `
+body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1rem 1.5rem;color:#1d1d1f}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
+pre{background:#f5f5f7;padding:.5rem;overflow:auto;white-space:pre-wrap;word-break:break-all;font-size:12px}
+table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left}
+.badge{display:inline-block;min-width:6.5em;text-align:center;border-radius:3px;padding:0 .3em;font-size:12px;color:#fff}
+.passed{background:#1a7f37}.failed{background:#cf222e}.warning{background:#bf8700}.info{background:#0969da}
+.skipped{background:#6e7781}.not-applicable{background:#8c959f}.error{background:#8250df}
+details.check{border-bottom:1px solid #eee;padding:.3rem 0}details.check>summary{cursor:pointer}
+details.exchange{margin:.4rem 0 .4rem 1rem}.id{font-family:ui-monospace,monospace}
+.muted{color:#6e7781}.filters label{margin-right:.8rem}
+`;
+
+const SCRIPT = `
+(function(){
+  function apply(){
+    var statuses={};document.querySelectorAll('input[data-status-filter]').forEach(function(box){statuses[box.value]=box.checked;});
+    var area=document.getElementById('area-filter').value;
+    var text=document.getElementById('text-filter').value.toLowerCase();
+    document.querySelectorAll('details.check').forEach(function(row){
+      var show=statuses[row.dataset.status]&&(area===''||row.dataset.area===area)&&(text===''||row.dataset.id.indexOf(text)!==-1);
+      row.style.display=show?'':'none';
+    });
+  }
+  document.querySelectorAll('input[data-status-filter],#area-filter,#text-filter').forEach(function(el){el.addEventListener('input',apply);});
+  apply();
+})();
+`;
+
+function json(value: unknown): string {
+  return esc(JSON.stringify(value, null, 2) ?? '');
+}
+
+function headers(record: Record<string, string>): string {
+  return esc(
+    Object.entries(record)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\n'),
+  );
+}
+
+function exchangeHtml(exchange: Exchange): string {
+  const outcome = exchange.error ? `${exchange.error.kind}` : String(exchange.response?.status ?? '?');
+  const parts = [
+    `<details class="exchange"><summary><span class="id">#${exchange.seq} ${esc(exchange.request.method)} ${esc(exchange.request.url)}</span> → <b>${esc(outcome)}</b> <span class="muted">${esc(exchange.label ?? '')} · ${exchange.duration_ms} ms</span></summary>`,
+    `<div>Request headers</div><pre>${headers(exchange.request.headers)}</pre>`,
+  ];
+  if (exchange.request.jwt) parts.push(`<div>Bearer JWT (decoded, not verified)</div><pre>${json(exchange.request.jwt)}</pre>`);
+  if (exchange.request.body !== undefined) parts.push(`<div>Request body</div><pre>${esc(exchange.request.body)}</pre>`);
+  if (exchange.error) parts.push(`<div>Error</div><pre>${esc(`${exchange.error.kind}: ${exchange.error.message}`)}</pre>`);
+  const response = exchange.response;
+  if (response) {
+    parts.push(`<div>Response ${response.status} headers</div><pre>${headers(response.headers)}</pre>`);
+    if (response.events) parts.push(`<div>Events (${esc(response.stream_end ?? 'incomplete')})</div><pre>${json(response.events)}</pre>`);
+    parts.push(`<div>Response body (${response.body_bytes} bytes)</div><pre>${esc(response.body)}</pre>`);
+  }
+  parts.push(`<div>Replay</div><pre>${esc(exchange.curl)}</pre></details>`);
+  return parts.join('\n');
+}
+
+function checkHtml(result: CheckResult): string {
+  const known = result.baseline ? ` <span class="muted">[baseline: ${esc(result.baseline)}]</span>` : '';
+  const lines = [
+    `<details class="check" data-status="${esc(result.status)}" data-area="${esc(result.area)}" data-id="${esc(result.id.toLowerCase())}">`,
+    `<summary><span class="badge ${esc(result.status)}">${esc(result.status)}</span> <span class="id">${esc(result.id)}</span> — ${esc(result.title)} <span class="muted">${esc(result.level)} · ${result.duration_ms} ms</span>${known}</summary>`,
+  ];
+  if (result.message) lines.push(`<pre>${esc(result.message)}</pre>`);
+  for (const note of result.notes) lines.push(`<div class="muted">note: ${esc(note)}</div>`);
+  if (result.requirements.length > 0) lines.push(`<div>Requirements: <span class="id">${esc(result.requirements.join(', '))}</span></div>`);
+  if (result.rulings.length > 0) lines.push(`<div>Rulings: <span class="id">${esc(result.rulings.join(', '))}</span></div>`);
+  if (result.stack) lines.push(`<pre>${esc(result.stack)}</pre>`);
+  lines.push(...result.exchanges.map(exchangeHtml), '</details>');
+  return lines.join('\n');
+}
+
+function summaryTableHtml(report: Report): string {
+  const head = `<tr><th>area</th>${CHECK_STATUSES.map((s) => `<th>${esc(s)}</th>`).join('')}</tr>`;
+  const rows = AREAS.filter((area) => report.summary.by_area[area]).map((area) => {
+    const counts = report.summary.by_area[area];
+    return `<tr><td>${esc(area)}</td>${CHECK_STATUSES.map((s) => `<td>${counts?.[s] ?? 0}</td>`).join('')}</tr>`;
+  });
+  const total = `<tr><th>total</th>${CHECK_STATUSES.map((s) => `<th>${report.summary.counts[s]}</th>`).join('')}</tr>`;
+  return `<table>${head}${rows.join('')}${total}</table>`;
+}
+
+function filtersHtml(): string {
+  const boxes = CHECK_STATUSES.map(
+    (status) => `<label><input type="checkbox" data-status-filter value="${esc(status)}" checked> ${esc(status)}</label>`,
+  ).join('');
+  const areas = ['<option value="">all areas</option>', ...AREAS.map((a) => `<option value="${esc(a)}">${esc(a)}</option>`)].join('');
+  return `<div class="filters">${boxes}<select id="area-filter">${areas}</select> <input id="text-filter" placeholder="filter by id"></div>`;
+}
+
+function coverageHtml(report: Report): string {
+  const coverage = report.coverage;
+  const rows = coverage.requirements.map(
+    (entry) =>
+      `<tr><td class="id">${esc(entry.id)}</td><td>${esc(entry.level ?? '')}</td><td>${esc(entry.role ?? '')}</td><td>${esc(entry.observable ?? '')}</td><td><span class="badge ${esc(entry.status === 'warned' ? 'warning' : entry.status === 'untested' ? 'not-applicable' : entry.status)}">${esc(entry.status)}</span></td><td class="id">${esc(entry.checks.join(', '))}</td></tr>`,
+  );
+  const unknown = coverage.unknown_ids.map((u) => `<li class="id">${esc(u.id)} (cited by ${esc(u.checks.join(', '))})</li>`);
+  return [
+    `<details><summary>Requirement coverage — server-observable: ${esc(Object.entries(coverage.server_observable_counts).map(([s, n]) => `${n} ${s}`).join(', '))}; whole catalogue: ${esc(Object.entries(coverage.counts).map(([s, n]) => `${n} ${s}`).join(', '))}${coverage.catalogue === 'unavailable' ? ` — catalogue unavailable: ${esc(coverage.catalogue_error ?? '')}` : ''}</summary>`,
+    `<table><tr><th>requirement</th><th>level</th><th>role</th><th>observable</th><th>status</th><th>checks</th></tr>${rows.join('')}</table>`,
+    unknown.length > 0 ? `<p>Cited ids missing from the catalogue:</p><ul>${unknown.join('')}</ul>` : '',
+    '</details>',
+  ].join('\n');
+}
+
+function baselineHtml(report: Report): string {
+  const baseline = report.baseline;
+  if (!baseline) return '';
+  const items = [
+    ...baseline.new_failures.map((id) => `<li>new failure: <span class="id">${esc(id)}</span></li>`),
+    ...baseline.fixed.map((e) => `<li>now passes, remove from baseline: <span class="id">${esc(e.check)}</span></li>`),
+    ...baseline.stale.map((e) => `<li>names no known check: <span class="id">${esc(e.check)}</span></li>`),
+    ...baseline.known_failures.map((e) => `<li>known failure: <span class="id">${esc(e.check)}</span> ${esc(e.comment ?? '')}</li>`),
+  ];
+  return `<h2>Baseline ${esc(baseline.file)}</h2><ul>${items.join('')}</ul>`;
+}
+
+function setupHtml(report: Report): string {
+  const setup = report.setup;
+  const parts = [`<h2>Setup</h2>`];
+  if (setup.error) parts.push(`<pre class="failed-text">${esc(setup.error)}</pre>`);
+  parts.push(`<ul>${setup.notes.map((note) => `<li>${esc(note)}</li>`).join('')}</ul>`);
+  if (setup.control) parts.push(`<div>Control hooks (${esc(setup.control.url)}): ${esc(setup.control.supports.join(', ') || 'none')}</div>`);
+  if (setup.profile) parts.push(`<div>Target profile (${esc(setup.profile_source)})</div><pre>${json(setup.profile)}</pre>`);
+  if (setup.exchanges.length > 0) parts.push(`<details><summary>Setup exchanges (${setup.exchanges.length})</summary>${setup.exchanges.map(exchangeHtml).join('\n')}</details>`);
+  return parts.join('\n');
+}
+
+/** One self-contained HTML page: summary, filters, every check with its exchanges, coverage, setup. */
+export function renderHtml(report: Report): string {
+  const verdict = ['no failure beyond the baseline', 'conformance failures', 'setup or usage error'][report.exit_code] ?? '';
+  const target = report.target.issuer ?? report.target.url ?? report.target.discovery_url ?? 'unknown target';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(`Agent Auth server conformance — ${target}`)}</title><style>${STYLE}</style></head>
+<body>
+<h1>Agent Auth server conformance</h1>
+<p>Target <span class="id">${esc(target)}</span> · spec ${esc(report.spec_version)} · ${esc(report.tool.name)} ${esc(report.tool.version)} · seed ${report.seed} · ${esc(report.started_at)} · ${report.duration_ms} ms</p>
+<p><span class="badge ${report.exit_code === 0 ? 'passed' : report.exit_code === 1 ? 'failed' : 'error'}">exit ${report.exit_code}</span> ${esc(verdict)}</p>
+${summaryTableHtml(report)}
+${baselineHtml(report)}
+<h2>Checks</h2>
+${filtersHtml()}
+${report.checks.map(checkHtml).join('\n')}
+<h2>Coverage</h2>
+${coverageHtml(report)}
+${setupHtml(report)}
+<script>${SCRIPT}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,71 @@
+import { AREAS } from '../harness/check.ts';
+import { describeExchange } from '../harness/exchange.ts';
+import { CHECK_STATUSES, type CheckResult, type Report } from './model.ts';
+
+/** Escapes text for a Markdown table cell or list item. */
+function md(text: string): string {
+  return text.replace(/[\\`*_[\]<>|#]/g, (char) => `\\${char}`).replace(/\r?\n/g, ' ');
+}
+
+function firstLine(text: string | undefined): string {
+  const line = (text ?? '').split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
+
+function listItem(result: CheckResult): string[] {
+  const cites = result.requirements.length > 0 ? ` (${result.requirements.map(md).join(', ')})` : '';
+  const known = result.baseline === 'known-failure' ? ' — known failure (baseline)' : '';
+  const lines = [`- **${md(result.id)}** [${result.level}]${cites}${known}: ${md(firstLine(result.message))}`];
+  const last = result.exchanges.at(-1);
+  if (last) lines.push(`  - last exchange: ${md(describeExchange(last))}`);
+  return lines;
+}
+
+/** A Markdown summary fit for a CI step summary: verdict, table by area, failures and warnings. */
+export function renderMarkdown(report: Report): string {
+  const out: string[] = [`# Agent Auth conformance — server`, ''];
+  const target = report.target.issuer ?? report.target.url ?? report.target.discovery_url ?? 'unknown target';
+  out.push(`Target: \`${target.replaceAll('`', '')}\` · spec ${report.spec_version} · ${report.tool.name} ${report.tool.version} · seed ${report.seed}`, '');
+  const verdict = ['✅ no failure beyond the baseline', '❌ conformance failures', '⚠️ setup or usage error'][report.exit_code];
+  out.push(`**Result:** ${verdict} (exit ${report.exit_code})`, '');
+  if (!report.setup.ok) {
+    out.push(`**Setup error:** ${md(report.setup.error ?? '')}`, '');
+    for (const note of report.setup.notes) out.push(`- ${md(note)}`);
+    return `${out.join('\n')}\n`;
+  }
+  out.push(`| area | ${CHECK_STATUSES.join(' | ')} |`, `|---|${CHECK_STATUSES.map(() => '---:').join('|')}|`);
+  for (const area of AREAS) {
+    const counts = report.summary.by_area[area];
+    if (counts) out.push(`| ${area} | ${CHECK_STATUSES.map((status) => counts[status]).join(' | ')} |`);
+  }
+  out.push(`| **total** | ${CHECK_STATUSES.map((status) => `**${report.summary.counts[status]}**`).join(' | ')} |`, '');
+
+  const sections: [string, CheckResult['status']][] = [
+    ['Failures', 'failed'],
+    ['Harness errors', 'error'],
+    ['Warnings (SHOULD)', 'warning'],
+  ];
+  for (const [title, status] of sections) {
+    const results = report.checks.filter((result) => result.status === status);
+    if (results.length === 0) continue;
+    out.push(`## ${title} (${results.length})`, '', ...results.flatMap(listItem), '');
+  }
+  const baseline = report.baseline;
+  if (baseline) {
+    out.push(`## Baseline (${md(baseline.file)})`, '', `- known failures: ${baseline.known_failures.length}`);
+    for (const id of baseline.new_failures) out.push(`- new failure: ${md(id)}`);
+    for (const entry of baseline.fixed) out.push(`- now passes, remove from baseline: ${md(entry.check)}`);
+    for (const entry of baseline.stale) out.push(`- names no known check: ${md(entry.check)}`);
+    out.push('');
+  }
+  const coverage = report.coverage;
+  const counted = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([status, count]) => `${count} ${status}`)
+      .join(', ');
+  out.push(
+    `Requirement coverage (server-observable requirements): ${counted(coverage.server_observable_counts)}${coverage.catalogue === 'unavailable' ? ' (catalogue unavailable)' : ''}.`,
+    '',
+  );
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,57 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderHtml } from './html.ts';
+import { renderJson } from './json.ts';
+import { renderJunit } from './junit.ts';
+import { renderMarkdown } from './markdown.ts';
+import type { Report } from './model.ts';
+
+export const REPORT_FORMATS = ['json', 'junit', 'html', 'md'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+const WRITERS: Record<ReportFormat, { file: string; render: (report: Report) => string }> = {
+  json: { file: 'report.json', render: renderJson },
+  junit: { file: 'junit.xml', render: renderJunit },
+  html: { file: 'report.html', render: renderHtml },
+  md: { file: 'summary.md', render: renderMarkdown },
+};
+
+/** Parses `--format json,junit,...`; throws naming unknown formats. */
+export function parseFormats(value: string): ReportFormat[] {
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const unknown = names.filter((name) => !(REPORT_FORMATS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`unknown report format(s): ${unknown.join(', ')} (known: ${REPORT_FORMATS.join(', ')})`);
+  if (names.length === 0) throw new Error('no report format given');
+  return [...new Set(names)] as ReportFormat[];
+}
+
+/** The file name and text of the report in each format. */
+export function renderReports(report: Report, formats: readonly ReportFormat[]): { file: string; text: string }[] {
+  return formats.map((format) => ({ file: WRITERS[format].file, text: WRITERS[format].render(report) }));
+}
+
+/** Writes the report in each format to `outDir` (created if needed); returns the written paths. */
+export async function writeReports(report: Report, outDir: string, formats: readonly ReportFormat[]): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const paths: string[] = [];
+  for (const { file, text } of renderReports(report, formats)) {
+    const path = join(outDir, file);
+    await writeFile(path, text, 'utf8');
+    paths.push(path);
+  }
+  return paths;
+}
+
+/** Synchronous writeReports, for the moment the process is about to exit (command-line parse errors). */
+export function writeReportsSync(report: Report, outDir: string, formats: readonly ReportFormat[]): string[] {
+  mkdirSync(outDir, { recursive: true });
+  return renderReports(report, formats).map(({ file, text }) => {
+    const path = join(outDir, file);
+    writeFileSync(path, text, 'utf8');
+    return path;
+  });
+}

@@ -1,0 +1,66 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runServerCommand, type ServerCliOptions } from '../../src/cli/server.ts';
+import { ReportSchema } from '../../src/reports/model.ts';
+
+function options(out: string, overrides: Partial<ServerCliOptions> = {}): ServerCliOptions {
+  return {
+    embedded: true,
+    out,
+    format: 'json,junit,html,md',
+    only: [],
+    skip: [],
+    timeout: '5000',
+    checkTimeout: '30000',
+    concurrency: '4',
+    header: [],
+    quiet: true,
+    ...overrides,
+  };
+}
+
+describe('server command against the embedded simulator', () => {
+  let out: string;
+  const lines: string[] = [];
+  const io = { stderr: (line: string) => lines.push(line) };
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'aac-embedded-'));
+  });
+  afterAll(() => rm(out, { recursive: true, force: true }));
+
+  it('passes every discovery check and writes all reports', async () => {
+    const code = await runServerCommand(options(out, { only: ['server.discovery'], seed: '5' }), io);
+    const report = ReportSchema.parse(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')));
+    const notPassed = report.checks.filter((check) => check.status !== 'passed');
+    expect(notPassed.map((check) => `${check.id}: ${check.message}`)).toEqual([]);
+    expect(report.checks.length).toBeGreaterThanOrEqual(10);
+    expect(code).toBe(0);
+    expect(report.target.embedded).toBe(true);
+    expect(report.setup.control?.supports).toContain('approve');
+    expect(report.setup.profile_source.startsWith('embedded')).toBe(true);
+    expect(report.seed).toBe(5);
+    expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain('<testsuite name="discovery"');
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('server.discovery.schema');
+  });
+
+  it('writes a report and exits 2 on usage errors', async () => {
+    const usage = join(out, 'usage');
+    const code = await runServerCommand(options(usage, { embedded: false }), io);
+    expect(code).toBe(2);
+    const report = ReportSchema.parse(JSON.parse(await readFile(join(usage, 'report.json'), 'utf8')));
+    expect(report.setup.error).toMatch(/^usage: /);
+    expect(await runServerCommand(options(usage, { timeout: 'soon' }), io)).toBe(2);
+    expect(await runServerCommand(options(usage, { format: 'json,pdf' }), io)).toBe(2);
+    expect(await runServerCommand(options(usage, { url: 'http://127.0.0.1:1' }), io)).toBe(2);
+  });
+
+  it('exits 2 with a report when the profile or baseline file is invalid', async () => {
+    const bad = join(out, 'bad-config');
+    expect(await runServerCommand(options(bad, { baseline: join(out, 'missing.json') }), io)).toBe(2);
+    const report = ReportSchema.parse(JSON.parse(await readFile(join(bad, 'report.json'), 'utf8')));
+    expect(report.setup.error).toMatch(/baseline/);
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { inferProfile, mergeProfiles, parseProfile, ProfileError, sampleArguments } from '../../src/harness/profile.ts';
+
+describe('target profile', () => {
+  const capabilities = [
+    { name: 'check_balance', input: { type: 'object', required: ['account_id'], properties: { account_id: { type: 'string' } } } },
+    { name: 'list_accounts' },
+    {
+      name: 'transfer_money',
+      input: {
+        type: 'object',
+        required: ['amount', 'currency', 'destination_account'],
+        properties: { amount: { type: 'number' }, currency: { type: 'string' }, destination_account: { type: 'string' } },
+      },
+    },
+    { name: 'generate_report', input: { type: 'object', properties: { fail: { type: 'boolean' } } } },
+  ];
+
+  it('infers roles and sample arguments from input schemas', () => {
+    const profile = inferProfile(capabilities);
+    expect(profile.sync).toBe('list_accounts');
+    expect(profile['with-input']).toBe('check_balance');
+    expect(profile.constrainable).toEqual({ name: 'transfer_money', numericField: 'amount', stringField: 'currency', exactField: 'destination_account' });
+    expect(profile.second).toBe('generate_report');
+    expect(profile.async).toBeUndefined();
+    expect(profile.arguments?.['transfer_money']).toEqual({ amount: 1, currency: 'conformance', destination_account: 'conformance' });
+    expect(sampleArguments({ required: ['k'], properties: { k: { enum: ['USD', 'EUR'] } } })).toEqual({ k: 'USD' });
+  });
+
+  it('lets a given profile win over inference and validates files', () => {
+    const merged = mergeProfiles({ sync: 'x', arguments: { x: { a: 1 } } }, inferProfile(capabilities));
+    expect(merged.sync).toBe('x');
+    expect(merged['with-input']).toBe('check_balance');
+    expect(merged.arguments?.['x']).toEqual({ a: 1 });
+    expect(merged.arguments?.['check_balance']).toEqual({ account_id: 'conformance' });
+    expect(() => parseProfile({ sink: 'typo' }, 'p.json')).toThrow(ProfileError);
+    expect(parseProfile({ async: 'generate_report', rateLimit: { burst: 5 } }, 'p.json').rateLimit?.burst).toBe(5);
+  });
+});
