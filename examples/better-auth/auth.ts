@@ -1,0 +1,89 @@
+import { agentAuth } from '@better-auth/agent-auth';
+import type { Capability } from '@better-auth/agent-auth';
+import { betterAuth } from 'better-auth';
+import { memoryAdapter } from 'better-auth/adapters/memory';
+import { DEFAULT_HOST_CAPABILITIES, executeCapability } from './capabilities.ts';
+import type { JobBook } from './jobs.ts';
+import type { UserCodeBook } from './user-codes.ts';
+import type { UserDirectory } from './users.ts';
+
+/** better-auth's path prefix; the plugin's issuer is `<origin><BASE_PATH>`. */
+export const BASE_PATH = '/api/auth';
+
+/** Every table better-auth and the plugin use; the memory adapter needs each one to exist. */
+const TABLES = ['user', 'session', 'account', 'verification', 'agentHost', 'agent', 'agentCapabilityGrant', 'approvalRequest'];
+
+export type MemoryDatabase = Record<string, Record<string, unknown>[]>;
+
+export function emptyDatabase(): MemoryDatabase {
+  return Object.fromEntries(TABLES.map((table) => [table, []]));
+}
+
+/** Empties every table in place (the adapter keeps its reference to `db`). */
+export function clearDatabase(db: MemoryDatabase): void {
+  for (const table of TABLES) db[table] = [];
+}
+
+/** Lifetime clocks (seconds, §2.4). Session TTL and max lifetime are the plugin's defaults. */
+export const LIFETIMES = {
+  session: 3600,
+  max: 86_400,
+  absolute: 7 * 86_400,
+} as const;
+
+export interface TargetAuthOptions {
+  origin: string;
+  db: MemoryDatabase;
+  /** The live capability set; the plugin reads this array on every request. */
+  capabilities: Capability[];
+  jobs: JobBook;
+  userCodes: UserCodeBook;
+  users: UserDirectory;
+  /** Print better-auth's error log (every 4xx the plugin raises shows up there too). */
+  log: boolean;
+}
+
+export function createTargetAuth(o: TargetAuthOptions) {
+  return betterAuth({
+    baseURL: o.origin,
+    basePath: BASE_PATH,
+    // Fixed, public test secret: the target only ever listens on loopback with throwaway data.
+    secret: 'agent-auth-conformance-reference-target-secret',
+    database: memoryAdapter(o.db),
+    emailAndPassword: { enabled: true },
+    user: { deleteUser: { enabled: true } },
+    databaseHooks: o.users.databaseHooks(),
+    trustedOrigins: [o.origin],
+    telemetry: { enabled: false },
+    // better-auth's limiter would throttle a conformance run (10 registrations a minute per IP).
+    rateLimit: { enabled: false },
+    logger: o.log ? { level: 'error' } : { disabled: true },
+    hooks: { after: o.userCodes.afterHook() },
+    plugins: [
+      agentAuth({
+        providerName: 'better-auth-reference',
+        providerDescription: 'Demo bank served by better-auth with @better-auth/agent-auth (conformance reference target)',
+        modes: ['delegated', 'autonomous'],
+        approvalMethods: ['device_authorization', 'ciba'],
+        capabilities: o.capabilities,
+        onExecute: executeCapability(o.jobs),
+        // Unknown hosts may register (§2.8 dynamic registration); the plugin's default is to refuse them.
+        allowDynamicHostRegistration: true,
+        defaultHostCapabilities: DEFAULT_HOST_CAPABILITIES,
+        agentSessionTTL: LIFETIMES.session,
+        agentMaxLifetime: LIFETIMES.max,
+        // The plugin disables the absolute clock by default; enable it so all three clocks exist.
+        absoluteLifetime: LIFETIMES.absolute,
+        // Without a user the plugin refuses every autonomous agent request (autonomous_owner_required);
+        // a per-host placeholder account is the plugin's documented answer, and §2.10 allows one.
+        resolveAutonomousUser: ({ hostId }) => ({
+          id: `autonomous-${hostId}`,
+          name: `Autonomous host ${hostId}`,
+          email: `autonomous-${hostId}@host.invalid`,
+        }),
+      }),
+    ],
+  });
+}
+
+export type TargetAuth = ReturnType<typeof createTargetAuth>;
