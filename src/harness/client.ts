@@ -12,6 +12,7 @@ import { defaultLocation, resolveEndpoint, type EndpointResolution } from './end
 import { describeExchange } from './exchange.ts';
 import type { HttpResult, HttpSession } from './http.ts';
 import { Fail, NotApplicable, Skip } from './outcome.ts';
+import type { TargetClock } from './target-clock.ts';
 
 /** What the harness knows about the target after the setup phase. */
 export interface TargetInfo {
@@ -132,7 +133,13 @@ export class SimulatedClient {
     readonly http: HttpSession,
     readonly target: TargetInfo,
     readonly control: ControlClient | undefined,
+    private readonly clock: TargetClock,
   ) {}
+
+  /** The target's current time in epoch seconds (follows control advance-clock). */
+  now(): number {
+    return this.clock.nowSeconds();
+  }
 
   get issuer(): string {
     return this.target.issuer;
@@ -168,7 +175,7 @@ export class SimulatedClient {
   hostToken(host: HostIdentity, opts: HostTokenOptions = {}): Promise<string> {
     const { token, ...overrides } = opts;
     if (token !== undefined) return Promise.resolve(token);
-    return mintHostJwt({ host: host.keys, aud: this.issuer, ...overrides });
+    return mintHostJwt({ host: host.keys, aud: this.issuer, now: this.now(), ...overrides });
   }
 
   /** An agent JWT for `agent` (iss = host thumbprint, sub = agent id, aud = issuer) with any knob overridden. */
@@ -180,6 +187,7 @@ export class SimulatedClient {
       hostIss: agent.host.keys.thumbprint,
       agentId: agent.agentId,
       aud: this.issuer,
+      now: this.now(),
       ...overrides,
     });
   }

@@ -1,6 +1,7 @@
 import type { HttpResult, HttpSession } from './http.ts';
 import { describeExchange } from './exchange.ts';
 import { ControlError } from './outcome.ts';
+import type { TargetClock } from './target-clock.ts';
 
 /** The operator control contract the harness speaks (see spec/control-contract.md). */
 export const CONTROL_CONTRACT = 'agent-auth-control/1';
@@ -70,6 +71,7 @@ export class ControlClient {
   constructor(
     private readonly http: HttpSession,
     readonly info: ControlInfo,
+    private readonly clock: TargetClock,
   ) {}
 
   supports(op: ControlOperation): boolean {
@@ -114,8 +116,10 @@ export class ControlClient {
     return this.perform('expire-agent', { ...body });
   }
 
-  advanceClock(body: { seconds: number }): Promise<HttpResult> {
-    return this.perform('advance-clock', { ...body });
+  async advanceClock(body: { seconds: number }): Promise<HttpResult> {
+    const result = await this.perform('advance-clock', { ...body });
+    this.clock.advanced(body.seconds);
+    return result;
   }
 
   revokeHost(body: { host_id: string }): Promise<HttpResult> {
@@ -130,7 +134,9 @@ export class ControlClient {
     return this.perform('remove-capability', { ...body });
   }
 
-  reset(): Promise<HttpResult> {
-    return this.perform('reset', {});
+  async reset(): Promise<HttpResult> {
+    const result = await this.perform('reset', {});
+    this.clock.reset();
+    return result;
   }
 }

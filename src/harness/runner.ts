@@ -1,4 +1,5 @@
 import type { CheckResult } from '../reports/model.ts';
+import type { TargetClock } from './target-clock.ts';
 import { AREAS, type CheckDefinition, type CheckLevel, type CheckNeed, type CheckStatus } from './check.ts';
 import { SimulatedClient, type TargetInfo } from './client.ts';
 import { RunningCheck } from './context.ts';
@@ -19,6 +20,8 @@ export interface RunEnvironment {
   profile: TargetProfile;
   control: ControlInfo | undefined;
   seed: number;
+  /** The target's clock as far as the harness knows it (moved by control advance-clock). */
+  clock: TargetClock;
 }
 
 export interface RunOptions {
@@ -134,11 +137,11 @@ export async function runCheck(check: CheckDefinition, env: RunEnvironment, opti
 
   const abort = new AbortController();
   const http = env.http.session(check.id, abort.signal);
-  const control = env.control ? new ControlClient(http, env.control) : undefined;
+  const control = env.control ? new ControlClient(http, env.control, env.clock) : undefined;
   const context = new RunningCheck({
     checkId: check.id,
     discovery: env.target.discovery,
-    client: new SimulatedClient(http, env.target, control),
+    client: new SimulatedClient(http, env.target, control, env.clock),
     control,
     profile: env.profile,
     seed: env.seed,

@@ -8,6 +8,7 @@ import {
   type Setup,
 } from '../reports/model.ts';
 import { applyBaseline, type Baseline } from './baseline.ts';
+import { TargetClock } from './target-clock.ts';
 import type { CheckDefinition } from './check.ts';
 import type { TargetInfo } from './client.ts';
 import type { ControlInfo } from './control.ts';
@@ -77,7 +78,7 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Rep
   if (selected.length === 0) notes.push('no check matches the --only/--skip patterns');
   const results = await runChecks(
     selected,
-    { http, target, profile: completed.profile, control, seed: config.seed },
+    { http, target, profile: completed.profile, control, seed: config.seed, clock: new TargetClock() },
     {
       strict: config.strict,
       concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TargetClock } from '../../src/harness/target-clock.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 import { SimulatedClient, type TargetInfo } from '../../src/harness/client.ts';
 import { ControlClient, type ControlInfo } from '../../src/harness/control.ts';
@@ -23,7 +24,8 @@ describe('SimulatedClient against the simulator', () => {
 
   function client(checkId: string, withControl = true): SimulatedClient {
     const http = driver.session(checkId);
-    return new SimulatedClient(http, target, withControl ? new ControlClient(http, control) : undefined);
+    const clock = new TargetClock();
+    return new SimulatedClient(http, target, withControl ? new ControlClient(http, control, clock) : undefined, clock);
   }
 
   it('registers, approves through the control hook and executes a sync capability', async () => {

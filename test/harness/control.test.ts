@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TargetClock } from '../../src/harness/target-clock.ts';
 import { ControlClient, probeControl } from '../../src/harness/control.ts';
 import { HttpDriver } from '../../src/harness/http.ts';
 import { ControlError } from '../../src/harness/outcome.ts';
@@ -29,9 +30,12 @@ describe('ControlClient', () => {
 
   it('records operations on the check and throws ControlError when one fails or is unsupported', async () => {
     const http = new HttpDriver().session('server.x.y');
-    const control = new ControlClient(http, { baseUrl: `${server.url}/ctl`, supports: ['approve', 'advance-clock'], unknown: [] });
+    const clock = new TargetClock();
+    const control = new ControlClient(http, { baseUrl: `${server.url}/ctl`, supports: ['approve', 'advance-clock'], unknown: [] }, clock);
     expect(control.supports('reset')).toBe(false);
+    const before = clock.nowSeconds();
     expect((await control.advanceClock({ seconds: 60 })).json).toEqual({ ok: true });
+    expect(clock.nowSeconds() - before).toBeGreaterThanOrEqual(60);
     expect(server.received.at(-1)?.body).toBe('{"seconds":60}');
     expect(server.received.at(-1)?.headers['x-conformance-check']).toBe('server.x.y');
     await expect(control.approve({ agent_id: 'agt_x' })).rejects.toThrow(ControlError);

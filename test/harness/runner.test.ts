@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { TargetClock } from '../../src/harness/target-clock.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ function env(overrides: Partial<RunEnvironment> = {}): RunEnvironment {
     profile: { sync: 'list_accounts' },
     control: { baseUrl: 'http://127.0.0.1:1/__control', supports: ['approve'], unknown: [] },
     seed: 7,
+    clock: new TargetClock(),
     ...overrides,
   };
 }

@@ -1,0 +1,78 @@
+import type { AgentIdentity, CheckContext, HostIdentity } from '../../../src/harness/check.ts';
+import { activeSyncAgent, control, describe, expectAgentStatus, expectExecutes, freshUserId, hostIdOf, syncCapability } from './support.ts';
+
+/** Agents in particular lifecycle states, built through the protocol and the operator hook. */
+
+export interface PendingAgent {
+  agent: AgentIdentity;
+  /** True when the agent's host is itself still pending (then `host_pending` answers are legitimate). */
+  hostPending: boolean;
+}
+
+/**
+ * A pending agent, preferably under an approved host so that answers are about the agent and not
+ * about its host (§4.5.1 step 8): a linked host registers an agent for a capability that needs
+ * approval — the high-risk one, or any capability once the host's defaults are emptied. Without
+ * either, a fresh (pending) host registers it. Skips when the server activates the agent at once.
+ */
+export async function pendingAgent(t: CheckContext): Promise<PendingAgent> {
+  const hook = t.control;
+  const highRisk = t.profile.highRisk;
+  const canEmptyDefaults = hook?.supports('set-host-defaults') === true;
+  if (hook?.supports('approve') && (highRisk !== undefined || canEmptyDefaults)) {
+    const { host, agent: first } = await t.client.linkedHost();
+    let capability = highRisk;
+    if (capability === undefined) {
+      await hook.setHostDefaults({ host_id: await hostIdOf(t, host, first), capabilities: [] });
+      capability = syncCapability(t);
+    }
+    const registration = await t.client.register(host, { capabilities: [capability] });
+    if (registration.agent && registration.json?.status === 'pending') return { agent: registration.agent, hostPending: false };
+    t.skip(`could not obtain a pending agent under an approved host: registering for ${capability} answered ${describe(registration)}`);
+  }
+  return { agent: await t.client.pendingAgent({ capabilities: [syncCapability(t)] }), hostPending: true };
+}
+
+/**
+ * An agent whose registration the user denied as a whole (operator `deny`), under an approved host
+ * when possible. Skips when the server does not report it `rejected` (RUL-FULL-DENIAL tolerates
+ * an active agent with denied grants, in which case agent_rejected cannot be observed).
+ */
+export async function rejectedAgent(t: CheckContext): Promise<PendingAgent> {
+  const pending = await pendingAgent(t);
+  await control(t).deny({ agent_id: pending.agent.agentId, reason: 'conformance: whole registration denied' });
+  const last = await t.client.awaitAgentStatus(pending.agent, 'rejected');
+  if (last.json?.status !== 'rejected') {
+    t.skip(`after the operator denied the registration the agent is not "rejected" (status answered ${describe(last)}); see RUL-FULL-DENIAL`);
+  }
+  return pending;
+}
+
+/**
+ * An active autonomous agent under an approved but unlinked host, then linked to a fresh user
+ * through the operator (§2.10): the agent should now be claimed.
+ */
+export async function agentOfNewlyLinkedHost(t: CheckContext): Promise<{ agent: AgentIdentity; host: HostIdentity; userId: string }> {
+  const host = await t.client.newHost();
+  const agent = await activeSyncAgent(t, { host, mode: 'autonomous' });
+  await expectExecutes(t, agent, 'precondition: before the host is linked');
+  const userId = freshUserId();
+  await control(t).linkHost({ host_id: await hostIdOf(t, host, agent), user_id: userId });
+  return { agent, host, userId };
+}
+
+/** An active sync agent whose session clock the operator then ran out (`expire-agent` session). */
+export async function expiredAgent(t: CheckContext, opts: { host?: HostIdentity } = {}): Promise<AgentIdentity> {
+  const agent = await activeSyncAgent(t, opts.host ? { host: opts.host } : {});
+  await control(t).expireAgent({ agent_id: agent.agentId, clock: 'session' });
+  await expectAgentStatus(t, agent, 'expired', 'precondition: after the operator expired the session clock (§2.4)');
+  return agent;
+}
+
+/** `count` active sync agents registered under one fresh host. */
+export async function agentsUnderOneHost(t: CheckContext, count: number): Promise<{ host: HostIdentity; agents: AgentIdentity[] }> {
+  const host = await t.client.newHost();
+  const agents: AgentIdentity[] = [];
+  for (let i = 0; i < count; i += 1) agents.push(await activeSyncAgent(t, { host }));
+  return { host, agents };
+}

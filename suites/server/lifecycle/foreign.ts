@@ -1,0 +1,91 @@
+import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity, type HttpResult } from '../../../src/harness/check.ts';
+import { activeSyncAgent, control, expectRefusal, readStatus, type Refusal } from './support.ts';
+
+/** Both answers RUL-FOREIGN-AGENT accepts when a host names another host's agent. */
+export const FOREIGN_AGENT_REFUSALS: readonly Refusal[] = [[403, 'unauthorized'], [404, 'agent_not_found']];
+
+export interface ForeignSetup {
+  /** The agent under attack, registered under its own host. */
+  victim: AgentIdentity;
+  /** The victim's display name, unique to this check: an answer containing it leaks the agent. */
+  victimName: string;
+  /** An approved host that did not register the victim. */
+  intruder: HostIdentity;
+}
+
+/** An active agent with a distinctive name under one host, and a second, approved host. */
+export async function foreignSetup(t: CheckContext): Promise<ForeignSetup> {
+  const victimName = `foreign-target-${crypto.randomUUID()}`;
+  const victim = await activeSyncAgent(t, { name: victimName });
+  const { host: intruder } = await t.client.linkedHost();
+  return { victim, victimName, intruder };
+}
+
+/** The victim as the intruder would name it: same agent id, wrong host. */
+export function asIntruder(setup: ForeignSetup): AgentIdentity {
+  return { ...setup.victim, host: setup.intruder, previousKeys: [] };
+}
+
+/**
+ * Fails unless the intruder's request was refused as RUL-FOREIGN-AGENT accepts, without revealing
+ * the victim's data.
+ */
+export function expectForeignRefusal(t: CheckContext, result: HttpResult, setup: ForeignSetup, what: string): void {
+  expectRefusal(t, result, FOREIGN_AGENT_REFUSALS, what, '§5.5-§5.8, RUL-FOREIGN-AGENT');
+  const leaked = result.body.includes(setup.victimName) || result.json?.agent_capability_grants !== undefined;
+  t.expect(!leaked, `${what}: the refusal reveals the other host's agent (its name or grants) (RUL-FOREIGN-AGENT)`);
+}
+
+export const foreignChecks: CheckDefinition[] = [
+  defineCheck({
+    id: 'server.lifecycle.foreign.status-refused',
+    title: "A host cannot read the status of another host's agent",
+    area: 'lifecycle',
+    requirements: ['AAP-5.5-02'],
+    level: 'MUST',
+    rulings: ['RUL-FOREIGN-AGENT'],
+    needs: [{ endpoint: 'status' }, { control: 'approve' }, { capability: 'sync' }],
+    async run(t: CheckContext) {
+      const setup = await foreignSetup(t);
+      const result = await t.client.status(asIntruder(setup));
+      expectForeignRefusal(t, result, setup, "status of another host's agent");
+    },
+  }),
+  defineCheck({
+    id: 'server.lifecycle.foreign.revoke-refused',
+    title: "A host cannot revoke another host's agent, which stays active",
+    area: 'lifecycle',
+    requirements: ['AAP-5.7-03'],
+    level: 'MUST',
+    rulings: ['RUL-FOREIGN-AGENT'],
+    needs: [{ endpoint: 'revoke' }, { control: 'approve' }, { capability: 'sync' }],
+    async run(t: CheckContext) {
+      const setup = await foreignSetup(t);
+      const result = await t.client.revoke(asIntruder(setup));
+      expectForeignRefusal(t, result, setup, "revoke another host's agent");
+      const after = await readStatus(t, setup.victim, {}, 'status seen by the owning host afterwards');
+      t.expect(after.status === 'active', `status seen by the owning host afterwards: expected "active" (the refused revocation must change nothing), got "${after.status}"`);
+    },
+  }),
+  defineCheck({
+    id: 'server.lifecycle.foreign.reactivate-refused',
+    title: "A host cannot reactivate another host's agent, which stays as it was",
+    area: 'lifecycle',
+    requirements: ['AAP-5.6-01'],
+    level: 'MUST',
+    rulings: ['RUL-FOREIGN-AGENT'],
+    needs: [{ endpoint: 'reactivate' }, { control: 'approve' }, { capability: 'sync' }],
+    async run(t: CheckContext) {
+      const setup = await foreignSetup(t);
+      // An expired victim shows whether the intruder's call changed anything; an active one still shows leaks.
+      const expectedState = t.control?.supports('expire-agent') ? 'expired' : 'active';
+      if (expectedState === 'expired') await control(t).expireAgent({ agent_id: setup.victim.agentId, clock: 'session' });
+      const before = await t.client.awaitAgentStatus(setup.victim, expectedState);
+      if (before.json?.status !== expectedState) t.fail(`precondition: the victim agent is not ${expectedState} (status answered ${before.status} ${JSON.stringify(before.json?.status)})`);
+      const result = await t.client.reactivate(asIntruder(setup));
+      expectForeignRefusal(t, result, setup, "reactivate another host's agent");
+      const after = await readStatus(t, setup.victim, {}, 'status seen by the owning host afterwards');
+      t.expect(after.status === expectedState, `status seen by the owning host afterwards: expected "${expectedState}" (the refused reactivation must change nothing), got "${after.status}"`);
+    },
+  }),
+];

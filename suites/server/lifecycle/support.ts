@@ -1,0 +1,179 @@
+import type { AgentIdentity, CheckContext, HostIdentity, HttpResult } from '../../../src/harness/check.ts';
+import type { AgentRef, AgentTokenOptions, FixtureOptions, HostTokenOptions } from '../../../src/harness/client.ts';
+import type { ControlClient } from '../../../src/harness/control.ts';
+import { argumentsFor } from '../../../src/harness/profile.ts';
+
+/**
+ * Helpers shared by the lifecycle and key-rotation checks: the capability they execute, reading an
+ * agent's state, and judging refusals.
+ */
+
+/** The capability the profile names for the `sync` role (checks declaring that need always have one). */
+export function syncCapability(t: CheckContext): string {
+  const name = t.profile.sync;
+  if (name === undefined) t.notApplicable('the target profile names no capability for the "sync" role');
+  return name;
+}
+
+/** Executes the sync capability with the profile's arguments, as `agent`. */
+export function executeSync(t: CheckContext, agent: AgentIdentity, tokenOpts?: AgentTokenOptions): Promise<HttpResult> {
+  const capability = syncCapability(t);
+  return t.client.execute(agent, capability, argumentsFor(t.profile, capability), tokenOpts ? { tokenOpts } : {});
+}
+
+/** An active agent granted the sync capability (under a fresh host unless `opts.host` is given). */
+export function activeSyncAgent(t: CheckContext, opts: FixtureOptions = {}): Promise<AgentIdentity> {
+  return t.client.activeAgent({ capabilities: [syncCapability(t)], ...opts });
+}
+
+/** Precondition: the agent can execute the sync capability right now. */
+export async function expectExecutes(t: CheckContext, agent: AgentIdentity, when: string, tokenOpts?: AgentTokenOptions): Promise<void> {
+  const result = await executeSync(t, agent, tokenOpts);
+  if (result.error || result.status !== 200) {
+    t.fail(`${when}: expected the agent to execute ${syncCapability(t)} (HTTP 200, §5.11), got ${describe(result)}`);
+  }
+}
+
+/** The `host_id` the server gave the host, from registration or else from the agent's status. */
+export async function hostIdOf(t: CheckContext, host: HostIdentity, agent: AgentRef): Promise<string> {
+  if (host.hostId !== undefined) return host.hostId;
+  const result = await t.client.status(agent);
+  const hostId: unknown = result.json?.host_id;
+  if (typeof hostId !== 'string') t.fail(`precondition: no host_id in the registration or status answer (${describe(result)})`);
+  host.hostId = hostId;
+  return hostId;
+}
+
+/** GET status, expecting 200 with a string `status`; returns the parsed body (otherwise unvalidated). */
+export async function readStatus(
+  t: CheckContext,
+  agent: AgentRef,
+  tokenOpts: HostTokenOptions = {},
+  what = 'status',
+): Promise<{ status: string; grants: GrantView[]; json: Record<string, unknown> }> {
+  const result = await t.client.status(agent, tokenOpts);
+  t.expectStatus(result, 200, what);
+  const status: unknown = result.json?.status;
+  if (typeof status !== 'string') t.fail(`${what}: the status answer has no string "status" (§5.5); ${describe(result)}`);
+  return { status, grants: grantsOf(result.json), json: result.json as Record<string, unknown> };
+}
+
+export interface GrantView {
+  capability: string;
+  status: string;
+}
+
+/** The `{capability, status}` pairs of a body's `agent_capability_grants` (malformed entries dropped). */
+export function grantsOf(json: unknown): GrantView[] {
+  const grants: unknown = (json as { agent_capability_grants?: unknown } | null)?.agent_capability_grants;
+  if (!Array.isArray(grants)) return [];
+  return grants.flatMap((grant: unknown) => {
+    const { capability, status } = (grant ?? {}) as { capability?: unknown; status?: unknown };
+    return typeof capability === 'string' && typeof status === 'string' ? [{ capability, status }] : [];
+  });
+}
+
+export function activeCapabilities(grants: readonly GrantView[]): string[] {
+  return grants.filter((grant) => grant.status === 'active').map((grant) => grant.capability).sort();
+}
+
+/**
+ * Polls GET status (about three seconds at most) until the agent's status is `wanted`; fails with
+ * what it saw otherwise. For state changes made through the operator hook.
+ */
+export async function expectAgentStatus(t: CheckContext, agent: AgentRef, wanted: string, why: string): Promise<void> {
+  const last = await t.client.awaitAgentStatus(agent, wanted);
+  if (last.json?.status !== wanted) t.fail(`${why}: expected status "${wanted}", got ${describe(last)}`);
+}
+
+/** Delays between status polls while waiting for an operator decision to show; about three seconds in all. */
+const GRANT_POLL_DELAYS_MS = [0, 50, 100, 200, 300, 500, 500, 600, 700];
+
+/** Polls GET status until `capability` has an active grant; fails with the grants seen otherwise. */
+export async function expectGrantActive(t: CheckContext, agent: AgentRef, capability: string, why: string): Promise<void> {
+  let grants: GrantView[] = [];
+  for (const delay of GRANT_POLL_DELAYS_MS) {
+    if (delay > 0) await sleep(delay);
+    grants = (await readStatus(t, agent, {}, `${why}: status`)).grants;
+    if (activeCapabilities(grants).includes(capability)) return;
+  }
+  t.fail(`${why}: expected an active grant for ${capability}, got ${JSON.stringify(grants)}`);
+}
+
+/** Retry delays summing to one second: how long revocation may take to show (RUL-REVOCATION-LATENCY). */
+const WITHIN_ONE_SECOND_MS = [0, 100, 200, 300, 400];
+
+/** Repeats `attempt` for up to one second until `settled` holds; returns the last answer. */
+export async function withinOneSecond(
+  attempt: () => Promise<HttpResult>,
+  settled: (result: HttpResult) => boolean = isRefusal,
+): Promise<HttpResult> {
+  let last: HttpResult | undefined;
+  for (const delay of WITHIN_ONE_SECOND_MS) {
+    if (delay > 0) await sleep(delay);
+    last = await attempt();
+    if (settled(last)) return last;
+  }
+  return last as HttpResult;
+}
+
+/** A response that is a client error (a transport failure is not a refusal). */
+export function isRefusal(result: HttpResult): boolean {
+  return !result.error && result.status >= 400 && result.status < 500;
+}
+
+export function errorCode(result: HttpResult): string | undefined {
+  const code: unknown = result.json?.error;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** An acceptable refusal: HTTP status and error code. */
+export type Refusal = readonly [status: number, code: string];
+
+export const INVALID_JWT: Refusal = [401, 'invalid_jwt'];
+
+/**
+ * Fails unless the answer is one of `accepted` (status and code together); returns the one it is.
+ * `expected` explains the rule for the message, e.g. `§5.11, RUL-STATE-ERROR-STATUS`.
+ */
+export function expectRefusal(t: CheckContext, result: HttpResult, accepted: readonly Refusal[], what: string, expected: string): Refusal {
+  const code = errorCode(result);
+  const match = accepted.find(([status, name]) => status === result.status && name === code);
+  if (!match || result.error) {
+    t.fail(`${what}: expected ${accepted.map(([status, name]) => `${status} ${name}`).join(' or ')} (${expected}), got ${describe(result)}`);
+  }
+  if (typeof result.json?.message !== 'string') t.note(`${what}: the error response has no string "message" (§5.13)`);
+  return match;
+}
+
+/** Fails unless the answer is a 401 or 403 error object (any code): the request was refused. */
+export function expectAuthRefusal(t: CheckContext, result: HttpResult, what: string, expected: string): void {
+  if (result.error || (result.status !== 401 && result.status !== 403) || errorCode(result) === undefined) {
+    t.fail(`${what}: expected a 401 or 403 error (${expected}), got ${describe(result)}`);
+  }
+}
+
+/** `403 "agent_revoked"`, `200`, `timeout: ...` — for failure messages. */
+export function describe(result: HttpResult): string {
+  if (result.error) return `${result.error.kind} (${result.error.message})`;
+  const code = errorCode(result);
+  if (code !== undefined) return `${result.status} "${code}"`;
+  const status: unknown = result.json?.status;
+  const body = result.body.length > 200 ? `${result.body.slice(0, 200)}…` : result.body;
+  return typeof status === 'string' ? `${result.status} with status "${status}"` : `${result.status} ${body}`.trim();
+}
+
+/** The operator hook (checks list the operations they use in `needs`, so it is there when they run). */
+export function control(t: CheckContext): ControlClient {
+  if (t.control === undefined) t.skip('server offers no operator control hook');
+  return t.control;
+}
+
+/** A user id no other check (and no earlier run) uses, for operator calls that act on a user. */
+export function freshUserId(): string {
+  return `usr_conformance_${crypto.randomUUID()}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

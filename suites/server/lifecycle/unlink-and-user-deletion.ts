@@ -1,0 +1,66 @@
+import { defineCheck, type CheckContext, type AgentIdentity, type CheckDefinition } from '../../../src/harness/check.ts';
+import { expectAgentsRefused, expectHostRefused } from './host-revoke.ts';
+import {
+  activeSyncAgent,
+  control,
+  describe,
+  executeSync,
+  expectExecutes,
+  expectRefusal,
+  freshUserId,
+  hostIdOf,
+  INVALID_JWT,
+  readStatus,
+  syncCapability,
+  withinOneSecond,
+} from './support.ts';
+
+export const unlinkAndUserDeletionChecks: CheckDefinition[] = [
+  defineCheck({
+    id: 'server.lifecycle.unlink.revokes-delegated-agents',
+    title: 'Unlinking a host from its user revokes the delegated agents under it',
+    area: 'lifecycle',
+    requirements: ['AAP-2.9-03'],
+    level: 'MUST',
+    rulings: ['RUL-REVOCATION-LATENCY', 'RUL-STATE-ERROR-STATUS'],
+    needs: [{ mode: 'delegated' }, { control: 'unlink-host' }, { control: 'approve' }, { capability: 'sync' }],
+    async run(t: CheckContext) {
+      const { host, agent } = await t.client.linkedHost({ capabilities: [syncCapability(t)] });
+      await expectExecutes(t, agent, 'precondition: before the host is unlinked');
+      await control(t).unlinkHost({ host_id: await hostIdOf(t, host, agent) });
+      const execute = await withinOneSecond(() => executeSync(t, agent));
+      expectRefusal(t, execute, [[403, 'agent_revoked'], INVALID_JWT], 'execute by a delegated agent after its host was unlinked', '§2.9, RUL-STATE-ERROR-STATUS');
+      const status = await withinOneSecond(() => t.client.status(agent), (answer) => answer.json?.status === 'revoked');
+      t.expectStatus(status, 200, 'status after the unlink');
+      t.expect(status.json?.status === 'revoked', `status after the unlink: expected "revoked" (§2.9: unlinking revokes delegated agents), got ${describe(status)}`);
+    },
+  }),
+  defineCheck({
+    id: 'server.lifecycle.user-deletion.cascades',
+    title: "Deleting a user revokes the user's hosts and every agent under them",
+    area: 'lifecycle',
+    requirements: ['AAP-2.6-01', 'AAP-2.6-02'],
+    level: 'MUST',
+    rulings: ['RUL-REVOCATION-LATENCY', 'RUL-STATE-ERROR-STATUS'],
+    needs: [{ mode: 'delegated' }, { control: 'link-host' }, { control: 'delete-user' }, { control: 'approve' }, { capability: 'sync' }],
+    async run(t: CheckContext) {
+      // A user of this check's own, so the deletion touches no other check's hosts.
+      const userId = freshUserId();
+      const host = await t.client.newHost();
+      const registration = await t.client.register(host, { mode: 'delegated', capabilities: [syncCapability(t)] });
+      const first = registration.agent;
+      if (!first) t.fail(`precondition: registration did not create an agent (${registration.status})`);
+      await control(t).linkHost({ host_id: await hostIdOf(t, host, first), user_id: userId });
+      if (registration.json?.status !== 'active') await t.client.approve(first);
+      const agents: AgentIdentity[] = [first, await activeSyncAgent(t, { host, mode: 'delegated' })];
+      const linked = await readStatus(t, first, {}, 'status after linking the host');
+      if (typeof linked.json.user_id === 'string' && linked.json.user_id !== userId) {
+        t.skip(`precondition: the operator linked the host to user "${userId}" but the agent reports user_id "${linked.json.user_id}"`);
+      }
+      for (const agent of agents) await expectExecutes(t, agent, 'precondition: before the user is deleted');
+      await control(t).deleteUser({ user_id: userId });
+      await expectAgentsRefused(t, agents, "after the host's user was deleted");
+      await expectHostRefused(t, host, first, 'after its user was deleted');
+    },
+  }),
+];
