@@ -1,0 +1,6 @@
+import type { CheckDefinition } from '../../../src/harness/check.ts';
+import { checks as endpoints } from './endpoints.ts';
+import { checks as rateLimit } from './rate-limit.ts';
+
+/** Checks of the errors area (§5.13, §8.13). */
+export const checks: CheckDefinition[] = [...endpoints, ...rateLimit];

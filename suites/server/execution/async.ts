@@ -1,0 +1,141 @@
+import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
+import {
+  ExecuteAsyncCompletedSchema,
+  ExecuteAsyncFailedSchema,
+  ExecuteAsyncResponseSchema,
+} from '../../../src/protocol/index.ts';
+import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
+import { requireTargetOrigin, startAsyncExecution, StatusPoller } from './async-session.ts';
+import { agentWith, describeAnswer } from './fixtures.ts';
+
+const NEEDS = [{ capability: 'async' as const }, { control: 'approve' as const }];
+
+const pending = defineCheck({
+  id: 'server.execution.async.pending',
+  title: 'An unfinished async execution answers 202 with status pending and an absolute status_url only',
+  area: 'execution',
+  requirements: [
+    'AAP-5.11-03',
+    'AAP-5.11-SHAPE.async_pending.includes',
+    'AAP-5.11-SHAPE.async_pending.excludes',
+    'AAP-5.11-RESP.status',
+    'AAP-5.11-RESP.status_url',
+    'AAP-2.15-03',
+  ],
+  level: 'MUST',
+  rulings: ['RUL-ASYNC-STATUS-CODES'],
+  needs: NEEDS,
+  async run(t: CheckContext) {
+    const execution = await startAsyncExecution(t);
+    t.expect(isAbsoluteHttpUrl(execution.statusUrl), `status_url ${execution.statusUrl} is not an absolute http(s) URL (§5.11)`);
+  },
+});
+
+/** Polls to the end; the answers, each checked against the async shapes of §5.11. */
+async function pollToEnd(t: CheckContext): Promise<HttpResult[]> {
+  const execution = await startAsyncExecution(t, { anyOkStatus: true });
+  requireTargetOrigin(t, execution);
+  const answers = await new StatusPoller(t, execution).untilSettled();
+  for (const [index, answer] of answers.entries()) {
+    t.expectJson(answer, ExecuteAsyncResponseSchema, `poll ${index + 1} of ${execution.statusUrl} (async shapes of §5.11)`);
+  }
+  return answers;
+}
+
+const completed = defineCheck({
+  id: 'server.execution.async.completed',
+  title: 'Polling a status_url with fresh agent JWTs ends in a completed answer carrying result only',
+  area: 'execution',
+  requirements: [
+    'AAP-5.11-SHAPE.async_completed.includes',
+    'AAP-5.11-SHAPE.async_completed.excludes',
+    'AAP-5.11-RESP.result',
+    'AAP-5.11-RESP.status',
+    'AAP-2.15-04',
+  ],
+  level: 'MUST',
+  rulings: ['RUL-ASYNC-STATUS-CODES', 'RUL-ASYNC-RESULT-PRESENCE'],
+  needs: NEEDS,
+  async run(t: CheckContext) {
+    const answers = await pollToEnd(t);
+    const last = answers[answers.length - 1]!;
+    if (last.json?.status === 'failed') {
+      t.expectJson(last, ExecuteAsyncFailedSchema, 'failed async answer (§5.11)');
+      t.skip(`the execution failed with the profile's arguments (${JSON.stringify(last.json.error)}), so no completed answer could be observed`);
+    }
+    t.expectStatus(last, [200, 202], 'completed poll answer (§5.11: 200; 202 tolerated by RUL-ASYNC-STATUS-CODES)');
+    t.expectJson(last, ExecuteAsyncCompletedSchema, 'completed async answer (§5.11: status completed and result, no data, status_url or error)');
+  },
+});
+
+const pollsAnswer200 = defineCheck({
+  id: 'server.execution.async.polls-answer-200',
+  title: 'Every status_url poll answers 200 OK',
+  area: 'execution',
+  requirements: ['AAP-5.11-08', 'AAP-5.11-SHAPE.async_completed.includes'],
+  level: 'SHOULD',
+  rulings: ['RUL-ASYNC-STATUS-CODES'],
+  needs: NEEDS,
+  async run(t: CheckContext) {
+    const answers = await pollToEnd(t);
+    const other = answers.map((answer, index) => ({ answer, index })).filter(({ answer }) => answer.status !== 200);
+    if (other.length > 0) {
+      const list = other.map(({ answer, index }) => `poll ${index + 1} (${answer.json?.status}): ${answer.status}`).join(', ');
+      t.fail(`poll answers should use 200 OK (§5.11); got ${list}`);
+    }
+  },
+});
+
+/** Fails unless a poll was refused without revealing the execution's result (RUL-POLL-AUTH). */
+function expectPollRefused(t: CheckContext, result: HttpResult, what: string): void {
+  const refused = !result.error && result.status >= 400 && result.status < 500;
+  if (!refused || result.json?.result !== undefined || result.json?.status !== undefined) {
+    t.fail(`${what}: expected the poll to be refused with an error (§5.11, RUL-POLL-AUTH), got ${describeAnswer(result)}; body: ${result.body.slice(0, 200)}`);
+  }
+}
+
+/** The initiating agent's own poll must work, or the refusal proves nothing. */
+async function expectOwnPollWorks(t: CheckContext, poller: StatusPoller): Promise<void> {
+  const own = await poller.poll();
+  if (!(own.status === 200 || own.status === 202) || own.json?.status === undefined) {
+    t.fail(`precondition: the initiating agent's own poll with a fresh agent JWT was not answered with an async status (${describeAnswer(own)})`);
+  }
+}
+
+const pollNeedsToken = defineCheck({
+  id: 'server.execution.async.poll-requires-token',
+  title: 'A status_url poll without an agent JWT is refused',
+  area: 'execution',
+  requirements: ['AAP-5.11-06'],
+  level: 'MUST',
+  rulings: ['RUL-POLL-AUTH'],
+  needs: NEEDS,
+  async run(t: CheckContext) {
+    const execution = await startAsyncExecution(t, { anyOkStatus: true });
+    requireTargetOrigin(t, execution);
+    const anonymous = await t.client.raw('GET', execution.statusUrl, { label: 'poll status_url without a token' });
+    expectPollRefused(t, anonymous, `GET ${execution.statusUrl} without Authorization`);
+    await expectOwnPollWorks(t, new StatusPoller(t, execution));
+  },
+});
+
+const pollByOtherAgent = defineCheck({
+  id: 'server.execution.async.poll-other-agent',
+  title: "A status_url poll with another agent's valid JWT is refused",
+  area: 'execution',
+  requirements: ['AAP-5.11-07'],
+  level: 'MUST',
+  rulings: ['RUL-POLL-AUTH'],
+  needs: NEEDS,
+  async run(t: CheckContext) {
+    const execution = await startAsyncExecution(t, { anyOkStatus: true });
+    requireTargetOrigin(t, execution);
+    const poller = new StatusPoller(t, execution);
+    await expectOwnPollWorks(t, poller);
+    const stranger = await agentWith(t, [execution.capability]);
+    const foreign = await poller.poll(stranger);
+    expectPollRefused(t, foreign, `GET ${execution.statusUrl} with a valid JWT of another agent`);
+  },
+});
+
+export const checks: CheckDefinition[] = [pending, completed, pollsAnswer200, pollNeedsToken, pollByOtherAgent];

@@ -1,0 +1,57 @@
+import type { AgentIdentity, CapabilityRole, CheckContext, HttpResult } from '../../../src/harness/check.ts';
+import { argumentsFor, capabilityForRole } from '../../../src/harness/profile.ts';
+
+/** The capability filling `role`; not applicable when the profile names none (needs normally prevent that). */
+export function roleCapability(t: CheckContext, role: CapabilityRole): string {
+  return capabilityForRole(t.profile, role) ?? t.notApplicable(`the target profile names no "${role}" capability`);
+}
+
+/** An active agent whose registration asked for `capabilities` (approved through the control hook). */
+export function agentWith(t: CheckContext, capabilities: string[]): Promise<AgentIdentity> {
+  return t.client.activeAgent({ capabilities });
+}
+
+export function execute(t: CheckContext, agent: AgentIdentity, capability: string): Promise<HttpResult> {
+  return t.client.execute(agent, capability, argumentsFor(t.profile, capability));
+}
+
+/** Names of the agent's grants that status reports as active. */
+export async function activeGrants(t: CheckContext, agent: AgentIdentity): Promise<string[]> {
+  const status = await t.client.status(agent);
+  t.expectStatus(status, 200, 'status of the agent');
+  const grants: unknown[] = Array.isArray(status.json?.agent_capability_grants) ? status.json.agent_capability_grants : [];
+  return grants
+    .map((grant) => grant as { capability?: unknown; status?: unknown } | null)
+    .filter((grant) => grant?.status === 'active' && typeof grant.capability === 'string')
+    .map((grant) => grant!.capability as string);
+}
+
+/** Every capability the profile names for some role. */
+export function profileCapabilities(t: CheckContext): string[] {
+  const roles: CapabilityRole[] = ['sync', 'with-input', 'constrainable', 'async', 'stream', 'second', 'high-risk'];
+  const names = roles.map((role) => capabilityForRole(t.profile, role)).filter((name): name is string => name !== undefined);
+  return [...new Set(names)];
+}
+
+/** Whether `url` shares its origin with the issuer or with `location`. */
+export function isTargetOrigin(t: CheckContext, url: string, location: string): boolean {
+  const origin = (value: string) => {
+    try {
+      return new URL(value).origin;
+    } catch {
+      return undefined;
+    }
+  };
+  const target = origin(url);
+  return target !== undefined && (target === origin(t.client.issuer) || target === origin(location));
+}
+
+export function describeAnswer(result: HttpResult): string {
+  if (result.error) return `${result.error.kind}: ${result.error.message}`;
+  const code = typeof result.json?.error === 'string' ? ` ${result.json.error}` : '';
+  return `HTTP ${result.status}${code}`;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.min(ms, 1000)));
+}

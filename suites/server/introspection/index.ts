@@ -1,0 +1,6 @@
+import type { CheckDefinition } from '../../../src/harness/check.ts';
+import { checks as active } from './active.ts';
+import { checks as inactive } from './inactive.ts';
+
+/** Checks of the introspection area (§5.12). */
+export const checks: CheckDefinition[] = [...active, ...inactive];

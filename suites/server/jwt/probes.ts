@@ -1,0 +1,135 @@
+import type { AgentIdentity, CheckContext, CheckNeed, HttpResult } from '../../../src/harness/check.ts';
+import type { AgentTokenOptions, HostTokenOptions } from '../../../src/harness/client.ts';
+import { argumentsFor } from '../../../src/harness/profile.ts';
+import { isSuccess } from './verdicts.ts';
+
+/**
+ * One endpoint and one identity, ready to receive crafted tokens: checks mint a token with the
+ * endpoint's defaults (audience, agent key claims) and any knob overridden, then send it.
+ */
+export interface TokenProbe<Options> {
+  /** The request, as named in messages (`POST register`). */
+  readonly what: string;
+  /** The target's current time in epoch seconds, for crafting iat and exp. */
+  now(): number;
+  mint(opts?: Options): Promise<string>;
+  send(token: string): Promise<HttpResult>;
+  /** Whether the answer shows that the server took the token as valid. */
+  accepted(result: HttpResult): boolean;
+}
+
+export type HostProbe = TokenProbe<HostTokenOptions>;
+
+export interface AgentProbe extends TokenProbe<AgentTokenOptions> {
+  readonly agent: AgentIdentity;
+  /** Another active agent set up like `agent`, under a fresh host. */
+  newAgent(): Promise<AgentIdentity>;
+  /** Mints a token of `agent` with this endpoint's defaults. */
+  mintFor(agent: AgentIdentity, opts?: AgentTokenOptions): Promise<string>;
+}
+
+export interface ProbeEndpoint<Probe> {
+  /** Id segment: `server.jwt.<kind>.<key>.<case>`. */
+  readonly key: string;
+  readonly what: string;
+  readonly needs: CheckNeed[];
+  open(t: CheckContext): Promise<Probe>;
+}
+
+const APPROVE: CheckNeed = { control: 'approve' };
+
+/** Registration by a host the server has never seen: the JWT carries the host key inline (§4.5.1 step 4). */
+export const registerEndpoint: ProbeEndpoint<HostProbe> = {
+  key: 'register',
+  what: 'POST register',
+  needs: [],
+  async open(t) {
+    const host = await t.client.newHost();
+    const agentKeys = await t.client.newAgentKeys();
+    return {
+      what: 'POST register',
+      now: () => t.client.now(),
+      mint: (opts = {}) => t.client.hostToken(host, { agentPublicKey: agentKeys.publicJwk, ...opts }),
+      send: (token) => t.client.register(host, { agentKeys }, { token }),
+      accepted: isSuccess,
+    };
+  },
+};
+
+/** Status of an agent of an approved host: the server verifies against the stored host key. */
+export const statusEndpoint: ProbeEndpoint<HostProbe> = {
+  key: 'status',
+  what: 'GET status',
+  needs: [APPROVE],
+  async open(t) {
+    const agent = await t.client.activeAgent();
+    return {
+      what: 'GET status',
+      now: () => t.client.now(),
+      mint: (opts = {}) => t.client.hostToken(agent.host, opts),
+      send: (token) => t.client.status(agent, { token }),
+      accepted: (result) => result.status === 200,
+    };
+  },
+};
+
+/** Execution of the sync capability at its resolved location, with aud = that location (§4.3). */
+export const executeEndpoint: ProbeEndpoint<AgentProbe> = {
+  key: 'execute',
+  what: 'POST execute',
+  needs: [APPROVE, { capability: 'sync' }],
+  async open(t) {
+    const capability = syncCapability(t);
+    const newAgent = () => t.client.activeAgent({ capabilities: [capability] });
+    const agent = await newAgent();
+    const location = t.client.locationFor(capability);
+    const args = argumentsFor(t.profile, capability);
+    const mintFor = (subject: AgentIdentity, opts: AgentTokenOptions = {}) =>
+      t.client.agentToken(subject, { aud: location, ...opts });
+    return {
+      what: `POST execute ${capability}`,
+      now: () => t.client.now(),
+      agent,
+      newAgent,
+      mintFor,
+      mint: (opts) => mintFor(agent, opts),
+      send: (token) => t.client.execute(agent, capability, args, { tokenOpts: { token } }),
+      accepted: isSuccess,
+    };
+  },
+};
+
+/** A capability request to the authorization server, with aud = issuer (§4.3). */
+export const requestCapabilityEndpoint: ProbeEndpoint<AgentProbe> = {
+  key: 'request-capability',
+  what: 'POST request-capability',
+  needs: [APPROVE],
+  async open(t) {
+    const wanted = requestableCapability(t);
+    const newAgent = () => t.client.activeAgent();
+    const agent = await newAgent();
+    const mintFor = (subject: AgentIdentity, opts: AgentTokenOptions = {}) => t.client.agentToken(subject, opts);
+    return {
+      what: `POST request-capability ${wanted}`,
+      now: () => t.client.now(),
+      agent,
+      newAgent,
+      mintFor,
+      mint: (opts) => mintFor(agent, opts),
+      send: (token) => t.client.requestCapability(agent, [wanted], {}, { token }),
+      // 409 already_granted also means the token was verified (e.g. host defaults cover the name).
+      accepted: (result) => isSuccess(result) || (result.status === 409 && result.json?.error === 'already_granted'),
+    };
+  },
+};
+
+export function syncCapability(t: CheckContext): string {
+  return t.profile.sync ?? t.notApplicable('the target profile names no "sync" capability');
+}
+
+/** A capability of the target worth requesting: any the profile names. */
+function requestableCapability(t: CheckContext): string {
+  const { profile } = t;
+  const name = profile.second ?? profile.sync ?? profile['with-input'] ?? profile.constrainable?.name ?? profile.async ?? profile.stream;
+  return name ?? t.notApplicable('the target profile names no capability to request');
+}
