@@ -1,0 +1,234 @@
+import type { Command, CommanderError } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
+import { serverChecks } from '../../suites/server/index.ts';
+import { BaselineError, loadBaseline } from '../harness/baseline.ts';
+import type { CheckDefinition } from '../harness/check.ts';
+import { parsePatterns } from '../harness/patterns.ts';
+import { loadProfile, parseProfile, ProfileError } from '../harness/profile.ts';
+import { closingLines, progressLine } from '../harness/progress.ts';
+import { runServerConformance, setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
+import type { Report } from '../reports/model.ts';
+import { parseFormats, REPORT_FORMATS, writeReports, writeReportsSync, type ReportFormat } from '../reports/write.ts';
+
+/** Options as commander hands them over. */
+export interface ServerCliOptions {
+  url?: string;
+  embedded?: boolean;
+  discovery?: string;
+  controlUrl?: string;
+  profile?: string;
+  out: string;
+  format: string;
+  only: string[];
+  skip: string[];
+  strict?: boolean;
+  baseline?: string;
+  seed?: string;
+  timeout: string;
+  checkTimeout: string;
+  concurrency: string;
+  header: string[];
+  quiet?: boolean;
+}
+
+export interface ServerCliIo {
+  stderr: (line: string) => void;
+  /** The checks to run (the server suite unless a test passes its own). */
+  checks?: readonly CheckDefinition[];
+}
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerServerCommand(program: Command): void {
+  program
+    .command('server')
+    .description('certify an Agent Auth server: run the server suite against a service (or the embedded simulator)')
+    .option('--url <service-url>', 'base URL of the service under test')
+    .option('--embedded', 'start the simulator in-process and run against it')
+    .option('--discovery <url>', 'discovery document URL (default: {url}/.well-known/agent-configuration)')
+    .option('--control-url <url>', 'operator control hook base URL (agent-auth-control/1)')
+    .option('--profile <file>', 'target profile JSON: which capability plays each role')
+    .option('--out <dir>', 'directory for the reports', 'reports')
+    .option('--format <list>', `report formats, comma-separated (${REPORT_FORMATS.join(',')})`, REPORT_FORMATS.join(','))
+    .option('--only <pattern>', 'run only checks matching (glob on ids, comma-separated; repeatable)', collect, [])
+    .option('--skip <pattern>', 'skip checks matching (glob on ids, comma-separated; repeatable)', collect, [])
+    .option('--strict', 'score SHOULD failures as failures')
+    .option('--baseline <file>', 'JSON file of expected failures')
+    .option('--seed <n>', 'seed for anything random (default: random)')
+    .option('--timeout <ms>', 'deadline per HTTP request', '5000')
+    .option('--check-timeout <ms>', 'overall deadline per check', '30000')
+    .option('--concurrency <n>', 'checks run in parallel', '4')
+    .option('--header <header>', "extra request header 'Name: value' (repeatable)", collect, [])
+    .option('--quiet', 'no progress output')
+    .exitOverride(exitOnParseError)
+    .action(async (options: ServerCliOptions) => {
+      process.exitCode = await runServerCommand(options, { stderr: (line) => process.stderr.write(`${line}\n`) });
+    });
+}
+
+/**
+ * Commander's own parse errors (unknown option, missing argument) are usage errors: exit 2, after
+ * writing the usage-error report to the --out found in argv (the options never got parsed).
+ */
+function exitOnParseError(error: CommanderError): never {
+  if (error.exitCode === 0) process.exit(0);
+  const argv = process.argv;
+  const at = argv.findIndex((arg) => arg === '--out' || arg.startsWith('--out='));
+  const out = at === -1 ? 'reports' : argv[at]?.startsWith('--out=') ? argv[at].slice('--out='.length) : (argv[at + 1] ?? 'reports');
+  const options: ServerCliOptions = { out, format: '', only: [], skip: [], timeout: '', checkTimeout: '', concurrency: '', header: [] };
+  const report = setupErrorReport(usageConfig(options), { error: `usage: ${error.message.replace(/^error: /, '')}` });
+  try {
+    writeReportsSync(report, out, REPORT_FORMATS);
+  } catch {
+    // The message commander printed is what matters when even the report cannot be written.
+  }
+  process.exit(2);
+}
+
+function positiveInteger(value: string, option: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number <= 0) {
+    throw new UsageError(`${option} must be a positive integer, got "${value}"`);
+  }
+  return number;
+}
+
+function parseSeed(value: string | undefined): number {
+  if (value === undefined) return Math.floor(Math.random() * 2 ** 31);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`--seed must be an integer, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function parseHeaders(values: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const value of values) {
+    const match = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):\s*(.*)$/.exec(value);
+    if (!match?.[1]) throw new UsageError(`--header must look like 'Name: value', got "${value}"`);
+    headers[match[1]] = match[2] ?? '';
+  }
+  return headers;
+}
+
+interface Parsed {
+  config: Omit<ServerRunConfig, 'checks' | 'onResult' | 'profile' | 'baseline'>;
+  formats: ReportFormat[];
+}
+
+function parseOptions(options: ServerCliOptions): Parsed {
+  if (options.embedded && (options.url || options.discovery || options.controlUrl)) {
+    throw new UsageError('--embedded runs against the built-in simulator; it cannot be combined with --url, --discovery or --control-url');
+  }
+  if (!options.embedded && !options.url && !options.discovery) {
+    throw new UsageError('give the service to test with --url <service-url> (or --discovery <url>), or use --embedded');
+  }
+  let formats: ReportFormat[];
+  try {
+    formats = parseFormats(options.format);
+  } catch (error) {
+    throw new UsageError(`--format: ${(error as Error).message}`);
+  }
+  const config: Parsed['config'] = {
+    toolVersion: packageJson.version,
+    url: options.url,
+    discoveryUrl: options.discovery,
+    controlUrl: options.controlUrl,
+    embedded: options.embedded ?? false,
+    only: parsePatterns(options.only),
+    skip: parsePatterns(options.skip),
+    strict: options.strict ?? false,
+    seed: parseSeed(options.seed),
+    timeoutMs: positiveInteger(options.timeout, '--timeout'),
+    checkTimeoutMs: positiveInteger(options.checkTimeout, '--check-timeout'),
+    concurrency: positiveInteger(options.concurrency, '--concurrency'),
+    headers: parseHeaders(options.header),
+    formats,
+  };
+  return { config, formats };
+}
+
+/** Fallback configuration for reporting a usage error when the options themselves do not parse. */
+function usageConfig(options: ServerCliOptions): Parsed['config'] {
+  return {
+    toolVersion: packageJson.version,
+    url: options.url,
+    discoveryUrl: options.discovery,
+    controlUrl: options.controlUrl,
+    embedded: options.embedded ?? false,
+    only: [],
+    skip: [],
+    strict: options.strict ?? false,
+    seed: 0,
+    timeoutMs: 5000,
+    headers: {},
+    formats: [...REPORT_FORMATS],
+  };
+}
+
+/** Runs the `server` command; returns the exit code (0 conforming, 1 failures, 2 usage/setup error). */
+export async function runServerCommand(options: ServerCliOptions, io: ServerCliIo): Promise<number> {
+  let parsed: Parsed;
+  try {
+    parsed = parseOptions(options);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const config = usageConfig(options);
+    return finish(setupErrorReport(config, { error: `usage: ${error.message}` }), options.out, [...REPORT_FORMATS], io, options.quiet);
+  }
+  const { config, formats } = parsed;
+  let stop: (() => Promise<void>) | undefined;
+  try {
+    let profile: ServerRunConfig['profile'];
+    let baseline: ServerRunConfig['baseline'];
+    try {
+      if (options.profile) profile = { profile: await loadProfile(options.profile), source: 'file', path: options.profile };
+      if (options.baseline) baseline = { baseline: await loadBaseline(options.baseline), file: options.baseline };
+    } catch (error) {
+      if (!(error instanceof ProfileError) && !(error instanceof BaselineError)) throw error;
+      return finish(setupErrorReport({ ...config, profile }, { error: error.message }), options.out, formats, io, options.quiet);
+    }
+    if (config.embedded) {
+      const embedded = await startEmbedded();
+      stop = embedded.stop;
+      config.url = embedded.origin;
+      config.controlUrl = embedded.controlUrl;
+      profile ??= { profile: embedded.profile, source: 'embedded' };
+    }
+    const report = await runServerConformance({
+      ...config,
+      profile,
+      baseline,
+      checks: io.checks ?? serverChecks,
+      onResult: options.quiet ? undefined : (result) => io.stderr(progressLine(result)),
+    });
+    return await finish(report, options.out, formats, io, options.quiet);
+  } finally {
+    await stop?.();
+  }
+}
+
+/** Starts the simulator in-process (only this command may reach into the simulator). */
+async function startEmbedded() {
+  const { startSimulator } = await import('../sim/index.ts');
+  const { SIMULATOR_PROFILE } = await import('../sim/profile.ts');
+  const simulator = await startSimulator({});
+  return {
+    origin: simulator.origin,
+    controlUrl: simulator.controlUrl,
+    profile: parseProfile(SIMULATOR_PROFILE, 'the simulator profile'),
+    stop: () => simulator.stop(),
+  };
+}
+
+async function finish(report: Report, out: string, formats: readonly ReportFormat[], io: ServerCliIo, quiet?: boolean): Promise<number> {
+  const paths = await writeReports(report, out, formats);
+  const lines = quiet ? closingLines(report).filter((line) => line.startsWith('setup failed') || line.startsWith('exit')) : closingLines(report);
+  for (const line of lines) io.stderr(line);
+  if (!quiet) io.stderr(`reports: ${paths.join(', ')}`);
+  return report.exit_code;
+}

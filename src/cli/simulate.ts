@@ -1,0 +1,116 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { AgentModeSchema, type AgentMode } from '../protocol/index.ts';
+import {
+  FAULTS,
+  isFaultName,
+  startSimulator,
+  type FaultName,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '../sim/index.ts';
+
+interface SimulateCliOptions {
+  port: number;
+  fault: FaultName[];
+  sessionTtl?: number;
+  maxLifetime?: number;
+  absoluteLifetime?: number;
+  modes?: AgentMode[];
+  capabilityListRequiresAuth?: boolean;
+  rateLimit?: { limit: number; windowSeconds: number };
+  allowLoopbackJwks?: boolean;
+  listFaults?: boolean;
+}
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('expected a port number (0-65535)');
+  return parsed;
+}
+
+function seconds(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return parsed;
+}
+
+function fault(value: string, previous: FaultName[]): FaultName[] {
+  const names = value.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  for (const name of names) {
+    if (!isFaultName(name)) throw new InvalidArgumentError(`unknown fault '${name}' (see --list-faults)`);
+  }
+  return [...previous, ...(names as FaultName[])];
+}
+
+function modes(value: string): AgentMode[] {
+  const list = value.split(',').map((mode) => mode.trim());
+  return list.map((mode) => {
+    const parsed = AgentModeSchema.safeParse(mode);
+    if (!parsed.success) throw new InvalidArgumentError(`unknown mode '${mode}' (delegated, autonomous)`);
+    return parsed.data;
+  });
+}
+
+function rateLimit(value: string): { limit: number; windowSeconds: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (match === null || Number(match[1]) < 1 || Number(match[2]) < 1) {
+    throw new InvalidArgumentError('expected <requests>/<seconds>, e.g. 60/60');
+  }
+  return { limit: Number(match[1]), windowSeconds: Number(match[2]) };
+}
+
+/** Lines of `--list-faults`: name, requirement ids, description. */
+export function faultListing(): string[] {
+  return FAULTS.map((f) => `${f.name}  [${f.requirements.join(', ')}]\n    ${f.description}`);
+}
+
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description('run the simulated Agent Auth server on 127.0.0.1 until interrupted')
+    .option('--port <n>', 'TCP port (0 picks a free one)', port, 0)
+    .option('--fault <name>', 'inject a named fault (repeatable, or comma-separated)', fault, [])
+    .option('--session-ttl <s>', 'session TTL in seconds (default 1800)', seconds)
+    .option('--max-lifetime <s>', 'max lifetime in seconds (default 86400)', seconds)
+    .option('--absolute-lifetime <s>', 'absolute lifetime in seconds (default 604800)', seconds)
+    .option('--modes <list>', 'registration modes offered: delegated,autonomous', modes)
+    .option('--capability-list-requires-auth', 'answer unauthenticated capability listings with 401')
+    .option('--rate-limit <n/s>', 'rate limit per client identity, e.g. 60/60', rateLimit)
+    .option('--allow-loopback-jwks', 'allow http JWKS URLs on loopback addresses (testing only)')
+    .option('--list-faults', 'print the available faults and exit')
+    .action(async (raw: SimulateCliOptions) => {
+      if (raw.listFaults) {
+        process.stdout.write(`${faultListing().join('\n')}\n`);
+        return;
+      }
+      const options: SimulatorOptions = {
+        port: raw.port,
+        faults: raw.fault,
+        ...(raw.sessionTtl !== undefined && { sessionTtlSeconds: raw.sessionTtl }),
+        ...(raw.maxLifetime !== undefined && { maxLifetimeSeconds: raw.maxLifetime }),
+        ...(raw.absoluteLifetime !== undefined && { absoluteLifetimeSeconds: raw.absoluteLifetime }),
+        ...(raw.modes !== undefined && { modes: raw.modes }),
+        ...(raw.capabilityListRequiresAuth && { capabilityListRequiresAuth: true }),
+        ...(raw.rateLimit !== undefined && { rateLimit: raw.rateLimit }),
+        ...(raw.allowLoopbackJwks && { allowLoopbackJwks: true }),
+      };
+      let simulator: RunningSimulator;
+      try {
+        simulator = await startSimulator(options);
+      } catch (error) {
+        process.stderr.write(`simulate: cannot start on 127.0.0.1:${raw.port}: ${(error as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`listening ${simulator.issuer}\n`);
+      await new Promise<void>((resolve) => {
+        const shutdown = () => {
+          process.off('SIGINT', shutdown);
+          process.off('SIGTERM', shutdown);
+          void simulator.stop().then(resolve);
+        };
+        process.on('SIGINT', shutdown);
+        process.on('SIGTERM', shutdown);
+      });
+    });
+}

@@ -1,0 +1,121 @@
+import { compactVerify, importJWK, type JWK } from 'jose';
+import { decodeJwtUnverified, hs256PublicKeySecret } from '../jose/index.ts';
+import type { Ed25519PublicJwk } from '../protocol/index.ts';
+import type { SimContext } from './context.ts';
+import { invalidJwt } from './errors.ts';
+import { CLOCK_SKEW_SECONDS } from './options.ts';
+
+/** Checks shared by host and agent JWT verification (§4.5, §4.5.1, §4.6, §8.2). */
+
+export interface DecodedToken {
+  raw: string;
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+}
+
+/** The bearer token of the request, or undefined when there is no Authorization header. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
+  if (match === null) throw invalidJwt('The Authorization header must carry a Bearer token');
+  return match[1];
+}
+
+export function decodeToken(raw: string): DecodedToken {
+  const decoded = decodeJwtUnverified(raw);
+  if (decoded.header === undefined || decoded.claims === undefined) {
+    throw invalidJwt('The bearer token is not a decodable JWT');
+  }
+  return { raw, header: decoded.header, claims: decoded.claims };
+}
+
+export function stringClaim(token: DecodedToken, name: string): string {
+  const value = token.claims[name];
+  if (typeof value !== 'string' || value.length === 0) throw invalidJwt(`The JWT lacks a string '${name}' claim`);
+  return value;
+}
+
+function numericClaim(token: DecodedToken, name: string): number {
+  const value = token.claims[name];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidJwt(`The JWT lacks a numeric '${name}' claim`);
+  return value;
+}
+
+/** True when the token's audience is one of `expected` (a single-valued array counts as its value). */
+export function audienceMatches(token: DecodedToken, expected: readonly string[]): boolean {
+  const aud = token.claims.aud;
+  const value = Array.isArray(aud) && aud.length === 1 ? aud[0] : aud;
+  return typeof value === 'string' && expected.includes(value);
+}
+
+export function checkAudience(ctx: SimContext, token: DecodedToken, expected: readonly string[]): void {
+  if (token.claims.aud === undefined) throw invalidJwt("The JWT lacks an 'aud' claim");
+  if (ctx.faults.has('skips-aud-check')) return;
+  if (!audienceMatches(token, expected)) throw invalidJwt(`The JWT audience must be ${expected.join(' or ')}`);
+}
+
+/**
+ * Verifies the signature with `key` (or one of `alternates`). Only EdDSA is accepted; the
+ * `accepts-alg-none`, `accepts-hs256` and `skips-signature-check` faults weaken exactly that.
+ */
+export async function checkSignature(
+  ctx: SimContext,
+  token: DecodedToken,
+  key: Ed25519PublicJwk,
+  alternates: readonly Ed25519PublicJwk[] = [],
+): Promise<void> {
+  const alg = token.header.alg;
+  if (alg === 'none' && ctx.faults.has('accepts-alg-none')) return;
+  if (alg === 'HS256' && ctx.faults.has('accepts-hs256')) {
+    if (await verifiesWith(token.raw, hs256PublicKeySecret(key), 'HS256')) return;
+    throw invalidJwt('The JWT signature does not verify');
+  }
+  if (alg !== 'EdDSA') throw invalidJwt(`The JWT alg must be EdDSA, not ${JSON.stringify(alg)}`);
+  if (ctx.faults.has('skips-signature-check')) return;
+  for (const candidate of [key, ...alternates]) {
+    const cryptoKey = await importJWK({ ...candidate, alg: 'EdDSA' } as JWK, 'EdDSA').catch(() => undefined);
+    if (cryptoKey !== undefined && (await verifiesWith(token.raw, cryptoKey, 'EdDSA'))) return;
+  }
+  throw invalidJwt('The JWT signature does not verify');
+}
+
+async function verifiesWith(raw: string, key: CryptoKey | Uint8Array, alg: string): Promise<boolean> {
+  try {
+    await compactVerify(raw, key, { algorithms: [alg] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** exp and iat with the §8.2 skew: expired tokens and tokens issued too far ahead are refused. */
+export function checkTimes(ctx: SimContext, token: DecodedToken): { exp: number; iat: number } {
+  const exp = numericClaim(token, 'exp');
+  const iat = numericClaim(token, 'iat');
+  const now = ctx.clock.nowSeconds();
+  if (now > exp + CLOCK_SKEW_SECONDS && !ctx.faults.has('accepts-expired-jwt')) throw invalidJwt('The JWT has expired');
+  if (iat > now + CLOCK_SKEW_SECONDS && !ctx.faults.has('accepts-future-iat')) {
+    throw invalidJwt('The JWT iat lies more than 30 seconds in the future');
+  }
+  return { exp, iat };
+}
+
+/** Refuses a replayed jti and remembers this one for `identity` (§4.6, §8.4). */
+export function checkReplay(ctx: SimContext, token: DecodedToken, identity: string, exp: number): void {
+  const jti = token.claims.jti;
+  if (typeof jti !== 'string' || jti.length === 0) {
+    if (ctx.faults.has('missing-jti-accepted')) return;
+    throw invalidJwt("The JWT lacks a string 'jti' claim");
+  }
+  if (ctx.faults.has('no-replay-cache')) return;
+  if (ctx.replay.seen(identity, jti)) throw invalidJwt('The JWT jti has already been used');
+  ctx.replay.record(identity, jti, exp);
+}
+
+/** Ensures the claims that every token needs are present before state lookups start. */
+export function requireRegisteredClaims(token: DecodedToken): void {
+  stringClaim(token, 'iss');
+  numericClaim(token, 'iat');
+  numericClaim(token, 'exp');
+  if (token.claims.aud === undefined) throw invalidJwt("The JWT lacks an 'aud' claim");
+}

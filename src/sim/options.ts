@@ -1,0 +1,78 @@
+import type { AgentMode } from '../protocol/index.ts';
+import type { SimClock } from './clock.ts';
+import type { FaultName } from './faults.ts';
+
+export interface RateLimitOptions {
+  /** Requests allowed per client identity within one window. */
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface SimulatorOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  faults?: readonly FaultName[];
+  /** Session TTL, measured from the agent's last request (§2.4). Default 1800 s. */
+  sessionTtlSeconds?: number;
+  /** Max lifetime, measured from the last activation (§2.4). Default 86400 s. */
+  maxLifetimeSeconds?: number;
+  /** Absolute lifetime, measured from creation (§2.4). Default 604800 s. */
+  absoluteLifetimeSeconds?: number;
+  /** Registration modes offered (§2.2). Default both. */
+  modes?: readonly AgentMode[];
+  /** Answer unauthenticated capability listings with 401 authentication_required (§5.2, §5.14). */
+  capabilityListRequiresAuth?: boolean;
+  /** Per-identity rate limit (§8.13); off when absent. */
+  rateLimit?: RateLimitOptions;
+  /** Allow JWKS fetches from loopback addresses over http; for tests only, never in production (§8.12). */
+  allowLoopbackJwks?: boolean;
+  /** Clock to run on; a fresh wall-time clock when absent. */
+  clock?: SimClock;
+}
+
+export interface ResolvedOptions {
+  port: number;
+  faults: readonly FaultName[];
+  sessionTtlSeconds: number;
+  maxLifetimeSeconds: number;
+  absoluteLifetimeSeconds: number;
+  modes: readonly AgentMode[];
+  capabilityListRequiresAuth: boolean;
+  rateLimit: RateLimitOptions | undefined;
+  allowLoopbackJwks: boolean;
+}
+
+/** Clock-skew tolerance on exp and iat (§8.2). */
+export const CLOCK_SKEW_SECONDS = 30;
+/** Largest request body accepted. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Largest page of the capability listing (§5.2). */
+export const MAX_PAGE_SIZE = 100;
+/** Lifetime and poll interval advertised in approval objects (§7). */
+export const APPROVAL_EXPIRES_IN_SECONDS = 300;
+export const APPROVAL_INTERVAL_SECONDS = 5;
+
+export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
+  const positive = (value: number | undefined, fallback: number, name: string): number => {
+    const resolved = value ?? fallback;
+    if (!Number.isFinite(resolved) || resolved <= 0) throw new RangeError(`${name} must be a positive number`);
+    return resolved;
+  };
+  const modes = options.modes ?? ['delegated', 'autonomous'];
+  if (modes.length === 0) throw new RangeError('at least one mode must be offered');
+  if (options.rateLimit !== undefined) {
+    positive(options.rateLimit.limit, 1, 'rateLimit.limit');
+    positive(options.rateLimit.windowSeconds, 1, 'rateLimit.windowSeconds');
+  }
+  return {
+    port: options.port ?? 0,
+    faults: options.faults ?? [],
+    sessionTtlSeconds: positive(options.sessionTtlSeconds, 1800, 'sessionTtlSeconds'),
+    maxLifetimeSeconds: positive(options.maxLifetimeSeconds, 86_400, 'maxLifetimeSeconds'),
+    absoluteLifetimeSeconds: positive(options.absoluteLifetimeSeconds, 604_800, 'absoluteLifetimeSeconds'),
+    modes: [...new Set(modes)],
+    capabilityListRequiresAuth: options.capabilityListRequiresAuth ?? false,
+    rateLimit: options.rateLimit,
+    allowLoopbackJwks: options.allowLoopbackJwks ?? false,
+  };
+}
