@@ -5,6 +5,7 @@ import { registerPending } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor, type WireGrant } from '../registration/grants.ts';
 import { roleCapability } from '../registration/roles.ts';
 import { expectShape } from '../registration/shape.ts';
+import { expectCannotExecute } from './unusable.ts';
 
 interface PartialOutcome {
   agent: AgentIdentity;
@@ -109,7 +110,7 @@ export const everyCapabilityDenied = defineCheck({
   area: 'approval',
   requirements: ['AAP-5.3-26', 'AAP-5.5-04'],
   level: 'MUST',
-  rulings: ['RUL-FULL-DENIAL'],
+  rulings: ['RUL-FULL-DENIAL', 'RUL-NON-ACTIVE-AUTH'],
   needs: partialNeeds,
   async run(t: CheckContext) {
     const requested = [roleCapability(t, 'sync'), roleCapability(t, 'second')];
@@ -117,6 +118,11 @@ export const everyCapabilityDenied = defineCheck({
     const userCode: unknown = result.json?.approval?.user_code;
     await t.control!.approve({ agent_id: agent.agentId, capabilities: [], ...(typeof userCode === 'string' && { user_code: userCode }) });
     const status = await t.client.awaitAgentStatus(agent, ['active', 'rejected']);
+    if (status.status === 401 || status.status === 403) {
+      t.note(`status of the agent answered ${status.status} ${String(status.json?.error)}; checking that its own JWT is refused instead`);
+      await expectCannotExecute(t, agent, 'the user approved none of its capabilities');
+      return;
+    }
     t.expectStatus(status, 200, 'status after every capability was denied');
     const body = t.expectJson(status, StatusResponseSchema, 'status after every capability was denied (§5.5)');
     const undenied = body.agent_capability_grants.filter((grant) => grant.status !== 'denied');

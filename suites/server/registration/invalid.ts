@@ -81,7 +81,7 @@ export const unknownMode = defineCheck({
 
 export const missingAgentKey = defineCheck({
   id: 'server.registration.missing-agent-key',
-  title: 'Registering with a host JWT that carries no agent key answers 400 invalid_request or 401 invalid_jwt',
+  title: 'Registering with a host JWT that carries no agent key is refused with 400 (or 401 invalid_jwt)',
   area: 'registration',
   requirements: ['AAP-5.3-03', 'AAP-4.2-CLAIM.agent_public_key', 'AAP-4.2-CLAIM.agent_jwks_url', 'AAP-4.5.1-STEP9'],
   level: 'MUST',
@@ -96,8 +96,13 @@ export const missingAgentKey = defineCheck({
     );
     expectRefused(t, result, 'a registration whose host JWT has neither agent_public_key nor agent_jwks_url (§5.3)');
     const what = 'registration without agent key claims (§5.3, RUL-MISSING-AGENT-KEY)';
-    if (result.status === 401) t.expectError(result, 401, 'invalid_jwt', what);
-    else t.expectError(result, 400, 'invalid_request', what);
+    if (result.status === 401) {
+      t.expectError(result, 401, 'invalid_jwt', what);
+      return;
+    }
+    t.expectStatus(result, 400, what);
+    const code = t.expectJson(result, ErrorResponseSchema, `${what}: error answer (§5.13)`).error;
+    if (code !== 'invalid_request') t.note(`refused with 400 ${code}; RUL-MISSING-AGENT-KEY expects invalid_request (or 401 invalid_jwt)`);
   },
 });
 
