@@ -34,6 +34,11 @@ export interface HostIdentity {
   previousKeys: Ed25519KeyPair[];
   /** `host_id` as answered by the server, once known. */
   hostId?: string;
+  /**
+   * Set for a JWKS-keyed host: its host JWTs name this URL (`host_jwks_url`, header `kid`) instead of
+   * carrying the key inline (§4.2).
+   */
+  jwksUrl?: string;
 }
 
 /** An agent registered through the harness. */
@@ -47,6 +52,8 @@ export interface AgentIdentity {
   previousKeys: Ed25519KeyPair[];
   /** The registration response body, unvalidated (loosely typed like HttpResult.json). */
   registration: any;
+  /** The newest approval object the server handed out for this agent (registration, request-capability, reactivate). */
+  approval?: any;
 }
 
 /** Enough to name an agent in host-authenticated calls (an AgentIdentity is one). */
@@ -74,6 +81,11 @@ export interface RegisterOptions {
   binding_message?: string;
   /** Reuse an agent key (e.g. an idempotent retry); a fresh key otherwise. */
   agentKeys?: Ed25519KeyPair;
+  /**
+   * Register a JWKS-keyed agent: the host JWT carries `agent_jwks_url` and `agent_kid` (the agent
+   * key's `kid`) instead of `agent_public_key` (§4.2).
+   */
+  agentJwksUrl?: string;
   /** Members merged over the request body last (undefined removes one). */
   body?: Record<string, unknown>;
 }
@@ -161,21 +173,28 @@ export class SimulatedClient {
 
   // ------------------------------------------------------------------ identities and tokens
 
-  async newHost(opts: { name?: string; kid?: string } = {}): Promise<HostIdentity> {
+  /** A fresh host identity; with `jwksUrl` it is JWKS-keyed (publish its keys there, with a `kid`). */
+  async newHost(opts: { name?: string; kid?: string; jwksUrl?: string } = {}): Promise<HostIdentity> {
     this.hostCount += 1;
     const keys = await generateEd25519KeyPair(opts.kid === undefined ? {} : { kid: opts.kid });
-    return { kind: 'host', name: opts.name ?? `${DEFAULT_HOST_NAME} host ${this.hostCount}`, keys, previousKeys: [] };
+    const host: HostIdentity = { kind: 'host', name: opts.name ?? `${DEFAULT_HOST_NAME} host ${this.hostCount}`, keys, previousKeys: [] };
+    if (opts.jwksUrl !== undefined) host.jwksUrl = opts.jwksUrl;
+    return host;
   }
 
   newAgentKeys(opts: { kid?: string } = {}): Promise<Ed25519KeyPair> {
     return generateEd25519KeyPair(opts.kid === undefined ? {} : { kid: opts.kid });
   }
 
-  /** A host JWT for `host` (aud = issuer, 60 s lifetime, fresh jti) with any knob overridden. */
+  /**
+   * A host JWT for `host` (aud = issuer, 60 s lifetime, fresh jti; `host_jwks_url` instead of the
+   * inline key for a JWKS-keyed host) with any knob overridden.
+   */
   hostToken(host: HostIdentity, opts: HostTokenOptions = {}): Promise<string> {
     const { token, ...overrides } = opts;
     if (token !== undefined) return Promise.resolve(token);
-    return mintHostJwt({ host: host.keys, aud: this.issuer, now: this.now(), ...overrides });
+    const keySource = host.jwksUrl === undefined ? {} : { hostJwksUrl: host.jwksUrl };
+    return mintHostJwt({ host: host.keys, aud: this.issuer, now: this.now(), ...keySource, ...overrides });
   }
 
   /** An agent JWT for `agent` (iss = host thumbprint, sub = agent id, aud = issuer) with any knob overridden. */
@@ -212,7 +231,11 @@ export class SimulatedClient {
       binding_message: opts.binding_message,
       ...opts.body,
     });
-    const token = await this.hostToken(host, { agentPublicKey: agentKeys.publicJwk, ...tokenOpts });
+    const agentKey =
+      opts.agentJwksUrl === undefined
+        ? { agentPublicKey: agentKeys.publicJwk }
+        : { agentJwksUrl: opts.agentJwksUrl, agentKid: agentKeys.kid };
+    const token = await this.hostToken(host, { ...agentKey, ...tokenOpts });
     const result = await this.http.send({
       method: 'POST',
       url: this.endpointUrl('register'),
@@ -243,7 +266,9 @@ export class SimulatedClient {
   }
 
   async reactivate(agent: AgentRef, tokenOpts: HostTokenOptions = {}): Promise<HttpResult> {
-    return this.hostPost('reactivate', agent.host, { agent_id: agent.agentId }, tokenOpts);
+    const result = await this.hostPost('reactivate', agent.host, { agent_id: agent.agentId }, tokenOpts);
+    rememberApproval(agent, result);
+    return result;
   }
 
   async revoke(agent: AgentRef, tokenOpts: HostTokenOptions = {}): Promise<HttpResult> {
@@ -297,13 +322,15 @@ export class SimulatedClient {
   ): Promise<HttpResult> {
     const { body: extra, ...rest } = hints;
     const body = withoutUndefined({ capabilities, ...rest, ...extra });
-    return this.http.send({
+    const result = await this.http.send({
       method: 'POST',
       url: this.endpointUrl('request_capability'),
       json: body,
       token: await this.agentToken(agent, tokenOpts),
       label: 'request capability',
     });
+    rememberApproval(agent, result);
+    return result;
   }
 
   /** Executes at the resolved location with an agent JWT whose aud is that location (§2.15, §4.3). */
@@ -425,7 +452,7 @@ export class SimulatedClient {
     if (!this.control?.supports('approve')) {
       throw new Skip('server offers no control hook to approve pending registrations');
     }
-    const userCode: unknown = agent.registration?.approval?.user_code;
+    const userCode: unknown = (agent.approval ?? agent.registration?.approval)?.user_code;
     await this.control.approve({
       agent_id: agent.agentId,
       capabilities,
@@ -485,4 +512,10 @@ function withoutUndefined(record: Record<string, unknown>): Record<string, unkno
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Keeps the newest approval object an answer carries, so operator approval can quote its user code. */
+function rememberApproval(agent: AgentRef, result: HttpResult): void {
+  const approval: unknown = result.json?.approval;
+  if ('kind' in agent && typeof approval === 'object' && approval !== null) (agent as AgentIdentity).approval = approval;
 }
