@@ -193,7 +193,7 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
       return finish(setupErrorReport({ ...config, profile }, { error: error.message }), options.out, formats, io, options.quiet);
     }
     if (config.embedded) {
-      const embedded = await startEmbedded();
+      const embedded = await startEmbedded({ allowLoopbackJwks: profile?.profile.jwksLoopbackAllowed === true });
       stop = embedded.stop;
       config.url = embedded.origin;
       config.controlUrl = embedded.controlUrl;
@@ -212,11 +212,14 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
   }
 }
 
-/** Starts the simulator in-process (only this command may reach into the simulator). */
-async function startEmbedded() {
+/**
+ * Starts the simulator in-process (only this command may reach into the simulator). Acting as the
+ * operator, it allows loopback JWKS fetching only when the given profile declares that allowance.
+ */
+async function startEmbedded(opts: { allowLoopbackJwks: boolean }) {
   const { startSimulator } = await import('../sim/index.ts');
   const { SIMULATOR_PROFILE } = await import('../sim/profile.ts');
-  const simulator = await startSimulator({});
+  const simulator = await startSimulator(opts.allowLoopbackJwks ? { allowLoopbackJwks: true } : {});
   return {
     origin: simulator.origin,
     controlUrl: simulator.controlUrl,

@@ -4,11 +4,13 @@ import type { Exchange } from './exchange.ts';
 import type { SimulatedClient } from './client.ts';
 import type { ControlClient, ControlOperation } from './control.ts';
 import type { HttpResult } from './http.ts';
+import type { JwksHost } from './jwks-host.ts';
 import type { TargetProfile } from './profile.ts';
 
 export { Fail, NotApplicable, Skip } from './outcome.ts';
 export type { HttpResult } from './http.ts';
 export type { AgentIdentity, HostIdentity } from './client.ts';
+export type { JwksFetch, JwksOwner, PublishedJwks } from './jwks-host.ts';
 
 /** Protocol areas, in report order. */
 export const AREAS = [
@@ -85,6 +87,12 @@ export interface CheckContext {
   readonly profile: TargetProfile;
   /** Seed of this run, for anything random a check does. */
   readonly seed: number;
+  /**
+   * JWKS documents served by the harness over http on 127.0.0.1 for this check (started on first use,
+   * closed when the check ends). A target fetches them only if its operator allowed loopback JWKS
+   * fetching, which the profile declares with `jwksLoopbackAllowed` (RUL-JWKS-LOOPBACK).
+   */
+  readonly jwks: JwksHost;
   /** Fail the check with a clear message (throws). */
   fail(message: string): never;
   /**

@@ -173,10 +173,13 @@ export class SimulatedClient {
 
   // ------------------------------------------------------------------ identities and tokens
 
-  /** A fresh host identity; with `jwksUrl` it is JWKS-keyed (publish its keys there, with a `kid`). */
-  async newHost(opts: { name?: string; kid?: string; jwksUrl?: string } = {}): Promise<HostIdentity> {
+  /**
+   * A fresh host identity; with `jwksUrl` it is JWKS-keyed (publish its keys there, with a `kid`).
+   * The key's `kid` is its thumbprint unless `kid` names another one, or is null for a key without.
+   */
+  async newHost(opts: { name?: string; kid?: string | null; jwksUrl?: string } = {}): Promise<HostIdentity> {
     this.hostCount += 1;
-    const keys = await generateEd25519KeyPair(opts.kid === undefined ? {} : { kid: opts.kid });
+    const keys = opts.kid === undefined ? await newHostKeys() : await generateEd25519KeyPair(opts.kid === null ? {} : { kid: opts.kid });
     const host: HostIdentity = { kind: 'host', name: opts.name ?? `${DEFAULT_HOST_NAME} host ${this.hostCount}`, keys, previousKeys: [] };
     if (opts.jwksUrl !== undefined) host.jwksUrl = opts.jwksUrl;
     return host;
@@ -295,7 +298,7 @@ export class SimulatedClient {
     host: HostIdentity,
     opts: { newKeys?: Ed25519KeyPair; body?: Record<string, unknown>; tokenOpts?: HostTokenOptions } = {},
   ): Promise<HttpResult & { newKeys: Ed25519KeyPair }> {
-    const newKeys = opts.newKeys ?? (await generateEd25519KeyPair());
+    const newKeys = opts.newKeys ?? (await newHostKeys());
     const body = withoutUndefined({ public_key: newKeys.publicJwk, ...opts.body });
     const result = await this.hostPost('rotate_host_key', host, body, opts.tokenOpts ?? {});
     if (result.status >= 200 && result.status < 300) {
@@ -500,6 +503,16 @@ export class SimulatedClient {
     if (auth === 'none') return tokenOpts.token;
     return auth.kind === 'host' ? this.hostToken(auth, tokenOpts) : this.agentToken(auth, tokenOpts);
   }
+}
+
+/**
+ * A host key pair whose `kid` is its own thumbprint, as common clients publish it. The thumbprint
+ * (and so `iss`) does not depend on `kid`; checks that need a key without one ask for it.
+ */
+async function newHostKeys(): Promise<Ed25519KeyPair> {
+  const pair = await generateEd25519KeyPair();
+  const kid = pair.thumbprint;
+  return { ...pair, kid, publicJwk: { ...pair.publicJwk, kid }, privateJwk: { ...pair.privateJwk, kid } };
 }
 
 function authLabel(auth: Auth): string {

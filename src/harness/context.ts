@@ -5,6 +5,7 @@ import type { SimulatedClient } from './client.ts';
 import type { ControlClient } from './control.ts';
 import { describeExchange, type Exchange } from './exchange.ts';
 import type { HttpResult } from './http.ts';
+import { JwksHost } from './jwks-host.ts';
 import { Fail, NotApplicable, Skip } from './outcome.ts';
 import type { TargetProfile } from './profile.ts';
 
@@ -39,6 +40,7 @@ export class RunningCheck implements CheckContext {
   readonly profile: TargetProfile;
   readonly seed: number;
   readonly exchanges: readonly Exchange[];
+  readonly jwks = new JwksHost();
 
   constructor(parts: ContextParts) {
     this.checkId = parts.checkId;

@@ -1,6 +1,6 @@
 import type { HttpResult, HttpSession } from './http.ts';
 import { describeExchange } from './exchange.ts';
-import { ControlError } from './outcome.ts';
+import { ControlError, Skip } from './outcome.ts';
 import type { TargetClock } from './target-clock.ts';
 
 /** The operator control contract the harness speaks (see spec/control-contract.md). */
@@ -87,6 +87,9 @@ export class ControlClient {
     const result = await this.call(op, body);
     if (result.status < 200 || result.status >= 300) {
       const detail = result.json?.message ?? result.json?.error ?? result.body.slice(0, 200);
+      // 501 is the contract's answer for what a target cannot do (possibly only in this form): a limit
+      // of its operator hooks, which skips the check like a missing operation does, not a harness error.
+      if (result.status === 501) throw new Skip(`the target's control hook cannot perform "${op}" as asked (501): ${detail ?? ''}`.trim());
       throw new ControlError(`control operation "${op}" failed: ${describeExchange(result.exchange)} ${detail ?? ''}`.trim());
     }
     return result;

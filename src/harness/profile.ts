@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CapabilityRole } from './check.ts';
 
 const CapabilityName = z.string().min(1);
+const Arguments = z.record(z.string(), z.unknown());
 
 /**
  * Which of the target's capabilities plays each role checks need, plus sample arguments that the
@@ -33,7 +34,19 @@ export const TargetProfileSchema = z.strictObject({
   /** A burst of this many requests from one agent is expected to trigger 429 rate_limited. */
   rateLimit: z.strictObject({ burst: z.number().int().positive() }).optional(),
   /** Valid execution arguments per capability name. */
-  arguments: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  arguments: z.record(z.string(), Arguments).optional(),
+  /**
+   * Execution arguments that make a capability fail on purpose: the `async` capability ends in status
+   * "failed", the `stream` capability emits an SSE `error` event. Without them the failure shapes are
+   * not tested.
+   */
+  failureArguments: z.strictObject({ async: Arguments.optional(), stream: Arguments.optional() }).optional(),
+  /**
+   * The operator started the server allowing JWKS fetches over plain http from 127.0.0.1 for this run
+   * (a test-only relaxation of §8.12), so the harness serves host and agent JWKS documents itself and
+   * the JWKS checks run; the loopback-refusal checks are then not applicable (RUL-JWKS-LOOPBACK).
+   */
+  jwksLoopbackAllowed: z.boolean().optional(),
 });
 export type TargetProfile = z.infer<typeof TargetProfileSchema>;
 
@@ -52,6 +65,12 @@ export function capabilityForRole(profile: TargetProfile, role: CapabilityRole):
 /** Execution arguments the target accepts for `capability` (empty when the profile has none). */
 export function argumentsFor(profile: TargetProfile, capability: string): Record<string, unknown> {
   return { ...profile.arguments?.[capability] };
+}
+
+/** Arguments that make the `role` capability fail on purpose, if the profile gives any. */
+export function failureArgumentsFor(profile: TargetProfile, role: 'async' | 'stream'): Record<string, unknown> | undefined {
+  const args = profile.failureArguments?.[role];
+  return args === undefined ? undefined : { ...args };
 }
 
 export class ProfileError extends Error {

@@ -166,6 +166,7 @@ export async function runCheck(check: CheckDefinition, env: RunEnvironment, opti
     abort.abort();
     await Promise.race([running, new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
   }
+  await context.jwks.close();
   const finished = { ...base, notes: [...context.notes], duration_ms, exchanges: [...http.exchanges] };
   const strict = options.strict ?? false;
   switch (settled.kind) {

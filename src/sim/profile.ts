@@ -15,4 +15,8 @@ export const SIMULATOR_PROFILE = {
   stream: 'stream_transactions',
   second: 'check_balance',
   highRisk: 'transfer_international',
+  failureArguments: {
+    async: { fail: true },
+    stream: { fail: true },
+  },
 } as const;

@@ -41,8 +41,8 @@ export function requireTargetOrigin(t: CheckContext, execution: AsyncExecution):
 
 /**
  * Polls a status_url with a fresh agent JWT each time. The spec names no audience for poll tokens,
- * so the first poll tries the execution location, the issuer and the status URL itself, and later
- * polls reuse the one the server accepted.
+ * so the first poll tries the execution location, the issuer and the status URL itself, notes which
+ * one the server accepted, and later polls reuse it.
  */
 export class StatusPoller {
   private audience: string | undefined;
@@ -60,10 +60,15 @@ export class StatusPoller {
       last = await this.t.client.poll(agent, this.execution.statusUrl, { aud });
       if (!(last.status === 401 && last.json?.error === 'invalid_jwt')) {
         this.audience = aud;
-        if (aud !== candidates[0]) this.t.note(`poll tokens use aud ${aud}; aud ${candidates[0]} was refused`);
+        const refused = candidates.slice(0, candidates.indexOf(aud));
+        this.t.note(
+          `poll tokens: the server accepted aud ${aud} (${audienceRole(aud, this.execution, this.t.client.issuer)})` +
+            (refused.length > 0 ? `; refused with 401 invalid_jwt: ${refused.join(', ')}` : ''),
+        );
         return last;
       }
     }
+    this.t.note(`poll tokens: every audience tried was refused with 401 invalid_jwt (${candidates.join(', ')})`);
     return last as HttpResult;
   }
 
@@ -78,6 +83,12 @@ export class StatusPoller {
     }
     this.t.skip(`the execution was still pending after ${MAX_POLLS} polls (last: ${describeAnswer(answers[answers.length - 1]!)}); the suite does not wait longer`);
   }
+}
+
+function audienceRole(aud: string, execution: AsyncExecution, issuer: string): string {
+  if (aud === execution.location) return 'the execution location';
+  if (aud === issuer) return 'the issuer';
+  return 'the status_url itself';
 }
 
 function suggestedWaitMs(answer: HttpResult): number {

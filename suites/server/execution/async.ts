@@ -2,11 +2,13 @@ import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult }
 import {
   ExecuteAsyncCompletedSchema,
   ExecuteAsyncFailedSchema,
+  ExecuteAsyncPendingSchema,
   ExecuteAsyncResponseSchema,
 } from '../../../src/protocol/index.ts';
 import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
+import { failureArgumentsFor } from '../../../src/harness/profile.ts';
 import { requireTargetOrigin, startAsyncExecution, StatusPoller } from './async-session.ts';
-import { agentWith, describeAnswer } from './fixtures.ts';
+import { agentWith, describeAnswer, roleCapability } from './fixtures.ts';
 
 const NEEDS = [{ capability: 'async' as const }, { control: 'approve' as const }];
 
@@ -65,6 +67,51 @@ const completed = defineCheck({
     }
     t.expectStatus(last, [200, 202], 'completed poll answer (§5.11: 200; 202 tolerated by RUL-ASYNC-STATUS-CODES)');
     t.expectJson(last, ExecuteAsyncCompletedSchema, 'completed async answer (§5.11: status completed and result, no data, status_url or error)');
+  },
+});
+
+const failed = defineCheck({
+  id: 'server.execution.async.failed',
+  title: 'An async execution that fails ends in an answer with status failed and a §5.13 error object only',
+  area: 'execution',
+  requirements: [
+    'AAP-5.11-SHAPE.async_failed.includes',
+    'AAP-5.11-SHAPE.async_failed.excludes',
+    'AAP-5.11-RESP.error',
+    'AAP-5.11-RESP.status',
+    'AAP-2.15-05',
+  ],
+  level: 'MUST',
+  rulings: ['RUL-ASYNC-STATUS-CODES', 'RUL-ASYNC-RESULT-PRESENCE'],
+  needs: NEEDS,
+  async run(t: CheckContext) {
+    const capability = roleCapability(t, 'async');
+    const args =
+      failureArgumentsFor(t.profile, 'async') ??
+      t.notApplicable('the target profile gives no failureArguments.async, so no failing async execution can be started');
+    const agent = await agentWith(t, [capability]);
+    const location = t.client.locationFor(capability);
+    const started = await t.client.execute(agent, capability, args);
+    t.expectStatus(started, [200, 202], `execute ${capability} with the profile's failure arguments ${JSON.stringify(args)}`);
+    let last = started;
+    if (started.json?.status === 'failed') {
+      t.note('the execution failed at once: the execute answer itself has the failed shape');
+    } else {
+      const pending = t.expectJson(started, ExecuteAsyncPendingSchema, `async pending answer of ${capability} (§5.11)`);
+      const execution = { agent, capability, location, started, statusUrl: pending.status_url };
+      requireTargetOrigin(t, execution);
+      const answers = await new StatusPoller(t, execution).untilSettled();
+      for (const [index, answer] of answers.entries()) {
+        t.expectJson(answer, ExecuteAsyncResponseSchema, `poll ${index + 1} of ${execution.statusUrl} (async shapes of §5.11)`);
+      }
+      last = answers[answers.length - 1]!;
+    }
+    t.expect(
+      last.json?.status === 'failed',
+      `execute ${capability} with ${JSON.stringify(args)}: expected the execution to end with status "failed", got ${describeAnswer(last)} with status ${JSON.stringify(last.json?.status)}`,
+    );
+    t.expectStatus(last, [200, 202], 'failed async answer (§5.11: 200; 202 tolerated by RUL-ASYNC-STATUS-CODES)');
+    t.expectJson(last, ExecuteAsyncFailedSchema, 'failed async answer (§5.11: status failed and a §5.13 error object, no data, status_url or result)');
   },
 });
 
@@ -138,4 +185,4 @@ const pollByOtherAgent = defineCheck({
   },
 });
 
-export const checks: CheckDefinition[] = [pending, completed, pollsAnswer200, pollNeedsToken, pollByOtherAgent];
+export const checks: CheckDefinition[] = [pending, completed, failed, pollsAnswer200, pollNeedsToken, pollByOtherAgent];

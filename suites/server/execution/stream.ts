@@ -1,6 +1,6 @@
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
-import { SseEventNameSchema } from '../../../src/protocol/index.ts';
+import { argumentsFor, failureArgumentsFor } from '../../../src/harness/profile.ts';
+import { SseErrorEventDataSchema, SseEventNameSchema } from '../../../src/protocol/index.ts';
 import { agentWith, execute, roleCapability } from './fixtures.ts';
 
 function isJson(text: string): boolean {
@@ -62,6 +62,8 @@ const streamNeedsValidToken = defineCheck({
   async run(t: CheckContext) {
     const capability = roleCapability(t, 'stream');
     const agent = await agentWith(t, [capability]);
+    const valid = await t.client.execute(agent, capability, argumentsFor(t.profile, capability));
+    t.expectStatus(valid, 200, `precondition: execute ${capability} with a well-formed agent JWT (otherwise the refusal below proves nothing)`);
     const result = await t.client.execute(agent, capability, argumentsFor(t.profile, capability), {
       tokenOpts: { variant: 'corrupt-signature' },
     });
@@ -71,4 +73,45 @@ const streamNeedsValidToken = defineCheck({
   },
 });
 
-export const checks: CheckDefinition[] = [stream, streamNeedsValidToken];
+/** The event's data as JSON, or undefined when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const streamErrorEvent = defineCheck({
+  id: 'server.execution.stream.error-event',
+  title: 'A streaming execution that fails emits an error event whose data is a §5.13 error object',
+  area: 'execution',
+  requirements: ['AAP-5.11-EVENT.error', 'AAP-5.11-16'],
+  level: 'MUST',
+  needs: [{ capability: 'stream' }, { control: 'approve' }],
+  async run(t: CheckContext) {
+    const capability = roleCapability(t, 'stream');
+    const args =
+      failureArgumentsFor(t.profile, 'stream') ??
+      t.notApplicable('the target profile gives no failureArguments.stream, so no failing stream can be started');
+    const agent = await agentWith(t, [capability]);
+    const result = await t.client.execute(agent, capability, args);
+    const what = `execute ${capability} with the profile's failure arguments ${JSON.stringify(args)}`;
+    t.expectStatus(result, 200, `${what} (stream, §5.11)`);
+    const contentType = result.headers['content-type'] ?? '';
+    t.expect(contentType.toLowerCase().startsWith('text/event-stream'), `${what}: Content-Type is "${contentType}", expected text/event-stream (§5.11)`);
+    const events = result.exchange.response?.events ?? [];
+    const unknown = events.filter((event) => !SseEventNameSchema.safeParse(event.event).success);
+    t.expect(unknown.length === 0, `${what}: the stream uses event types outside data, error and done (§5.11): ${unknown.map((e) => e.event).join(', ')}`);
+    const errors = events.filter((event) => event.event === 'error');
+    t.expect(errors.length > 0, `${what}: expected an error event (§5.11), got events: ${events.map((e) => e.event).join(', ') || 'none'}`);
+    for (const event of errors) {
+      const parsed = SseErrorEventDataSchema.safeParse(parseJson(event.data));
+      t.expect(parsed.success, `${what}: an error event's data is not a §5.13 error object {error, message}: ${JSON.stringify(event.data)}`);
+    }
+    const end = result.exchange.response?.stream_end;
+    t.note(`the failing stream sent ${events.map((e) => e.event).join(', ')} and ended by ${end === 'done' ? 'a done event' : 'closing the connection'}`);
+  },
+});
+
+export const checks: CheckDefinition[] = [stream, streamNeedsValidToken, streamErrorEvent];

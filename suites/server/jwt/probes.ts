@@ -86,7 +86,7 @@ export const executeEndpoint: ProbeEndpoint<AgentProbe> = {
     const args = argumentsFor(t.profile, capability);
     const mintFor = (subject: AgentIdentity, opts: AgentTokenOptions = {}) =>
       t.client.agentToken(subject, { aud: location, ...opts });
-    return {
+    return withPositiveControl(t, {
       what: `POST execute ${capability}`,
       now: () => t.client.now(),
       agent,
@@ -95,7 +95,7 @@ export const executeEndpoint: ProbeEndpoint<AgentProbe> = {
       mint: (opts) => mintFor(agent, opts),
       send: (token) => t.client.execute(agent, capability, args, { tokenOpts: { token } }),
       accepted: isSuccess,
-    };
+    });
   },
 };
 
@@ -109,7 +109,7 @@ export const requestCapabilityEndpoint: ProbeEndpoint<AgentProbe> = {
     const newAgent = () => t.client.activeAgent();
     const agent = await newAgent();
     const mintFor = (subject: AgentIdentity, opts: AgentTokenOptions = {}) => t.client.agentToken(subject, opts);
-    return {
+    return withPositiveControl(t, {
       what: `POST request-capability ${wanted}`,
       now: () => t.client.now(),
       agent,
@@ -119,9 +119,22 @@ export const requestCapabilityEndpoint: ProbeEndpoint<AgentProbe> = {
       send: (token) => t.client.requestCapability(agent, [wanted], {}, { token }),
       // 409 already_granted also means the token was verified (e.g. host defaults cover the name).
       accepted: (result) => isSuccess(result) || (result.status === 409 && result.json?.error === 'already_granted'),
-    };
+    });
   },
 };
+
+/**
+ * Sends one well-formed token of the probe's agent first and fails unless it is accepted: a server
+ * that refuses every agent JWT would otherwise pass each check that expects a defective one refused.
+ */
+async function withPositiveControl(t: CheckContext, probe: AgentProbe): Promise<AgentProbe> {
+  const result = await probe.send(await probe.mint());
+  if (!probe.accepted(result)) {
+    const code = typeof result.json?.error === 'string' ? ` ${result.json.error}` : '';
+    t.fail(`precondition: ${probe.what} with a well-formed agent JWT was refused (HTTP ${result.status}${code}), so refusals of defective tokens would prove nothing`);
+  }
+  return probe;
+}
 
 export function syncCapability(t: CheckContext): string {
   return t.profile.sync ?? t.notApplicable('the target profile names no "sync" capability');

@@ -1,99 +1,206 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { jwks } from '../../../src/jose/index.ts';
-import { describe, executeSync, isRefusal, syncCapability } from '../lifecycle/support.ts';
-import { LoopbackJwks } from './loopback-jwks.ts';
+import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
+import { generateEd25519KeyPair, jwks } from '../../../src/jose/index.ts';
+import {
+  describe,
+  executeSync,
+  expectAuthRefusal,
+  expectExecutes,
+  expectRefusal,
+  INVALID_JWT,
+  readStatus,
+  syncCapability,
+} from '../lifecycle/support.ts';
+import {
+  AGENT_KID,
+  expectRegistered,
+  expectRegistrationRefused,
+  jwksHostWithAgent,
+  newJwksHost,
+  requireLoopbackAllowance,
+  rotateJwksHostKey,
+} from './jwks-fixtures.ts';
 
-const HOST_KID = 'conformance-host-key';
-const AGENT_KID = 'conformance-agent-key';
+/** Every positive JWKS check registers, approves and reads status; agent ones also execute. */
+const HOST_NEEDS: CheckNeed[] = [{ endpoint: 'register' }, { endpoint: 'status' }, { control: 'approve' }, { capability: 'sync' }];
+const RULINGS = ['RUL-JWKS-LOOPBACK'];
+/** How many status reads the caching check makes after the host is set up. */
+const CACHE_PROBES = 3;
 
-/** Why positive JWKS checks cannot run (RUL-JWKS-LOOPBACK). */
-const NO_JWKS_ALLOWANCE =
-  'the target profile has no way to declare that the operator allows fetching loopback http JWKS URLs, so a harness-served JWKS cannot be used (RUL-JWKS-LOOPBACK)';
-
-/** Notes that a harness-side fetch can only be seen when the target runs on this machine. */
-function noteReachability(t: CheckContext): void {
-  const { hostname } = new URL(t.client.issuer);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
-    t.note(`the target (${hostname}) is not on this machine, so it could not have reached the harness's loopback JWKS; only the refusal was judged`);
-  }
-}
-
+/** JWKS-keyed hosts and agents served by the harness, under the operator's loopback allowance (§4.2, §4.5.1, §8.7). */
 export const jwksChecks: CheckDefinition[] = [
   defineCheck({
-    id: 'server.key-rotation.jwks.host-loopback-refused',
-    title: 'A host whose JWKS URL is a loopback http address is not registered and its JWKS is not fetched',
+    id: 'server.key-rotation.jwks.host-registers',
+    title: 'A JWKS-keyed host (host_jwks_url and kid, no inline key) registers, and its host JWTs authenticate',
     area: 'key-rotation',
-    requirements: ['AAP-8.12-01', 'AAP-8.12-03', 'AAP-4.2-08'],
+    requirements: ['AAP-4.2-CLAIM.host_jwks_url', 'AAP-4.2-05', 'AAP-4.5.1-STEP4', 'AAP-4.5.1-STEP5'],
     level: 'MUST',
-    rulings: ['RUL-JWKS-LOOPBACK'],
-    needs: [{ endpoint: 'register' }],
+    rulings: RULINGS,
+    needs: HOST_NEEDS,
     async run(t: CheckContext) {
-      noteReachability(t);
-      const host = await t.client.newHost({ kid: HOST_KID });
-      const served = await LoopbackJwks.serve(jwks(host.keys));
-      try {
-        const registration = await t.client.register(host, {}, { hostJwksUrl: served.url, includeHostPublicKey: false });
-        t.expect(served.fetches.length === 0, `register with host_jwks_url ${served.url}: the server fetched it (§8.12: no loopback addresses, no plain http)`);
+      requireLoopbackAllowance(t);
+      const { host, published } = await newJwksHost(t);
+      const registration = await t.client.register(host, { capabilities: [syncCapability(t)] });
+      const agent = expectRegistered(t, registration, published, `register with host_jwks_url ${published.url} and kid (§4.2)`);
+      t.expect(
+        published.fetches.length > 0,
+        `register with host_jwks_url: the server accepted the host JWT without ever fetching ${published.url}, so it cannot have verified its signature (§4.5.1 steps 4-5)`,
+      );
+      if (registration.json?.status === 'pending') await t.client.approve(agent);
+      const status = await readStatus(t, agent, {}, 'status with a host JWT naming host_jwks_url and kid (§4.2, §4.5.1)');
+      if (typeof registration.json?.host_id === 'string') {
         t.expect(
-          isRefusal(registration),
-          `register with host_jwks_url ${served.url}: expected a refusal (§8.12, RUL-JWKS-LOOPBACK), got ${describe(registration)}`,
+          status.json.host_id === registration.json.host_id,
+          `status answered host_id ${JSON.stringify(status.json.host_id)}, registration answered ${JSON.stringify(registration.json.host_id)}: the JWKS-keyed host was not recognised (§4.2)`,
         );
-      } finally {
-        await served.close();
       }
     },
   }),
   defineCheck({
-    id: 'server.key-rotation.jwks.agent-loopback-not-fetched',
-    title: 'An agent JWKS URL on a loopback http address is never fetched',
+    id: 'server.key-rotation.jwks.host-iss-must-match-key',
+    title: "A JWKS-keyed host's JWT whose iss is not the thumbprint of the key named by kid is refused",
     area: 'key-rotation',
-    requirements: ['AAP-8.12-01', 'AAP-8.12-03', 'AAP-4.2-08'],
+    requirements: ['AAP-4.2-05', 'AAP-4.2-CLAIM.iss', 'AAP-4.5.1-STEP4'],
     level: 'MUST',
-    rulings: ['RUL-JWKS-LOOPBACK'],
-    needs: [{ endpoint: 'register' }, { control: 'approve' }, { capability: 'sync' }],
+    rulings: RULINGS,
+    needs: HOST_NEEDS,
     async run(t: CheckContext) {
-      noteReachability(t);
+      requireLoopbackAllowance(t);
+      const { agent } = await jwksHostWithAgent(t);
+      const stranger = await generateEd25519KeyPair();
+      const result = await t.client.status(agent, { iss: stranger.thumbprint });
+      expectAuthRefusal(t, result, "status with a host JWT signed by the JWKS key but claiming another key's thumbprint as iss", '§4.2, §4.5.1 step 4');
+      await readStatus(t, agent, {}, 'status with a correct host JWT afterwards');
+    },
+  }),
+  defineCheck({
+    id: 'server.key-rotation.jwks.agent-executes',
+    title: 'A JWKS-keyed agent (agent_jwks_url and agent_kid) registers and executes; tokens signed by another key are refused',
+    area: 'key-rotation',
+    requirements: ['AAP-4.2-CLAIM.agent_jwks_url', 'AAP-4.2-CLAIM.agent_kid', 'AAP-4.5.1-STEP9', 'AAP-4.5-STEP7'],
+    level: 'MUST',
+    rulings: RULINGS,
+    needs: HOST_NEEDS,
+    async run(t: CheckContext) {
+      requireLoopbackAllowance(t);
       const { host } = await t.client.linkedHost();
       const agentKeys = await t.client.newAgentKeys({ kid: AGENT_KID });
-      const served = await LoopbackJwks.serve(jwks(agentKeys));
-      try {
-        const registration = await t.client.register(
-          host,
-          { agentKeys, capabilities: [syncCapability(t)] },
-          { agentPublicKey: undefined, agentJwksUrl: served.url, agentKid: AGENT_KID },
-        );
-        // A server might fetch lazily, at the agent's first request.
-        if (registration.agent) await executeSync(t, registration.agent);
-        t.expect(
-          served.fetches.length === 0,
-          `register with agent_jwks_url ${served.url} (answered ${describe(registration)}): the server fetched it (§8.12: no loopback addresses, no plain http)`,
-        );
-        if (!isRefusal(registration)) t.note(`the registration was accepted (${describe(registration)}) although its agent key cannot be fetched`);
-      } finally {
-        await served.close();
-      }
+      const published = await t.jwks.publish('agent', jwks(agentKeys));
+      const agent = await t.client.activeAgent({ host, agentKeys, agentJwksUrl: published.url, capabilities: [syncCapability(t)] });
+      await expectExecutes(t, agent, `execute as an agent registered with agent_jwks_url ${published.url} and agent_kid (§4.2)`);
+      t.expect(
+        published.fetches.length > 0,
+        `the JWKS-keyed agent executed although the server never fetched ${published.url}, so it cannot have verified the agent's signature (§4.5 step 7)`,
+      );
+      const forged = await executeSync(t, agent, { variant: 'other-key' });
+      expectRefusal(t, forged, [INVALID_JWT], `execute with an agent JWT naming kid ${AGENT_KID} but signed by a key outside the agent's JWKS`, '§4.5 step 7, §5.13');
     },
   }),
   defineCheck({
     id: 'server.key-rotation.jwks.rotation-picked-up',
-    title: "A JWKS-based host's rotated key is picked up, and agent tokens naming the new thumbprint resolve through sub",
+    title: "A JWKS-keyed host's rotated key (new kid, new iss) is fetched and the host is found through host_jwks_url",
     area: 'key-rotation',
-    requirements: ['AAP-5.9-08', 'AAP-8.7-02'],
+    requirements: ['AAP-5.9-08', 'AAP-4.5.1-STEP4', 'AAP-4.2-05'],
     level: 'MUST',
-    rulings: ['RUL-JWKS-LOOPBACK'],
+    rulings: RULINGS,
+    needs: HOST_NEEDS,
     async run(t: CheckContext) {
-      t.skip(NO_JWKS_ALLOWANCE);
+      requireLoopbackAllowance(t);
+      const fixture = await jwksHostWithAgent(t);
+      const { agent, published } = fixture;
+      const before = await readStatus(t, agent, {}, 'status before the JWKS rotation');
+      await rotateJwksHostKey(fixture);
+      const fetchesBefore = published.fetches.length;
+      const after = await readStatus(t, agent, {}, 'status with a host JWT signed by the newly published key (new kid and iss; §4.5.1 step 4, §8.7)');
+      t.expect(
+        published.fetches.length > fetchesBefore,
+        `status with the rotated key was answered 200 although the server did not fetch ${published.url} again, so it cannot have verified the new key (§4.5.1 step 4: re-fetch the JWKS)`,
+      );
+      t.expect(
+        after.json.host_id === before.json.host_id && after.status === before.status,
+        `status after the JWKS rotation: host_id/status changed from ${JSON.stringify([before.json.host_id, before.status])} to ${JSON.stringify([after.json.host_id, after.status])} (§8.7: the host is the same)`,
+      );
+      await expectExecutes(t, agent, 'execute with iss = the rotated host thumbprint (§8.7)');
+    },
+  }),
+  defineCheck({
+    id: 'server.key-rotation.jwks.agent-iss-resolved-by-sub',
+    title: "Right after a JWKS host's key changes, agent JWTs naming the new thumbprint are resolved through sub",
+    area: 'key-rotation',
+    requirements: ['AAP-8.7-02', 'AAP-4.5-STEP4'],
+    level: 'MUST',
+    rulings: RULINGS,
+    needs: HOST_NEEDS,
+    async run(t: CheckContext) {
+      requireLoopbackAllowance(t);
+      const fixture = await jwksHostWithAgent(t);
+      await expectExecutes(t, fixture.agent, 'precondition: before the JWKS rotation');
+      await rotateJwksHostKey(fixture);
+      await expectExecutes(t, fixture.agent, 'execute with iss = the new host thumbprint before any host JWT told the server about it (§4.5 step 4, §8.7)');
     },
   }),
   defineCheck({
     id: 'server.key-rotation.jwks.previous-identifier-grace',
-    title: "After a JWKS host's key changes, the previous host identifier keeps working for a grace period",
+    title: "After a JWKS host's key changes, its previous identifier keeps working while the old key is still published",
     area: 'key-rotation',
     requirements: ['AAP-8.7-03'],
     level: 'SHOULD',
-    rulings: ['RUL-JWKS-LOOPBACK'],
+    rulings: RULINGS,
+    needs: HOST_NEEDS,
     async run(t: CheckContext) {
-      t.skip(NO_JWKS_ALLOWANCE);
+      requireLoopbackAllowance(t);
+      const fixture = await jwksHostWithAgent(t);
+      const { agent } = fixture;
+      const previous = await rotateJwksHostKey(fixture);
+      await readStatus(t, agent, {}, 'precondition: status with the newly published key (the server moves the host identifier)');
+      const agentResult = await executeSync(t, agent, { hostIss: previous.thumbprint });
+      t.expect(
+        agentResult.status === 200 && !agentResult.error,
+        `execute with an agent JWT naming the previous host identifier: expected 200 during the grace period (§8.7), got ${describe(agentResult)}`,
+      );
+      const hostResult = await t.client.status(agent, { host: previous });
+      t.expect(
+        hostResult.status === 200 && !hostResult.error,
+        `status with a host JWT signed by the previous key, still published in the JWKS: expected 200 during the grace period (§8.7), got ${describe(hostResult)}`,
+      );
+    },
+  }),
+  defineCheck({
+    id: 'server.key-rotation.jwks.keys-cached',
+    title: 'Keys fetched from a host JWKS URL are cached rather than fetched again for every request',
+    area: 'key-rotation',
+    requirements: ['AAP-4.2-09', 'AAP-10.4-01'],
+    level: 'SHOULD',
+    rulings: RULINGS,
+    needs: HOST_NEEDS,
+    async run(t: CheckContext) {
+      requireLoopbackAllowance(t);
+      const { agent, published } = await jwksHostWithAgent(t);
+      const fetchesBefore = published.fetches.length;
+      for (let probe = 1; probe <= CACHE_PROBES; probe += 1) await readStatus(t, agent, {}, `status ${probe} of ${CACHE_PROBES}`);
+      const fetched = published.fetches.length - fetchesBefore;
+      t.note(`${published.url} was fetched ${published.fetches.length} time(s) in all, ${fetched} during ${CACHE_PROBES} status reads`);
+      t.expect(fetched < CACHE_PROBES, `the server fetched ${published.url} for each of ${CACHE_PROBES} consecutive host requests signed by the same key (§4.2, §10.4: cache fetched keys)`);
+    },
+  }),
+  defineCheck({
+    id: 'server.key-rotation.jwks.distinct-urls',
+    title: "A registration naming the host's own JWKS URL as agent_jwks_url is refused",
+    area: 'key-rotation',
+    requirements: ['AAP-4.2-07'],
+    level: 'SHOULD',
+    rulings: [...RULINGS, 'RUL-DISTINCT-JWKS-URLS'],
+    needs: [{ endpoint: 'register' }],
+    async run(t: CheckContext) {
+      requireLoopbackAllowance(t);
+      const { host, published } = await newJwksHost(t);
+      const agentKeys = await t.client.newAgentKeys({ kid: AGENT_KID });
+      // One document holds both keys, so only the shared URL can be the reason for a refusal.
+      published.replace(jwks(host.keys, agentKeys));
+      const shared = await t.client.register(host, { agentKeys, agentJwksUrl: published.url });
+      expectRegistrationRefused(t, shared, `register with agent_jwks_url equal to host_jwks_url ${published.url}`, '§4.2: host and agent JWKS URLs point to different endpoints');
+      const agentSet = await t.jwks.publish('agent', jwks(agentKeys));
+      const distinct = await t.client.register(host, { agentKeys, agentJwksUrl: agentSet.url });
+      expectRegistered(t, distinct, agentSet, 'control: the same registration with a distinct agent_jwks_url');
     },
   }),
 ];

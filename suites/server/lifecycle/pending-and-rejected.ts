@@ -1,6 +1,6 @@
 import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
 import { pendingAgent, rejectedAgent, type PendingAgent } from './fixtures.ts';
-import { executeSync, expectAuthRefusal, expectRefusal, INVALID_JWT, readStatus, type Refusal } from './support.ts';
+import { activeSyncAgent, executeSync, expectAuthRefusal, expectExecutes, expectRefusal, INVALID_JWT, readStatus, type Refusal } from './support.ts';
 
 const HOST_PENDING: Refusal = [403, 'host_pending'];
 
@@ -13,6 +13,14 @@ function noteHostPending(t: { note(message: string): void }, pending: PendingAge
   if (pending.hostPending && code === 'host_pending') {
     t.note('the pending agent could only be made under a pending host, which answered host_pending; the agent state itself was not observed');
   }
+}
+
+/**
+ * Precondition of the refusal checks that accept 401 invalid_jwt: an active agent executes, so a
+ * refusal is about the agent's state and not a server that takes no agent JWT at all.
+ */
+async function expectActiveAgentExecutes(t: CheckContext): Promise<void> {
+  await expectExecutes(t, await activeSyncAgent(t), 'precondition: an active agent, for comparison');
 }
 
 const PENDING_NEEDS: CheckNeed[] = [{ capability: 'sync' }];
@@ -28,6 +36,7 @@ export const pendingAndRejectedChecks: CheckDefinition[] = [
     rulings: ['RUL-STATE-ERROR-STATUS'],
     needs: PENDING_NEEDS,
     async run(t: CheckContext) {
+      await expectActiveAgentExecutes(t);
       const pending = await pendingAgent(t);
       const result = await executeSync(t, pending.agent);
       const [, code] = expectRefusal(t, result, [...stateRefusals(pending, 'agent_pending'), INVALID_JWT], 'execute by a pending agent', '§2.3, §4.5 step 6, RUL-STATE-ERROR-STATUS');
@@ -75,6 +84,7 @@ export const pendingAndRejectedChecks: CheckDefinition[] = [
     rulings: ['RUL-NON-ACTIVE-AUTH', 'RUL-FULL-DENIAL'],
     needs: REJECTED_NEEDS,
     async run(t: CheckContext) {
+      await expectActiveAgentExecutes(t);
       const rejected = await rejectedAgent(t);
       const result = await executeSync(t, rejected.agent);
       expectAuthRefusal(t, result, 'execute by a rejected agent', '§2.3, RUL-NON-ACTIVE-AUTH');

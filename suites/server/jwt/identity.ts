@@ -1,0 +1,45 @@
+import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
+import { describeExchange } from '../../../src/harness/exchange.ts';
+import { argumentsFor } from '../../../src/harness/profile.ts';
+import { syncCapability } from './probes.ts';
+
+/**
+ * The identifier a host's tokens carry is the thumbprint of its key (§4.2, §4.3). Fixtures give
+ * host keys a `kid` equal to that thumbprint, so a server that looks hosts up by `kid` instead
+ * would go unnoticed there; these checks use tokens that leave the thumbprint as the only clue.
+ */
+export const checks: CheckDefinition[] = [
+  defineCheck({
+    id: 'server.jwt.host.status.thumbprint-identifies-host',
+    title: 'A host whose inline key has no kid is recognised by the thumbprint iss of its host JWTs',
+    area: 'jwt',
+    requirements: ['AAP-4.2-04', 'AAP-4.2-CLAIM.iss', 'AAP-4.5.1-STEP4'],
+    level: 'MUST',
+    needs: [{ endpoint: 'register' }, { endpoint: 'status' }, { control: 'approve' }],
+    async run(t: CheckContext) {
+      const host = await t.client.newHost({ kid: null });
+      const registration = await t.client.register(host);
+      const agent = registration.agent ?? t.fail(`precondition: registration did not create an agent: ${describeExchange(registration.exchange)}`);
+      if (registration.json?.status === 'pending') {
+        const userCode: unknown = agent.registration?.approval?.user_code;
+        await t.control!.approve({ agent_id: agent.agentId, user_code: typeof userCode === 'string' ? userCode : undefined });
+      }
+      const status = await t.client.awaitAgentStatus(agent, 'active');
+      t.expectStatus(status, 200, 'GET status with a host JWT whose iss is the thumbprint of the host key, which has no kid (§4.2: an inline-key host is identified by that thumbprint)');
+    },
+  }),
+  defineCheck({
+    id: 'server.jwt.agent.execute.thumbprint-iss-accepted',
+    title: "An agent JWT whose iss is its host key's thumbprint authenticates the agent",
+    area: 'jwt',
+    requirements: ['AAP-4.3-CLAIM.iss', 'AAP-4.5-STEP4'],
+    level: 'MUST',
+    needs: [{ control: 'approve' }, { capability: 'sync' }],
+    async run(t: CheckContext) {
+      const capability = syncCapability(t);
+      const agent = await t.client.activeAgent({ capabilities: [capability] });
+      const result = await t.client.execute(agent, capability, argumentsFor(t.profile, capability));
+      t.expectStatus(result, 200, `POST execute ${capability} with an agent JWT whose iss is the host key thumbprint ${agent.host.keys.thumbprint} (§4.3, §4.5 step 4)`);
+    },
+  }),
+];
