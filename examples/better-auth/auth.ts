@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { agentAuth } from '@better-auth/agent-auth';
 import type { Capability } from '@better-auth/agent-auth';
 import { betterAuth } from 'better-auth';
@@ -31,6 +32,20 @@ export const LIFETIMES = {
   absolute: 7 * 86_400,
 } as const;
 
+/**
+ * Password hashing for the throwaway test accounts, which all share one published password: every
+ * control operation signs in afresh (the plugin wants recent sessions), and better-auth's default
+ * scrypt, slow by design, would make each one cost most of a second on a busy machine.
+ */
+const TEST_PASSWORD_HASHING = {
+  hash: async (password: string) => createHash('sha256').update(password).digest('hex'),
+  verify: async ({ hash, password }: { hash: string; password: string }) => {
+    const expected = Buffer.from(hash, 'hex');
+    const actual = createHash('sha256').update(password).digest();
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  },
+};
+
 export interface TargetAuthOptions {
   origin: string;
   db: MemoryDatabase;
@@ -50,7 +65,7 @@ export function createTargetAuth(o: TargetAuthOptions) {
     // Fixed, public test secret: the target only ever listens on loopback with throwaway data.
     secret: 'agent-auth-conformance-reference-target-secret',
     database: memoryAdapter(o.db),
-    emailAndPassword: { enabled: true },
+    emailAndPassword: { enabled: true, password: TEST_PASSWORD_HASHING },
     user: { deleteUser: { enabled: true } },
     databaseHooks: o.users.databaseHooks(),
     trustedOrigins: [o.origin],
@@ -70,6 +85,9 @@ export function createTargetAuth(o: TargetAuthOptions) {
         // Unknown hosts may register (§2.8 dynamic registration); the plugin's default is to refuse them.
         allowDynamicHostRegistration: true,
         defaultHostCapabilities: DEFAULT_HOST_CAPABILITIES,
+        // A conformance run has one test user approve hundreds of agents; the plugin's default cap of
+        // 25 active agents per user would refuse later registrations (agent_limit_reached). 0 lifts it.
+        maxAgentsPerUser: 0,
         agentSessionTTL: LIFETIMES.session,
         agentMaxLifetime: LIFETIMES.max,
         // The plugin disables the absolute clock by default; enable it so all three clocks exist.

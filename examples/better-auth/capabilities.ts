@@ -5,7 +5,8 @@ import type { JobBook } from './jobs.ts';
 
 /**
  * The demo banking capability set the reference target offers, mirroring the simulator's set so the
- * same target profile roles apply. Inputs are zod schemas: the JSON Schema the plugin advertises is
+ * same target profile roles apply; `list_branches` and `get_exchange_rate` play no profile role (spare
+ * capabilities the operator may remove during a run). Inputs are zod schemas: the JSON Schema the plugin advertises is
  * generated from them, and onExecute validates arguments with the same schema.
  */
 const inputs = {
@@ -22,7 +23,9 @@ const inputs = {
     destination_iban: z.string().describe('Destination IBAN'),
   }),
   generate_report: z.object({ fail: z.boolean().optional().describe('Make the report job fail (for testing)') }),
-  stream_transactions: undefined,
+  stream_transactions: z.object({ fail: z.boolean().optional().describe('Interrupt the stream with an error event (for testing)') }),
+  list_branches: undefined,
+  get_exchange_rate: z.object({ currency: z.string().describe('ISO 4217 currency code to convert USD into') }),
 } as const;
 
 type CapabilityName = keyof typeof inputs;
@@ -34,6 +37,8 @@ const descriptions: Record<CapabilityName, string> = {
   transfer_international: 'International wire transfer (high risk: always needs user approval)',
   generate_report: 'Generate an account statement report (asynchronous: answers 202 with a status URL)',
   stream_transactions: 'Stream recent transactions as server-sent events',
+  list_branches: 'List the bank branches',
+  get_exchange_rate: 'Current USD exchange rate for a currency',
 };
 
 const outputs: Record<CapabilityName, z.ZodType> = {
@@ -45,6 +50,8 @@ const outputs: Record<CapabilityName, z.ZodType> = {
   transfer_international: z.object({ transfer_id: z.string(), status: z.string(), estimated_arrival: z.string() }),
   generate_report: z.object({ report_id: z.string(), period: z.string(), transactions: z.number() }),
   stream_transactions: z.object({ transaction_id: z.string(), amount: z.number(), currency: z.string() }),
+  list_branches: z.array(z.object({ branch_id: z.string(), city: z.string() })),
+  get_exchange_rate: z.object({ base: z.string(), currency: z.string(), rate: z.number() }),
 };
 
 /** Host defaults the target applies to new hosts (§2.7): high-risk and escalated capabilities stay out. */
@@ -83,11 +90,20 @@ function parseArguments<T extends z.ZodType>(schema: T, args: unknown): z.infer<
   return parsed.data;
 }
 
-function sseStream(): ReadableStream<Uint8Array> {
+const BRANCHES = [
+  { branch_id: 'br_001', city: 'Springfield' },
+  { branch_id: 'br_002', city: 'Shelbyville' },
+] as const;
+
+/** The transactions as SSE `data` events, then `done`; failing, an `error` event (§5.13 shape) cuts it short. */
+function sseStream(fail: boolean): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  const sent = fail ? TRANSACTIONS.slice(0, 1) : TRANSACTIONS;
   const frames = [
-    ...TRANSACTIONS.map((t) => `event: data\ndata: ${JSON.stringify(t)}\n\n`),
-    `event: done\ndata: ${JSON.stringify({ count: TRANSACTIONS.length })}\n\n`,
+    ...sent.map((t) => frame('data', t)),
+    ...(fail ? [frame('error', { error: 'internal_error', message: 'The transaction feed was interrupted (requested by the caller).' })] : []),
+    frame('done', { count: sent.length }),
   ];
   return new ReadableStream({
     start(controller) {
@@ -123,8 +139,16 @@ export function executeCapability(jobs: JobBook): NonNullable<AgentAuthOptions['
         const id = jobs.start(agentSession.agent.id, fail === true);
         return asyncResult(jobs.statusUrl(id), 1);
       }
-      case 'stream_transactions':
-        return streamResult(sseStream());
+      case 'stream_transactions': {
+        const { fail } = parseArguments(inputs.stream_transactions, args);
+        return streamResult(sseStream(fail === true));
+      }
+      case 'list_branches':
+        return BRANCHES.map((branch) => ({ ...branch }));
+      case 'get_exchange_rate': {
+        const { currency } = parseArguments(inputs.get_exchange_rate, args);
+        return { base: 'USD', currency, rate: 0.92 };
+      }
       default:
         throw agentError('NOT_FOUND', AGENT_AUTH_ERROR_CODES.CAPABILITY_NOT_FOUND, `No handler for "${capability}".`);
     }

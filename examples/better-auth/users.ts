@@ -28,6 +28,8 @@ export class CannotActAsUserError extends Error {}
 export class UserDirectory {
   /** email → id the next sign-up with that email must get. */
   private readonly requestedIds = new Map<string, string>();
+  /** userId → the last provisioning step queued for that user. */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly issuer: string,
@@ -58,14 +60,19 @@ export class UserDirectory {
    * is set and rejected with UnknownUserError otherwise.
    */
   async session(userId: string, provision: boolean): Promise<UserSession> {
-    const user = await (await this.users()).findUserById(userId);
-    if (user) {
-      try {
-        return await UserSession.signIn(this.issuer, this.origin, user.email);
-      } catch (error) {
-        throw new CannotActAsUserError(`cannot sign in as user "${userId}": ${(error as Error).message}`);
-      }
+    const found = await this.oneAtATime(userId, () => this.findOrSignUp(userId, provision));
+    if (found instanceof UserSession) return found;
+    try {
+      return await UserSession.signIn(this.issuer, this.origin, found.email);
+    } catch (error) {
+      throw new CannotActAsUserError(`cannot sign in as user "${userId}": ${(error as Error).message}`);
     }
+  }
+
+  /** The existing user, or the first session of the user signed up just now. */
+  private async findOrSignUp(userId: string, provision: boolean): Promise<{ email: string } | UserSession> {
+    const user = await (await this.users()).findUserById(userId);
+    if (user) return user;
     if (!provision) throw new UnknownUserError(userId);
     const email = `u${Buffer.from(userId).toString('hex')}@${EMAIL_DOMAIN}`;
     this.requestedIds.set(email, userId);
@@ -78,7 +85,26 @@ export class UserDirectory {
     }
   }
 
+  /**
+   * Runs `step` after every earlier step for the same user has settled. Control requests arrive
+   * concurrently; two of them provisioning one new user would otherwise both sign up, and the
+   * second account would miss the requested id.
+   */
+  private oneAtATime<T>(userId: string, step: () => Promise<T>): Promise<T> {
+    const result = (this.queues.get(userId) ?? Promise.resolve()).then(step);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(userId, settled);
+    void settled.then(() => {
+      if (this.queues.get(userId) === settled) this.queues.delete(userId);
+    });
+    return result;
+  }
+
   clear(): void {
     this.requestedIds.clear();
+    this.queues.clear();
   }
 }

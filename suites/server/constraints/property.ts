@@ -16,7 +16,7 @@ const RUNS = 20;
 /** Numeric bounds lie this far above the profile's sample number at most (a small span, so arguments often hit a bound). */
 const NUMERIC_SPAN = 20;
 /** Executions per constraint set, at most. */
-const MAX_EXECUTIONS = 4;
+const MAX_EXECUTIONS = 6;
 
 const show = (value: unknown) => JSON.stringify(value);
 
@@ -73,44 +73,75 @@ function constraintSets(d: Domain): fc.Arbitrary<Constraints> {
 }
 
 /**
- * How one argument is chosen: a value the requested constraint admits, a value on or next to one
- * of its bounds, or any value of the domain. Picks are resolved when the case is built, so the
- * counterexample shows plain values while fast-check shrinks constraints and picks independently.
+ * How one execution's arguments are chosen: every field gets a value its requested constraint
+ * admits, except the field at index `vary` (none when it is past the last field), which gets a
+ * value just outside the constraint, on one of its bounds, or anywhere in the domain. Plans are
+ * resolved when the case is built, so the counterexample shows plain values while fast-check
+ * shrinks constraints and plans independently.
  */
-type ArgumentPick = { fit: number } | { edge: number } | { any: number };
-
-function argumentPick(withEdges: boolean): fc.Arbitrary<ArgumentPick> {
-  const index = fc.nat(1000);
-  return fc.oneof(
-    { weight: 2, arbitrary: index.map((fit) => ({ fit })) },
-    { weight: withEdges ? 2 : 0, arbitrary: index.map((edge) => ({ edge })) },
-    { weight: 1, arbitrary: index.map((any) => ({ any })) },
-  );
+interface ExecutionPlan {
+  vary: number;
+  kind: 'outside' | 'bound' | 'any';
+  index: number;
+  fit: number;
 }
 
-/** Numbers on or just outside each bound of a numeric constraint. */
-function edges(constraint: ConstraintValue | undefined): number[] {
-  if (constraint === undefined || !isOperatorObject(constraint)) return [];
-  const { min, max } = constraint;
-  return [...(typeof min === 'number' ? [min - 1, min] : []), ...(typeof max === 'number' ? [max, max + 1] : [])];
+function executionPlans(fieldCount: number): fc.Arbitrary<ExecutionPlan[]> {
+  const plan = fc.record({
+    vary: fc.nat(fieldCount),
+    kind: fc.constantFrom('outside' as const, 'bound' as const, 'any' as const),
+    index: fc.nat(1000),
+    fit: fc.nat(1000),
+  });
+  return fc.array(plan, { minLength: 1, maxLength: MAX_EXECUTIONS });
 }
 
-function resolvePick(pick: ArgumentPick, domain: readonly unknown[], constraint: ConstraintValue | undefined): unknown {
-  const [candidates, index] =
-    'fit' in pick
-      ? [domain.filter((value) => constraint === undefined || satisfies(constraint, value) === true), pick.fit]
-      : 'edge' in pick
-        ? [edges(constraint), pick.edge]
-        : [domain, pick.any];
-  const pool = candidates.length > 0 ? candidates : domain;
+/** The domain values `constraint` admits (all of them when there is none). */
+function admitted(constraint: ConstraintValue | undefined, domain: readonly unknown[]): unknown[] {
+  return domain.filter((value) => constraint === undefined || satisfies(constraint, value) === true);
+}
+
+/** Numbers just outside a numeric constraint's bounds; otherwise the domain values the constraint refuses. */
+function outside(constraint: ConstraintValue | undefined, domain: readonly unknown[]): unknown[] {
+  if (constraint === undefined) return [];
+  if (isOperatorObject(constraint) && (constraint.min !== undefined || constraint.max !== undefined)) {
+    return [...(constraint.min === undefined ? [] : [constraint.min - 1]), ...(constraint.max === undefined ? [] : [constraint.max + 1])];
+  }
+  return domain.filter((value) => satisfies(constraint, value) === false);
+}
+
+/** A numeric constraint's bounds; otherwise the values it admits. */
+function bounds(constraint: ConstraintValue | undefined, domain: readonly unknown[]): unknown[] {
+  if (constraint !== undefined && isOperatorObject(constraint) && (constraint.min !== undefined || constraint.max !== undefined)) {
+    return [constraint.min, constraint.max].filter((bound) => bound !== undefined);
+  }
+  return admitted(constraint, domain);
+}
+
+function pickFrom(candidates: readonly unknown[], fallback: readonly unknown[], index: number): unknown {
+  const pool = candidates.length > 0 ? candidates : fallback;
   return pool[index % pool.length];
 }
 
-/** The values each constrained field's arguments come from. */
-function argumentDomains(d: Domain): Record<string, readonly unknown[]> {
+function resolvePlan(plan: ExecutionPlan, domains: [string, readonly unknown[]][], constraints: Constraints): Record<string, unknown> {
+  return Object.fromEntries(
+    domains.map(([field, domain], position) => {
+      const constraint = constraints[field];
+      if (position !== plan.vary) return [field, pickFrom(admitted(constraint, domain), domain, plan.fit + position)];
+      const candidates = plan.kind === 'outside' ? outside(constraint, domain) : plan.kind === 'bound' ? bounds(constraint, domain) : domain;
+      return [field, pickFrom(candidates, domain, plan.index)];
+    }),
+  );
+}
+
+/** The values each constrained field's arguments come from, numeric field first. */
+function argumentDomains(d: Domain): [string, readonly unknown[]][] {
   const numbers = Array.from({ length: NUMERIC_SPAN + 2 }, (_, i) => d.base + i);
-  const domains: Record<string, readonly unknown[]> = { [d.role.numericField]: numbers, [d.role.stringField]: d.strings };
-  if (d.exacts !== undefined) domains[d.values.exactField] = d.exacts;
+  const domains: [string, readonly unknown[]][] = [
+    [d.role.numericField, numbers],
+    [d.role.stringField, d.strings],
+  ];
+  if (d.exacts !== undefined) domains.push([d.values.exactField, d.exacts]);
   return domains;
 }
 
@@ -120,20 +151,12 @@ interface ConstraintCase {
   argumentList: Record<string, unknown>[];
 }
 
-/** A constraint set and one to MAX_EXECUTIONS argument sets, mostly inside the constraints, often on a bound. */
+/** A constraint set and one to MAX_EXECUTIONS argument sets, each inside the constraints or just off in one field. */
 function constraintCases(d: Domain): fc.Arbitrary<ConstraintCase> {
   const domains = argumentDomains(d);
-  const picks = Object.fromEntries(Object.keys(domains).map((field) => [field, argumentPick(field === d.role.numericField)]));
   return fc
-    .tuple(constraintSets(d), fc.array(fc.record(picks), { minLength: 1, maxLength: MAX_EXECUTIONS }))
-    .map(([constraints, pickList]) => ({
-      constraints,
-      argumentList: pickList.map((pickSet) =>
-        Object.fromEntries(
-          Object.entries(domains).map(([field, domain]) => [field, resolvePick(pickSet[field] as ArgumentPick, domain, constraints[field])]),
-        ),
-      ),
-    }));
+    .tuple(constraintSets(d), executionPlans(domains.length))
+    .map(([constraints, plans]) => ({ constraints, argumentList: plans.map((plan) => resolvePlan(plan, domains, constraints)) }));
 }
 
 /** Fails unless every requested constraint survives in the grant at least as tight (§2.13). */

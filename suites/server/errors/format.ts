@@ -9,6 +9,11 @@ export interface ErrorProbe {
   send(): Promise<HttpResult>;
   status: number | readonly number[];
   code: string | readonly string[];
+  /**
+   * Says why an answer other than the expected error is tolerated (a ruling allows it); undefined
+   * when it is not. A tolerated answer becomes a note, and is still held to the error format if it is one.
+   */
+  tolerated?(result: HttpResult): string | undefined;
 }
 
 /** Requirements every error-format check observes (§5.13). */
@@ -57,7 +62,10 @@ export async function expectErrors(t: CheckContext, endpoint: string, probes: re
       continue;
     }
     const code: unknown = result.json?.error;
-    if (!statuses.includes(result.status) || typeof code !== 'string' || !codes.includes(code)) {
+    const tolerated = probe.tolerated?.(result);
+    if (tolerated !== undefined) {
+      t.note(`${probe.what}: ${tolerated}`);
+    } else if (!statuses.includes(result.status) || typeof code !== 'string' || !codes.includes(code)) {
       const got = typeof code === 'string' ? `${result.status} ${code}` : `${result.status}; body: ${result.body.slice(0, 200) || '(empty)'}`;
       problems.push(`${probe.what}: expected ${expected}, got ${got}`);
     }

@@ -4,6 +4,7 @@ import { expiryChecks } from './expiry.ts';
 import { foreignChecks } from './foreign.ts';
 import { hostRevokeChecks } from './host-revoke.ts';
 import { modeChecks } from './mode.ts';
+import { modelChecks } from './model.ts';
 import { pendingAndRejectedChecks } from './pending-and-rejected.ts';
 import { reactivateChecks } from './reactivate.ts';
 import { revokeChecks } from './revoke.ts';
@@ -22,4 +23,5 @@ export const checks: CheckDefinition[] = [
   ...foreignChecks,
   ...modeChecks,
   ...sessionChecks,
+  ...modelChecks,
 ];
