@@ -7,6 +7,7 @@ import { parsePatterns } from '../harness/patterns.ts';
 import { loadProfile, parseProfile, ProfileError } from '../harness/profile.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
 import { runServerConformance, setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
+import { activeWorkarounds, workaroundNotice } from '../harness/workarounds.ts';
 import type { Report } from '../reports/model.ts';
 import { parseFormats, REPORT_FORMATS, writeReports, writeReportsSync, type ReportFormat } from '../reports/write.ts';
 
@@ -199,6 +200,8 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
       config.controlUrl = embedded.controlUrl;
       profile ??= { profile: embedded.profile, source: 'embedded' };
     }
+    // Said up front as well as at the end: every result of the run depends on them.
+    if (!options.quiet) for (const line of workaroundNotice(activeWorkarounds(profile?.profile.workarounds))) io.stderr(line);
     const report = await runServerConformance({
       ...config,
       profile,
@@ -230,7 +233,10 @@ async function startEmbedded(opts: { allowLoopbackJwks: boolean }) {
 
 async function finish(report: Report, out: string, formats: readonly ReportFormat[], io: ServerCliIo, quiet?: boolean): Promise<number> {
   const paths = await writeReports(report, out, formats);
-  const lines = quiet ? closingLines(report).filter((line) => line.startsWith('setup failed') || line.startsWith('exit')) : closingLines(report);
+  const notice = workaroundNotice(report.workarounds);
+  const lines = quiet
+    ? closingLines(report).filter((line) => line.startsWith('setup failed') || line.startsWith('exit') || notice.includes(line))
+    : closingLines(report);
   for (const line of lines) io.stderr(line);
   if (!quiet) io.stderr(`reports: ${paths.join(', ')}`);
   return report.exit_code;

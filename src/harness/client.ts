@@ -13,6 +13,7 @@ import { describeExchange } from './exchange.ts';
 import type { HttpResult, HttpSession } from './http.ts';
 import { Fail, NotApplicable, Skip } from './outcome.ts';
 import type { TargetClock } from './target-clock.ts';
+import type { Workarounds } from './workarounds.ts';
 
 /** What the harness knows about the target after the setup phase. */
 export interface TargetInfo {
@@ -146,6 +147,8 @@ export class SimulatedClient {
     readonly target: TargetInfo,
     readonly control: ControlClient | undefined,
     private readonly clock: TargetClock,
+    /** Declared workarounds of the target profile (none: the client follows the spec). */
+    private readonly workarounds: Workarounds = {},
   ) {}
 
   /** The target's current time in epoch seconds (follows control advance-clock). */
@@ -200,13 +203,23 @@ export class SimulatedClient {
     return mintHostJwt({ host: host.keys, aud: this.issuer, now: this.now(), ...keySource, ...overrides });
   }
 
-  /** An agent JWT for `agent` (iss = host thumbprint, sub = agent id, aud = issuer) with any knob overridden. */
+  /**
+   * The `iss` of agent JWTs for `host`'s agents: the thumbprint of the host's current key (§4.3), or,
+   * under the declared workaround `agentJwtIssuer: "host-id"`, the `host_id` the server answered at
+   * registration (the thumbprint while none is known). Checks testing `iss` itself pass `hostIss`.
+   */
+  agentIssuer(host: HostIdentity): string {
+    if (this.workarounds.agentJwtIssuer === 'host-id' && host.hostId !== undefined) return host.hostId;
+    return host.keys.thumbprint;
+  }
+
+  /** An agent JWT for `agent` (iss = agentIssuer(host), sub = agent id, aud = issuer) with any knob overridden. */
   agentToken(agent: AgentIdentity, opts: AgentTokenOptions = {}): Promise<string> {
     const { token, ...overrides } = opts;
     if (token !== undefined) return Promise.resolve(token);
     return mintAgentJwt({
       agent: agent.keys,
-      hostIss: agent.host.keys.thumbprint,
+      hostIss: this.agentIssuer(agent.host),
       agentId: agent.agentId,
       aud: this.issuer,
       now: this.now(),

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { CapabilityRole } from './check.ts';
+import { WorkaroundsSchema } from './workarounds.ts';
 
 const CapabilityName = z.string().min(1);
 const Arguments = z.record(z.string(), z.unknown());
@@ -47,6 +48,12 @@ export const TargetProfileSchema = z.strictObject({
    * the JWKS checks run; the loopback-refusal checks are then not applicable (RUL-JWKS-LOOPBACK).
    */
   jwksLoopbackAllowed: z.boolean().optional(),
+  /**
+   * Known deviations of the target the harness steps around so the rest of the suite can observe the
+   * server (see `workarounds.ts`). The checks dedicated to each deviation still test and fail it, and
+   * the reports name every active workaround. Absent: the harness follows the spec everywhere.
+   */
+  workarounds: WorkaroundsSchema.optional(),
 });
 export type TargetProfile = z.infer<typeof TargetProfileSchema>;
 

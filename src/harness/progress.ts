@@ -1,5 +1,6 @@
 import { AREAS } from './check.ts';
 import { CHECK_STATUSES, type CheckResult, type Report, type StatusCounts } from '../reports/model.ts';
+import { workaroundNotice } from './workarounds.ts';
 
 export const STATUS_SYMBOLS: Record<CheckResult['status'], string> = {
   passed: '✓',
@@ -40,7 +41,7 @@ export function summaryTable(report: Report): string {
   return [format(header), rule, ...rows.slice(0, -1).map(format), rule, format(rows.at(-1) ?? [])].join('\n');
 }
 
-/** The closing lines: table, baseline verdict, and the exit status in words. */
+/** The closing lines: table, baseline verdict, active workarounds, and the exit status in words. */
 export function closingLines(report: Report): string[] {
   const lines: string[] = [];
   if (!report.setup.ok) {
@@ -55,6 +56,7 @@ export function closingLines(report: Report): string[] {
     for (const entry of baseline.fixed) lines.push(`  baseline entry now passes, remove it: ${entry.check}`);
     for (const entry of baseline.stale) lines.push(`  baseline entry names no known check: ${entry.check}`);
   }
+  lines.push(...workaroundNotice(report.workarounds));
   const verdict = ['conforming: no failure beyond the baseline', 'conformance failures', 'setup or usage error'][report.exit_code];
   lines.push(`exit ${report.exit_code}: ${verdict}`);
   return lines;

@@ -141,7 +141,7 @@ export async function runCheck(check: CheckDefinition, env: RunEnvironment, opti
   const context = new RunningCheck({
     checkId: check.id,
     discovery: env.target.discovery,
-    client: new SimulatedClient(http, env.target, control, env.clock),
+    client: new SimulatedClient(http, env.target, control, env.clock, env.profile.workarounds),
     control,
     profile: env.profile,
     seed: env.seed,

@@ -18,6 +18,7 @@ import { HttpDriver } from './http.ts';
 import type { TargetProfile } from './profile.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_CONCURRENCY, runChecks, selectChecks, validateChecks } from './runner.ts';
 import { completeProfile, loadControl, loadTarget, SetupError } from './setup.ts';
+import { activeWorkarounds } from './workarounds.ts';
 
 export interface ServerRunConfig {
   toolVersion: string;
@@ -174,6 +175,7 @@ function assemble(
     duration_ms: finishedAt.getTime() - parts.startedAt.getTime(),
     options,
     setup: parts.setup,
+    workarounds: activeWorkarounds(parts.setup.profile?.workarounds),
     summary: summarize(parts.results),
     checks: parts.results,
     coverage: buildCoverage(parts.results, 'catalogue' in catalogue ? catalogue.catalogue : catalogue),

@@ -14,6 +14,8 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;t
 details.check{border-bottom:1px solid #eee;padding:.3rem 0}details.check>summary{cursor:pointer}
 details.exchange{margin:.4rem 0 .4rem 1rem}.id{font-family:ui-monospace,monospace}
 .muted{color:#6e7781}.filters label{margin-right:.8rem}
+.workarounds{border:2px solid #bf8700;background:#fff8c5;border-radius:4px;padding:.5rem 1rem;margin:1rem 0}
+.workarounds h2{margin-top:.2rem}
 `;
 
 const SCRIPT = `
@@ -123,6 +125,20 @@ function baselineHtml(report: Report): string {
   return `<h2>Baseline ${esc(baseline.file)}</h2><ul>${items.join('')}</ul>`;
 }
 
+/** A boxed notice naming each active workaround with its reason; empty when none is active. */
+function workaroundsHtml(report: Report): string {
+  if (report.workarounds.length === 0) return '';
+  const items = report.workarounds.map(
+    (w) =>
+      `<li><span class="id">${esc(w.name)}: ${esc(w.value)}</span> — ${esc(w.effect)}.<br><b>Reason:</b> ${esc(w.reason)} (<span class="id">${esc(w.requirements.join(', '))}</span>).<br>Still tested by <span class="id">${esc(w.still_tested_by.join(', '))}</span>.</li>`,
+  );
+  return [
+    `<section class="workarounds" id="workarounds"><h2>⚠ Workarounds active (${report.workarounds.length})</h2>`,
+    '<p>The target profile declared known deviations that the harness stepped around so the rest of the suite could observe the server; the results on this page hold only with them. The checks named for each still test the deviation itself.</p>',
+    `<ul>${items.join('')}</ul></section>`,
+  ].join('\n');
+}
+
 function setupHtml(report: Report): string {
   const setup = report.setup;
   const parts = [`<h2>Setup</h2>`];
@@ -145,6 +161,7 @@ export function renderHtml(report: Report): string {
 <h1>Agent Auth server conformance</h1>
 <p>Target <span class="id">${esc(target)}</span> · spec ${esc(report.spec_version)} · ${esc(report.tool.name)} ${esc(report.tool.version)} · seed ${report.seed} · ${esc(report.started_at)} · ${report.duration_ms} ms</p>
 <p><span class="badge ${report.exit_code === 0 ? 'passed' : report.exit_code === 1 ? 'failed' : 'error'}">exit ${report.exit_code}</span> ${esc(verdict)}</p>
+${workaroundsHtml(report)}
 ${summaryTableHtml(report)}
 ${baselineHtml(report)}
 <h2>Checks</h2>

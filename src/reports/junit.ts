@@ -57,6 +57,16 @@ function attributes(values: Record<string, string | number>): string {
     .join(' ');
 }
 
+/** Active workarounds as testsuite properties, so CI reporters show what the results depend on. */
+function properties(report: Report): string[] {
+  if (report.workarounds.length === 0) return [];
+  return [
+    '    <properties>',
+    ...report.workarounds.map((w) => `      <property ${attributes({ name: `workaround.${w.name}`, value: `${w.value}: ${w.reason}` })}/>`),
+    '    </properties>',
+  ];
+}
+
 /** JUnit XML: one testsuite per area; a setup failure is one erroring testcase. */
 export function renderJunit(report: Report): string {
   const suites: string[] = [];
@@ -74,6 +84,7 @@ export function renderJunit(report: Report): string {
     if (results.length === 0) continue;
     suites.push(
       `  <testsuite ${attributes({ name: area, ...counts(results), timestamp: report.started_at })}>`,
+      ...properties(report),
       ...results.map(testcase),
       '  </testsuite>',
     );

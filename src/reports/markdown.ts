@@ -21,6 +21,22 @@ function listItem(result: CheckResult): string[] {
   return lines;
 }
 
+/** A prominent quote block naming each active workaround with its reason; nothing when none is active. */
+function workaroundsNotice(report: Report): string[] {
+  if (report.workarounds.length === 0) return [];
+  const lines = [
+    `> **⚠️ Workarounds active (${report.workarounds.length}).** The target profile declared known deviations that the harness stepped around so the rest of the suite could observe the server; the results below hold only with them. The checks named for each still test the deviation itself.`,
+    '>',
+  ];
+  for (const workaround of report.workarounds) {
+    const checks = workaround.still_tested_by.map((id) => `\`${id}\``).join(', ');
+    lines.push(
+      `> - \`${workaround.name}: ${workaround.value}\` — ${md(workaround.effect)}. **Reason:** ${md(workaround.reason)} (${workaround.requirements.map(md).join(', ')}). Still tested by ${checks}.`,
+    );
+  }
+  return [...lines, ''];
+}
+
 /** A Markdown summary fit for a CI step summary: verdict, table by area, failures and warnings. */
 export function renderMarkdown(report: Report): string {
   const out: string[] = [`# Agent Auth conformance — server`, ''];
@@ -28,6 +44,7 @@ export function renderMarkdown(report: Report): string {
   out.push(`Target: \`${target.replaceAll('`', '')}\` · spec ${report.spec_version} · ${report.tool.name} ${report.tool.version} · seed ${report.seed}`, '');
   const verdict = ['✅ no failure beyond the baseline', '❌ conformance failures', '⚠️ setup or usage error'][report.exit_code];
   out.push(`**Result:** ${verdict} (exit ${report.exit_code})`, '');
+  out.push(...workaroundsNotice(report));
   if (!report.setup.ok) {
     out.push(`**Setup error:** ${md(report.setup.error ?? '')}`, '');
     for (const note of report.setup.notes) out.push(`- ${md(note)}`);

@@ -3,6 +3,7 @@ import { AREAS } from '../harness/check.ts';
 import { EndpointResolutionSchema } from '../harness/endpoints.ts';
 import { ExchangeSchema } from '../harness/exchange.ts';
 import { TargetProfileSchema } from '../harness/profile.ts';
+import { ActiveWorkaroundSchema } from '../harness/workarounds.ts';
 
 export const TOOL_NAME = 'agent-auth-conformance';
 export const SPEC_VERSION = '1.0-draft';
@@ -139,6 +140,11 @@ export const ReportSchema = z.object({
   duration_ms: z.number().nonnegative(),
   options: ReportOptionsSchema,
   setup: SetupSchema,
+  /**
+   * Workarounds the target profile declared: known deviations the harness stepped around so the rest
+   * of the suite could observe the server. Results of this run hold only with them; empty when none.
+   */
+  workarounds: z.array(ActiveWorkaroundSchema),
   summary: SummarySchema,
   checks: z.array(CheckResultSchema),
   coverage: CoverageSchema,

@@ -54,6 +54,13 @@ describe('the server suite against better-auth with @better-auth/agent-auth', ()
     expect(report.exit_code).toBe(0);
   });
 
+  it('runs with the declared agent-JWT issuer workaround, whose deviation its own check still fails', async () => {
+    expect(report.workarounds.map((workaround) => `${workaround.name}: ${workaround.value}`)).toEqual(['agentJwtIssuer: host-id']);
+    expect(describeResult('server.jwt.agent.execute.thumbprint-iss-accepted')).toMatch(/\[failed\]/);
+    expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('Workarounds active (1)');
+    expect(log.some((line) => line.startsWith('WORKAROUNDS ACTIVE (1)'))).toBe(true);
+  });
+
   it('writes report.json, report.md and report.html', async () => {
     expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('# Agent Auth conformance — server');
     expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('server.discovery.schema');

@@ -6,6 +6,7 @@ import { ControlClient, type ControlInfo } from '../../src/harness/control.ts';
 import { HttpDriver } from '../../src/harness/http.ts';
 import { Skip } from '../../src/harness/outcome.ts';
 import { loadControl, loadTarget } from '../../src/harness/setup.ts';
+import type { Workarounds } from '../../src/harness/workarounds.ts';
 import { discoveryUrlFor } from '../../src/harness/endpoints.ts';
 
 describe('SimulatedClient against the simulator', () => {
@@ -22,10 +23,10 @@ describe('SimulatedClient against the simulator', () => {
   });
   afterAll(() => simulator.stop());
 
-  function client(checkId: string, withControl = true): SimulatedClient {
+  function client(checkId: string, withControl = true, workarounds?: Workarounds): SimulatedClient {
     const http = driver.session(checkId);
     const clock = new TargetClock();
-    return new SimulatedClient(http, target, withControl ? new ControlClient(http, control, clock) : undefined, clock);
+    return new SimulatedClient(http, target, withControl ? new ControlClient(http, control, clock) : undefined, clock, workarounds);
   }
 
   it('registers, approves through the control hook and executes a sync capability', async () => {
@@ -95,6 +96,27 @@ describe('SimulatedClient against the simulator', () => {
     const stream = await c.execute(agent, 'stream_transactions');
     expect(stream.exchange.response?.stream_end).toBe('done');
     expect(stream.exchange.response?.events?.at(-1)?.event).toBe('done');
+  });
+
+  it('names the host by its key thumbprint in agent JWTs unless the profile declares the host-id issuer workaround', async () => {
+    const plain = client('test.client.iss');
+    const agent = await plain.activeAgent({ capabilities: ['list_accounts'] });
+    const hostId = agent.host.hostId as string;
+    expect(hostId).not.toBe(agent.host.keys.thumbprint);
+    const spec = await plain.execute(agent, 'list_accounts');
+    expect(spec.exchange.request.jwt?.claims?.['iss']).toBe(agent.host.keys.thumbprint);
+    expect(spec.status).toBe(200);
+
+    const worked = client('test.client.iss-workaround', true, { agentJwtIssuer: 'host-id' });
+    expect(worked.agentIssuer(agent.host)).toBe(hostId);
+    const declared = await worked.execute(agent, 'list_accounts');
+    expect(declared.exchange.request.jwt?.claims?.['iss']).toBe(hostId);
+    // The simulator follows §4.3, so the host id is no issuer it recognises.
+    expect(declared.json?.error).toBe('invalid_jwt');
+    const explicit = await worked.execute(agent, 'list_accounts', {}, { tokenOpts: { hostIss: agent.host.keys.thumbprint } });
+    expect(explicit.status).toBe(200);
+    const unregistered = await worked.newHost();
+    expect(worked.agentIssuer(unregistered)).toBe(unregistered.keys.thumbprint);
   });
 
   it('sends hand-crafted requests with raw', async () => {

@@ -36,4 +36,13 @@ describe('target profile', () => {
     expect(() => parseProfile({ sink: 'typo' }, 'p.json')).toThrow(ProfileError);
     expect(parseProfile({ async: 'generate_report', rateLimit: { burst: 5 } }, 'p.json').rateLimit?.burst).toBe(5);
   });
+
+  it('accepts declared workarounds and keeps them through inference', () => {
+    const profile = parseProfile({ sync: 'list_accounts', workarounds: { agentJwtIssuer: 'host-id' } }, 'p.json');
+    expect(profile.workarounds).toEqual({ agentJwtIssuer: 'host-id' });
+    expect(mergeProfiles(profile, inferProfile(capabilities)).workarounds).toEqual({ agentJwtIssuer: 'host-id' });
+    expect(() => parseProfile({ workarounds: { agentJwtIssuer: 'thumbprint' } }, 'p.json')).toThrow(ProfileError);
+    expect(() => parseProfile({ workarounds: { hostJwtIssuer: 'host-id' } }, 'p.json')).toThrow(ProfileError);
+    expect(inferProfile(capabilities).workarounds).toBeUndefined();
+  });
 });

@@ -74,6 +74,7 @@ export function sampleReport(checks: CheckResult[] = defaultChecks()): Report {
       headers: [],
     },
     setup: { ok: true, notes: ['endpoints given as paths relative to the issuer: register'], control: null, profile: { sync: 'list_accounts' }, profile_source: 'inferred', exchanges: [] },
+    workarounds: [],
     summary: summarize(checks),
     checks,
     coverage: {

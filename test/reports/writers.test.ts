@@ -6,6 +6,7 @@ import { renderHtml } from '../../src/reports/html.ts';
 import { renderJson } from '../../src/reports/json.ts';
 import { renderJunit } from '../../src/reports/junit.ts';
 import { renderMarkdown } from '../../src/reports/markdown.ts';
+import { activeWorkarounds } from '../../src/harness/workarounds.ts';
 import { ReportSchema } from '../../src/reports/model.ts';
 import { parseFormats, writeReports } from '../../src/reports/write.ts';
 import { sampleReport } from './sample-report.ts';
@@ -77,6 +78,29 @@ describe('report writers', () => {
     expect(md).toContain('**server.jwt.rejects-alg-none**');
     expect(md).toContain('\\<script\\>');
     expect(md).toContain('## Warnings (SHOULD) (1)');
+  });
+
+  it('every format names the active workarounds with their reasons, and none when there are none', () => {
+    const workarounds = activeWorkarounds({ agentJwtIssuer: 'host-id' });
+    const report = { ...sampleReport(), workarounds };
+    expect(ReportSchema.safeParse(JSON.parse(renderJson(report))).success).toBe(true);
+    const md = renderMarkdown(report);
+    expect(md).toContain('**⚠️ Workarounds active (1).**');
+    expect(md).toContain('`agentJwtIssuer: host-id`');
+    expect(md).toContain('**Reason:**');
+    expect(md).toContain('`server.jwt.agent.execute.thumbprint-iss-accepted`');
+    expect(md.indexOf('Workarounds active')).toBeLessThan(md.indexOf('| area |'));
+    const html = renderHtml(report);
+    expect(html).toContain('<section class="workarounds" id="workarounds"><h2>⚠ Workarounds active (1)</h2>');
+    expect(html).toContain('agentJwtIssuer: host-id');
+    expect(html).toContain(workarounds[0]?.reason);
+    const xml = renderJunit(report);
+    assertWellFormedXml(xml);
+    expect(xml).toContain('<property name="workaround.agentJwtIssuer" value="host-id: ');
+    const plain = sampleReport();
+    expect(renderMarkdown(plain)).not.toContain('Workarounds active');
+    expect(renderHtml(plain)).not.toContain('Workarounds active');
+    expect(renderJunit(plain)).not.toContain('<properties>');
   });
 
   it('writes the requested formats and rejects unknown ones', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
 import { defaultLocation } from '../../../src/harness/endpoints.ts';
 import { argumentsFor } from '../../../src/harness/profile.ts';
+import { hostIdOf } from '../lifecycle/support.ts';
 import { activeGrants, agentWith, describeAnswer, execute, profileCapabilities, roleCapability } from './fixtures.ts';
 
 const NEEDS = [{ capability: 'sync' as const }, { control: 'approve' as const }];
@@ -49,9 +50,35 @@ const unknownCode = defineCheck({
   },
 });
 
+/**
+ * An active agent holding the sync capability, and a capability it holds no grant for that lies outside
+ * its host's default capabilities: the operator narrows the defaults to what the agent holds, or else the
+ * high-risk capability (never pre-authorized) is preferred. §1.5 counts host defaults as pre-authorized,
+ * so executing one is judged separately (RUL-HOST-DEFAULT-EXECUTION).
+ */
+async function agentAndUngrantedCapability(t: CheckContext, opts: { hostDefault: boolean }) {
+  const agent = await agentWith(t, [roleCapability(t, 'sync')]);
+  const held = await activeGrants(t, agent);
+  const highRisk = t.profile.highRisk;
+  const candidates = profileCapabilities(t).filter((name) => !held.includes(name));
+  // A high-risk capability is never among host defaults, so it serves the strict case and never the default one.
+  const ordered = opts.hostDefault
+    ? candidates.filter((name) => name !== highRisk)
+    : [...candidates.filter((name) => name === highRisk), ...candidates.filter((name) => name !== highRisk)];
+  const target = ordered[0];
+  if (target === undefined) t.notApplicable(`the agent holds every capability the profile names (${held.join(', ')}), so none is left ungranted`);
+  let defaults: string | undefined;
+  if (opts.hostDefault || (target !== highRisk && t.control?.supports('set-host-defaults'))) {
+    const capabilities = opts.hostDefault ? [...held, target] : held;
+    await t.control!.setHostDefaults({ host_id: await hostIdOf(t, agent.host, agent), capabilities });
+    defaults = capabilities.join(', ') || 'none';
+  }
+  return { agent, held, target, defaults };
+}
+
 const notGranted = defineCheck({
   id: 'server.execution.not-granted',
-  title: 'Executing an existing capability the agent holds no grant for answers 403 capability_not_granted',
+  title: 'Executing an existing capability the agent holds no grant for, outside its host defaults, answers 403 capability_not_granted',
   area: 'execution',
   requirements: [
     'AAP-5.11-02',
@@ -60,15 +87,35 @@ const notGranted = defineCheck({
     'AAP-4.5-STEP10',
   ],
   level: 'MUST',
+  rulings: ['RUL-HOST-DEFAULT-EXECUTION'],
   needs: NEEDS,
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
-    const agent = await agentWith(t, [sync]);
-    const held = await activeGrants(t, agent);
-    const target = profileCapabilities(t).find((name) => !held.includes(name));
-    if (target === undefined) t.notApplicable(`the agent holds every capability the profile names (${held.join(', ')}), so none is left ungranted`);
+    const { agent, held, target, defaults } = await agentAndUngrantedCapability(t, { hostDefault: false });
+    const outside =
+      defaults !== undefined ? `; the host defaults are now ${defaults}` : target === t.profile.highRisk ? '; it is the high-risk capability, never a host default' : '';
     const result = await execute(t, agent, target);
-    t.expectError(result, 403, 'capability_not_granted', `execute ${target}, which the agent was never granted (it holds ${held.join(', ') || 'nothing'}; §5.11)`);
+    t.expectError(result, 403, 'capability_not_granted', `execute ${target}, which the agent was never granted (it holds ${held.join(', ') || 'nothing'}${outside}; §5.11)`);
+  },
+});
+
+const notGrantedHostDefault = defineCheck({
+  id: 'server.execution.not-granted-host-default',
+  title: 'Executing a host default capability the agent holds no grant for answers 403 capability_not_granted',
+  area: 'execution',
+  requirements: ['AAP-5.11-02', 'AAP-5.11-ERR.capability_not_granted', 'AAP-4.5-STEP10'],
+  level: 'SHOULD',
+  rulings: ['RUL-HOST-DEFAULT-EXECUTION'],
+  needs: [...NEEDS, { control: 'set-host-defaults' as const }],
+  async run(t: CheckContext) {
+    const { agent, held, target, defaults } = await agentAndUngrantedCapability(t, { hostDefault: true });
+    const result = await execute(t, agent, target);
+    if (result.status >= 200 && result.status < 300) {
+      const after = await activeGrants(t, agent);
+      t.fail(
+        `execute ${target}, a default capability of the host (defaults ${defaults}) that the agent held no grant for (it held ${held.join(', ') || 'nothing'}), was answered ${describeAnswer(result)}${after.includes(target) ? ' and status now lists an active grant for it' : ''}: the capability was granted on the spot without a request (§5.11, RUL-HOST-DEFAULT-EXECUTION)`,
+      );
+    }
+    t.expectError(result, 403, 'capability_not_granted', `execute ${target}, a host default capability the agent holds no grant for (§5.11, RUL-HOST-DEFAULT-EXECUTION)`);
   },
 });
 
@@ -115,4 +162,4 @@ const claimCode = defineCheck({
   },
 });
 
-export const checks: CheckDefinition[] = [unknownRefused, unknownCode, notGranted, claimRefused, claimCode];
+export const checks: CheckDefinition[] = [unknownRefused, unknownCode, notGranted, notGrantedHostDefault, claimRefused, claimCode];

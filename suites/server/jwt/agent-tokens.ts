@@ -13,7 +13,16 @@ interface AgentTokenDefect {
   /** Requirements and rulings that apply only on some endpoints, by endpoint key. */
   endpointRequirements?: Record<string, string[]>;
   endpointRulings?: Record<string, string[]>;
-  token(probe: AgentProbe): Promise<string>;
+  /** Rulings that apply on every endpoint. */
+  rulings?: string[];
+  /** The token to send, or several (each sent, each to be refused), told apart by `detail`. */
+  token(probe: AgentProbe): Promise<string | DefectToken[]>;
+}
+
+interface DefectToken {
+  token: string;
+  /** Added to the request's description in messages. */
+  detail: string;
 }
 
 const FOREIGN_AUDIENCE = 'https://other-server.invalid/capability/execute';
@@ -124,6 +133,7 @@ const DEFECTS: AgentTokenDefect[] = [
     title: 'whose sub names no agent of the server',
     cite: '§4.5 step 5',
     requirements: ['AAP-4.5-STEP5', 'AAP-4.3-CLAIM.sub'],
+    rulings: ['RUL-TOKEN-REFUSAL-CODE'],
     token: (p) => p.mint({ agentId: `agt_conformance_${randomUUID()}` }),
   },
   {
@@ -131,9 +141,18 @@ const DEFECTS: AgentTokenDefect[] = [
     title: "whose sub is another host's agent (signed by that agent's key, iss of this host)",
     cite: '§4.5 steps 4-5',
     requirements: ['AAP-4.5-STEP5', 'AAP-4.5-STEP4', 'AAP-4.3-CLAIM.iss'],
+    // The thumbprint is the spec's iss; a declared issuer workaround adds the identifier the server
+    // does recognise, so the host-agent binding of step 5 is observed even where thumbprints are refused.
     async token(p) {
       const other = await p.newAgent();
-      return p.mintFor(other, { hostIss: p.agent.host.keys.thumbprint });
+      const host = p.agent.host;
+      const issuers = [...new Set([host.keys.thumbprint, p.agentIssuer(host)])];
+      return Promise.all(
+        issuers.map(async (hostIss) => ({
+          token: await p.mintFor(other, { hostIss }),
+          detail: hostIss === host.keys.thumbprint ? `iss = this host's key thumbprint` : `iss = this host's id ${hostIss} (issuer workaround)`,
+        })),
+      );
     },
   },
 ];
@@ -148,12 +167,17 @@ function defectCheck(endpoint: ProbeEndpoint<AgentProbe>, defect: AgentTokenDefe
     needs: endpoint.needs,
     async run(t) {
       const probe = await endpoint.open(t);
-      const result = await probe.send(await defect.token(probe));
-      expectInvalidJwt(t, result, `${probe.what} with an agent JWT ${defect.title}`, defect.cite, probe.accepted);
+      const what = `${probe.what} with an agent JWT ${defect.title}`;
+      const minted = await defect.token(probe);
+      if (typeof minted === 'string') {
+        expectInvalidJwt(t, await probe.send(minted), what, defect.cite, probe.accepted);
+        return;
+      }
+      for (const { token, detail } of minted) expectInvalidJwt(t, await probe.send(token), `${what} (${detail})`, defect.cite, probe.accepted);
     },
   };
-  const rulings = defect.endpointRulings?.[endpoint.key];
-  if (rulings) check.rulings = rulings;
+  const rulings = [...(defect.rulings ?? []), ...(defect.endpointRulings?.[endpoint.key] ?? [])];
+  if (rulings.length > 0) check.rulings = rulings;
   return defineCheck(check);
 }
 

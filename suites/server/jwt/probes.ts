@@ -1,4 +1,4 @@
-import type { AgentIdentity, CheckContext, CheckNeed, HttpResult } from '../../../src/harness/check.ts';
+import type { AgentIdentity, CheckContext, CheckNeed, HostIdentity, HttpResult } from '../../../src/harness/check.ts';
 import type { AgentTokenOptions, HostTokenOptions } from '../../../src/harness/client.ts';
 import { argumentsFor } from '../../../src/harness/profile.ts';
 import { isSuccess } from './verdicts.ts';
@@ -26,6 +26,8 @@ export interface AgentProbe extends TokenProbe<AgentTokenOptions> {
   newAgent(): Promise<AgentIdentity>;
   /** Mints a token of `agent` with this endpoint's defaults. */
   mintFor(agent: AgentIdentity, opts?: AgentTokenOptions): Promise<string>;
+  /** The `iss` minted tokens name for `host` (the thumbprint unless the profile declares an issuer workaround). */
+  agentIssuer(host: HostIdentity): string;
 }
 
 export interface ProbeEndpoint<Probe> {
@@ -92,6 +94,7 @@ export const executeEndpoint: ProbeEndpoint<AgentProbe> = {
       agent,
       newAgent,
       mintFor,
+      agentIssuer: (host) => t.client.agentIssuer(host),
       mint: (opts) => mintFor(agent, opts),
       send: (token) => t.client.execute(agent, capability, args, { tokenOpts: { token } }),
       accepted: isSuccess,
@@ -115,6 +118,7 @@ export const requestCapabilityEndpoint: ProbeEndpoint<AgentProbe> = {
       agent,
       newAgent,
       mintFor,
+      agentIssuer: (host) => t.client.agentIssuer(host),
       mint: (opts) => mintFor(agent, opts),
       send: (token) => t.client.requestCapability(agent, [wanted], {}, { token }),
       // 409 already_granted also means the token was verified (e.g. host defaults cover the name).

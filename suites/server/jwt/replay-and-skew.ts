@@ -41,7 +41,7 @@ function jtiReplayed(endpoint: AnyEndpoint, kind: Kind): CheckDefinition {
       ? ['AAP-4.5.1-STEP7', 'AAP-4.6-03', 'AAP-8.4-01', 'AAP-5.13-ERR.invalid_jwt']
       : ['AAP-4.5-STEP8', 'AAP-4.6-03', 'AAP-8.4-01', 'AAP-5.13-ERR.invalid_jwt'],
     level: 'MUST',
-    rulings: ['RUL-JTI-CONCURRENT'],
+    rulings: host ? ['RUL-JTI-CONCURRENT'] : ['RUL-JTI-CONCURRENT', 'RUL-TOKEN-REFUSAL-CODE'],
     needs: endpoint.needs,
     async run(t) {
       const probe = await endpoint.open(t);

@@ -119,7 +119,7 @@ export const jwksChecks: CheckDefinition[] = [
         after.json.host_id === before.json.host_id && after.status === before.status,
         `status after the JWKS rotation: host_id/status changed from ${JSON.stringify([before.json.host_id, before.status])} to ${JSON.stringify([after.json.host_id, after.status])} (§8.7: the host is the same)`,
       );
-      await expectExecutes(t, agent, 'execute with iss = the rotated host thumbprint (§8.7)');
+      await expectExecutes(t, agent, 'execute with iss = the rotated host thumbprint (§8.7)', { hostIss: agent.host.keys.thumbprint });
     },
   }),
   defineCheck({
@@ -135,7 +135,12 @@ export const jwksChecks: CheckDefinition[] = [
       const fixture = await jwksHostWithAgent(t);
       await expectExecutes(t, fixture.agent, 'precondition: before the JWKS rotation');
       await rotateJwksHostKey(fixture);
-      await expectExecutes(t, fixture.agent, 'execute with iss = the new host thumbprint before any host JWT told the server about it (§4.5 step 4, §8.7)');
+      await expectExecutes(
+        t,
+        fixture.agent,
+        'execute with iss = the new host thumbprint before any host JWT told the server about it (§4.5 step 4, §8.7)',
+        { hostIss: fixture.agent.host.keys.thumbprint },
+      );
     },
   }),
   defineCheck({
