@@ -1,7 +1,24 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { generateSchemaFiles } from '../protocol/json-schema.ts';
+import { generateSchemaFiles, type ToolDocument } from '../protocol/json-schema.ts';
+import { WIRE_OBJECTS } from '../protocol/wire-objects.ts';
+import { ReportSchema } from '../reports/model.ts';
+
+/** Documents the tool writes, published next to the wire objects' schemas. */
+export const TOOL_DOCUMENTS: readonly ToolDocument[] = [
+  {
+    name: 'report',
+    title: 'Report',
+    description: 'The report.json a conformance run writes: target, options, setup, every check result with its HTTP exchanges, requirement coverage and baseline outcome.',
+    schema: ReportSchema,
+  },
+];
+
+/** Every published schema file: the wire objects' and the tool documents'. */
+export function publishedSchemaFiles(): Map<string, string> {
+  return generateSchemaFiles(WIRE_OBJECTS, TOOL_DOCUMENTS);
+}
 
 export interface SchemaDrift {
   /** Generated files whose content on disk differs. */
@@ -28,7 +45,7 @@ async function listFiles(dir: string): Promise<string[]> {
 
 /** Compares the generated schema files with the contents of `dir`. */
 export async function checkSchemas(dir: string): Promise<SchemaDrift> {
-  const expected = generateSchemaFiles();
+  const expected = publishedSchemaFiles();
   const onDisk = new Set(await listFiles(dir));
   const drift: SchemaDrift = { differing: [], missing: [], extra: [] };
   for (const [file, content] of expected) {
@@ -43,7 +60,7 @@ export async function checkSchemas(dir: string): Promise<SchemaDrift> {
 /** Writes every generated schema file into `dir`; returns the file names written. */
 export async function writeSchemas(dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const files = generateSchemaFiles();
+  const files = publishedSchemaFiles();
   for (const [file, content] of files) await writeFile(join(dir, file), content, 'utf8');
   return [...files.keys()];
 }
@@ -59,7 +76,7 @@ export function formatDrift(dir: string, drift: SchemaDrift): string {
 export function registerSchemasCommand(program: Command): void {
   program
     .command('schemas')
-    .description('Generate the JSON Schemas (draft 2020-12) of every protocol wire object')
+    .description('Generate the JSON Schemas (draft 2020-12) of every protocol wire object and of report.json')
     .option('--out <dir>', 'directory holding the schema files', 'schemas')
     .option('--check', 'compare with the files in --out instead of writing; exit 1 on any difference')
     .action(async (options: { out: string; check?: boolean }) => {

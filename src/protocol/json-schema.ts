@@ -34,20 +34,39 @@ export function schemaId(name: string): string {
   return `${SCHEMA_BASE_URL}${name}.json`;
 }
 
+/** A document the tool itself writes rather than a protocol wire object, e.g. the run report. */
+export interface ToolDocument {
+  /** Kebab-case name; the JSON Schema is written to `<name>.json`. */
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly schema: z.ZodType;
+}
+
+function convert(schema: z.ZodType): { [key: string]: Json } {
+  return z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'throw' }) as { [key: string]: Json };
+}
+
 export function wireObjectJsonSchema(wireObject: WireObject): Json {
-  const converted = z.toJSONSchema(wireObject.schema, {
-    target: 'draft-2020-12',
-    unrepresentable: 'throw',
-  }) as { [key: string]: Json };
   return {
-    ...converted,
+    ...convert(wireObject.schema),
     $id: schemaId(wireObject.name),
     title: wireObject.title,
     description: wireObject.schema.description ?? `${wireObject.title} (§${wireObject.section}).`,
   };
 }
 
-function indexDocument(wireObjects: readonly WireObject[]): Json {
+export function toolDocumentJsonSchema(document: ToolDocument): Json {
+  return { ...convert(document.schema), $id: schemaId(document.name), title: document.title, description: document.description };
+}
+
+function indexDocument(wireObjects: readonly WireObject[], toolDocuments: readonly ToolDocument[]): Json {
+  const tools = toolDocuments.map((document) => ({
+    name: document.name,
+    title: document.title,
+    $id: schemaId(document.name),
+    file: `${document.name}.json`,
+  }));
   return {
     $id: schemaId('index'),
     title: 'Agent Auth Protocol wire objects',
@@ -60,17 +79,29 @@ function indexDocument(wireObjects: readonly WireObject[]): Json {
       $id: schemaId(wireObject.name),
       file: `${wireObject.name}.json`,
     })),
+    ...(tools.length > 0 && { tool_documents: tools }),
   };
 }
 
-/** File name → file content for every schema document plus `index.json`, in registry order. */
-export function generateSchemaFiles(wireObjects: readonly WireObject[] = WIRE_OBJECTS): Map<string, string> {
+/**
+ * File name → file content for every schema document plus `index.json`, in registry order; the tool's
+ * own documents (listed under `tool_documents` in the index) follow the wire objects.
+ */
+export function generateSchemaFiles(
+  wireObjects: readonly WireObject[] = WIRE_OBJECTS,
+  toolDocuments: readonly ToolDocument[] = [],
+): Map<string, string> {
   const files = new Map<string, string>();
   for (const wireObject of wireObjects) {
     const file = `${wireObject.name}.json`;
     if (files.has(file)) throw new Error(`duplicate wire object name: ${wireObject.name}`);
     files.set(file, serialize(wireObjectJsonSchema(wireObject)));
   }
-  files.set(INDEX_FILE, serialize(indexDocument(wireObjects)));
+  for (const document of toolDocuments) {
+    const file = `${document.name}.json`;
+    if (files.has(file)) throw new Error(`tool document name already used: ${document.name}`);
+    files.set(file, serialize(toolDocumentJsonSchema(document)));
+  }
+  files.set(INDEX_FILE, serialize(indexDocument(wireObjects, toolDocuments)));
   return files;
 }

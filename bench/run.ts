@@ -1,0 +1,102 @@
+/**
+ * How fast is a full run, and how much of it is the harness rather than HTTP? Runs the whole server
+ * suite against the embedded simulator, then replays every recorded exchange with plain fetch against
+ * the same simulator and compares. Prints figures only; nothing here asserts a time.
+ */
+import { serverChecks } from '../suites/server/index.ts';
+import { DEFAULT_CONCURRENCY } from '../src/harness/runner.ts';
+import type { Exchange } from '../src/harness/exchange.ts';
+import type { Report } from '../src/reports/model.ts';
+import { mapWithConcurrency, runSuite, startConfiguredSimulator } from '../test/selftest/simulated-run.ts';
+
+const GOAL_SUITE_MS = 20_000;
+const GOAL_OVERHEAD = 0.3;
+const REPLAY_TIMEOUT_MS = 5000;
+
+/**
+ * Sends one recorded request again as it was sent, reading the whole answer (streams included);
+ * returns whether the status matched the recorded one.
+ */
+async function replay(exchange: Exchange): Promise<boolean> {
+  const { method, url, headers, body } = exchange.request;
+  try {
+    const response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(REPLAY_TIMEOUT_MS) });
+    await response.arrayBuffer();
+    return response.status === exchange.response?.status;
+  } catch {
+    // Refused or timed out, as some recorded exchanges were: the time spent still counts.
+    return exchange.response === undefined;
+  }
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - started };
+}
+
+/** Each check's exchanges in order, grouped the way the runner ran them: shared checks, then exclusive ones. */
+function exchangesByCheck(report: Report): { shared: Exchange[][]; exclusive: Exchange[][] } {
+  const exclusiveIds = new Set(serverChecks.filter((check) => check.exclusive).map((check) => check.id));
+  const shared: Exchange[][] = [];
+  const exclusive: Exchange[][] = [];
+  for (const result of report.checks) {
+    if (result.exchanges.length === 0) continue;
+    (exclusiveIds.has(result.id) ? exclusive : shared).push(result.exchanges);
+  }
+  return { shared, exclusive };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const percent = (ratio: number) => `${(ratio * 100).toFixed(0)}%`;
+
+async function main(): Promise<void> {
+  const target = await startConfiguredSimulator('default');
+  try {
+    const concurrency = DEFAULT_CONCURRENCY;
+    const { value: report, ms: wallMs } = await timed(() => runSuite(target, { concurrency }));
+    const checkExchanges = report.checks.flatMap((result) => result.exchanges);
+    const all = [...report.setup.exchanges, ...checkExchanges];
+    const recordedMs = all.reduce((sum, exchange) => sum + exchange.duration_ms, 0);
+    const checkMs = report.checks.reduce((sum, result) => sum + result.duration_ms, 0);
+    const checkHttpMs = checkExchanges.reduce((sum, exchange) => sum + exchange.duration_ms, 0);
+
+    const { value: sameStatus, ms: sequentialMs } = await timed(async () => {
+      let same = 0;
+      for (const exchange of all) if (await replay(exchange)) same += 1;
+      return same;
+    });
+    const { shared, exclusive } = exchangesByCheck(report);
+    const { ms: structuredMs } = await timed(async () => {
+      for (const exchange of report.setup.exchanges) await replay(exchange);
+      await mapWithConcurrency(shared, concurrency, async (exchanges) => {
+        for (const exchange of exchanges) await replay(exchange);
+      });
+      for (const exchanges of exclusive) for (const exchange of exchanges) await replay(exchange);
+    });
+
+    const overhead = (wallMs - structuredMs) / structuredMs;
+    const lines = [
+      'agent-auth-conformance bench: full server suite against the embedded simulator',
+      '(in this process: simulator, harness and replays share one event loop, as in `server --embedded`)',
+      `checks: ${report.checks.length} (${report.summary.counts.passed} passed), concurrency ${concurrency}`,
+      `HTTP exchanges: ${all.length} (${report.setup.exchanges.length} setup, ${checkExchanges.length} in checks; control API included)`,
+      `wall time of the run: ${seconds(wallMs)}   (goal: whole suite < ${seconds(GOAL_SUITE_MS)}: ${wallMs < GOAL_SUITE_MS ? 'met' : 'NOT met'})`,
+      `sum of recorded exchange durations: ${seconds(recordedMs)}`,
+      `sum of check durations: ${seconds(checkMs)}, of which outside HTTP: ${seconds(checkMs - checkHttpMs)} (harness work, plus waits a check makes on purpose such as async poll intervals)`,
+      '',
+      'raw replay: every recorded request (method, URL, headers, body) sent again with plain fetch to the same',
+      'simulator, whole answer read. Replayed tokens are refused as replays, so the server often answers',
+      `differently (and earlier): ${sameStatus} of ${all.length} replayed requests got the recorded status.`,
+      `  sequential, one at a time:                         ${seconds(sequentialMs)}   run / raw = ${(wallMs / sequentialMs).toFixed(2)}`,
+      `  as the run did it (each check's requests in order, ${concurrency} checks at a time, exclusive checks alone):`,
+      `                                                     ${seconds(structuredMs)}   run / raw = ${(wallMs / structuredMs).toFixed(2)}`,
+      `harness overhead over the same-concurrency replay: ${percent(overhead)}   (goal: < ${percent(GOAL_OVERHEAD)}: ${overhead < GOAL_OVERHEAD ? 'met' : 'NOT met'})`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await target.simulator.stop();
+  }
+}
+
+await main();

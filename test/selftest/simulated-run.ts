@@ -1,0 +1,114 @@
+import packageJson from '../../package.json' with { type: 'json' };
+import { serverChecks } from '../../suites/server/index.ts';
+import { parseProfile, type TargetProfile } from '../../src/harness/profile.ts';
+import { runServerConformance } from '../../src/harness/session.ts';
+import type { CheckResult, Report } from '../../src/reports/model.ts';
+import {
+  SIMULATOR_PROFILE,
+  startSimulator,
+  type FaultName,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '../../src/sim/index.ts';
+
+/** Requests one agent may send before the `restricted` simulator answers 429 (and the burst the profile declares). */
+const RATE_LIMIT = 150;
+
+/**
+ * Simulator set-ups the self-test runs the suite against. `default` is exactly what `server --embedded`
+ * runs. `restricted` switches on what the default leaves off, so the checks that are not applicable
+ * (or skipped) by default get exercised too: a single registration mode, authenticated-only capability
+ * listing, a rate limit the profile declares, and JWKS fetches from the harness's loopback JWKS hosts
+ * (declared too, RUL-JWKS-LOOPBACK). The rate limit is well above what any one identity sends during a
+ * run apart from the rate-limit checks' own bursts.
+ */
+export const CONFIGURATIONS = {
+  default: { simulator: {}, profile: SIMULATOR_PROFILE },
+  restricted: {
+    simulator: {
+      modes: ['delegated'],
+      capabilityListRequiresAuth: true,
+      rateLimit: { limit: RATE_LIMIT, windowSeconds: 60 },
+      allowLoopbackJwks: true,
+    },
+    profile: { ...SIMULATOR_PROFILE, rateLimit: { burst: RATE_LIMIT }, jwksLoopbackAllowed: true },
+  },
+} as const satisfies Record<string, { simulator: SimulatorOptions; profile: unknown }>;
+export type ConfigurationName = keyof typeof CONFIGURATIONS;
+export const CONFIGURATION_NAMES = Object.keys(CONFIGURATIONS) as ConfigurationName[];
+
+export interface SimulatedRunOptions {
+  configuration?: ConfigurationName;
+  faults?: readonly FaultName[];
+  /** SHOULD failures score `failed` (so a breached SHOULD fails the run). */
+  strict?: boolean;
+  /** Checks run in parallel within the run (the runner's concurrency; its default when absent). */
+  concurrency?: number;
+}
+
+export const SELFTEST_SEED = 20_240_601;
+
+export interface ConfiguredSimulator {
+  simulator: RunningSimulator;
+  profile: TargetProfile;
+}
+
+/** Starts a fresh simulator in one of the self-test set-ups, with the given faults. */
+export async function startConfiguredSimulator(
+  configuration: ConfigurationName = 'default',
+  faults: readonly FaultName[] = [],
+): Promise<ConfiguredSimulator> {
+  const chosen = CONFIGURATIONS[configuration];
+  const simulator = await startSimulator({ ...chosen.simulator, faults });
+  return { simulator, profile: parseProfile(chosen.profile, 'the self-test profile') };
+}
+
+/** Runs the server suite in-process against a running simulator and returns the report. */
+export function runSuite({ simulator, profile }: ConfiguredSimulator, options: Omit<SimulatedRunOptions, 'configuration' | 'faults'> = {}): Promise<Report> {
+  return runServerConformance({
+    toolVersion: packageJson.version,
+    url: simulator.origin,
+    controlUrl: simulator.controlUrl,
+    embedded: true,
+    profile: { profile, source: 'embedded' },
+    checks: serverChecks,
+    only: [],
+    skip: [],
+    strict: options.strict ?? false,
+    seed: SELFTEST_SEED,
+    timeoutMs: 5000,
+    concurrency: options.concurrency,
+    headers: {},
+    formats: [],
+  });
+}
+
+/** Starts a fresh simulator, runs the server suite against it and returns the report. */
+export async function runAgainstSimulator(options: SimulatedRunOptions = {}): Promise<Report> {
+  const target = await startConfiguredSimulator(options.configuration, options.faults);
+  try {
+    return await runSuite(target, options);
+  } finally {
+    await target.simulator.stop();
+  }
+}
+
+/** Runs `worker` over `items` with at most `limit` in flight; results keep the order of `items`. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, worker: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await worker(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+/** `id [status]: message` lines for the given results. */
+export function describeResults(results: readonly CheckResult[]): string[] {
+  return results.map((result) => `${result.id} [${result.status}]: ${result.message ?? '(no message)'}`);
+}
