@@ -1,4 +1,4 @@
-import { http as mock, HttpResponse } from 'msw';
+import { http as mock, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpDriver } from '../../src/harness/http.ts';
@@ -18,7 +18,7 @@ function session() {
   return new HttpDriver({ timeoutMs: 2000 }).session('test.setup');
 }
 
-function serveDiscovery(body: unknown, init?: ResponseInit) {
+function serveDiscovery(body: JsonBodyType, init?: ResponseInit) {
   server.use(mock.get(DISCOVERY, () => HttpResponse.json(body, init)));
 }
 
