@@ -9,6 +9,8 @@ export interface JwksFetch {
   /** Wall-clock time of the request, ISO 8601. */
   at: string;
   userAgent?: string;
+  /** For a stalled fetch: when the fetcher closed the connection without ever getting an answer (ISO 8601). */
+  abandonedAt?: string;
 }
 
 /** A document the harness serves at its own URL, with every fetch of it recorded. */
@@ -17,14 +19,22 @@ export interface PublishedJwks {
   readonly url: string;
   /** Fetches so far, oldest first. */
   readonly fetches: readonly JwksFetch[];
-  /** Serves `document` as JSON from now on (how a JWKS-keyed identity rotates its keys, §8.7). */
-  replace(document: unknown): void;
+  /**
+   * Serves `document` as JSON from now on (how a JWKS-keyed identity rotates its keys, §8.7), with any
+   * extra response headers given (e.g. `cache-control`).
+   */
+  replace(document: unknown, headers?: Record<string, string>): void;
   /** Serves this exact text from now on (e.g. a body that is not JSON). */
   replaceText(body: string): void;
   /** Answers every fetch with a redirect to `location` from now on. */
   redirectTo(location: string): void;
   /** Answers every fetch with HTTP `status` and no document from now on (the URL became unusable). */
   withdraw(status?: number): void;
+  /**
+   * Accepts every fetch from now on and never answers it: the connection stays open until the fetcher
+   * gives up (recorded as the fetch's `abandonedAt`) or the host is closed at the end of the check.
+   */
+  stall(): void;
 }
 
 interface Answer {
@@ -35,9 +45,12 @@ interface Answer {
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
+/** The answer of a stalled document: none. */
+const STALL = 'stall';
+
 class Published implements PublishedJwks {
   readonly fetches: JwksFetch[] = [];
-  answer: Answer;
+  answer: Answer | typeof STALL;
 
   constructor(
     readonly owner: JwksOwner,
@@ -47,8 +60,8 @@ class Published implements PublishedJwks {
     this.answer = { status: 200, headers: JSON_HEADERS, body: JSON.stringify(document) };
   }
 
-  replace(document: unknown): void {
-    this.answer = { status: 200, headers: JSON_HEADERS, body: JSON.stringify(document) };
+  replace(document: unknown, headers: Record<string, string> = {}): void {
+    this.answer = { status: 200, headers: { ...headers, ...JSON_HEADERS }, body: JSON.stringify(document) };
   }
 
   replaceText(body: string): void {
@@ -61,6 +74,10 @@ class Published implements PublishedJwks {
 
   withdraw(status = 503): void {
     this.answer = { status, headers: JSON_HEADERS, body: '{"error":"unavailable"}' };
+  }
+
+  stall(): void {
+    this.answer = STALL;
   }
 }
 
@@ -110,6 +127,13 @@ export class JwksHost {
         const userAgent = request.headers['user-agent'];
         if (userAgent !== undefined) fetch.userAgent = userAgent;
         published.fetches.push(fetch);
+        if (published.answer === STALL) {
+          // Closing the host at the end of the check also ends the connection: that is no abandonment.
+          response.once('close', () => {
+            if (!this.closed) fetch.abandonedAt = new Date().toISOString();
+          });
+          return;
+        }
         const { status, headers, body } = published.answer;
         response.writeHead(status, headers).end(body);
       });

@@ -39,6 +39,39 @@ describe('JwksHost', () => {
     expect(published.fetches).toHaveLength(4);
   });
 
+  it('serves extra response headers with a replaced document', async () => {
+    host = new JwksHost();
+    const published = await host.publish('host', { keys: [] });
+    published.replace({ keys: [{ kid: 'cached' }] }, { 'cache-control': 'max-age=3600' });
+    const answer = await fetch(published.url);
+    expect(answer.headers.get('cache-control')).toBe('max-age=3600');
+    expect(answer.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('stalls: never answers, and records when the fetcher gives up', async () => {
+    host = new JwksHost();
+    const published = await host.publish('host', { keys: [] });
+    published.stall();
+    const giveUp = new AbortController();
+    const pending = fetch(published.url, { signal: giveUp.signal });
+    await expect.poll(() => published.fetches.length).toBe(1);
+    expect(published.fetches[0]?.abandonedAt).toBeUndefined();
+    giveUp.abort();
+    await expect(pending).rejects.toThrow();
+    await expect.poll(() => published.fetches[0]?.abandonedAt).toBeDefined();
+  });
+
+  it('closes stalled connections when closed, without calling that an abandonment', async () => {
+    host = new JwksHost();
+    const published = await host.publish('agent', { keys: [] });
+    published.stall();
+    const pending = fetch(published.url);
+    await expect.poll(() => published.fetches.length).toBe(1);
+    await host.close();
+    await expect(pending).rejects.toThrow();
+    expect(published.fetches[0]?.abandonedAt).toBeUndefined();
+  });
+
   it('starts only when something is published and refuses to publish once closed', async () => {
     host = new JwksHost();
     await host.close();

@@ -46,7 +46,7 @@ export const partialApproval = defineCheck({
   id: 'server.approval.partial-approval',
   title: 'Approving a subset of the requested capabilities activates the agent with the rest denied',
   area: 'approval',
-  requirements: ['AAP-5.3-23', 'AAP-5.3-24', 'AAP-5.3-25', 'AAP-5.3-20', 'AAP-3.3-02', 'AAP-5.5-04'],
+  requirements: ['AAP-5.3-23', 'AAP-5.3-24', 'AAP-5.3-25', 'AAP-5.3-20', 'AAP-3.3-02', 'AAP-5.5-04', 'AAP-10.1-02'],
   level: 'MUST',
   needs: partialNeeds,
   async run(t: CheckContext) {

@@ -40,6 +40,7 @@ export const listWithoutAuth = defineCheck({
     'AAP-2.12-FIELD.grant_status',
     'AAP-2.12-FIELD.name',
     'AAP-2.12-FIELD.description',
+    'AAP-5.2-10',
   ],
   level: 'MUST',
   needs: [{ endpoint: 'capabilities' }],

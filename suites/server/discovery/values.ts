@@ -36,11 +36,13 @@ export const modesValid = defineCheck({
   },
 });
 
+const CORE_APPROVAL_METHODS = ['device_authorization', 'ciba'];
+
 export const deviceAuthorization = defineCheck({
   id: 'server.discovery.device-authorization',
   title: 'Discovery approval_methods include device_authorization',
   area: 'discovery',
-  requirements: ['AAP-5.1-FIELD.approval_methods', 'AAP-7-01', 'AAP-7.1-01'],
+  requirements: ['AAP-5.1-FIELD.approval_methods', 'AAP-7-01', 'AAP-7.1-01', 'AAP-5.1-07'],
   level: 'MUST',
   async run(t: CheckContext) {
     const { document } = await fetchDiscoveryObject(t);
@@ -50,6 +52,9 @@ export const deviceAuthorization = defineCheck({
       methods.includes('device_authorization'),
       `"approval_methods" is ${JSON.stringify(methods)}: device authorization, the baseline every server supports, is missing`,
     );
+    // Methods beyond the core ones come from extension profiles and are allowed (§5.1, §10.10.3).
+    const extensions = methods.filter((method) => !CORE_APPROVAL_METHODS.includes(method));
+    if (extensions.length > 0) t.note(`extension approval methods advertised: ${extensions.join(', ')}`);
   },
 });
 

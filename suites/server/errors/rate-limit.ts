@@ -32,7 +32,8 @@ export const rateLimited = defineCheck({
   id: 'server.errors.rate-limited',
   title: 'Exceeding the declared rate limit answers 429 rate_limited in the §5.13 format',
   area: 'errors',
-  requirements: ['AAP-8.13-01', 'AAP-8.13-ERR.rate_limited', 'AAP-5.13-ERR.rate_limited', 'AAP-5.13-01'],
+  // The burst comes from one agent, so the limit it meets counts requests per agent (§8.13 dimensions).
+  requirements: ['AAP-8.13-01', 'AAP-8.13-ERR.rate_limited', 'AAP-5.13-ERR.rate_limited', 'AAP-5.13-01', 'AAP-8.13-03'],
   level: 'MUST',
   rulings: ['RUL-RATE-LIMIT-OBSERVABILITY'],
   needs: rateLimitNeeds,

@@ -136,7 +136,7 @@ const claimRefused = defineCheck({
   id: 'server.execution.capabilities-claim.refused',
   title: "A token whose capabilities claim omits the capability cannot execute it, though the agent holds the grant",
   area: 'execution',
-  requirements: ['AAP-4.3-07', 'AAP-4.5-STEP11'],
+  requirements: ['AAP-4.3-07', 'AAP-4.5-STEP11', 'AAP-4.3-CLAIM.capabilities'],
   level: 'MUST',
   rulings: ['RUL-CAPABILITIES-CLAIM-CODE'],
   needs: NEEDS,

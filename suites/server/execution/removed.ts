@@ -64,16 +64,23 @@ const removedRefused = defineCheck({
 
 const removedCode = defineCheck({
   id: 'server.execution.removed-capability.code',
-  title: 'Executing a removed capability with a prior grant answers 403 capability_not_granted',
+  title: 'Executing a removed capability with a prior grant answers 403 capability_not_granted with a readable message',
   area: 'execution',
-  requirements: ['AAP-2.12-03'],
+  // The message rides on this check: a removal is permanent, and a target may have few capabilities to spare.
+  requirements: ['AAP-2.12-03', 'AAP-2.12-04'],
   level: 'SHOULD',
   rulings: ['RUL-REMOVED-CAPABILITY'],
   needs: NEEDS,
   exclusive: true,
-  async run(t) {
+  async run(t: CheckContext) {
     const { name, result } = await executeRemovedCapability(t);
     t.expectError(result, 403, 'capability_not_granted', `execute ${name} after the operator removed it (§2.12, RUL-REMOVED-CAPABILITY)`);
+    const message: unknown = result.json?.message;
+    t.expect(
+      typeof message === 'string' && message.trim() !== '',
+      `execute ${name} after the operator removed it: the 403 capability_not_granted carries no human-readable message (§2.12: say that the capability was removed); got ${JSON.stringify(message)}`,
+    );
+    t.note(`refusal message: ${JSON.stringify(message)}`);
   },
 });
 

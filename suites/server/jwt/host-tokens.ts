@@ -115,7 +115,7 @@ const DEFECTS: HostTokenDefect[] = [
     key: 'foreign-aud',
     title: `whose aud is another server (${FOREIGN_AUDIENCE})`,
     cite: '§4.2, §4.5.1 step 3',
-    requirements: ['AAP-4.2-CLAIM.aud', 'AAP-4.5.1-STEP3'],
+    requirements: ['AAP-4.2-CLAIM.aud', 'AAP-4.5.1-STEP3', 'AAP-8.18-01'],
     token: (p) => p.mint({ aud: FOREIGN_AUDIENCE }),
   },
   {

@@ -120,7 +120,7 @@ const executionAudience = defineCheck({
   id: 'server.jwt.agent.execute.location-aud-accepted',
   title: 'Execute accepts an agent JWT whose aud is the resolved execution location',
   area: 'jwt',
-  requirements: ['AAP-4.3-CLAIM.aud', 'AAP-5.11-01', 'AAP-4.3-06'],
+  requirements: ['AAP-4.3-CLAIM.aud', 'AAP-5.11-01', 'AAP-4.3-06', 'AAP-5.1-04'],
   level: 'MUST',
   rulings: ['RUL-EXEC-AUD'],
   needs: executeEndpoint.needs,

@@ -9,7 +9,8 @@ export const claimChecks: CheckDefinition[] = [
     id: 'server.lifecycle.claim.claimed-on-link',
     title: 'Linking a host to a user claims its active autonomous agents and removes their grants',
     area: 'lifecycle',
-    requirements: ['AAP-2.10-01', 'AAP-2.10-STEP1', 'AAP-2.10-STEP2', 'AAP-2.3-STATE.claimed'],
+    // The fixture's autonomous agent executes under an approved host no user is linked to yet (§2.7, §2.8).
+    requirements: ['AAP-2.10-01', 'AAP-2.10-STEP1', 'AAP-2.10-STEP2', 'AAP-2.3-STATE.claimed', 'AAP-2.7-01', 'AAP-2.8-01'],
     level: 'MUST',
     rulings: ['RUL-CLAIM-SCOPE'],
     needs: CLAIM_NEEDS,

@@ -1,5 +1,5 @@
 import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity, type HttpResult } from '../../../src/harness/check.ts';
-import { activeSyncAgent, control, expectRefusal, readStatus, type Refusal } from './support.ts';
+import { activeSyncAgent, control, describe, expectRefusal, readStatus, type Refusal } from './support.ts';
 
 /** Both answers RUL-FOREIGN-AGENT accepts when a host names another host's agent. */
 export const FOREIGN_AGENT_REFUSALS: readonly Refusal[] = [[403, 'unauthorized'], [404, 'agent_not_found']];
@@ -86,6 +86,29 @@ export const foreignChecks: CheckDefinition[] = [
       expectForeignRefusal(t, result, setup, "reactivate another host's agent");
       const after = await readStatus(t, setup.victim, {}, 'status seen by the owning host afterwards');
       t.expect(after.status === expectedState, `status seen by the owning host afterwards: expected "${expectedState}" (the refused reactivation must change nothing), got "${after.status}"`);
+    },
+  }),
+  defineCheck({
+    id: 'server.lifecycle.foreign.unauthorized-code',
+    title: "A host refused with 403 for naming another host's agent gets the error code unauthorized",
+    area: 'lifecycle',
+    requirements: ['AAP-5.13-ERR.unauthorized'],
+    level: 'MUST',
+    rulings: ['RUL-FOREIGN-AGENT'],
+    needs: [{ endpoint: 'status' }, { endpoint: 'revoke' }, { control: 'approve' }, { capability: 'sync' }],
+    async run(t: CheckContext) {
+      const setup = await foreignSetup(t);
+      const intruder = asIntruder(setup);
+      const answers: [string, HttpResult][] = [
+        ["status of another host's agent", await t.client.status(intruder)],
+        ["revoke another host's agent", await t.client.revoke(intruder)],
+      ];
+      // RUL-FOREIGN-AGENT also accepts 404 agent_not_found; the code is judged wherever the server chose 403.
+      const forbidden = answers.filter(([, result]) => !result.error && result.status === 403);
+      if (forbidden.length === 0) {
+        t.notApplicable(`the server answered ${answers.map(([what, result]) => `${what}: ${describe(result)}`).join('; ')}, never 403 (404 agent_not_found is accepted by RUL-FOREIGN-AGENT)`);
+      }
+      for (const [what, result] of forbidden) t.expectError(result, 403, 'unauthorized', `${what} (§5.13: a caller not allowed to act on the agent)`);
     },
   }),
 ];

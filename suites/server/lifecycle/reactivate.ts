@@ -65,7 +65,7 @@ export const reactivateChecks: CheckDefinition[] = [
     id: 'server.lifecycle.reactivate.expired-agent',
     title: 'Reactivating an expired agent answers 200 and restarts it (active with a new session, or pending approval)',
     area: 'lifecycle',
-    requirements: ['AAP-5.6-STEP5', 'AAP-5.6-STEP6', 'AAP-5.6-RESP.activated_at', 'AAP-5.6-RESP.expires_at', 'AAP-5.6-RESP.approval'],
+    requirements: ['AAP-5.6-STEP5', 'AAP-5.6-STEP6', 'AAP-5.6-RESP.activated_at', 'AAP-5.6-RESP.expires_at', 'AAP-5.6-RESP.approval', 'AAP-2.5-01'],
     level: 'MUST',
     rulings: ['RUL-REACTIVATION-APPROVAL', 'RUL-REACTIVATE-FIELDS'],
     needs: [{ endpoint: 'reactivate' }, { control: 'expire-agent' }, { control: 'approve' }, { capability: 'sync' }],

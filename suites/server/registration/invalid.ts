@@ -22,7 +22,7 @@ export const invalidCapabilities = defineCheck({
   id: 'server.registration.invalid-capabilities',
   title: 'Registering with an unknown capability name answers 400 invalid_capabilities',
   area: 'registration',
-  requirements: ['AAP-5.13-ERR.register.invalid_capabilities'],
+  requirements: ['AAP-5.13-ERR.register.invalid_capabilities', 'AAP-8.6-01'],
   level: 'MUST',
   needs: [{ endpoint: 'register' }, { capability: 'sync' }],
   async run(t: CheckContext) {
