@@ -22,9 +22,11 @@ export interface PropertyOptions {
 
 export const MAX_RUNS = 20;
 export const MAX_TIME_LIMIT_MS = 15_000;
-export const DEFAULT_RUNS = 10;
-export const DEFAULT_TIME_LIMIT_MS = 12_000;
-export const DEFAULT_MAX_SHRINK_RUNS = 40;
+const DEFAULT_RUNS = 10;
+const DEFAULT_TIME_LIMIT_MS = 12_000;
+const DEFAULT_MAX_SHRINK_RUNS = 40;
+/** Cases a predicate may discard with fc.pre, per case run; a discarded case may already have cost requests. */
+const MAX_SKIPS_PER_RUN = 3;
 
 /** The fast-check seed of a check: the run seed mixed with the check id (FNV-1a), as a signed 32-bit integer. */
 export function propertySeed(runSeed: number, checkId: string): number {
@@ -90,13 +92,18 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
   const details = await fc.check(property, {
     seed,
     numRuns,
+    maxSkipsPerRun: MAX_SKIPS_PER_RUN,
     endOnFailure: false,
     plugins: [fc.interruptAfterTimeLimit(timeLimitMs)],
   });
 
   if (details.failed) {
-    if (failing === undefined && details.interrupted) {
-      t.fail(`no generated case completed within the ${timeLimitMs} ms time limit (seed ${t.seed}): the target is too slow to judge the property`);
+    if (failing === undefined) {
+      t.fail(
+        details.interrupted
+          ? `no generated case completed within the ${timeLimitMs} ms time limit (seed ${t.seed}): the target is too slow to judge the property`
+          : `the property could not be judged (seed ${t.seed}): more than ${MAX_SKIPS_PER_RUN * numRuns} generated cases were discarded`,
+      );
     }
     t.fail(
       describeFailure({
@@ -108,7 +115,6 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
         numShrinks: details.numShrinks,
         counterexample: details.counterexample as readonly unknown[] | null,
         failing,
-        fallback: details.errorInstance,
         shrinkingCut: details.interrupted ? `the ${timeLimitMs} ms time limit` : shrinkBudgetSpent ? `${maxShrinkRuns} shrink attempts` : undefined,
       }),
     );
@@ -119,7 +125,7 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
   }
 }
 
-export interface FailureReport {
+interface FailureReport {
   /** The run seed (`--seed`). */
   runSeed: number;
   /** The fast-check seed derived from it. */
@@ -132,23 +138,20 @@ export interface FailureReport {
   /** The shrunk counterexample: the tuple of generated values. */
   counterexample: readonly unknown[] | null;
   /** The verdict of the last failing case (the shrunk one) and its requests. */
-  failing: FailingCase | undefined;
-  /** What fast-check reported when no case failed through the check API. */
-  fallback: unknown;
+  failing: FailingCase;
   /** Why shrinking stopped early, if it did. */
   shrinkingCut: string | undefined;
 }
 
 /** The failure message of a falsified property: verdict, counterexample, and how to reproduce it. */
-export function describeFailure(report: FailureReport): string {
-  const verdict = report.failing?.message ?? `the property failed: ${errorText(report.fallback)}`;
+function describeFailure(report: FailureReport): string {
   const shrinks = `${report.numShrinks} shrink${report.numShrinks === 1 ? '' : 's'}`;
   const cut = report.shrinkingCut === undefined ? '' : ` (shrinking stopped early at ${report.shrinkingCut})`;
   const values = report.counterexample ?? [];
   const counterexample = values.length === 1 ? counterexampleJson(values[0]) : counterexampleJson(values);
-  const requests = report.failing?.exchanges.length ? `; requests of the failing case: ${exchangeRange(report.failing.exchanges)}` : '';
+  const requests = report.failing.exchanges.length > 0 ? `; requests of the failing case: ${exchangeRange(report.failing.exchanges)}` : '';
   return [
-    verdict,
+    report.failing.message,
     `property falsified by generated case ${report.numRuns} of ${report.requestedRuns}, after ${shrinks}${cut}; counterexample: ${counterexample}`,
     `reproduce with --seed ${report.runSeed} (fast-check seed ${report.seed}, path "${report.path ?? ''}")${requests}`,
   ].join('\n');
@@ -179,11 +182,6 @@ function exchangeRange(seqs: readonly number[]): string {
   const first = seqs[0] as number;
   const last = seqs[seqs.length - 1] as number;
   return first === last ? `exchange #${first}` : `exchanges #${first}-#${last}`;
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return error === null || error === undefined ? 'too many generated cases were discarded' : String(error);
 }
 
 function clamp(value: number, min: number, max: number): number {

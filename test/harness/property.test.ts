@@ -182,6 +182,17 @@ describe('other outcomes', () => {
     expect(seen.every((value) => value % 2 === 0)).toBe(true);
   });
 
+  it('fails, without a counterexample, when the predicate discards too many cases', async () => {
+    const t = fakeContext();
+    const error = await failureOf(() =>
+      checkProperty(t, [fc.nat()], async () => {
+        fc.pre(false);
+      }, { numRuns: 4 }),
+    );
+    expect(error).toBeInstanceOf(Fail);
+    expect(error.message).toBe('the property could not be judged (seed 42): more than 12 generated cases were discarded');
+  });
+
   it('notes a property cut short by the time limit', async () => {
     const t = fakeContext();
     await checkProperty(t, [fc.nat()], () => new Promise((resolve) => setTimeout(resolve, 40)), { numRuns: 20, timeLimitMs: 100 });

@@ -28,9 +28,9 @@ import {
  * registered before the sequence; each registration command adds the next.
  */
 
-const RUNS = 12;
-/** Sequences hold about half this many commands on average; some are skipped by their preconditions. */
-const MAX_COMMANDS = 15;
+const RUNS = 20;
+/** Sequences hold about half this many commands on average, and preconditions skip some. */
+const MAX_COMMANDS = 20;
 const MAX_AGENTS = 3;
 
 type AgentState = 'pending' | 'active' | 'expired' | 'revoked';
@@ -78,11 +78,8 @@ function pendingCapabilities(grants: readonly GrantView[]): string[] {
 function learned(state: 'active' | 'pending', json: unknown, sync: string): ModelAgent {
   const grants = grantsOf(json);
   const listed = Array.isArray((json as { agent_capability_grants?: unknown } | null)?.agent_capability_grants);
-  return {
-    state,
-    syncGranted: activeCapabilities(grants).includes(sync),
-    awaiting: state === 'pending' && listed ? pendingCapabilities(grants) : state === 'pending' ? undefined : [],
-  };
+  const awaiting = state === 'active' ? [] : listed ? pendingCapabilities(grants) : undefined;
+  return { state, syncGranted: activeCapabilities(grants).includes(sync), awaiting };
 }
 
 /** Reads `status` of an answer that must be 200 with status active or pending (registration, reactivation). */
@@ -214,7 +211,7 @@ class Execute extends AgentCommand {
     // A revocation may take up to a second to show (RUL-REVOCATION-LATENCY).
     const result = model.state === 'revoked' ? await withinOneSecond(attempt) : await attempt();
     const accepted: Refusal[] = [[403, STATE_CODES[model.state]], INVALID_JWT];
-    const [status] = expectRefusal(t, result, accepted, `${what}: execute by a ${model.state} agent`, '§2.3, §4.5 step 6, §5.11, RUL-STATE-ERROR-STATUS');
+    const [status] = expectRefusal(t, result, accepted, `${what}: execute by the ${model.state} agent`, '§2.3, §4.5 step 6, §5.11, RUL-STATE-ERROR-STATUS');
     if (status === 401 && !r.tolerated.has(model.state)) {
       r.tolerated.add(model.state);
       t.note(`execution by a ${model.state} agent was refused with 401 invalid_jwt rather than 403 ${STATE_CODES[model.state]} (tolerated by RUL-STATE-ERROR-STATUS)`);
@@ -315,16 +312,16 @@ function commandSequences(t: CheckContext): fc.Arbitrary<Iterable<fc.AsyncComman
   const index = fc.nat(MAX_AGENTS - 1);
   type Weighted = fc.WeightedArbitrary<fc.AsyncCommand<LifecycleModel, LifecycleSystem>>;
   const weighted: Weighted[] = [
-    { weight: 2, arbitrary: fc.constant(new Register('sync')) },
-    { weight: 3, arbitrary: index.map((i) => new Execute(i)) },
+    { weight: 1, arbitrary: fc.constant(new Register('sync')) },
+    { weight: 4, arbitrary: index.map((i) => new Execute(i)) },
     { weight: 2, arbitrary: index.map((i) => new Approve(i)) },
-    { weight: 2, arbitrary: index.map((i) => new Revoke(i)) },
-    { weight: 2, arbitrary: index.map((i) => new Expire(i)) },
+    { weight: 3, arbitrary: index.map((i) => new Revoke(i)) },
+    { weight: 3, arbitrary: index.map((i) => new Expire(i)) },
     { weight: 2, arbitrary: index.map((i) => new Reactivate(i)) },
-    { weight: 2, arbitrary: index.map((i) => new Status(i)) },
+    { weight: 1, arbitrary: index.map((i) => new Status(i)) },
   ];
   if (t.profile.highRisk !== undefined) weighted.push({ weight: 1, arbitrary: fc.constant(new Register('high-risk')) });
-  return fc.commands([fc.oneof(...weighted)], { maxCommands: MAX_COMMANDS });
+  return fc.commands([fc.oneof(...weighted)], { maxCommands: MAX_COMMANDS, size: 'max' });
 }
 
 /**
