@@ -3,6 +3,7 @@ import { decodeJwtUnverified, hs256PublicKeySecret } from '../jose/index.ts';
 import type { Ed25519PublicJwk } from '../protocol/index.ts';
 import type { SimContext } from './context.ts';
 import { invalidJwt } from './errors.ts';
+import { JwksError } from './jwks-fetch.ts';
 import { CLOCK_SKEW_SECONDS } from './options.ts';
 
 /** Checks shared by host and agent JWT verification (§4.5, §4.5.1, §4.6, §8.2). */
@@ -19,6 +20,49 @@ export function bearerToken(authorization: string | undefined): string | undefin
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
   if (match === null) throw invalidJwt('The Authorization header must carry a Bearer token');
   return match[1];
+}
+
+/** How the shared prologue tells a host token from an agent token. */
+export interface TokenKind {
+  /** The token as error messages name it, with its article: "a host JWT", "an agent JWT". */
+  label: string;
+  /** The typ this kind must carry (step 1). */
+  typ: string;
+  /** Whether step 1 lets a token with another typ through anyway (the typ faults). */
+  acceptsOtherTyp(ctx: SimContext, typ: unknown): boolean;
+}
+
+/**
+ * Steps 1-3 of both verifications (§4.5, §4.5.1): the request's bearer token, decoded, of the
+ * right typ, carrying the registered claims and addressed to one of `audiences`.
+ */
+export function decodeBearerJwt(
+  ctx: SimContext,
+  authorization: string | undefined,
+  kind: TokenKind,
+  audiences: readonly string[],
+): { token: DecodedToken; iss: string } {
+  const raw = bearerToken(authorization);
+  if (raw === undefined) throw invalidJwt(`This endpoint requires ${kind.label}`);
+  const token = decodeToken(raw);
+  const typ = token.header.typ;
+  if (typ !== kind.typ && !kind.acceptsOtherTyp(ctx, typ)) {
+    throw invalidJwt(`${kind.label[0]!.toUpperCase()}${kind.label.slice(1)} must have typ ${kind.typ}`);
+  }
+  requireRegisteredClaims(token);
+  const iss = stringClaim(token, 'iss');
+  checkAudience(ctx, token, audiences);
+  return { token, iss };
+}
+
+/** Runs a JWKS lookup; a set that cannot be fetched or used makes the token invalid (`owner` names whose set). */
+export async function fromJwks<T>(owner: 'host' | 'agent', lookup: () => Promise<T>): Promise<T> {
+  try {
+    return await lookup();
+  } catch (error) {
+    if (error instanceof JwksError) throw invalidJwt(`The ${owner} JWKS cannot be used: ${error.message}`);
+    throw error;
+  }
 }
 
 export function decodeToken(raw: string): DecodedToken {
@@ -48,7 +92,7 @@ export function audienceMatches(token: DecodedToken, expected: readonly string[]
   return typeof value === 'string' && expected.includes(value);
 }
 
-export function checkAudience(ctx: SimContext, token: DecodedToken, expected: readonly string[]): void {
+function checkAudience(ctx: SimContext, token: DecodedToken, expected: readonly string[]): void {
   if (token.claims.aud === undefined) throw invalidJwt("The JWT lacks an 'aud' claim");
   if (ctx.faults.has('skips-aud-check')) return;
   if (!audienceMatches(token, expected)) throw invalidJwt(`The JWT audience must be ${expected.join(' or ')}`);
@@ -113,7 +157,7 @@ export function checkReplay(ctx: SimContext, token: DecodedToken, identity: stri
 }
 
 /** Ensures the claims that every token needs are present before state lookups start. */
-export function requireRegisteredClaims(token: DecodedToken): void {
+function requireRegisteredClaims(token: DecodedToken): void {
   stringClaim(token, 'iss');
   numericClaim(token, 'iat');
   numericClaim(token, 'exp');

@@ -2,18 +2,7 @@ import { jwkThumbprint } from '../jose/index.ts';
 import { AGENT_JWT_TYPE, HOST_JWT_TYPE, type Ed25519PublicJwk } from '../protocol/index.ts';
 import type { SimContext } from './context.ts';
 import { forbidden, invalidJwt } from './errors.ts';
-import { JwksError } from './jwks-fetch.ts';
-import {
-  bearerToken,
-  checkAudience,
-  checkReplay,
-  checkSignature,
-  checkTimes,
-  decodeToken,
-  requireRegisteredClaims,
-  stringClaim,
-  type DecodedToken,
-} from './jwt-checks.ts';
+import { checkReplay, checkSignature, checkTimes, decodeBearerJwt, fromJwks, stringClaim, type DecodedToken, type TokenKind } from './jwt-checks.ts';
 import type { AgentRecord, HostRecord } from './store.ts';
 
 export interface AgentVerification {
@@ -35,26 +24,23 @@ export interface VerifiedAgentJwt {
   capabilities: string[] | undefined;
 }
 
+/** Step 1 for agent tokens: host tokens must not pass as agent tokens. */
+const AGENT_TOKEN: TokenKind = {
+  label: 'an agent JWT',
+  typ: AGENT_JWT_TYPE,
+  acceptsOtherTyp: (ctx, typ) =>
+    typ === HOST_JWT_TYPE ? ctx.faults.has('accepts-host-token-as-agent') : ctx.faults.has('accepts-wrong-typ-agent'),
+};
+
 /** Agent JWT verification in the order of §4.5 (steps 1-8 and the claim parsing of step 11). */
 export async function verifyAgentJwt(
   ctx: SimContext,
   authorization: string | undefined,
   opts: AgentVerification,
 ): Promise<VerifiedAgentJwt> {
-  const raw = bearerToken(authorization);
-  if (raw === undefined) throw invalidJwt('This endpoint requires an agent JWT');
-  const token = decodeToken(raw);
-  // Step 1: typ (host tokens must not pass as agent tokens).
-  const typ = token.header.typ;
-  const typAccepted =
-    typ === AGENT_JWT_TYPE ||
-    (typ === HOST_JWT_TYPE ? ctx.faults.has('accepts-host-token-as-agent') : ctx.faults.has('accepts-wrong-typ-agent'));
-  if (!typAccepted) throw invalidJwt(`An agent JWT must have typ ${AGENT_JWT_TYPE}`);
-  // Step 2-3: iss, sub, aud.
-  requireRegisteredClaims(token);
-  const iss = stringClaim(token, 'iss');
+  // Steps 1-3: typ, iss, aud; then sub.
+  const { token, iss } = decodeBearerJwt(ctx, authorization, AGENT_TOKEN, opts.audiences);
   const sub = stringClaim(token, 'sub');
-  checkAudience(ctx, token, opts.audiences);
   // Step 4: the host, by iss or (JWKS rotation race) through the agent.
   const host = await resolveHost(ctx, iss, sub);
   if (host.status === 'revoked') throw forbidden('host_revoked', 'The host has been revoked');
@@ -90,13 +76,8 @@ async function resolveHost(ctx: SimContext, iss: string, sub: string): Promise<H
     throw invalidJwt('The iss claim names no known host');
   }
   // The host rotated its JWKS key and no host JWT has told us yet: iss must be one of its keys (§8.7).
-  let keys: Ed25519PublicJwk[];
-  try {
-    keys = await ctx.jwks.ed25519Keys(host.jwksUrl, { refresh: true });
-  } catch (error) {
-    if (error instanceof JwksError) throw invalidJwt(`The host JWKS cannot be used: ${error.message}`);
-    throw error;
-  }
+  const jwksUrl = host.jwksUrl;
+  const keys = await fromJwks('host', () => ctx.jwks.ed25519Keys(jwksUrl, { refresh: true }));
   const thumbprints = await Promise.all(keys.map((key) => jwkThumbprint(key)));
   if (!thumbprints.includes(iss)) throw invalidJwt('The iss claim names no key of the host');
   return host;
@@ -130,12 +111,7 @@ async function agentKeys(
   const alternates = ctx.faults.has('old-agent-key-works-after-rotation') ? agent.retiredKeys : [];
   if (agent.keyDelivery === 'inline') return { key: agent.publicKey!, alternates };
   const kid = typeof token.header.kid === 'string' ? token.header.kid : agent.kid!;
-  try {
-    return { key: await ctx.jwks.ed25519Key(agent.jwksUrl!, kid), alternates };
-  } catch (error) {
-    if (error instanceof JwksError) throw invalidJwt(`The agent JWKS cannot be used: ${error.message}`);
-    throw error;
-  }
+  return { key: await fromJwks('agent', () => ctx.jwks.ed25519Key(agent.jwksUrl!, kid)), alternates };
 }
 
 function capabilitiesClaim(token: DecodedToken): string[] | undefined {

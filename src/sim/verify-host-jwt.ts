@@ -2,18 +2,7 @@ import { jwkThumbprint } from '../jose/index.ts';
 import { Ed25519PublicJwkSchema, HOST_JWT_TYPE, type Ed25519PublicJwk } from '../protocol/index.ts';
 import type { SimContext } from './context.ts';
 import { forbidden, invalidJwt, notFound, ProtocolError } from './errors.ts';
-import { JwksError } from './jwks-fetch.ts';
-import {
-  bearerToken,
-  checkAudience,
-  checkReplay,
-  checkSignature,
-  checkTimes,
-  decodeToken,
-  requireRegisteredClaims,
-  stringClaim,
-  type DecodedToken,
-} from './jwt-checks.ts';
+import { checkReplay, checkSignature, checkTimes, decodeBearerJwt, fromJwks, type DecodedToken, type TokenKind } from './jwt-checks.ts';
 import type { HostRecord, KeyDelivery } from './store.ts';
 
 /** Host-authenticated operations; they differ in what an unknown or pending host may do. */
@@ -55,23 +44,20 @@ interface ResolvedKey {
   rotatedTo: string | undefined;
 }
 
+const HOST_TOKEN: TokenKind = {
+  label: 'a host JWT',
+  typ: HOST_JWT_TYPE,
+  acceptsOtherTyp: (ctx) => ctx.faults.has('accepts-wrong-typ-host'),
+};
+
 /** Host JWT verification in the order of §4.5.1. */
 export async function verifyHostJwt(
   ctx: SimContext,
   authorization: string | undefined,
   operation: HostOperation,
 ): Promise<VerifiedHostJwt> {
-  const raw = bearerToken(authorization);
-  if (raw === undefined) throw invalidJwt('This endpoint requires a host JWT');
-  const token = decodeToken(raw);
-  // Step 1: typ.
-  if (token.header.typ !== HOST_JWT_TYPE && !ctx.faults.has('accepts-wrong-typ-host')) {
-    throw invalidJwt(`A host JWT must have typ ${HOST_JWT_TYPE}`);
-  }
-  // Step 2-3: iss, aud.
-  requireRegisteredClaims(token);
-  const iss = stringClaim(token, 'iss');
-  checkAudience(ctx, token, [ctx.issuer]);
+  // Steps 1-3: typ, iss, aud.
+  const { token, iss } = decodeBearerJwt(ctx, authorization, HOST_TOKEN, [ctx.issuer]);
   // Step 4: find the host and the key that must have signed.
   const resolved = await resolveHostKey(ctx, token, iss, operation);
   // Step 5: signature.
@@ -195,13 +181,7 @@ async function jwksKey(
   refresh: boolean,
 ): Promise<Ed25519PublicJwk> {
   if (kid === undefined) throw invalidJwt('A host JWT for a JWKS-keyed host must name its key with kid');
-  let key: Ed25519PublicJwk;
-  try {
-    key = await ctx.jwks.ed25519Key(url, kid, { refresh });
-  } catch (error) {
-    if (error instanceof JwksError) throw invalidJwt(`The host JWKS cannot be used: ${error.message}`);
-    throw error;
-  }
+  const key = await fromJwks('host', () => ctx.jwks.ed25519Key(url, kid, { refresh }));
   if (expectedThumbprint !== undefined && (await jwkThumbprint(key)) !== expectedThumbprint) {
     throw invalidJwt('The iss claim is not the thumbprint of the JWKS key named by kid');
   }

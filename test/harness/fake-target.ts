@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TargetInfo } from '../../src/harness/client.ts';
 import type { Handler } from './local-server.ts';
 import type { DiscoveryDocument } from '../../src/protocol/index.ts';
+import { DISCOVERY_ENDPOINTS } from '../protocol/fixtures.ts';
 
 export function discoveryDocument(issuer: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -12,20 +13,7 @@ export function discoveryDocument(issuer: string, overrides: Record<string, unkn
     algorithms: ['Ed25519'],
     modes: ['delegated'],
     approval_methods: ['device_authorization'],
-    endpoints: {
-      register: '/agent/register',
-      capabilities: '/capability/list',
-      describe_capability: '/capability/describe',
-      execute: '/capability/execute',
-      request_capability: '/agent/request-capability',
-      status: '/agent/status',
-      reactivate: '/agent/reactivate',
-      revoke: '/agent/revoke',
-      revoke_host: '/host/revoke',
-      rotate_key: '/agent/rotate-key',
-      rotate_host_key: '/host/rotate-key',
-      introspect: '/agent/introspect',
-    },
+    endpoints: { ...DISCOVERY_ENDPOINTS },
     ...overrides,
   };
 }

@@ -7,7 +7,7 @@ import {
 } from '../../../src/protocol/index.ts';
 import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
 import { failureArgumentsFor } from '../../../src/harness/profile.ts';
-import { requireTargetOrigin, startAsyncExecution, StatusPoller } from './async-session.ts';
+import { requireTargetOrigin, startAsyncExecution, StatusPoller, type AsyncExecution } from './async-session.ts';
 import { agentWith, describeAnswer, roleCapability } from './fixtures.ts';
 
 const NEEDS = [{ capability: 'async' as const }, { control: 'approve' as const }];
@@ -33,15 +33,19 @@ const pending = defineCheck({
   },
 });
 
-/** Polls to the end; the answers, each checked against the async shapes of §5.11. */
-async function pollToEnd(t: CheckContext): Promise<HttpResult[]> {
-  const execution = await startAsyncExecution(t, { anyOkStatus: true });
+/** Polls `execution` until it settles; the answers, each checked against the async shapes of §5.11. */
+async function pollUntilSettled(t: CheckContext, execution: AsyncExecution): Promise<HttpResult[]> {
   requireTargetOrigin(t, execution);
   const answers = await new StatusPoller(t, execution).untilSettled();
   for (const [index, answer] of answers.entries()) {
     t.expectJson(answer, ExecuteAsyncResponseSchema, `poll ${index + 1} of ${execution.statusUrl} (async shapes of §5.11)`);
   }
   return answers;
+}
+
+/** Starts an async execution and polls it to the end (see pollUntilSettled). */
+async function pollToEnd(t: CheckContext): Promise<HttpResult[]> {
+  return pollUntilSettled(t, await startAsyncExecution(t, { anyOkStatus: true }));
 }
 
 const completed = defineCheck({
@@ -98,12 +102,7 @@ const failed = defineCheck({
       t.note('the execution failed at once: the execute answer itself has the failed shape');
     } else {
       const pending = t.expectJson(started, ExecuteAsyncPendingSchema, `async pending answer of ${capability} (§5.11)`);
-      const execution = { agent, capability, location, started, statusUrl: pending.status_url };
-      requireTargetOrigin(t, execution);
-      const answers = await new StatusPoller(t, execution).untilSettled();
-      for (const [index, answer] of answers.entries()) {
-        t.expectJson(answer, ExecuteAsyncResponseSchema, `poll ${index + 1} of ${execution.statusUrl} (async shapes of §5.11)`);
-      }
+      const answers = await pollUntilSettled(t, { agent, capability, location, started, statusUrl: pending.status_url });
       last = answers[answers.length - 1]!;
     }
     t.expect(

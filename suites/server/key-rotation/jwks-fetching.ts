@@ -1,7 +1,7 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckContext, CheckDefinition } from '../../../src/harness/check.ts';
 import { jwks } from '../../../src/jose/index.ts';
 import { describe, errorCode, readStatus } from '../lifecycle/support.ts';
-import { expectRegistrationRefused, jwksHostWithAgent, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
+import { defineLoopbackJwksCheck, expectRegistrationRefused, jwksHostWithAgent, newJwksHost } from './jwks-fixtures.ts';
 
 /** Redirects before the document: one more than §8.12 allows a server to follow. */
 const REDIRECTS = 4;
@@ -13,16 +13,13 @@ const OVERSIZED_BYTES = 16 * 1024 * 1024;
 
 /** How the target fetches JWKS URLs: redirect and size limits, and unreachable URLs (§8.12, §10.4). */
 export const jwksFetchingChecks: CheckDefinition[] = [
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.redirect-limit',
     title: `A host JWKS reached only after ${REDIRECTS} redirects is not fetched`,
-    area: 'key-rotation',
     requirements: ['AAP-8.12-04'],
     level: 'MUST',
-    rulings: ['RUL-JWKS-LOOPBACK'],
     needs: [{ endpoint: 'register' }],
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const { host, published } = await newJwksHost(t);
       const target = await t.jwks.publish('host', jwks(host.keys));
       const hops = [published];
@@ -38,16 +35,13 @@ export const jwksFetchingChecks: CheckDefinition[] = [
       t.note(`the server followed ${Math.max(0, followed)} redirect(s) before giving up`);
     },
   }),
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.size-limit',
     title: 'A host JWKS body of 16 MB is refused',
-    area: 'key-rotation',
     requirements: ['AAP-8.12-05'],
     level: 'MUST',
-    rulings: ['RUL-JWKS-LOOPBACK'],
     needs: [{ endpoint: 'register' }],
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const { host, published } = await newJwksHost(t);
       published.replace({ ...jwks(host.keys), padding: 'x'.repeat(OVERSIZED_BYTES) });
       const registration = await t.client.register(host);
@@ -55,31 +49,25 @@ export const jwksFetchingChecks: CheckDefinition[] = [
       expectRegistrationRefused(t, registration, 'register with a host JWKS whose body is 16 MB', '§8.12: response bodies are capped (e.g. 1 MB)');
     },
   }),
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.unreachable-uses-cache',
     title: 'When a host JWKS URL becomes unreachable, keys fetched earlier keep authenticating the host',
-    area: 'key-rotation',
     requirements: ['AAP-10.4-02'],
     level: 'SHOULD',
-    rulings: ['RUL-JWKS-LOOPBACK'],
     needs: [{ endpoint: 'register' }, { endpoint: 'status' }, { control: 'approve' }, { capability: 'sync' }],
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const { agent, published } = await jwksHostWithAgent(t);
       published.withdraw(503);
       await readStatus(t, agent, {}, 'status after the host JWKS URL started answering 503 (§10.4: use previously cached keys)');
     },
   }),
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.unreachable-clear-error',
     title: 'A host whose JWKS URL is unreachable and not cached gets a clear error',
-    area: 'key-rotation',
     requirements: ['AAP-10.4-03'],
     level: 'SHOULD',
-    rulings: ['RUL-JWKS-LOOPBACK'],
     needs: [{ endpoint: 'register' }],
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const { host, published } = await newJwksHost(t);
       published.withdraw(503);
       const registration = await t.client.register(host);

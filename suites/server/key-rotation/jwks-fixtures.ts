@@ -1,4 +1,12 @@
-import type { AgentIdentity, CheckContext, HostIdentity, HttpResult, PublishedJwks } from '../../../src/harness/check.ts';
+import {
+  defineCheck,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+  type HostIdentity,
+  type HttpResult,
+  type PublishedJwks,
+} from '../../../src/harness/check.ts';
 import type { RegisterResult } from '../../../src/harness/client.ts';
 import { generateEd25519KeyPair, jwks, type Ed25519KeyPair } from '../../../src/jose/index.ts';
 import { describe, isRefusal, syncCapability } from '../lifecycle/support.ts';
@@ -27,6 +35,23 @@ export function requireLoopbackAllowance(t: CheckContext): void {
     );
   }
   noteReachability(t);
+}
+
+/**
+ * A key-rotation check whose target must fetch a harness-served JWKS: it is scored under
+ * RUL-JWKS-LOOPBACK (before any `rulings` of its own) and runs only under the loopback allowance.
+ */
+export function defineLoopbackJwksCheck(check: Omit<CheckDefinition, 'area'>): CheckDefinition {
+  const { rulings = [], run, ...rest } = check;
+  return defineCheck({
+    ...rest,
+    area: 'key-rotation',
+    rulings: ['RUL-JWKS-LOOPBACK', ...rulings],
+    async run(t: CheckContext) {
+      requireLoopbackAllowance(t);
+      await run(t);
+    },
+  });
 }
 
 /** Checks of the refusal itself do not apply once the operator allowed loopback fetching (RUL-JWKS-LOOPBACK). */

@@ -1,4 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
+import type { CheckContext, CheckDefinition, CheckNeed } from '../../../src/harness/check.ts';
 import { generateEd25519KeyPair, jwks } from '../../../src/jose/index.ts';
 import {
   describe,
@@ -12,32 +12,28 @@ import {
 } from '../lifecycle/support.ts';
 import {
   AGENT_KID,
+  defineLoopbackJwksCheck,
   expectRegistered,
   expectRegistrationRefused,
   jwksHostWithAgent,
   newJwksHost,
-  requireLoopbackAllowance,
   rotateJwksHostKey,
 } from './jwks-fixtures.ts';
 
 /** Every positive JWKS check registers, approves and reads status; agent ones also execute. */
 const HOST_NEEDS: CheckNeed[] = [{ endpoint: 'register' }, { endpoint: 'status' }, { control: 'approve' }, { capability: 'sync' }];
-const RULINGS = ['RUL-JWKS-LOOPBACK'];
 /** How many status reads the caching check makes after the host is set up. */
 const CACHE_PROBES = 3;
 
 /** JWKS-keyed hosts and agents served by the harness, under the operator's loopback allowance (§4.2, §4.5.1, §8.7). */
 export const jwksChecks: CheckDefinition[] = [
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.host-registers',
     title: 'A JWKS-keyed host (host_jwks_url and kid, no inline key) registers, and its host JWTs authenticate',
-    area: 'key-rotation',
     requirements: ['AAP-4.2-CLAIM.host_jwks_url', 'AAP-4.2-05', 'AAP-4.5.1-STEP4', 'AAP-4.5.1-STEP5'],
     level: 'MUST',
-    rulings: RULINGS,
     needs: HOST_NEEDS,
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const { host, published } = await newJwksHost(t);
       const registration = await t.client.register(host, { capabilities: [syncCapability(t)] });
       const agent = expectRegistered(t, registration, published, `register with host_jwks_url ${published.url} and kid (§4.2)`);
@@ -55,16 +51,13 @@ export const jwksChecks: CheckDefinition[] = [
       }
     },
   }),
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.host-iss-must-match-key',
     title: "A JWKS-keyed host's JWT whose iss is not the thumbprint of the key named by kid is refused",
-    area: 'key-rotation',
     requirements: ['AAP-4.2-05', 'AAP-4.2-CLAIM.iss', 'AAP-4.5.1-STEP4'],
     level: 'MUST',
-    rulings: RULINGS,
     needs: HOST_NEEDS,
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const { agent } = await jwksHostWithAgent(t);
       const stranger = await generateEd25519KeyPair();
       const result = await t.client.status(agent, { iss: stranger.thumbprint });
@@ -72,16 +65,13 @@ export const jwksChecks: CheckDefinition[] = [
       await readStatus(t, agent, {}, 'status with a correct host JWT afterwards');
     },
   }),
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.agent-executes',
     title: 'A JWKS-keyed agent (agent_jwks_url and agent_kid) registers and executes; tokens signed by another key are refused',
-    area: 'key-rotation',
     requirements: ['AAP-4.2-CLAIM.agent_jwks_url', 'AAP-4.2-CLAIM.agent_kid', 'AAP-4.5.1-STEP9', 'AAP-4.5-STEP7'],
     level: 'MUST',
-    rulings: RULINGS,
     needs: HOST_NEEDS,
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const { host } = await t.client.linkedHost();
       const agentKeys = await t.client.newAgentKeys({ kid: AGENT_KID });
       const published = await t.jwks.publish('agent', jwks(agentKeys));
@@ -95,16 +85,13 @@ export const jwksChecks: CheckDefinition[] = [
       expectRefusal(t, forged, [INVALID_JWT], `execute with an agent JWT naming kid ${AGENT_KID} but signed by a key outside the agent's JWKS`, '§4.5 step 7, §5.13');
     },
   }),
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.rotation-picked-up',
     title: "A JWKS-keyed host's rotated key (new kid, new iss) is fetched and the host is found through host_jwks_url",
-    area: 'key-rotation',
     requirements: ['AAP-5.9-08', 'AAP-4.5.1-STEP4', 'AAP-4.2-05'],
     level: 'MUST',
-    rulings: RULINGS,
     needs: HOST_NEEDS,
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const fixture = await jwksHostWithAgent(t);
       const { agent, published } = fixture;
       const before = await readStatus(t, agent, {}, 'status before the JWKS rotation');
@@ -122,16 +109,13 @@ export const jwksChecks: CheckDefinition[] = [
       await expectExecutes(t, agent, 'execute with iss = the rotated host thumbprint (§8.7)', { hostIss: agent.host.keys.thumbprint });
     },
   }),
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.agent-iss-resolved-by-sub',
     title: "Right after a JWKS host's key changes, agent JWTs naming the new thumbprint are resolved through sub",
-    area: 'key-rotation',
     requirements: ['AAP-8.7-02', 'AAP-4.5-STEP4'],
     level: 'MUST',
-    rulings: RULINGS,
     needs: HOST_NEEDS,
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const fixture = await jwksHostWithAgent(t);
       await expectExecutes(t, fixture.agent, 'precondition: before the JWKS rotation');
       await rotateJwksHostKey(fixture);
@@ -143,16 +127,13 @@ export const jwksChecks: CheckDefinition[] = [
       );
     },
   }),
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.previous-identifier-grace',
     title: "After a JWKS host's key changes, its previous identifier keeps working while the old key is still published",
-    area: 'key-rotation',
     requirements: ['AAP-8.7-03'],
     level: 'SHOULD',
-    rulings: RULINGS,
     needs: HOST_NEEDS,
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const fixture = await jwksHostWithAgent(t);
       const { agent } = fixture;
       const previous = await rotateJwksHostKey(fixture);
@@ -169,16 +150,13 @@ export const jwksChecks: CheckDefinition[] = [
       );
     },
   }),
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.keys-cached',
     title: 'Keys fetched from a host JWKS URL are cached rather than fetched again for every request',
-    area: 'key-rotation',
     requirements: ['AAP-4.2-09', 'AAP-10.4-01'],
     level: 'SHOULD',
-    rulings: RULINGS,
     needs: HOST_NEEDS,
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const { agent, published } = await jwksHostWithAgent(t);
       const fetchesBefore = published.fetches.length;
       for (let probe = 1; probe <= CACHE_PROBES; probe += 1) await readStatus(t, agent, {}, `status ${probe} of ${CACHE_PROBES}`);
@@ -187,16 +165,14 @@ export const jwksChecks: CheckDefinition[] = [
       t.expect(fetched < CACHE_PROBES, `the server fetched ${published.url} for each of ${CACHE_PROBES} consecutive host requests signed by the same key (§4.2, §10.4: cache fetched keys)`);
     },
   }),
-  defineCheck({
+  defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.distinct-urls',
     title: "A registration naming the host's own JWKS URL as agent_jwks_url is refused",
-    area: 'key-rotation',
     requirements: ['AAP-4.2-07'],
     level: 'SHOULD',
-    rulings: [...RULINGS, 'RUL-DISTINCT-JWKS-URLS'],
+    rulings: ['RUL-DISTINCT-JWKS-URLS'],
     needs: [{ endpoint: 'register' }],
     async run(t: CheckContext) {
-      requireLoopbackAllowance(t);
       const { host, published } = await newJwksHost(t);
       const agentKeys = await t.client.newAgentKeys({ kid: AGENT_KID });
       // One document holds both keys, so only the shared URL can be the reason for a refusal.

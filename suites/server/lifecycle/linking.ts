@@ -1,4 +1,4 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity } from '../../../src/harness/check.ts';
+import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { ControlError } from '../../../src/harness/outcome.ts';
 import {
   activeSyncAgent,
@@ -9,6 +9,7 @@ import {
   expectRefusal,
   freshUserId,
   hostIdOf,
+  hostLinkedTo,
   INVALID_JWT,
   isRefusal,
   readStatus,
@@ -17,22 +18,6 @@ import {
 } from './support.ts';
 
 /** Host linking and unlinking (§2.7-§2.9): one user per host, and what unlinking leaves behind. */
-
-/** A host the operator linked to `userId`, with an active delegated agent registered under it. */
-async function hostLinkedTo(t: CheckContext, userId: string): Promise<{ host: HostIdentity; agent: AgentIdentity }> {
-  const host = await t.client.newHost();
-  const registration = await t.client.register(host, { mode: 'delegated', capabilities: [syncCapability(t)] });
-  const agent = registration.agent;
-  if (!agent) t.fail(`precondition: registration did not create an agent (${describe(registration)})`);
-  await control(t).linkHost({ host_id: await hostIdOf(t, host, agent), user_id: userId });
-  if (registration.json?.status !== 'active') await t.client.approve(agent);
-  await expectExecutes(t, agent, 'precondition: after the operator linked the host');
-  const linked = await readStatus(t, agent, {}, 'status after linking the host');
-  if (typeof linked.json.user_id === 'string' && linked.json.user_id !== userId) {
-    t.skip(`precondition: the operator linked the host to user "${userId}" but the agent reports user_id "${linked.json.user_id}"`);
-  }
-  return { host, agent };
-}
 
 /** Fails if status shows `agent` still active on behalf of `formerUser`. */
 async function expectNotActiveFor(t: CheckContext, agent: AgentIdentity, formerUser: string, when: string): Promise<void> {

@@ -163,6 +163,22 @@ export function describe(result: HttpResult): string {
   return typeof status === 'string' ? `${result.status} with status "${status}"` : `${result.status} ${body}`.trim();
 }
 
+/** A host the operator linked to `userId`, with an active delegated agent registered under it. */
+export async function hostLinkedTo(t: CheckContext, userId: string): Promise<{ host: HostIdentity; agent: AgentIdentity }> {
+  const host = await t.client.newHost();
+  const registration = await t.client.register(host, { mode: 'delegated', capabilities: [syncCapability(t)] });
+  const agent = registration.agent;
+  if (!agent) t.fail(`precondition: registration did not create an agent (${describe(registration)})`);
+  await control(t).linkHost({ host_id: await hostIdOf(t, host, agent), user_id: userId });
+  if (registration.json?.status !== 'active') await t.client.approve(agent);
+  await expectExecutes(t, agent, 'precondition: after the operator linked the host');
+  const linked = await readStatus(t, agent, {}, 'status after linking the host');
+  if (typeof linked.json.user_id === 'string' && linked.json.user_id !== userId) {
+    t.skip(`precondition: the operator linked the host to user "${userId}" but the agent reports user_id "${linked.json.user_id}"`);
+  }
+  return { host, agent };
+}
+
 /** The operator hook (checks list the operations they use in `needs`, so it is there when they run). */
 export function control(t: CheckContext): ControlClient {
   if (t.control === undefined) t.skip('server offers no operator control hook');

@@ -9,8 +9,8 @@ import {
   expectRefusal,
   freshUserId,
   hostIdOf,
+  hostLinkedTo,
   INVALID_JWT,
-  readStatus,
   syncCapability,
   withinOneSecond,
 } from './support.ts';
@@ -46,17 +46,8 @@ export const unlinkAndUserDeletionChecks: CheckDefinition[] = [
     async run(t: CheckContext) {
       // A user of this check's own, so the deletion touches no other check's hosts.
       const userId = freshUserId();
-      const host = await t.client.newHost();
-      const registration = await t.client.register(host, { mode: 'delegated', capabilities: [syncCapability(t)] });
-      const first = registration.agent;
-      if (!first) t.fail(`precondition: registration did not create an agent (${registration.status})`);
-      await control(t).linkHost({ host_id: await hostIdOf(t, host, first), user_id: userId });
-      if (registration.json?.status !== 'active') await t.client.approve(first);
+      const { host, agent: first } = await hostLinkedTo(t, userId);
       const agents: AgentIdentity[] = [first, await activeSyncAgent(t, { host, mode: 'delegated' })];
-      const linked = await readStatus(t, first, {}, 'status after linking the host');
-      if (typeof linked.json.user_id === 'string' && linked.json.user_id !== userId) {
-        t.skip(`precondition: the operator linked the host to user "${userId}" but the agent reports user_id "${linked.json.user_id}"`);
-      }
       for (const agent of agents) await expectExecutes(t, agent, 'precondition: before the user is deleted');
       await control(t).deleteUser({ user_id: userId });
       await expectAgentsRefused(t, agents, "after the host's user was deleted");

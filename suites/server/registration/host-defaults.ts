@@ -1,6 +1,6 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import type { AgentIdentity, HostIdentity } from '../../../src/harness/client.ts';
-import { expectRegistered, fixtureMode } from './fixtures.ts';
+import { expectRegistered, fixtureMode, HOST_DEFAULTS_NEEDS, registerUnderHostDefaults } from './fixtures.ts';
 import { describeGrants, grantFor, grantsOf } from './grants.ts';
 import { roleCapability } from './roles.ts';
 
@@ -17,14 +17,10 @@ export const linkedHostDefaultsAutoApproved = defineCheck({
   area: 'registration',
   requirements: ['AAP-1.5-01'],
   level: 'MAY',
-  needs: [{ endpoint: 'register' }, { mode: 'delegated' }, { control: 'approve' }, { control: 'set-host-defaults' }, { capability: 'sync' }],
+  needs: HOST_DEFAULTS_NEEDS,
   async run(t: CheckContext) {
     const sync = roleCapability(t, 'sync');
-    const { host } = await t.client.linkedHost({ capabilities: [sync] });
-    t.expect(host.hostId !== undefined, 'precondition: the registration answer named no host_id');
-    await t.control!.setHostDefaults({ host_id: host.hostId, capabilities: [sync] });
-    const result = await t.client.register(host, { mode: 'delegated', capabilities: [sync] });
-    expectRegistered(t, result);
+    const result = await registerUnderHostDefaults(t, sync, [sync]);
     t.expect(
       result.json?.status === 'active' && grantFor(result.json, sync)?.status === 'active',
       `a delegated agent of a linked host asking only for its default "${sync}" answered status ${JSON.stringify(result.json?.status)} with grants ${describeGrants(

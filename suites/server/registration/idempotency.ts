@@ -1,8 +1,18 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/client.ts';
+import type { AgentIdentity, RegisterResult } from '../../../src/harness/client.ts';
 import { activeAgent, expectRegistered, registerPending } from './fixtures.ts';
 import { roleCapability } from './roles.ts';
 import { expectApproval } from './shape.ts';
+
+/** Registers the agent's own key again under its host, asking for the sync capability as before. */
+function registerAgain(t: CheckContext, agent: AgentIdentity): Promise<RegisterResult> {
+  return t.client.register(agent.host, { capabilities: [roleCapability(t, 'sync')], agentKeys: agent.keys });
+}
+
+/** An active agent (approved through the operator when needed) holding the sync capability. */
+function activeSyncAgent(t: CheckContext): Promise<AgentIdentity> {
+  return activeAgent(t, { capabilities: [roleCapability(t, 'sync')] });
+}
 
 export const pendingRetryIdempotent = defineCheck({
   id: 'server.registration.pending-retry-idempotent',
@@ -12,9 +22,8 @@ export const pendingRetryIdempotent = defineCheck({
   level: 'SHOULD',
   needs: [{ endpoint: 'register' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
-    const { host, agent } = await registerPending(t, { capabilities: [sync] });
-    const retry = await t.client.register(host, { capabilities: [sync], agentKeys: agent.keys });
+    const { agent } = await registerPending(t, { capabilities: [roleCapability(t, 'sync')] });
+    const retry = await registerAgain(t, agent);
     const again = expectRegistered(t, retry, 'repeated registration of the pending agent (§5.3)');
     t.expect(
       again.agentId === agent.agentId,
@@ -27,8 +36,7 @@ export const pendingRetryIdempotent = defineCheck({
 
 /** Re-registers the agent's key under its host and expects 409 agent_exists (§5.3, RUL-AGENT-EXISTS-LEVEL). */
 async function expectAgentExists(t: CheckContext, agent: AgentIdentity, state: string): Promise<void> {
-  const sync = roleCapability(t, 'sync');
-  const result = await t.client.register(agent.host, { capabilities: [sync], agentKeys: agent.keys });
+  const result = await registerAgain(t, agent);
   if (result.status >= 200 && result.status < 300) {
     t.fail(`re-registering the key of the ${state} agent answered ${result.status} (agent ${String(result.json?.agent_id)}), expected 409 agent_exists (§5.3)`);
   }
@@ -46,7 +54,7 @@ export const agentExistsActive = defineCheck({
   rulings: ['RUL-AGENT-EXISTS-LEVEL'],
   needs: [{ endpoint: 'register' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const agent = await activeAgent(t, { capabilities: [roleCapability(t, 'sync')] });
+    const agent = await activeSyncAgent(t);
     await expectAgentExists(t, agent, 'active');
   },
 });
@@ -60,7 +68,7 @@ export const agentExistsRevoked = defineCheck({
   rulings: ['RUL-AGENT-EXISTS-LEVEL'],
   needs: [{ endpoint: 'register' }, { endpoint: 'revoke' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const agent = await activeAgent(t, { capabilities: [roleCapability(t, 'sync')] });
+    const agent = await activeSyncAgent(t);
     const revoked = await t.client.revoke(agent);
     t.expectStatus(revoked, 200, 'precondition: revoke the agent');
     await expectAgentExists(t, agent, 'revoked');
@@ -95,12 +103,11 @@ export const agentExistsExpired = defineCheck({
   rulings: ['RUL-EXPIRED-REREGISTRATION', 'RUL-AGENT-EXISTS-LEVEL'],
   needs: [{ endpoint: 'register' }, { control: 'approve' }, { control: 'expire-agent' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
-    const agent = await activeAgent(t, { capabilities: [sync] });
+    const agent = await activeSyncAgent(t);
     await t.control!.expireAgent({ agent_id: agent.agentId, clock: 'session' });
     const expired = await t.client.awaitAgentStatus(agent, 'expired');
     t.expect(expired.json?.status === 'expired', `precondition: after its session clock elapsed the agent is ${JSON.stringify(expired.json?.status)}, not expired`);
-    const result = await t.client.register(agent.host, { capabilities: [sync], agentKeys: agent.keys });
+    const result = await registerAgain(t, agent);
     if (result.status >= 200 && result.status < 300) {
       t.fail(`re-registering the key of the expired agent answered ${result.status} (agent ${String(result.json?.agent_id)}); it should be refused, the client reactivates instead (§5.3, §5.13)`);
     }

@@ -1,4 +1,5 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckContext, type CheckNeed, type HttpResult } from '../../../src/harness/check.ts';
+import type { HostTokenOptions, RegisterOptions, RegisterResult } from '../../../src/harness/client.ts';
 import { ErrorResponseSchema } from '../../../src/protocol/index.ts';
 import { p256PublicJwk } from '../key-rotation/unusable-keys.ts';
 import { roleCapability, unknownCapabilityName } from './roles.ts';
@@ -8,6 +9,15 @@ function expectRefused(t: CheckContext, result: HttpResult, what: string): void 
   if (result.status >= 200 && result.status < 300) {
     t.fail(`${what} was accepted with ${result.status} (agent ${String(result.json?.agent_id)}, status ${JSON.stringify(result.json?.status)})`);
   }
+}
+
+/** Every check here registers, asking for the profile's sync capability. */
+const NEEDS: CheckNeed[] = [{ endpoint: 'register' }, { capability: 'sync' }];
+
+/** Registers under a fresh host asking for the sync capability; `opts` and `tokenOpts` bend the request. */
+async function registerForSync(t: CheckContext, opts: RegisterOptions = {}, tokenOpts: HostTokenOptions = {}): Promise<RegisterResult> {
+  const host = await t.client.newHost();
+  return t.client.register(host, { capabilities: [roleCapability(t, 'sync')], ...opts }, tokenOpts);
 }
 
 async function registerUnknownCapability(t: CheckContext): Promise<{ result: HttpResult; unknown: string; known: string }> {
@@ -24,7 +34,7 @@ export const invalidCapabilities = defineCheck({
   area: 'registration',
   requirements: ['AAP-5.13-ERR.register.invalid_capabilities', 'AAP-8.6-01'],
   level: 'MUST',
-  needs: [{ endpoint: 'register' }, { capability: 'sync' }],
+  needs: NEEDS,
   async run(t: CheckContext) {
     const { result } = await registerUnknownCapability(t);
     t.expectError(result, 400, 'invalid_capabilities', 'registration with an unknown capability (§5.13)');
@@ -37,7 +47,7 @@ export const invalidCapabilitiesListed = defineCheck({
   area: 'registration',
   requirements: ['AAP-5.13-06'],
   level: 'SHOULD',
-  needs: [{ endpoint: 'register' }, { capability: 'sync' }],
+  needs: NEEDS,
   async run(t: CheckContext) {
     const { result, unknown, known } = await registerUnknownCapability(t);
     t.expectError(result, 400, 'invalid_capabilities', 'registration with an unknown capability (§5.13)');
@@ -54,11 +64,11 @@ export const unsupportedMode = defineCheck({
   area: 'registration',
   requirements: ['AAP-5.13-ERR.register.unsupported_mode', 'AAP-2.2.2-02', 'AAP-6.4-02'],
   level: 'MUST',
-  needs: [{ endpoint: 'register' }, { capability: 'sync' }],
+  needs: NEEDS,
   async run(t: CheckContext) {
     const missing = (['delegated', 'autonomous'] as const).find((mode) => !t.discovery.modes.includes(mode));
     if (missing === undefined) t.notApplicable('discovery advertises both modes, so no supported mode can be refused');
-    const result = await t.client.register(await t.client.newHost(), { mode: missing, capabilities: [roleCapability(t, 'sync')] });
+    const result = await registerForSync(t, { mode: missing });
     expectRefused(t, result, `a registration in ${missing} mode on a server advertising only ${t.discovery.modes.join(', ')} (§2.2.2)`);
     t.expectError(result, 400, 'unsupported_mode', `registration in ${missing} mode (§5.13)`);
   },
@@ -70,10 +80,9 @@ export const unknownMode = defineCheck({
   area: 'registration',
   requirements: ['AAP-2.2.2-02', 'AAP-6.4-02', 'AAP-5.13-ERR.invalid_request'],
   level: 'MUST',
-  needs: [{ endpoint: 'register' }, { capability: 'sync' }],
+  needs: NEEDS,
   async run(t: CheckContext) {
-    const host = await t.client.newHost();
-    const result = await t.client.register(host, { capabilities: [roleCapability(t, 'sync')], body: { mode: 'conformance-mode' } });
+    const result = await registerForSync(t, { body: { mode: 'conformance-mode' } });
     expectRefused(t, result, 'a registration with mode "conformance-mode" (§2.2.2)');
     t.expectError(result, 400, ['unsupported_mode', 'invalid_request'], 'registration with an undefined mode (§5.13)');
   },
@@ -86,14 +95,9 @@ export const missingAgentKey = defineCheck({
   requirements: ['AAP-5.3-03', 'AAP-4.2-CLAIM.agent_public_key', 'AAP-4.2-CLAIM.agent_jwks_url', 'AAP-4.5.1-STEP9'],
   level: 'MUST',
   rulings: ['RUL-MISSING-AGENT-KEY'],
-  needs: [{ endpoint: 'register' }, { capability: 'sync' }],
+  needs: NEEDS,
   async run(t: CheckContext) {
-    const host = await t.client.newHost();
-    const result = await t.client.register(
-      host,
-      { capabilities: [roleCapability(t, 'sync')] },
-      { omitClaims: ['agent_public_key', 'agent_jwks_url', 'agent_kid'] },
-    );
+    const result = await registerForSync(t, {}, { omitClaims: ['agent_public_key', 'agent_jwks_url', 'agent_kid'] });
     expectRefused(t, result, 'a registration whose host JWT has neither agent_public_key nor agent_jwks_url (§5.3)');
     const what = 'registration without agent key claims (§5.3, RUL-MISSING-AGENT-KEY)';
     if (result.status === 401) {
@@ -112,14 +116,9 @@ export const unsupportedAlgorithm = defineCheck({
   area: 'registration',
   requirements: ['AAP-5.13-ERR.register.unsupported_algorithm', 'AAP-4.5.1-STEP9'],
   level: 'MUST',
-  needs: [{ endpoint: 'register' }, { capability: 'sync' }],
+  needs: NEEDS,
   async run(t: CheckContext) {
-    const host = await t.client.newHost();
-    const result = await t.client.register(
-      host,
-      { capabilities: [roleCapability(t, 'sync')] },
-      { extraClaims: { agent_public_key: await p256PublicJwk() } },
-    );
+    const result = await registerForSync(t, {}, { extraClaims: { agent_public_key: await p256PublicJwk() } });
     expectRefused(t, result, 'a registration whose agent_public_key is a P-256 key (§4.1)');
     t.expectError(result, 400, ['unsupported_algorithm', 'invalid_request'], 'registration with a P-256 agent key (§5.13)');
     if (result.json?.error === 'invalid_request') t.note('a well-formed P-256 agent key was answered invalid_request; §5.13 names unsupported_algorithm for it');

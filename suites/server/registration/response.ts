@@ -1,6 +1,6 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import { ActiveGrantSchema, PendingGrantSchema, RegisterActiveResponseSchema, RegisterResponseSchema } from '../../../src/protocol/index.ts';
-import { activeAgent, expectRegistered, registerPending } from './fixtures.ts';
+import { activeAgent, HOST_DEFAULTS_NEEDS, registerPending, registerUnderHostDefaults } from './fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from './grants.ts';
 import { roleCapability } from './roles.ts';
 import { expectApproval, expectShape } from './shape.ts';
@@ -116,14 +116,10 @@ export const autoApprovedResponse = defineCheck({
   area: 'registration',
   requirements: ['AAP-5.3-RESP.status', 'AAP-5.3-RESP.agent_capability_grants', 'AAP-5.3-15', 'AAP-5.3-16', 'AAP-2.11-01', 'AAP-2.11-STATE.active'],
   level: 'MUST',
-  needs: [{ endpoint: 'register' }, { mode: 'delegated' }, { control: 'approve' }, { control: 'set-host-defaults' }, { capability: 'sync' }],
+  needs: HOST_DEFAULTS_NEEDS,
   async run(t: CheckContext) {
     const sync = roleCapability(t, 'sync');
-    const { host } = await t.client.linkedHost({ capabilities: [sync] });
-    t.expect(host.hostId !== undefined, 'precondition: the registration answer named no host_id');
-    await t.control!.setHostDefaults({ host_id: host.hostId, capabilities: [sync] });
-    const result = await t.client.register(host, { mode: 'delegated', capabilities: [sync] });
-    expectRegistered(t, result);
+    const result = await registerUnderHostDefaults(t, sync, [sync]);
     if (result.json?.status !== 'active') {
       t.skip(`the server did not auto-approve "${sync}" for a linked host that has it as a default (status ${JSON.stringify(result.json?.status)}), which it may`);
     }
@@ -142,22 +138,11 @@ export const pendingGrantsApproval = defineCheck({
   requirements: ['AAP-5.3-RESP.approval'],
   level: 'SHOULD',
   rulings: ['RUL-PENDING-GRANTS-APPROVAL'],
-  needs: [
-    { endpoint: 'register' },
-    { mode: 'delegated' },
-    { control: 'approve' },
-    { control: 'set-host-defaults' },
-    { capability: 'sync' },
-    { capability: 'high-risk' },
-  ],
+  needs: [...HOST_DEFAULTS_NEEDS, { capability: 'high-risk' }],
   async run(t: CheckContext) {
     const sync = roleCapability(t, 'sync');
     const highRisk = roleCapability(t, 'high-risk');
-    const { host } = await t.client.linkedHost({ capabilities: [sync] });
-    t.expect(host.hostId !== undefined, 'precondition: the registration answer named no host_id');
-    await t.control!.setHostDefaults({ host_id: host.hostId, capabilities: [sync] });
-    const result = await t.client.register(host, { mode: 'delegated', capabilities: [sync, highRisk] });
-    expectRegistered(t, result);
+    const result = await registerUnderHostDefaults(t, sync, [sync, highRisk]);
     const pending = grantsOf(result.json).filter((grant) => grant.status === 'pending');
     if (result.json?.status !== 'active' || pending.length === 0) {
       t.skip(`the registration answered status ${JSON.stringify(result.json?.status)} with grants ${describeGrants(result.json)}: no active agent with pending grants`);
