@@ -12,6 +12,7 @@ import { defaultLocation, resolveEndpoint, type EndpointResolution } from './end
 import { describeExchange } from './exchange.ts';
 import type { HttpResult, HttpSession } from './http.ts';
 import { Fail, NotApplicable, Skip } from './outcome.ts';
+import { DECISION_POLL_DELAYS_MS, retryUntil } from './retry.ts';
 import type { TargetClock } from './target-clock.ts';
 import type { Workarounds } from './workarounds.ts';
 
@@ -132,7 +133,6 @@ export interface FixtureOptions extends RegisterOptions {
 
 const DEFAULT_HOST_NAME = 'agent-auth-conformance';
 /** Delays between status polls after an operator approval; their sum stays around three seconds. */
-const STATUS_POLL_DELAYS_MS = [0, 25, 50, 100, 200, 300, 400, 500, 500, 500, 500];
 
 /**
  * The harness playing a protocol client (hosts and agents) against the target. One per check:
@@ -483,14 +483,12 @@ export class SimulatedClient {
   /** Polls GET status until the agent's status is one of `wanted` (a few seconds at most); returns the last answer. */
   async awaitAgentStatus(agent: AgentRef, wanted: string | string[]): Promise<HttpResult> {
     const targets = Array.isArray(wanted) ? wanted : [wanted];
-    let last: HttpResult | undefined;
-    for (const delay of STATUS_POLL_DELAYS_MS) {
-      if (delay > 0) await sleep(delay);
-      last = await this.status(agent);
-      if (targets.includes(last.json?.status)) return last;
-      if (last.error) return last;
-    }
-    return last as HttpResult;
+    return retryUntil(
+      () => this.status(agent),
+      (last) => targets.includes(last.json?.status),
+      DECISION_POLL_DELAYS_MS,
+      (last) => last.error !== undefined,
+    );
   }
 
   // ------------------------------------------------------------------ internals
@@ -534,10 +532,6 @@ function authLabel(auth: Auth): string {
 
 function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Keeps the newest approval object an answer carries, so operator approval can quote its user code. */

@@ -1,4 +1,5 @@
 import type { AgentIdentity, CapabilityRole, CheckContext, HttpResult } from '../../../src/harness/check.ts';
+import { sleep as wait } from '../../../src/harness/retry.ts';
 import { argumentsFor, capabilityForRole } from '../../../src/harness/profile.ts';
 
 /** The capability filling `role`; not applicable when the profile names none (needs normally prevent that). */
@@ -52,6 +53,7 @@ export function describeAnswer(result: HttpResult): string {
   return `HTTP ${result.status}${code}`;
 }
 
+/** Waits as a server suggested, but never more than the one second a check may sleep. */
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.min(ms, 1000)));
+  return wait(Math.min(ms, 1000));
 }

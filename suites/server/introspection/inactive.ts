@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
 import { describeExchange } from '../../../src/harness/exchange.ts';
+import { retryUntil, WITHIN_ONE_SECOND_MS } from '../../../src/harness/retry.ts';
 import { IntrospectInactiveResponseSchema } from '../../../src/protocol/index.ts';
 import { INTROSPECT_NEEDS } from './needs.ts';
 
-/** Tries after a revocation before the suite calls it still active (RUL-REVOCATION-LATENCY: one second). */
-const REVOCATION_RETRY_DELAYS_MS = [0, 100, 200, 300, 400];
 
 /** A token that introspection must report as inactive, and how to obtain it. */
 interface InactiveCase {
@@ -38,13 +37,11 @@ const CASES: InactiveCase[] = [
     async introspect(t, agent) {
       const revoked = await t.client.revoke(agent);
       t.expectStatus(revoked, 200, 'precondition: POST revoke of the agent by its host');
-      let last: HttpResult | undefined;
-      for (const delay of REVOCATION_RETRY_DELAYS_MS) {
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-        last = await t.client.introspect(await t.client.agentToken(agent));
-        if (last.json?.active !== true) return last;
-      }
-      return last as HttpResult;
+      return retryUntil(
+        async () => t.client.introspect(await t.client.agentToken(agent)),
+        (last) => last.json?.active !== true,
+        WITHIN_ONE_SECOND_MS,
+      );
     },
   },
   {

@@ -1,4 +1,5 @@
 import { defineCheck, type CheckContext, type CheckDefinition, type JwksFetch } from '../../../src/harness/check.ts';
+import { sleep } from '../../../src/harness/retry.ts';
 import { describe } from '../lifecycle/support.ts';
 import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
 
@@ -9,9 +10,6 @@ import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from
 const STALL_BOUND_MS = 10_000;
 const WATCH_INTERVAL_MS = 100;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** Waits until the server drops the stalled fetch or the bound after the fetch's start has passed. */
 async function awaitAbandonment(fetch: JwksFetch): Promise<number | undefined> {

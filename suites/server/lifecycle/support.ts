@@ -1,4 +1,5 @@
 import type { AgentIdentity, CheckContext, HostIdentity, HttpResult } from '../../../src/harness/check.ts';
+import { DECISION_POLL_DELAYS_MS, retryUntil, WITHIN_ONE_SECOND_MS } from '../../../src/harness/retry.ts';
 import type { AgentRef, AgentTokenOptions, FixtureOptions, HostTokenOptions } from '../../../src/harness/client.ts';
 import type { ControlClient } from '../../../src/harness/control.ts';
 import { argumentsFor } from '../../../src/harness/profile.ts';
@@ -86,35 +87,24 @@ export async function expectAgentStatus(t: CheckContext, agent: AgentRef, wanted
   if (last.json?.status !== wanted) t.fail(`${why}: expected status "${wanted}", got ${describe(last)}`);
 }
 
-/** Delays between status polls while waiting for an operator decision to show; about three seconds in all. */
-const GRANT_POLL_DELAYS_MS = [0, 50, 100, 200, 300, 500, 500, 600, 700];
-
 /** Polls GET status until `capability` has an active grant; fails with the grants seen otherwise. */
 export async function expectGrantActive(t: CheckContext, agent: AgentRef, capability: string, why: string): Promise<void> {
-  let grants: GrantView[] = [];
-  for (const delay of GRANT_POLL_DELAYS_MS) {
-    if (delay > 0) await sleep(delay);
-    grants = (await readStatus(t, agent, {}, `${why}: status`)).grants;
-    if (activeCapabilities(grants).includes(capability)) return;
+  const { grants } = await retryUntil(
+    () => readStatus(t, agent, {}, `${why}: status`),
+    (status) => activeCapabilities(status.grants).includes(capability),
+    DECISION_POLL_DELAYS_MS,
+  );
+  if (!activeCapabilities(grants).includes(capability)) {
+    t.fail(`${why}: expected an active grant for ${capability}, got ${JSON.stringify(grants)}`);
   }
-  t.fail(`${why}: expected an active grant for ${capability}, got ${JSON.stringify(grants)}`);
 }
 
-/** Retry delays summing to one second: how long revocation may take to show (RUL-REVOCATION-LATENCY). */
-const WITHIN_ONE_SECOND_MS = [0, 100, 200, 300, 400];
-
 /** Repeats `attempt` for up to one second until `settled` holds; returns the last answer. */
-export async function withinOneSecond(
+export function withinOneSecond(
   attempt: () => Promise<HttpResult>,
   settled: (result: HttpResult) => boolean = isRefusal,
 ): Promise<HttpResult> {
-  let last: HttpResult | undefined;
-  for (const delay of WITHIN_ONE_SECOND_MS) {
-    if (delay > 0) await sleep(delay);
-    last = await attempt();
-    if (settled(last)) return last;
-  }
-  return last as HttpResult;
+  return retryUntil(attempt, settled, WITHIN_ONE_SECOND_MS);
 }
 
 /** A response that is a client error (a transport failure is not a refusal). */
@@ -190,6 +180,3 @@ export function freshUserId(): string {
   return `usr_conformance_${crypto.randomUUID()}`;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
