@@ -104,6 +104,8 @@ export interface CheckContext {
   skip(reason: string): never;
   /** Stop the check as not applicable (feature not advertised). */
   notApplicable(reason: string): never;
+  /** The capability the target profile names for `role`; not applicable when it names none. */
+  capability(role: CapabilityRole): string;
   /** Attach a note to the result (shown in reports). */
   note(message: string): void;
   /** Exchanges recorded so far in this check. */

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { DiscoveryDocument } from '../protocol/index.ts';
-import type { CheckContext } from './check.ts';
+import type { CapabilityRole, CheckContext } from './check.ts';
 import type { SimulatedClient } from './client.ts';
 import type { ControlClient } from './control.ts';
 import { describeExchange, type Exchange } from './exchange.ts';
 import type { HttpResult } from './http.ts';
 import { JwksHost } from './jwks-host.ts';
 import { Fail, NotApplicable, Skip } from './outcome.ts';
-import type { TargetProfile } from './profile.ts';
+import { capabilityForRole, type TargetProfile } from './profile.ts';
 
 export interface ContextParts {
   checkId: string;
@@ -66,6 +66,10 @@ export class RunningCheck implements CheckContext {
 
   notApplicable(reason: string): never {
     throw new NotApplicable(reason);
+  }
+
+  capability(role: CapabilityRole): string {
+    return capabilityForRole(this.profile, role) ?? this.notApplicable(`the target profile names no capability for the "${role}" role`);
   }
 
   note(message: string): void {

@@ -3,7 +3,6 @@ import type { AgentIdentity } from '../../../src/harness/client.ts';
 import type { Approval } from '../../../src/protocol/index.ts';
 import { expectRegistered } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor } from '../registration/grants.ts';
-import { roleCapability } from '../registration/roles.ts';
 import { expectApproval } from '../registration/shape.ts';
 
 /**
@@ -11,8 +10,8 @@ import { expectApproval } from '../registration/shape.ts';
  * CIBA for a high-risk capability that always needs approval (§7.2, §7.5).
  */
 async function cibaPreferredRegistration(t: CheckContext): Promise<{ agent: AgentIdentity; approval: Approval; highRisk: string }> {
-  const sync = roleCapability(t, 'sync');
-  const highRisk = roleCapability(t, 'high-risk');
+  const sync = t.capability('sync');
+  const highRisk = t.capability('high-risk');
   const { host } = await t.client.linkedHost({ capabilities: [sync] });
   const result = await t.client.register(host, {
     mode: 'delegated',

@@ -2,7 +2,6 @@ import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import { DeniedGrantSchema } from '../../../src/protocol/index.ts';
 import { registerPending } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor } from '../registration/grants.ts';
-import { roleCapability } from '../registration/roles.ts';
 import { expectShape } from '../registration/shape.ts';
 
 export const deniedGrantFormat = defineCheck({
@@ -20,8 +19,8 @@ export const deniedGrantFormat = defineCheck({
     { capability: 'second' },
   ],
   async run(t: CheckContext) {
-    const approved = roleCapability(t, 'sync');
-    const denied = roleCapability(t, 'second');
+    const approved = t.capability('sync');
+    const denied = t.capability('second');
     const { agent } = await registerPending(t, { capabilities: [approved, denied] });
     await t.control!.deny({ agent_id: agent.agentId, capabilities: [denied], reason: 'conformance: not needed for this task' });
     // The other grant still awaits the user unless the server already settled the agent.

@@ -3,13 +3,12 @@ import type { AgentIdentity } from '../../../src/harness/client.ts';
 import { StatusResponseSchema } from '../../../src/protocol/index.ts';
 import { registerPending } from '../registration/fixtures.ts';
 import { describeGrants, grantFor, grantsOf } from '../registration/grants.ts';
-import { roleCapability } from '../registration/roles.ts';
 import { expectApproval } from '../registration/shape.ts';
 import { expectCannotExecute } from './unusable.ts';
 
 /** A pending registration under a fresh host whose approval the server runs as device authorization. */
 async function pendingDeviceRegistration(t: CheckContext): Promise<AgentIdentity> {
-  const sync = roleCapability(t, 'sync');
+  const sync = t.capability('sync');
   const { agent, result } = await registerPending(t, { capabilities: [sync], preferred_method: 'device_authorization' });
   const approval = expectApproval(t, result.json?.approval, 'approval object of the pending registration');
   if (approval.method !== 'device_authorization') {
@@ -39,7 +38,7 @@ export const deviceApproved = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'register' }, { endpoint: 'status' }, { approvalMethod: 'device_authorization' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const agent = await pendingDeviceRegistration(t);
     await t.client.approve(agent);
     const status = await t.client.status(agent);

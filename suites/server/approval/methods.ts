@@ -2,7 +2,6 @@ import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
 import { activeAgent, fixtureMode } from '../registration/fixtures.ts';
 import { describeGrants, grantFor } from '../registration/grants.ts';
-import { roleCapability } from '../registration/roles.ts';
 import { expectApproval } from '../registration/shape.ts';
 
 /** Approval methods (§7.5) and the approval-object extensions of §10.10. */
@@ -32,7 +31,7 @@ function approvalsSeen(t: CheckContext): SeenApproval[] {
  * high-risk capability when an active agent can be had. Refusals are not judged here.
  */
 async function startApprovalFlows(t: CheckContext): Promise<SeenApproval[]> {
-  const sync = roleCapability(t, 'sync');
+  const sync = t.capability('sync');
   const preferences = [undefined, ...t.discovery.approval_methods.slice(0, MAX_PREFERENCES)];
   for (const preferred of preferences) {
     const host = await t.client.newHost();
@@ -100,11 +99,11 @@ export const requestCapabilityPreferredMethod = defineCheck({
   level: 'MAY',
   needs: [{ endpoint: 'request_capability' }, { control: 'approve' }, { capability: 'sync' }, { capability: 'high-risk' }],
   async run(t: CheckContext) {
-    const highRisk = roleCapability(t, 'high-risk');
+    const highRisk = t.capability('high-risk');
     const advertised = t.discovery.approval_methods;
     // A method other than the baseline makes the hint meaningful, when the server offers one.
     const preferred = advertised.find((method) => method !== 'device_authorization') ?? advertised[0] ?? 'device_authorization';
-    const agent = await activeAgent(t, { capabilities: [roleCapability(t, 'sync')] });
+    const agent = await activeAgent(t, { capabilities: [t.capability('sync')] });
     const result = await t.client.requestCapability(agent, [highRisk], { preferred_method: preferred, reason: 'conformance: preferred method probe' });
     t.expectStatus(result, [200, 201], `request-capability for "${highRisk}" with preferred_method "${preferred}" (§5.4: a hint the server may follow or not)`);
     if (grantFor(result.json, highRisk)?.status !== 'pending') {

@@ -3,7 +3,6 @@ import type { AgentIdentity } from '../../../src/harness/client.ts';
 import { ActiveGrantSchema, DeniedGrantSchema, StatusResponseSchema } from '../../../src/protocol/index.ts';
 import { registerPending } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor, type WireGrant } from '../registration/grants.ts';
-import { roleCapability } from '../registration/roles.ts';
 import { expectShape } from '../registration/shape.ts';
 import { expectCannotExecute } from './unusable.ts';
 
@@ -16,8 +15,8 @@ interface PartialOutcome {
 
 /** Registers for two capabilities, then the user approves only the first (the second is denied). */
 async function approveSubset(t: CheckContext): Promise<PartialOutcome> {
-  const approved = roleCapability(t, 'sync');
-  const denied = roleCapability(t, 'second');
+  const approved = t.capability('sync');
+  const denied = t.capability('second');
   const { agent } = await registerPending(t, { capabilities: [approved, denied] });
   await t.client.approve(agent, [approved]);
   const status = await awaitGrantStatus(t, agent, denied, ['denied']);
@@ -85,8 +84,8 @@ export const deniedGrantReason = defineCheck({
   level: 'SHOULD',
   needs: [...partialNeeds, { control: 'deny' as const }],
   async run(t: CheckContext) {
-    const approved = roleCapability(t, 'sync');
-    const denied = roleCapability(t, 'second');
+    const approved = t.capability('sync');
+    const denied = t.capability('second');
     const userReason = 'conformance: the user only wants read access';
     const { agent } = await registerPending(t, { capabilities: [approved, denied] });
     await t.control!.deny({ agent_id: agent.agentId, capabilities: [denied], reason: userReason });
@@ -113,7 +112,7 @@ export const everyCapabilityDenied = defineCheck({
   rulings: ['RUL-FULL-DENIAL', 'RUL-NON-ACTIVE-AUTH'],
   needs: partialNeeds,
   async run(t: CheckContext) {
-    const requested = [roleCapability(t, 'sync'), roleCapability(t, 'second')];
+    const requested = [t.capability('sync'), t.capability('second')];
     const { agent, result } = await registerPending(t, { capabilities: requested });
     const userCode: unknown = result.json?.approval?.user_code;
     await t.control!.approve({ agent_id: agent.agentId, capabilities: [], ...(typeof userCode === 'string' && { user_code: userCode }) });

@@ -1,11 +1,10 @@
 import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
 import { StatusResponseSchema } from '../../../src/protocol/index.ts';
 import { registerPending } from '../registration/fixtures.ts';
-import { roleCapability } from '../registration/roles.ts';
 
 /** The status answer a never-seen (hence pending) host gets for its own pending agent. */
 async function pendingHostStatus(t: CheckContext): Promise<{ result: HttpResult; agentId: string }> {
-  const { agent } = await registerPending(t, { capabilities: [roleCapability(t, 'sync')] });
+  const { agent } = await registerPending(t, { capabilities: [t.capability('sync')] });
   return { result: await t.client.status(agent), agentId: agent.agentId };
 }
 

@@ -3,7 +3,7 @@ import type { AgentIdentity } from '../../../src/harness/client.ts';
 import { ActiveGrantSchema, DeniedGrantSchema, ErrorResponseSchema, RequestCapabilityResponseSchema } from '../../../src/protocol/index.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from '../registration/grants.ts';
-import { roleCapability, unknownCapabilityName } from '../registration/roles.ts';
+import { unknownCapabilityName } from '../registration/roles.ts';
 import { expectApproval, expectShape } from '../registration/shape.ts';
 
 interface HighRiskRequest {
@@ -14,8 +14,8 @@ interface HighRiskRequest {
 
 /** An active agent holding the sync capability asks for the high-risk one (§5.4). */
 async function requestHighRisk(t: CheckContext): Promise<HighRiskRequest> {
-  const highRisk = roleCapability(t, 'high-risk');
-  const agent = await activeAgent(t, { capabilities: [roleCapability(t, 'sync')] });
+  const highRisk = t.capability('high-risk');
+  const agent = await activeAgent(t, { capabilities: [t.capability('sync')] });
   const result = await t.client.requestCapability(agent, [highRisk], { reason: 'conformance: needs high-risk access' });
   t.expectStatus(result, [200, 201], `request-capability for "${highRisk}" (§5.4)`);
   return { agent, result, highRisk };
@@ -141,7 +141,7 @@ export const alreadyGranted = defineCheck({
   rulings: ['RUL-PARTIAL-ALREADY-GRANTED'],
   needs: [{ endpoint: 'request_capability' }, { endpoint: 'status' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const agent = await activeAgent(t, { capabilities: [sync] });
     const status = await awaitGrantStatus(t, agent, sync, ['active']);
     t.expect(grantFor(status.json, sync)?.status === 'active', `precondition: the approved agent's grants are ${describeGrants(status.json)}, no active "${sync}"`);
@@ -152,7 +152,7 @@ export const alreadyGranted = defineCheck({
 
 async function requestUnknown(t: CheckContext): Promise<{ result: HttpResult; unknown: string }> {
   const unknown = unknownCapabilityName(t);
-  const agent = await activeAgent(t, { capabilities: [roleCapability(t, 'sync')] });
+  const agent = await activeAgent(t, { capabilities: [t.capability('sync')] });
   const result = await t.client.requestCapability(agent, [unknown]);
   t.expectError(result, 400, 'invalid_capabilities', `request-capability for the nonexistent "${unknown}" (§5.13)`);
   return { result, unknown };

@@ -1,14 +1,13 @@
 import type { CheckContext } from '../../../src/harness/check.ts';
 import type { AgentIdentity } from '../../../src/harness/client.ts';
 import { argumentsFor } from '../../../src/harness/profile.ts';
-import { roleCapability } from '../registration/roles.ts';
 
 /**
  * For when status will not show a settled agent: its own JWT must at least fail to execute the
  * capability it asked for, since only active agents authenticate (§2.3, RUL-NON-ACTIVE-AUTH).
  */
 export async function expectCannotExecute(t: CheckContext, agent: AgentIdentity, why: string): Promise<void> {
-  const sync = roleCapability(t, 'sync');
+  const sync = t.capability('sync');
   const result = await t.client.execute(agent, sync, argumentsFor(t.profile, sync));
   t.expect(
     result.status === 401 || result.status === 403,

@@ -1,6 +1,5 @@
 import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
 import { describeExchange } from '../../../src/harness/exchange.ts';
-import { roleCapability } from '../registration/roles.ts';
 
 const NOT_A_JWT = 'conformance-not-a-jwt';
 
@@ -26,7 +25,7 @@ const invalidTokenRefused = defineCheck({
   needs: [{ endpoint: 'capabilities' }, { endpoint: 'describe_capability' }, { capability: 'sync' }],
   async run(t: CheckContext) {
     const host = await t.client.newHost();
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const probes: [string, () => Promise<HttpResult>][] = [
       ['list with a bearer token that is not a JWT', () => t.client.listCapabilities('none', {}, { token: NOT_A_JWT })],
       ['list with a host JWT whose signature has one bit flipped', () => t.client.listCapabilities(host, {}, { variant: 'corrupt-signature' })],

@@ -1,4 +1,5 @@
 import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
+import { maxAge } from '../../../src/harness/cache-control.ts';
 import { capabilityCaller, listPage } from './fetch.ts';
 
 /** The list and describe answers for the least privileged caller that gets them. */
@@ -12,10 +13,6 @@ async function capabilityAnswers(t: CheckContext): Promise<HttpResult[]> {
   return [list, described];
 }
 
-function maxAge(cacheControl: string): number | undefined {
-  const match = /(?:^|,)\s*(?:s-)?max-age\s*=\s*"?(\d+)"?\s*(?:,|$)/i.exec(cacheControl);
-  return match?.[1] === undefined ? undefined : Number(match[1]);
-}
 
 export const cacheControl = defineCheck({
   id: 'server.capabilities.cache-control',

@@ -2,7 +2,7 @@ import { defineCheck, type CheckContext, type HttpResult } from '../../../src/ha
 import type { Auth } from '../../../src/harness/client.ts';
 import { CapabilitySchema, type Capability } from '../../../src/protocol/index.ts';
 import { activeAgent } from '../registration/fixtures.ts';
-import { roleCapability, unknownCapabilityName } from '../registration/roles.ts';
+import { unknownCapabilityName } from '../registration/roles.ts';
 import { activeGrantNames, capabilityCaller, listAll } from './fetch.ts';
 
 /** Describes `name` and requires a 200 capability object naming that capability (§5.2.1). */
@@ -56,7 +56,7 @@ export const describeWithHostJwt = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'describe_capability' }, { mode: 'delegated' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const { host } = await t.client.linkedHost({ capabilities: [sync] });
     const { capability } = await describe(t, sync, host);
     expectNoGrantStatus(t, capability, 'a host JWT');
@@ -71,7 +71,7 @@ export const describeWithAgentJwt = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'describe_capability' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const agent = await activeAgent(t, { capabilities: [sync] });
     const active = await activeGrantNames(t, agent);
     t.expect(active.has(sync), `precondition: the approved agent holds no active "${sync}" grant in its status`);
@@ -102,7 +102,7 @@ export const describeSchemas = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'describe_capability' }, { capability: 'with-input' }],
   async run(t: CheckContext) {
-    const name = roleCapability(t, 'with-input');
+    const name = t.capability('with-input');
     const { capability } = await describe(t, name, await capabilityCaller(t));
     const input = capability.input;
     t.expect(input !== undefined, `describe ${name}: no "input" schema, though the capability takes a required argument (§5.2.1)`);

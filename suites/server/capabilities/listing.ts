@@ -1,7 +1,6 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import type { CapabilityListResponse } from '../../../src/protocol/index.ts';
 import { activeAgent } from '../registration/fixtures.ts';
-import { roleCapability } from '../registration/roles.ts';
 import { activeGrantNames, listAll } from './fetch.ts';
 
 type Entries = CapabilityListResponse['capabilities'];
@@ -65,7 +64,7 @@ export const listWithHostJwt = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'capabilities' }, { mode: 'delegated' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const { host } = await t.client.linkedHost({ capabilities: [sync] });
     const entries = await listAll(t, host);
     expectNoGrantStatus(t, entries, 'a host JWT');
@@ -85,7 +84,7 @@ export const listWithAgentJwt = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'capabilities' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const agent = await activeAgent(t, { capabilities: [sync] });
     const entries = await listAll(t, agent);
     expectLightweight(t, entries, 'an agent JWT');

@@ -1,10 +1,7 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
+import { maxAge } from '../../../src/harness/cache-control.ts';
 import { fetchDiscoveryObject } from './fetch.ts';
 
-function maxAge(cacheControl: string): number | undefined {
-  const match = /(?:^|,)\s*max-age\s*=\s*"?(\d+)"?\s*(?:,|$)/i.exec(cacheControl);
-  return match?.[1] === undefined ? undefined : Number(match[1]);
-}
 
 export const cacheControl = defineCheck({
   id: 'server.discovery.cache-control',

@@ -2,7 +2,7 @@ import { defineCheck, type CheckContext, type HttpResult } from '../../../src/ha
 import type { AgentRef, HostIdentity } from '../../../src/harness/client.ts';
 import { capabilityCaller } from '../capabilities/fetch.ts';
 import { activeAgent } from '../registration/fixtures.ts';
-import { roleCapability, unknownCapabilityName } from '../registration/roles.ts';
+import { unknownCapabilityName } from '../registration/roles.ts';
 import { ERROR_FORMAT_REQUIREMENTS, expectErrors, type ErrorProbe } from './format.ts';
 
 const MALFORMED_JSON = '{"conformance": ';
@@ -22,7 +22,7 @@ function post(t: CheckContext, endpoint: string, content: { body: string } | { j
 
 /** A host the server has approved, so host-authenticated endpoints get past the pending-host rule. */
 async function activeHost(t: CheckContext): Promise<HostIdentity> {
-  const sync = roleCapability(t, 'sync');
+  const sync = t.capability('sync');
   return (await activeAgent(t, { capabilities: [sync] })).host;
 }
 
@@ -141,7 +141,7 @@ export const requestCapabilityErrors = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'request_capability' }, ...activeHostNeeds],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const agent = await activeAgent(t, { capabilities: [sync] });
     await expectErrors(t, 'POST request-capability', [
       {
@@ -324,7 +324,7 @@ export const executeErrors = defineCheck({
   level: 'MUST',
   needs: activeHostNeeds,
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const agent = await activeAgent(t, { capabilities: [sync] });
     const location = t.client.locationFor(sync);
     const send = async (content: { body: string } | { json: unknown }, label: string) => {

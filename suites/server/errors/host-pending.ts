@@ -1,6 +1,5 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import { registerPending } from '../registration/fixtures.ts';
-import { roleCapability } from '../registration/roles.ts';
 
 /**
  * A host awaiting its first approval may only register (§4.5.1 step 8). Status polling is left out:
@@ -15,7 +14,7 @@ export const hostPending = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'register' }, { endpoint: 'rotate_host_key' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const { host } = await registerPending(t, { capabilities: [roleCapability(t, 'sync')] });
+    const { host } = await registerPending(t, { capabilities: [t.capability('sync')] });
     const result = await t.client.rotateHostKey(host);
     t.expectError(result, 403, 'host_pending', 'host key rotation by a host whose first registration awaits approval (§4.5.1 step 8, §5.13)');
   },

@@ -1,6 +1,5 @@
 import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
 import { activeAgent } from '../registration/fixtures.ts';
-import { roleCapability } from '../registration/roles.ts';
 import { errorFormatProblems } from './format.ts';
 
 /**
@@ -12,7 +11,7 @@ async function burstUntilLimited(t: CheckContext): Promise<HttpResult> {
   if (declared === undefined) {
     t.skip('the target profile declares no reachable rate limit, so a missing limiter cannot be told from a high one (RUL-RATE-LIMIT-OBSERVABILITY)');
   }
-  const agent = await activeAgent(t, { capabilities: [roleCapability(t, 'sync')] });
+  const agent = await activeAgent(t, { capabilities: [t.capability('sync')] });
   for (let sent = 1; sent <= declared.burst + 1; sent += 1) {
     const result = await t.client.listCapabilities(agent);
     if (result.status === 429) {

@@ -1,7 +1,7 @@
 import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { argumentsFor } from '../../../src/harness/profile.ts';
 import { argumentsOf, describeAs, requiredFields, type Described } from './described.ts';
-import { agentWith, describeAnswer, roleCapability } from './fixtures.ts';
+import { agentWith, describeAnswer } from './fixtures.ts';
 
 interface InputFixture {
   agent: AgentIdentity;
@@ -23,7 +23,7 @@ function fieldType(described: Described, field: string): unknown {
  * required string field of the capability's described input schema.
  */
 async function inputFixture(t: CheckContext): Promise<InputFixture> {
-  const capability = roleCapability(t, 'with-input');
+  const capability = t.capability('with-input');
   const agent = await agentWith(t, [capability]);
   const described = await describeAs(t, agent, capability);
   if (described === undefined) t.notApplicable(`describe ${capability} gave no capability object, so its input schema is unknown`);
@@ -77,7 +77,7 @@ const withoutArguments = defineCheck({
   level: 'MAY',
   needs: [{ capability: 'sync' }, { control: 'approve' }],
   async run(t: CheckContext) {
-    const capability = roleCapability(t, 'sync');
+    const capability = t.capability('sync');
     const agent = await agentWith(t, [capability]);
     const required = requiredFields(await describeAs(t, agent, capability));
     if (required.length > 0) t.notApplicable(`${capability} requires input (${required.join(', ')}), so it cannot run without arguments`);

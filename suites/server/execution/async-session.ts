@@ -1,6 +1,6 @@
 import type { AgentIdentity, CheckContext, HttpResult } from '../../../src/harness/check.ts';
 import { ExecuteAsyncPendingSchema } from '../../../src/protocol/index.ts';
-import { agentWith, describeAnswer, execute, isTargetOrigin, roleCapability, sleep } from './fixtures.ts';
+import { agentWith, describeAnswer, execute, isTargetOrigin, sleep } from './fixtures.ts';
 
 /** Polls answered before the suite gives up on an unfinished execution. */
 const MAX_POLLS = 10;
@@ -22,7 +22,7 @@ export interface AsyncExecution {
  * to the check that judges it).
  */
 export async function startAsyncExecution(t: CheckContext, opts: { anyOkStatus?: boolean } = {}): Promise<AsyncExecution> {
-  const capability = roleCapability(t, 'async');
+  const capability = t.capability('async');
   const agent = await agentWith(t, [capability]);
   const location = t.client.locationFor(capability);
   const started = await execute(t, agent, capability);

@@ -8,7 +8,7 @@ import {
 import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
 import { failureArgumentsFor } from '../../../src/harness/profile.ts';
 import { requireTargetOrigin, startAsyncExecution, StatusPoller, type AsyncExecution } from './async-session.ts';
-import { agentWith, describeAnswer, roleCapability } from './fixtures.ts';
+import { agentWith, describeAnswer } from './fixtures.ts';
 
 const NEEDS = [{ capability: 'async' as const }, { control: 'approve' as const }];
 
@@ -89,7 +89,7 @@ const failed = defineCheck({
   rulings: ['RUL-ASYNC-STATUS-CODES', 'RUL-ASYNC-RESULT-PRESENCE'],
   needs: NEEDS,
   async run(t: CheckContext) {
-    const capability = roleCapability(t, 'async');
+    const capability = t.capability('async');
     const args =
       failureArgumentsFor(t.profile, 'async') ??
       t.notApplicable('the target profile gives no failureArguments.async, so no failing async execution can be started');

@@ -4,7 +4,7 @@ import { argumentsFor } from '../../../src/harness/profile.ts';
 import { AGENT_AUTH_SCHEME, parseWwwAuthenticate, type AuthChallenge } from '../../../src/protocol/index.ts';
 import { hostIdOf } from '../lifecycle/support.ts';
 import { argumentsOf, describeAs } from './described.ts';
-import { activeGrants, agentWith, describeAnswer, profileCapabilities, roleCapability } from './fixtures.ts';
+import { activeGrants, agentWith, describeAnswer, profileCapabilities } from './fixtures.ts';
 
 /** Every challenge of the answer's WWW-Authenticate field (none without one); fails on a malformed field. */
 function challengesOf(t: CheckContext, result: HttpResult, what: string): AuthChallenge[] {
@@ -42,7 +42,7 @@ const challengeOnUnauthenticated = defineCheck({
   level: 'MAY',
   needs: [{ capability: 'sync' }],
   async run(t: CheckContext) {
-    const capability = roleCapability(t, 'sync');
+    const capability = t.capability('sync');
     const location = t.client.locationFor(capability);
     const json = { capability, arguments: argumentsFor(t.profile, capability) };
     const attempts = [
@@ -75,7 +75,7 @@ const notGrantedIsNoChallenge = defineCheck({
   rulings: ['RUL-HOST-DEFAULT-EXECUTION'],
   needs: [{ capability: 'sync' }, { control: 'approve' }],
   async run(t: CheckContext) {
-    const agent = await agentWith(t, [roleCapability(t, 'sync')]);
+    const agent = await agentWith(t, [t.capability('sync')]);
     const held = await activeGrants(t, agent);
     const highRisk = t.profile.highRisk;
     const candidates = profileCapabilities(t).filter((name) => !held.includes(name));

@@ -1,11 +1,9 @@
 import type { AgentIdentity, CapabilityRole, CheckContext, HttpResult } from '../../../src/harness/check.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
 import { sleep as wait } from '../../../src/harness/retry.ts';
 import { argumentsFor, capabilityForRole } from '../../../src/harness/profile.ts';
 
-/** The capability filling `role`; not applicable when the profile names none (needs normally prevent that). */
-export function roleCapability(t: CheckContext, role: CapabilityRole): string {
-  return capabilityForRole(t.profile, role) ?? t.notApplicable(`the target profile names no "${role}" capability`);
-}
+export { describeAnswer };
 
 /** An active agent whose registration asked for `capabilities` (approved through the control hook). */
 export function agentWith(t: CheckContext, capabilities: string[]): Promise<AgentIdentity> {
@@ -45,12 +43,6 @@ export function isTargetOrigin(t: CheckContext, url: string, location: string): 
   };
   const target = origin(url);
   return target !== undefined && (target === origin(t.client.issuer) || target === origin(location));
-}
-
-export function describeAnswer(result: HttpResult): string {
-  if (result.error) return `${result.error.kind}: ${result.error.message}`;
-  const code = typeof result.json?.error === 'string' ? ` ${result.json.error}` : '';
-  return `HTTP ${result.status}${code}`;
 }
 
 /** Waits as a server suggested, but never more than the one second a check may sleep. */

@@ -3,7 +3,7 @@ import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult }
 import { defaultLocation } from '../../../src/harness/endpoints.ts';
 import { argumentsFor } from '../../../src/harness/profile.ts';
 import { hostIdOf } from '../lifecycle/support.ts';
-import { activeGrants, agentWith, describeAnswer, execute, profileCapabilities, roleCapability } from './fixtures.ts';
+import { activeGrants, agentWith, describeAnswer, execute, profileCapabilities } from './fixtures.ts';
 
 const NEEDS = [{ capability: 'sync' as const }, { control: 'approve' as const }];
 
@@ -14,7 +14,7 @@ function isError(result: HttpResult, pairs: [number, string][]): boolean {
 
 /** Executes a capability name the server has never had, at the default location. */
 async function executeUnknownCapability(t: CheckContext): Promise<{ name: string; result: HttpResult }> {
-  const agent = await agentWith(t, [roleCapability(t, 'sync')]);
+  const agent = await agentWith(t, [t.capability('sync')]);
   const name = `conformance_missing_${randomUUID().replaceAll('-', '')}`;
   const location = defaultLocation(t.discovery) ?? t.notApplicable('discovery gives no default_location and no execute endpoint');
   return { name, result: await t.client.execute(agent, name, {}, { location }) };
@@ -57,7 +57,7 @@ const unknownCode = defineCheck({
  * so executing one is judged separately (RUL-HOST-DEFAULT-EXECUTION).
  */
 async function agentAndUngrantedCapability(t: CheckContext, opts: { hostDefault: boolean }) {
-  const agent = await agentWith(t, [roleCapability(t, 'sync')]);
+  const agent = await agentWith(t, [t.capability('sync')]);
   const held = await activeGrants(t, agent);
   const highRisk = t.profile.highRisk;
   const candidates = profileCapabilities(t).filter((name) => !held.includes(name));
@@ -121,7 +121,7 @@ const notGrantedHostDefault = defineCheck({
 
 /** Executes the sync capability with a token restricted to some other capability (§4.3 capabilities claim). */
 async function executeOutsideClaim(t: CheckContext): Promise<{ result: HttpResult; claim: string[]; capability: string }> {
-  const capability = roleCapability(t, 'sync');
+  const capability = t.capability('sync');
   const agent = await agentWith(t, [capability]);
   const allowed = await execute(t, agent, capability);
   t.expectStatus(allowed, [200, 202], `precondition: execute ${capability} with an unrestricted token`);

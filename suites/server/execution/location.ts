@@ -2,7 +2,7 @@ import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinitio
 import { defaultLocation, isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
 import { argumentsFor } from '../../../src/harness/profile.ts';
 import { argumentsOf, describeAs } from './described.ts';
-import { agentWith, describeAnswer, profileCapabilities, roleCapability } from './fixtures.ts';
+import { agentWith, describeAnswer, profileCapabilities } from './fixtures.ts';
 
 /** Most capabilities described while looking for one with its own location. */
 const MAX_DESCRIBED = 30;
@@ -40,7 +40,7 @@ const executesAtLocation = defineCheck({
   level: 'MAY',
   needs: [{ capability: 'sync' }, { control: 'approve' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const scout = await agentWith(t, [sync]);
     const [own] = await ownLocations(t, scout);
     if (own === undefined) {

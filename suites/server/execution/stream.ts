@@ -1,7 +1,7 @@
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { argumentsFor, failureArgumentsFor } from '../../../src/harness/profile.ts';
 import { SseErrorEventDataSchema, SseEventNameSchema } from '../../../src/protocol/index.ts';
-import { agentWith, execute, roleCapability } from './fixtures.ts';
+import { agentWith, execute } from './fixtures.ts';
 
 function isJson(text: string): boolean {
   try {
@@ -26,7 +26,7 @@ const stream = defineCheck({
   level: 'MUST',
   needs: [{ capability: 'stream' }, { control: 'approve' }],
   async run(t: CheckContext) {
-    const capability = roleCapability(t, 'stream');
+    const capability = t.capability('stream');
     const agent = await agentWith(t, [capability]);
     const result = await execute(t, agent, capability);
     t.expectStatus(result, 200, `execute ${capability} (stream, §5.11)`);
@@ -60,7 +60,7 @@ const streamNeedsValidToken = defineCheck({
   level: 'MUST',
   needs: [{ capability: 'stream' }, { control: 'approve' }],
   async run(t: CheckContext) {
-    const capability = roleCapability(t, 'stream');
+    const capability = t.capability('stream');
     const agent = await agentWith(t, [capability]);
     const valid = await t.client.execute(agent, capability, argumentsFor(t.profile, capability));
     t.expectStatus(valid, 200, `precondition: execute ${capability} with a well-formed agent JWT (otherwise the refusal below proves nothing)`);
@@ -90,7 +90,7 @@ const streamErrorEvent = defineCheck({
   level: 'MUST',
   needs: [{ capability: 'stream' }, { control: 'approve' }],
   async run(t: CheckContext) {
-    const capability = roleCapability(t, 'stream');
+    const capability = t.capability('stream');
     const args =
       failureArgumentsFor(t.profile, 'stream') ??
       t.notApplicable('the target profile gives no failureArguments.stream, so no failing stream can be started');

@@ -1,7 +1,7 @@
 import { defineCheck, type CheckDefinition } from '../../../src/harness/check.ts';
 import { argumentsFor } from '../../../src/harness/profile.ts';
 import { ExecuteSyncResponseSchema } from '../../../src/protocol/index.ts';
-import { agentWith, execute, roleCapability } from './fixtures.ts';
+import { agentWith, execute } from './fixtures.ts';
 
 const NEEDS = [{ capability: 'sync' as const }, { control: 'approve' as const }];
 
@@ -13,7 +13,7 @@ const syncShape = defineCheck({
   level: 'MUST',
   needs: NEEDS,
   async run(t) {
-    const capability = roleCapability(t, 'sync');
+    const capability = t.capability('sync');
     const agent = await agentWith(t, [capability]);
     const result = await execute(t, agent, capability);
     t.expectStatus(result, 200, `execute ${capability} (sync success, §5.11)`);
@@ -29,7 +29,7 @@ const missingCapability = defineCheck({
   level: 'MUST',
   needs: NEEDS,
   async run(t) {
-    const capability = roleCapability(t, 'sync');
+    const capability = t.capability('sync');
     const agent = await agentWith(t, [capability]);
     const args = argumentsFor(t.profile, capability);
     const location = t.client.locationFor(capability);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { describeAnswer } from '../../../src/harness/answer.ts';
 import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
-import { describeExchange } from '../../../src/harness/exchange.ts';
 import { retryUntil, WITHIN_ONE_SECOND_MS } from '../../../src/harness/retry.ts';
 import { IntrospectInactiveResponseSchema } from '../../../src/protocol/index.ts';
 import { INTROSPECT_NEEDS } from './needs.ts';
@@ -65,9 +65,6 @@ const CASES: InactiveCase[] = [
   },
 ];
 
-function describeAnswer(result: HttpResult): string {
-  return result.error ? describeExchange(result.exchange) : `HTTP ${result.status} ${result.body.slice(0, 200)}`;
-}
 
 /** MUST: never active. A 4xx error instead of 200 {active:false} is left to the SHOULD check (RUL-INTROSPECT-ANSWERS). */
 function inactiveCheck(c: InactiveCase): CheckDefinition {

@@ -1,7 +1,6 @@
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { describeExchange } from '../../../src/harness/exchange.ts';
 import { argumentsFor } from '../../../src/harness/profile.ts';
-import { syncCapability } from './probes.ts';
 import { isSuccess } from './verdicts.ts';
 
 /**
@@ -38,7 +37,7 @@ export const checks: CheckDefinition[] = [
     level: 'MUST',
     needs: [{ control: 'approve' }, { capability: 'sync' }],
     async run(t: CheckContext) {
-      const capability = syncCapability(t);
+      const capability = t.capability('sync');
       const args = argumentsFor(t.profile, capability);
       const agent = await t.client.activeAgent({ capabilities: [capability] });
       const thumbprint = agent.host.keys.thumbprint;

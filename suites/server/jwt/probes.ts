@@ -81,7 +81,7 @@ export const executeEndpoint: ProbeEndpoint<AgentProbe> = {
   what: 'POST execute',
   needs: [APPROVE, { capability: 'sync' }],
   async open(t) {
-    const capability = syncCapability(t);
+    const capability = t.capability('sync');
     const newAgent = () => t.client.activeAgent({ capabilities: [capability] });
     const agent = await newAgent();
     const location = t.client.locationFor(capability);
@@ -138,10 +138,6 @@ async function withPositiveControl(t: CheckContext, probe: AgentProbe): Promise<
     t.fail(`precondition: ${probe.what} with a well-formed agent JWT was refused (HTTP ${result.status}${code}), so refusals of defective tokens would prove nothing`);
   }
   return probe;
-}
-
-export function syncCapability(t: CheckContext): string {
-  return t.profile.sync ?? t.notApplicable('the target profile names no "sync" capability');
 }
 
 /** A capability of the target worth requesting: any the profile names. */

@@ -2,7 +2,7 @@ import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult }
 import { describeExchange } from '../../../src/harness/exchange.ts';
 import { AGENT_ENDPOINTS } from './agent-tokens.ts';
 import { HOST_ENDPOINTS } from './host-tokens.ts';
-import { executeEndpoint, statusEndpoint, syncCapability, type HostProbe, type AgentProbe, type ProbeEndpoint, type TokenProbe } from './probes.ts';
+import { executeEndpoint, statusEndpoint, type HostProbe, type AgentProbe, type ProbeEndpoint, type TokenProbe } from './probes.ts';
 import { expectInvalidJwt } from './verdicts.ts';
 
 type AnyEndpoint = ProbeEndpoint<HostProbe> | ProbeEndpoint<AgentProbe>;
@@ -126,7 +126,7 @@ const executionAudience = defineCheck({
   needs: executeEndpoint.needs,
   async run(t) {
     const probe = await executeEndpoint.open(t);
-    const location = t.client.locationFor(syncCapability(t));
+    const location = t.client.locationFor(t.capability('sync'));
     await expectAccepted(t, probe, await probe.mint({ aud: location }), `aud = the resolved location ${location} (§4.3, §5.11)`);
     if (location !== t.client.issuer) {
       const result = await probe.send(await probe.mint({ aud: t.client.issuer }));

@@ -11,7 +11,6 @@ import {
   INVALID_JWT,
   isRefusal,
   readStatus,
-  syncCapability,
   withinOneSecond,
   type Refusal,
 } from '../lifecycle/support.ts';
@@ -22,7 +21,7 @@ const BAD_KEY_REFUSALS: readonly Refusal[] = [[400, 'unsupported_algorithm'], [4
 
 /** An approved, linked host with one active agent granted the sync capability. */
 function linkedHostWithAgent(t: CheckContext) {
-  return t.client.linkedHost({ capabilities: [syncCapability(t)] });
+  return t.client.linkedHost({ capabilities: [t.capability('sync')] });
 }
 
 export const hostKeyChecks: CheckDefinition[] = [

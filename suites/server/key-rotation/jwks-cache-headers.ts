@@ -1,6 +1,6 @@
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { jwks } from '../../../src/jose/index.ts';
-import { readStatus, syncCapability } from '../lifecycle/support.ts';
+import { readStatus } from '../lifecycle/support.ts';
 import { expectRegistered, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
 
 /** The cache lifetime the served key set announces: an hour, well inside the 24 h upper bound of §8.12. */
@@ -22,7 +22,7 @@ export const jwksCacheHeaderChecks: CheckDefinition[] = [
       requireLoopbackAllowance(t);
       const { host, published } = await newJwksHost(t);
       published.replace(jwks(host.keys), { 'cache-control': `public, max-age=${MAX_AGE_SECONDS}` });
-      const registration = await t.client.register(host, { capabilities: [syncCapability(t)] });
+      const registration = await t.client.register(host, { capabilities: [t.capability('sync')] });
       const agent = expectRegistered(t, registration, published, 'precondition: register under a JWKS-keyed host (host_jwks_url + kid, §4.2)');
       if (registration.json?.status === 'pending') await t.client.approve(agent);
       const before = published.fetches.length;

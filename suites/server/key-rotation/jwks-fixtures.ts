@@ -9,7 +9,7 @@ import {
 } from '../../../src/harness/check.ts';
 import type { RegisterResult } from '../../../src/harness/client.ts';
 import { generateEd25519KeyPair, jwks, type Ed25519KeyPair } from '../../../src/jose/index.ts';
-import { describe, isRefusal, syncCapability } from '../lifecycle/support.ts';
+import { describe, isRefusal } from '../lifecycle/support.ts';
 
 /** Key ids of the harness's JWKS-keyed identities: a host's first key, its rotated key, an agent's key. */
 export const HOST_KID = 'conformance-host-key-1';
@@ -79,7 +79,7 @@ export async function newJwksHost(t: CheckContext): Promise<JwksHostFixture> {
 /** A JWKS-keyed host with one active agent granted the sync capability (approved through the control hook). */
 export async function jwksHostWithAgent(t: CheckContext): Promise<JwksHostFixture & { agent: AgentIdentity }> {
   const fixture = await newJwksHost(t);
-  const registration = await t.client.register(fixture.host, { capabilities: [syncCapability(t)] });
+  const registration = await t.client.register(fixture.host, { capabilities: [t.capability('sync')] });
   const agent = expectRegistered(t, registration, fixture.published, 'precondition: register under a JWKS-keyed host (host_jwks_url + kid, §4.2)');
   const status: unknown = registration.json?.status;
   if (status === 'pending') await t.client.approve(agent);

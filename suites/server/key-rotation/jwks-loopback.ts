@@ -1,6 +1,6 @@
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { jwks } from '../../../src/jose/index.ts';
-import { describe, executeSync, isRefusal, syncCapability } from '../lifecycle/support.ts';
+import { describe, executeSync, isRefusal } from '../lifecycle/support.ts';
 import { AGENT_KID, HOST_KID, requireNoLoopbackAllowance } from './jwks-fixtures.ts';
 
 /** Without an operator allowance, a loopback http JWKS URL must be neither fetched nor accepted (§8.12). */
@@ -39,7 +39,7 @@ export const jwksLoopbackChecks: CheckDefinition[] = [
       const { host } = await t.client.linkedHost();
       const agentKeys = await t.client.newAgentKeys({ kid: AGENT_KID });
       const served = await t.jwks.publish('agent', jwks(agentKeys));
-      const registration = await t.client.register(host, { agentKeys, agentJwksUrl: served.url, capabilities: [syncCapability(t)] });
+      const registration = await t.client.register(host, { agentKeys, agentJwksUrl: served.url, capabilities: [t.capability('sync')] });
       // A server might fetch lazily, at the agent's first request.
       if (registration.agent) await executeSync(t, registration.agent);
       t.expect(

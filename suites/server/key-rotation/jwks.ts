@@ -8,7 +8,6 @@ import {
   expectRefusal,
   INVALID_JWT,
   readStatus,
-  syncCapability,
 } from '../lifecycle/support.ts';
 import {
   AGENT_KID,
@@ -35,7 +34,7 @@ export const jwksChecks: CheckDefinition[] = [
     needs: HOST_NEEDS,
     async run(t: CheckContext) {
       const { host, published } = await newJwksHost(t);
-      const registration = await t.client.register(host, { capabilities: [syncCapability(t)] });
+      const registration = await t.client.register(host, { capabilities: [t.capability('sync')] });
       const agent = expectRegistered(t, registration, published, `register with host_jwks_url ${published.url} and kid (§4.2)`);
       t.expect(
         published.fetches.length > 0,
@@ -75,7 +74,7 @@ export const jwksChecks: CheckDefinition[] = [
       const { host } = await t.client.linkedHost();
       const agentKeys = await t.client.newAgentKeys({ kid: AGENT_KID });
       const published = await t.jwks.publish('agent', jwks(agentKeys));
-      const agent = await t.client.activeAgent({ host, agentKeys, agentJwksUrl: published.url, capabilities: [syncCapability(t)] });
+      const agent = await t.client.activeAgent({ host, agentKeys, agentJwksUrl: published.url, capabilities: [t.capability('sync')] });
       await expectExecutes(t, agent, `execute as an agent registered with agent_jwks_url ${published.url} and agent_kid (§4.2)`);
       t.expect(
         published.fetches.length > 0,

@@ -1,5 +1,5 @@
 import type { AgentIdentity, CheckContext, HostIdentity } from '../../../src/harness/check.ts';
-import { activeSyncAgent, control, describe, expectAgentStatus, expectExecutes, freshUserId, hostIdOf, syncCapability } from './support.ts';
+import { activeSyncAgent, control, describe, expectAgentStatus, expectExecutes, freshUserId, hostIdOf } from './support.ts';
 
 /** Agents in particular lifecycle states, built through the protocol and the operator hook. */
 
@@ -24,13 +24,13 @@ export async function pendingAgent(t: CheckContext): Promise<PendingAgent> {
     let capability = highRisk;
     if (capability === undefined) {
       await hook.setHostDefaults({ host_id: await hostIdOf(t, host, first), capabilities: [] });
-      capability = syncCapability(t);
+      capability = t.capability('sync');
     }
     const registration = await t.client.register(host, { capabilities: [capability] });
     if (registration.agent && registration.json?.status === 'pending') return { agent: registration.agent, hostPending: false };
     t.skip(`could not obtain a pending agent under an approved host: registering for ${capability} answered ${describe(registration)}`);
   }
-  return { agent: await t.client.pendingAgent({ capabilities: [syncCapability(t)] }), hostPending: true };
+  return { agent: await t.client.pendingAgent({ capabilities: [t.capability('sync')] }), hostPending: true };
 }
 
 /**

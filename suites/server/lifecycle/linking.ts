@@ -13,7 +13,6 @@ import {
   INVALID_JWT,
   isRefusal,
   readStatus,
-  syncCapability,
   withinOneSecond,
 } from './support.ts';
 
@@ -74,9 +73,9 @@ export const linkingChecks: CheckDefinition[] = [
     level: 'MAY',
     needs: [{ mode: 'delegated' }, { mode: 'autonomous' }, { control: 'approve' }, { control: 'unlink-host' }, { capability: 'sync' }],
     async run(t: CheckContext) {
-      const { host, agent } = await t.client.linkedHost({ capabilities: [syncCapability(t)] });
+      const { host, agent } = await t.client.linkedHost({ capabilities: [t.capability('sync')] });
       await control(t).unlinkHost({ host_id: await hostIdOf(t, host, agent) });
-      const registration = await t.client.register(host, { mode: 'autonomous', capabilities: [syncCapability(t)] });
+      const registration = await t.client.register(host, { mode: 'autonomous', capabilities: [t.capability('sync')] });
       const autonomous = registration.agent;
       t.expect(
         autonomous !== undefined,
@@ -100,7 +99,7 @@ export const linkingChecks: CheckDefinition[] = [
     rulings: ['RUL-REVOCATION-LATENCY', 'RUL-STATE-ERROR-STATUS'],
     needs: [{ mode: 'delegated' }, { control: 'approve' }, { control: 'unlink-host' }, { control: 'link-host' }, { capability: 'sync' }],
     async run(t: CheckContext) {
-      const { host, agent } = await t.client.linkedHost({ capabilities: [syncCapability(t)] });
+      const { host, agent } = await t.client.linkedHost({ capabilities: [t.capability('sync')] });
       await expectExecutes(t, agent, 'precondition: before the host is unlinked');
       const hostId = await hostIdOf(t, host, agent);
       await control(t).unlinkHost({ host_id: hostId });

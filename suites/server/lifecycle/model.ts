@@ -13,7 +13,6 @@ import {
   INVALID_JWT,
   isRefusal,
   readStatus,
-  syncCapability,
   withinOneSecond,
   type GrantView,
   type Refusal,
@@ -138,7 +137,7 @@ type RegistrationKind = 'sync' | 'high-risk';
 /** Registers agent number `m.agents.length` under the host for the sync or the high-risk capability (§5.3). */
 async function registerAgent(m: LifecycleModel, r: LifecycleSystem, kind: RegistrationKind, what: string): Promise<void> {
   const t: CheckContext = r.t;
-  const sync = syncCapability(t);
+  const sync = t.capability('sync');
   const capability = kind === 'sync' ? sync : (t.profile.highRisk as string);
   const result = await t.client.register(r.host, { capabilities: [capability] });
   const state = activeOrPending(r, result, what, '§5.3');
@@ -183,9 +182,9 @@ class Approve extends AgentCommand {
     model.state = 'active';
     if (model.awaiting === undefined) {
       const status = await readStatus(r.t, real, {}, `${what}: status after approval`);
-      model.syncGranted = activeCapabilities(status.grants).includes(syncCapability(r.t));
+      model.syncGranted = activeCapabilities(status.grants).includes(r.t.capability('sync'));
     } else {
-      model.syncGranted ||= model.awaiting.includes(syncCapability(r.t));
+      model.syncGranted ||= model.awaiting.includes(r.t.capability('sync'));
     }
     model.awaiting = [];
   }
@@ -203,7 +202,7 @@ class Execute extends AgentCommand {
       if (model.syncGranted) {
         t.expectStatus(result, 200, `${what}: an active agent executes a capability it holds (§5.11)`);
       } else {
-        expectRefusal(t, result, [[403, 'capability_not_granted']], `${what}: the agent holds no active ${syncCapability(t)} grant`, '§5.11');
+        expectRefusal(t, result, [[403, 'capability_not_granted']], `${what}: the agent holds no active ${t.capability('sync')} grant`, '§5.11');
       }
       return;
     }
@@ -268,7 +267,7 @@ class Reactivate extends AgentCommand {
       case 'expired': {
         const result = await attempt();
         const state = activeOrPending(r, result, `${what}: reactivate an expired agent`, '§5.6 step 6, RUL-REACTIVATION-APPROVAL');
-        Object.assign(model, learned(state, result.json, syncCapability(t)));
+        Object.assign(model, learned(state, result.json, t.capability('sync')));
         r.userCodes[index] = userCodeOf(result.json);
         return;
       }
@@ -300,10 +299,10 @@ class Status extends AgentCommand {
     const status: unknown = result.json?.status;
     t.expect(status === model.state, `${what}: expected status "${model.state}" (§2.3, §5.5), got ${describe(result)}`);
     if (model.state !== 'active') return;
-    const granted = activeCapabilities(grantsOf(result.json)).includes(syncCapability(t));
+    const granted = activeCapabilities(grantsOf(result.json)).includes(t.capability('sync'));
     t.expect(
       granted === model.syncGranted,
-      `${what}: expected ${model.syncGranted ? 'an' : 'no'} active ${syncCapability(t)} grant (§5.5: status shows the current grants), got grants ${JSON.stringify(grantsOf(result.json))}`,
+      `${what}: expected ${model.syncGranted ? 'an' : 'no'} active ${t.capability('sync')} grant (§5.5: status shows the current grants), got grants ${JSON.stringify(grantsOf(result.json))}`,
     );
   }
 }
@@ -329,7 +328,7 @@ function commandSequences(t: CheckContext): fc.Arbitrary<Iterable<fc.AsyncComman
  * `Register` command does (for the high-risk capability when the profile names one, so it starts pending).
  */
 async function setUp(t: CheckContext, tolerated: Set<string>): Promise<{ model: LifecycleModel; real: LifecycleSystem }> {
-  const sync = syncCapability(t);
+  const sync = t.capability('sync');
   const host = await t.client.newHost();
   const first = await t.client.activeAgent({ host, capabilities: [sync] });
   const status = await readStatus(t, first, {}, 'set-up: status of agent 0 after approval');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
+import { describeGrants } from '../registration/grants.ts';
+import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { ReactivateActiveResponseSchema, ReactivatePendingResponseSchema } from '../../../src/protocol/index.ts';
 import { expiredAgent } from './fixtures.ts';
 import {
@@ -15,7 +16,6 @@ import {
   hostIdOf,
   INVALID_JWT,
   readStatus,
-  syncCapability,
 } from './support.ts';
 
 /**
@@ -50,14 +50,10 @@ function timestamp(value: unknown): number | undefined {
 
 /** The capability to escalate to: one the profile names besides the sync one. */
 function escalationCapability(t: CheckContext): string {
-  const sync = syncCapability(t);
+  const sync = t.capability('sync');
   const candidate = [t.profile.highRisk, t.profile.second, t.profile['with-input']].find((name) => name !== undefined && name !== sync);
   if (candidate === undefined) t.notApplicable('the target profile names no capability besides the sync one to escalate to');
   return candidate;
-}
-
-function describeGrants(result: HttpResult): string {
-  return JSON.stringify(grantsOf(result.json));
 }
 
 export const reactivateChecks: CheckDefinition[] = [
@@ -87,7 +83,7 @@ export const reactivateChecks: CheckDefinition[] = [
       if (previous !== undefined) {
         t.expect(activatedAt >= previous, `reactivation response: activated_at ${body.activated_at} is earlier than the previous activation ${String(before.json.activated_at)} (§5.6 step 5)`);
       }
-      if (activeCapabilities(grantsOf(body)).includes(syncCapability(t))) {
+      if (activeCapabilities(grantsOf(body)).includes(t.capability('sync'))) {
         await expectExecutes(t, agent, 'after reactivation (the response lists an active grant for it)');
       }
     },
@@ -123,9 +119,9 @@ export const reactivateChecks: CheckDefinition[] = [
     ],
     async run(t: CheckContext) {
       const escalation = escalationCapability(t);
-      const { host, agent } = await t.client.linkedHost({ capabilities: [syncCapability(t)] });
+      const { host, agent } = await t.client.linkedHost({ capabilities: [t.capability('sync')] });
       if (control(t).supports('set-host-defaults')) {
-        await control(t).setHostDefaults({ host_id: await hostIdOf(t, host, agent), capabilities: [syncCapability(t)] });
+        await control(t).setHostDefaults({ host_id: await hostIdOf(t, host, agent), capabilities: [t.capability('sync')] });
       }
       const requested = await t.client.requestCapability(agent, [escalation]);
       t.expectStatus(requested, [200, 201, 202], `precondition: request ${escalation} (§5.4)`);
@@ -145,7 +141,7 @@ export const reactivateChecks: CheckDefinition[] = [
       const { result, body } = await reactivated(t, agent, 'reactivate the expired agent');
       t.expect(
         !activeCapabilities(grantsOf(body)).includes(escalation),
-        `reactivation response: the escalated grant ${escalation} is still active (§5.6 step 3, §2.5); grants: ${describeGrants(result)}`,
+        `reactivation response: the escalated grant ${escalation} is still active (§5.6 step 3, §2.5); grants: ${describeGrants(result.json)}`,
       );
       const after = await readStatus(t, agent, {}, 'status after reactivation');
       t.expect(

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { DateTimeSchema, StatusResponseSchema } from '../../../src/protocol/index.ts';
 import { activeAgent } from '../registration/fixtures.ts';
-import { roleCapability } from '../registration/roles.ts';
 import { expectShape } from '../registration/shape.ts';
-import { activeSyncAgent, describe, expectExecutes, grantsOf, readStatus, syncCapability } from './support.ts';
+import { activeSyncAgent, describe, expectExecutes, grantsOf, readStatus } from './support.ts';
 
 /** What status reports about an agent (§5.5): the complete list of its grants and their metadata. */
 
@@ -29,7 +28,7 @@ export const statusViewChecks: CheckDefinition[] = [
     level: 'MUST',
     needs: [{ endpoint: 'status' }, { control: 'approve' }, { capability: 'sync' }, { capability: 'second' }],
     async run(t: CheckContext) {
-      const requested = [syncCapability(t), roleCapability(t, 'second')];
+      const requested = [t.capability('sync'), t.capability('second')];
       const agent = await activeAgent(t, { capabilities: requested });
       const wasPending = agent.registration?.status === 'pending';
       // Capability → the grant status status must show: approval made every pending grant active.
@@ -92,7 +91,7 @@ export const statusViewChecks: CheckDefinition[] = [
     rulings: ['RUL-NULLABLE-OPTIONAL'],
     needs: [{ endpoint: 'status' }, { mode: 'delegated' }, { control: 'approve' }, { capability: 'sync' }],
     async run(t: CheckContext) {
-      const { agent } = await t.client.linkedHost({ capabilities: [syncCapability(t)] });
+      const { agent } = await t.client.linkedHost({ capabilities: [t.capability('sync')] });
       // One authenticated request, so that last_used_at has something to report.
       await expectExecutes(t, agent, 'precondition: the delegated agent executes');
       const { json } = await readStatus(t, agent, {}, 'status of the active delegated agent');

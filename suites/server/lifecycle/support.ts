@@ -1,37 +1,33 @@
 import type { AgentIdentity, CheckContext, HostIdentity, HttpResult } from '../../../src/harness/check.ts';
+import { describeAnswer as describe, errorCode } from '../../../src/harness/answer.ts';
 import { DECISION_POLL_DELAYS_MS, retryUntil, WITHIN_ONE_SECOND_MS } from '../../../src/harness/retry.ts';
 import type { AgentRef, AgentTokenOptions, FixtureOptions, HostTokenOptions } from '../../../src/harness/client.ts';
 import type { ControlClient } from '../../../src/harness/control.ts';
 import { argumentsFor } from '../../../src/harness/profile.ts';
+
+export { describe, errorCode };
 
 /**
  * Helpers shared by the lifecycle and key-rotation checks: the capability they execute, reading an
  * agent's state, and judging refusals.
  */
 
-/** The capability the profile names for the `sync` role (checks declaring that need always have one). */
-export function syncCapability(t: CheckContext): string {
-  const name = t.profile.sync;
-  if (name === undefined) t.notApplicable('the target profile names no capability for the "sync" role');
-  return name;
-}
-
 /** Executes the sync capability with the profile's arguments, as `agent`. */
 export function executeSync(t: CheckContext, agent: AgentIdentity, tokenOpts?: AgentTokenOptions): Promise<HttpResult> {
-  const capability = syncCapability(t);
+  const capability = t.capability('sync');
   return t.client.execute(agent, capability, argumentsFor(t.profile, capability), tokenOpts ? { tokenOpts } : {});
 }
 
 /** An active agent granted the sync capability (under a fresh host unless `opts.host` is given). */
 export function activeSyncAgent(t: CheckContext, opts: FixtureOptions = {}): Promise<AgentIdentity> {
-  return t.client.activeAgent({ capabilities: [syncCapability(t)], ...opts });
+  return t.client.activeAgent({ capabilities: [t.capability('sync')], ...opts });
 }
 
 /** Precondition: the agent can execute the sync capability right now. */
 export async function expectExecutes(t: CheckContext, agent: AgentIdentity, when: string, tokenOpts?: AgentTokenOptions): Promise<void> {
   const result = await executeSync(t, agent, tokenOpts);
   if (result.error || result.status !== 200) {
-    t.fail(`${when}: expected the agent to execute ${syncCapability(t)} (HTTP 200, §5.11), got ${describe(result)}`);
+    t.fail(`${when}: expected the agent to execute ${t.capability('sync')} (HTTP 200, §5.11), got ${describe(result)}`);
   }
 }
 
@@ -112,11 +108,6 @@ export function isRefusal(result: HttpResult): boolean {
   return !result.error && result.status >= 400 && result.status < 500;
 }
 
-export function errorCode(result: HttpResult): string | undefined {
-  const code: unknown = result.json?.error;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** An acceptable refusal: HTTP status and error code. */
 export type Refusal = readonly [status: number, code: string];
 
@@ -143,20 +134,10 @@ export function expectAuthRefusal(t: CheckContext, result: HttpResult, what: str
   }
 }
 
-/** `403 "agent_revoked"`, `200`, `timeout: ...` — for failure messages. */
-export function describe(result: HttpResult): string {
-  if (result.error) return `${result.error.kind} (${result.error.message})`;
-  const code = errorCode(result);
-  if (code !== undefined) return `${result.status} "${code}"`;
-  const status: unknown = result.json?.status;
-  const body = result.body.length > 200 ? `${result.body.slice(0, 200)}…` : result.body;
-  return typeof status === 'string' ? `${result.status} with status "${status}"` : `${result.status} ${body}`.trim();
-}
-
 /** A host the operator linked to `userId`, with an active delegated agent registered under it. */
 export async function hostLinkedTo(t: CheckContext, userId: string): Promise<{ host: HostIdentity; agent: AgentIdentity }> {
   const host = await t.client.newHost();
-  const registration = await t.client.register(host, { mode: 'delegated', capabilities: [syncCapability(t)] });
+  const registration = await t.client.register(host, { mode: 'delegated', capabilities: [t.capability('sync')] });
   const agent = registration.agent;
   if (!agent) t.fail(`precondition: registration did not create an agent (${describe(registration)})`);
   await control(t).linkHost({ host_id: await hostIdOf(t, host, agent), user_id: userId });

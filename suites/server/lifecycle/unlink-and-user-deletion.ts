@@ -11,7 +11,6 @@ import {
   hostIdOf,
   hostLinkedTo,
   INVALID_JWT,
-  syncCapability,
   withinOneSecond,
 } from './support.ts';
 
@@ -25,7 +24,7 @@ export const unlinkAndUserDeletionChecks: CheckDefinition[] = [
     rulings: ['RUL-REVOCATION-LATENCY', 'RUL-STATE-ERROR-STATUS'],
     needs: [{ mode: 'delegated' }, { control: 'unlink-host' }, { control: 'approve' }, { capability: 'sync' }],
     async run(t: CheckContext) {
-      const { host, agent } = await t.client.linkedHost({ capabilities: [syncCapability(t)] });
+      const { host, agent } = await t.client.linkedHost({ capabilities: [t.capability('sync')] });
       await expectExecutes(t, agent, 'precondition: before the host is unlinked');
       await control(t).unlinkHost({ host_id: await hostIdOf(t, host, agent) });
       const execute = await withinOneSecond(() => executeSync(t, agent));

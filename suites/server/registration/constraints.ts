@@ -8,7 +8,7 @@ import {
 } from '../../../src/protocol/index.ts';
 import { registerPending } from './fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor } from './grants.ts';
-import { constrainable } from './roles.ts';
+import { constrainable, sampleValues } from '../constraints/fixture.ts';
 import { expectShape } from './shape.ts';
 
 const REQUESTED_MAX = 50;
@@ -45,7 +45,7 @@ export const constraintsNotWidened = defineCheck({
   needs: [{ endpoint: 'register' }, { control: 'approve' }, { capability: 'constrainable' }],
   async run(t: CheckContext) {
     const role = constrainable(t);
-    const proposed = { [role.numericField]: { max: REQUESTED_MAX }, [role.stringField]: { in: [role.stringValue] } };
+    const proposed = { [role.numericField]: { max: REQUESTED_MAX }, [role.stringField]: { in: [sampleValues(t, role).string] } };
     const { agent } = await registerPending(t, { capabilities: [{ name: role.name, constraints: proposed }] });
     await t.client.approve(agent);
     const status = await awaitGrantStatus(t, agent, role.name, ['active', 'denied']);
@@ -56,7 +56,7 @@ export const constraintsNotWidened = defineCheck({
     const constraints = expectShape(t, grant.constraints ?? {}, ConstraintsSchema, `constraints of the ${role.name} grant (§2.13)`);
     const problems = [
       widerThanMax(constraints[role.numericField], REQUESTED_MAX),
-      widerThanIn(constraints[role.stringField], [role.stringValue]),
+      widerThanIn(constraints[role.stringField], [sampleValues(t, role).string]),
     ].filter((problem): problem is string => problem !== undefined);
     t.expect(
       problems.length === 0,

@@ -2,7 +2,6 @@ import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import type { AgentIdentity, HostIdentity } from '../../../src/harness/client.ts';
 import { expectRegistered, fixtureMode, HOST_DEFAULTS_NEEDS, registerUnderHostDefaults } from './fixtures.ts';
 import { describeGrants, grantFor, grantsOf } from './grants.ts';
-import { roleCapability } from './roles.ts';
 
 /** Grants that give or promise access: active or pending ones. */
 function openGrants(body: unknown): string[] {
@@ -19,7 +18,7 @@ export const linkedHostDefaultsAutoApproved = defineCheck({
   level: 'MAY',
   needs: HOST_DEFAULTS_NEEDS,
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const result = await registerUnderHostDefaults(t, sync, [sync]);
     t.expect(
       result.json?.status === 'active' && grantFor(result.json, sync)?.status === 'active',
@@ -36,7 +35,7 @@ export const linkedHostDefaultsAutoApproved = defineCheck({
  */
 async function hostWithDefaults(t: CheckContext): Promise<{ host: HostIdentity; linked: boolean }> {
   if (!t.control?.supports('approve') || !t.discovery.modes.includes('delegated')) return { host: await t.client.newHost(), linked: false };
-  const sync = roleCapability(t, 'sync');
+  const sync = t.capability('sync');
   const { host } = await t.client.linkedHost({ capabilities: [sync] });
   if (t.control.supports('set-host-defaults') && host.hostId !== undefined) {
     await t.control.setHostDefaults({ host_id: host.hostId, capabilities: [sync] });
@@ -78,7 +77,7 @@ export const noCapabilitiesNoGrants = defineCheck({
       t.note(`the agent registered without capabilities is ${JSON.stringify(result.json?.status)}`);
       return;
     }
-    await expectCanRequestLater(t, agent, roleCapability(t, 'sync'));
+    await expectCanRequestLater(t, agent, t.capability('sync'));
   },
 });
 

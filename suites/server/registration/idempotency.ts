@@ -1,17 +1,16 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import type { AgentIdentity, RegisterResult } from '../../../src/harness/client.ts';
 import { activeAgent, expectRegistered, registerPending } from './fixtures.ts';
-import { roleCapability } from './roles.ts';
 import { expectApproval } from './shape.ts';
 
 /** Registers the agent's own key again under its host, asking for the sync capability as before. */
 function registerAgain(t: CheckContext, agent: AgentIdentity): Promise<RegisterResult> {
-  return t.client.register(agent.host, { capabilities: [roleCapability(t, 'sync')], agentKeys: agent.keys });
+  return t.client.register(agent.host, { capabilities: [t.capability('sync')], agentKeys: agent.keys });
 }
 
 /** An active agent (approved through the operator when needed) holding the sync capability. */
 function activeSyncAgent(t: CheckContext): Promise<AgentIdentity> {
-  return activeAgent(t, { capabilities: [roleCapability(t, 'sync')] });
+  return activeAgent(t, { capabilities: [t.capability('sync')] });
 }
 
 export const pendingRetryIdempotent = defineCheck({
@@ -22,7 +21,7 @@ export const pendingRetryIdempotent = defineCheck({
   level: 'SHOULD',
   needs: [{ endpoint: 'register' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const { agent } = await registerPending(t, { capabilities: [roleCapability(t, 'sync')] });
+    const { agent } = await registerPending(t, { capabilities: [t.capability('sync')] });
     const retry = await registerAgain(t, agent);
     const again = expectRegistered(t, retry, 'repeated registration of the pending agent (§5.3)');
     t.expect(
@@ -84,7 +83,7 @@ export const agentExistsRejected = defineCheck({
   rulings: ['RUL-AGENT-EXISTS-LEVEL'],
   needs: [{ endpoint: 'register' }, { control: 'deny' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const { agent } = await registerPending(t, { capabilities: [roleCapability(t, 'sync')] });
+    const { agent } = await registerPending(t, { capabilities: [t.capability('sync')] });
     await t.control!.deny({ agent_id: agent.agentId });
     const status = await t.client.awaitAgentStatus(agent, 'rejected');
     if (status.json?.status !== 'rejected') {

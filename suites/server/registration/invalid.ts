@@ -2,7 +2,7 @@ import { defineCheck, type CheckContext, type CheckNeed, type HttpResult } from 
 import type { HostTokenOptions, RegisterOptions, RegisterResult } from '../../../src/harness/client.ts';
 import { ErrorResponseSchema } from '../../../src/protocol/index.ts';
 import { p256PublicJwk } from '../key-rotation/unusable-keys.ts';
-import { roleCapability, unknownCapabilityName } from './roles.ts';
+import { unknownCapabilityName } from './roles.ts';
 
 /** Fails when the registration was accepted; `what` describes the refused request. */
 function expectRefused(t: CheckContext, result: HttpResult, what: string): void {
@@ -17,11 +17,11 @@ const NEEDS: CheckNeed[] = [{ endpoint: 'register' }, { capability: 'sync' }];
 /** Registers under a fresh host asking for the sync capability; `opts` and `tokenOpts` bend the request. */
 async function registerForSync(t: CheckContext, opts: RegisterOptions = {}, tokenOpts: HostTokenOptions = {}): Promise<RegisterResult> {
   const host = await t.client.newHost();
-  return t.client.register(host, { capabilities: [roleCapability(t, 'sync')], ...opts }, tokenOpts);
+  return t.client.register(host, { capabilities: [t.capability('sync')], ...opts }, tokenOpts);
 }
 
 async function registerUnknownCapability(t: CheckContext): Promise<{ result: HttpResult; unknown: string; known: string }> {
-  const known = roleCapability(t, 'sync');
+  const known = t.capability('sync');
   const unknown = unknownCapabilityName(t);
   const result = await t.client.register(await t.client.newHost(), { capabilities: [known, unknown] });
   expectRefused(t, result, `a registration requesting the nonexistent capability "${unknown}" (§5.13)`);

@@ -1,7 +1,6 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import { StatusResponseSchema } from '../../../src/protocol/index.ts';
 import { expectRegistered } from './fixtures.ts';
-import { roleCapability } from './roles.ts';
 
 export const modeDefaultsToDelegated = defineCheck({
   id: 'server.registration.mode-defaults-delegated',
@@ -11,7 +10,7 @@ export const modeDefaultsToDelegated = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'register' }, { mode: 'delegated' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const result = await t.client.register(await t.client.newHost(), { capabilities: [roleCapability(t, 'sync')] });
+    const result = await t.client.register(await t.client.newHost(), { capabilities: [t.capability('sync')] });
     expectRegistered(t, result);
     t.expect(result.json?.mode === 'delegated', `a registration without a mode answered mode ${JSON.stringify(result.json?.mode)}, expected "delegated" (§5.3)`);
   },
@@ -25,7 +24,7 @@ export const modeKept = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'register' }, { endpoint: 'status' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     for (const mode of t.discovery.modes) {
       const agent = await t.client.activeAgent({ mode, capabilities: [sync] });
       t.expect(

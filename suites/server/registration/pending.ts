@@ -2,11 +2,10 @@ import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import type { AgentMode } from '../../../src/protocol/index.ts';
 import { expectRegistered, registerPending } from './fixtures.ts';
 import { describeGrants, grantsOf } from './grants.ts';
-import { roleCapability } from './roles.ts';
 
 /** A never-seen host key registers an agent: the answer must be pending with no active grant (§8.10). */
 async function expectFirstContactPending(t: CheckContext, mode: AgentMode): Promise<void> {
-  const sync = roleCapability(t, 'sync');
+  const sync = t.capability('sync');
   const host = await t.client.newHost();
   const result = await t.client.register(host, { mode, capabilities: [sync] });
   expectRegistered(t, result);
@@ -51,7 +50,7 @@ export const pendingHostAgentsPending = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'register' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const { host, agent: first } = await registerPending(t, { capabilities: [sync] });
     const result = await t.client.register(host, { capabilities: [sync] });
     const second = expectRegistered(t, result, 'second registration by the pending host (§2.11)');
@@ -77,7 +76,7 @@ export const hostNameGrantsNothing = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'register' }, { mode: 'delegated' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const { host: linked } = await t.client.linkedHost({ capabilities: [sync] });
     const impostor = await t.client.newHost({ name: linked.name });
     const result = await t.client.register(impostor, { capabilities: [sync], host_name: linked.name });

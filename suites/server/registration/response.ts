@@ -2,7 +2,6 @@ import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import { ActiveGrantSchema, PendingGrantSchema, RegisterActiveResponseSchema, RegisterResponseSchema } from '../../../src/protocol/index.ts';
 import { activeAgent, HOST_DEFAULTS_NEEDS, registerPending, registerUnderHostDefaults } from './fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from './grants.ts';
-import { roleCapability } from './roles.ts';
 import { expectApproval, expectShape } from './shape.ts';
 
 export const pendingResponseShape = defineCheck({
@@ -22,7 +21,7 @@ export const pendingResponseShape = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'register' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const name = `conformance shape probe ${t.seed}`;
     const { result } = await registerPending(t, { name, capabilities: [sync] });
     const body = t.expectJson(result, RegisterResponseSchema, 'pending registration answer (§5.3)');
@@ -54,7 +53,7 @@ export const approvalObject = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'register' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const preferred = t.discovery.approval_methods.includes('device_authorization') ? { preferred_method: 'device_authorization' } : {};
     const { result } = await registerPending(t, { capabilities: [sync], ...preferred });
     const approval = expectApproval(t, result.json?.approval, 'approval object of the pending registration');
@@ -74,7 +73,7 @@ export const pendingGrantsMinimal = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'register' }, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const requested = [roleCapability(t, 'sync')];
+    const requested = [t.capability('sync')];
     const constrainable = t.profile.constrainable;
     const items = constrainable === undefined
       ? requested
@@ -98,7 +97,7 @@ export const activeGrantsDetailed = defineCheck({
   level: 'MUST',
   needs: [{ endpoint: 'register' }, { control: 'approve' }, { capability: 'with-input' }],
   async run(t: CheckContext) {
-    const name = roleCapability(t, 'with-input');
+    const name = t.capability('with-input');
     const agent = await activeAgent(t, { capabilities: [name] });
     const status = await awaitGrantStatus(t, agent, name, ['active']);
     t.expectStatus(status, 200, 'agent status');
@@ -118,7 +117,7 @@ export const autoApprovedResponse = defineCheck({
   level: 'MUST',
   needs: HOST_DEFAULTS_NEEDS,
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
+    const sync = t.capability('sync');
     const result = await registerUnderHostDefaults(t, sync, [sync]);
     if (result.json?.status !== 'active') {
       t.skip(`the server did not auto-approve "${sync}" for a linked host that has it as a default (status ${JSON.stringify(result.json?.status)}), which it may`);
@@ -140,8 +139,8 @@ export const pendingGrantsApproval = defineCheck({
   rulings: ['RUL-PENDING-GRANTS-APPROVAL'],
   needs: [...HOST_DEFAULTS_NEEDS, { capability: 'high-risk' }],
   async run(t: CheckContext) {
-    const sync = roleCapability(t, 'sync');
-    const highRisk = roleCapability(t, 'high-risk');
+    const sync = t.capability('sync');
+    const highRisk = t.capability('high-risk');
     const result = await registerUnderHostDefaults(t, sync, [sync, highRisk]);
     const pending = grantsOf(result.json).filter((grant) => grant.status === 'pending');
     if (result.json?.status !== 'active' || pending.length === 0) {
