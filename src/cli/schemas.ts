@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { generateSchemaFiles, type ToolDocument } from '../protocol/json-schema.ts';
 import { WIRE_OBJECTS } from '../protocol/wire-objects.ts';
-import { ReportSchema } from '../reports/model.ts';
+import { ReportSchema } from '../model/index.ts';
 
 /** Documents the tool writes, published next to the wire objects' schemas. */
 export const TOOL_DOCUMENTS: readonly ToolDocument[] = [

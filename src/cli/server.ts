@@ -8,7 +8,7 @@ import { loadProfile, parseProfile, ProfileError } from '../harness/profile.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
 import { runServerConformance, setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
 import { activeWorkarounds, workaroundNotice } from '../harness/workarounds.ts';
-import type { Report } from '../reports/model.ts';
+import { EXCHANGE_RECORDING, type ExchangeRecording, type Report } from '../model/index.ts';
 import { parseFormats, REPORT_FORMATS, writeReports, writeReportsSync, type ReportFormat } from '../reports/write.ts';
 
 /** Options as commander hands them over. */
@@ -29,6 +29,7 @@ export interface ServerCliOptions {
   checkTimeout: string;
   concurrency: string;
   header: string[];
+  recordExchanges?: string;
   quiet?: boolean;
 }
 
@@ -64,6 +65,7 @@ export function registerServerCommand(program: Command): void {
     .option('--check-timeout <ms>', 'overall deadline per check', '30000')
     .option('--concurrency <n>', 'checks run in parallel', '4')
     .option('--header <header>', "extra request header 'Name: value' (repeatable)", collect, [])
+    .option('--record-exchanges <which>', `which checks keep their exchanges in the reports (${EXCHANGE_RECORDING.join(' or ')})`, 'failures')
     .option('--quiet', 'no progress output')
     .exitOverride(exitOnParseError)
     .action(async (options: ServerCliOptions) => {
@@ -116,6 +118,14 @@ function parseHeaders(values: readonly string[]): Record<string, string> {
   return headers;
 }
 
+function parseRecording(value: string | undefined): ExchangeRecording {
+  if (value === undefined) return 'failures';
+  if (!(EXCHANGE_RECORDING as readonly string[]).includes(value)) {
+    throw new UsageError(`--record-exchanges must be ${EXCHANGE_RECORDING.join(' or ')}, got "${value}"`);
+  }
+  return value as ExchangeRecording;
+}
+
 interface Parsed {
   config: Omit<ServerRunConfig, 'checks' | 'onResult' | 'profile' | 'baseline'>;
   formats: ReportFormat[];
@@ -149,6 +159,7 @@ function parseOptions(options: ServerCliOptions): Parsed {
     concurrency: positiveInteger(options.concurrency, '--concurrency'),
     headers: parseHeaders(options.header),
     formats,
+    recordExchanges: parseRecording(options.recordExchanges),
   };
   return { config, formats };
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { BaselineOutcome, CheckResult } from '../reports/model.ts';
+import type { BaselineOutcome, CheckResult } from '../model/index.ts';
 
 export const BaselineSchema = z.strictObject({
   expected_failures: z.array(

@@ -5,40 +5,16 @@ import type { SimulatedClient } from './client.ts';
 import type { ControlClient, ControlOperation } from './control.ts';
 import type { HttpResult } from './http.ts';
 import type { JwksHost } from './jwks-host.ts';
-import type { TargetProfile } from './profile.ts';
+import type { CapabilityRole, TargetProfile } from './profile.ts';
+import type { CheckLevel, CheckStatus, FailureDetail, ServerArea } from '../model/index.ts';
 
 export { Fail, NotApplicable, Skip } from './outcome.ts';
 export type { HttpResult } from './http.ts';
 export type { AgentIdentity, HostIdentity } from './client.ts';
+export type { CapabilityRole } from './profile.ts';
 export type { JwksFetch, JwksOwner, PublishedJwks } from './jwks-host.ts';
 
-/** Protocol areas, in report order. */
-export const AREAS = [
-  'discovery',
-  'capabilities',
-  'registration',
-  'approval',
-  'jwt',
-  'constraints',
-  'lifecycle',
-  'key-rotation',
-  'execution',
-  'introspection',
-  'errors',
-] as const;
-export type Area = (typeof AREAS)[number];
-
-/** How a failed check is scored: MUST → failed, SHOULD → warning (failed under --strict), MAY → info. */
-export type CheckLevel = 'MUST' | 'SHOULD' | 'MAY';
-
-export type CheckStatus =
-  | 'passed'
-  | 'failed'
-  | 'warning'
-  | 'info'
-  | 'skipped'
-  | 'not-applicable'
-  | 'error';
+export type { CheckLevel, CheckStatus, FailureDetail };
 
 /** What a check needs from the target before it can run; unmet needs skip or mark it not-applicable. */
 export type CheckNeed =
@@ -48,21 +24,11 @@ export type CheckNeed =
   | { endpoint: string } // key of discovery `endpoints`; missing → not-applicable
   | { capability: CapabilityRole }; // a capability filling this role (profile); missing → not-applicable
 
-/** Roles a target's capabilities play in checks; the target profile names which capability fills each. */
-export type CapabilityRole =
-  | 'sync' // executes synchronously, no required input
-  | 'with-input' // takes a required string input field
-  | 'constrainable' // has a numeric field and a string field worth constraining
-  | 'async' // answers 202 + status_url
-  | 'stream' // answers text/event-stream
-  | 'second' // any other grantable capability, distinct from 'sync'
-  | 'high-risk'; // never auto-approved: always needs user approval (profile key `highRisk`)
-
 export interface CheckDefinition {
   /** Stable id, e.g. `server.jwt.agent.rejects-wrong-typ`. */
   id: string;
   title: string;
-  area: Area;
+  area: ServerArea;
   /** Catalogue requirement ids this check observes (spec/requirements). */
   requirements: string[];
   level: CheckLevel;
@@ -93,13 +59,16 @@ export interface CheckContext {
    * fetching, which the profile declares with `jwksLoopbackAllowed` (RUL-JWKS-LOOPBACK).
    */
   readonly jwks: JwksHost;
-  /** Fail the check with a clear message (throws). */
-  fail(message: string): never;
+  /**
+   * Fail the check with a clear message (throws). `detail` says what was expected, what was observed
+   * and which exchange shows it, for reports to show side by side.
+   */
+  fail(message: string, detail?: FailureDetail): never;
   /**
    * Fail unless `condition` holds (asserts). TypeScript narrows through assertion methods only when
    * `t` has a written type, so declare checks as `async run(t: CheckContext) { ... }`.
    */
-  expect(condition: unknown, message: string): asserts condition;
+  expect(condition: unknown, message: string, detail?: FailureDetail): asserts condition;
   /** Stop the check as skipped (e.g. "server offers no control hook"). */
   skip(reason: string): never;
   /** Stop the check as not applicable (feature not advertised). */

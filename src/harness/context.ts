@@ -6,6 +6,7 @@ import type { ControlClient } from './control.ts';
 import { describeExchange, type Exchange } from './exchange.ts';
 import type { HttpResult } from './http.ts';
 import { JwksHost } from './jwks-host.ts';
+import type { FailureDetail } from '../model/index.ts';
 import { Fail, NotApplicable, Skip } from './outcome.ts';
 import { capabilityForRole, type TargetProfile } from './profile.ts';
 
@@ -30,6 +31,20 @@ function excerpt(result: HttpResult): string {
   return body === '' ? '(empty body)' : `body: ${body}`;
 }
 
+/** One value as is, several as a list: how expected values read best in a report. */
+function unwrap<T>(values: readonly T[]): T | readonly T[] {
+  return values.length === 1 ? (values[0] as T) : values;
+}
+
+/** What came back, as a failure's `observed`: the status and error code, or the transport failure. */
+function observedAnswer(result: HttpResult): Record<string, unknown> {
+  if (result.error) return { transport_error: result.error.kind, message: result.error.message };
+  const observed: Record<string, unknown> = { status: result.status };
+  const code: unknown = result.json?.error;
+  if (typeof code === 'string') observed.error = code;
+  return observed;
+}
+
 /** The CheckContext handed to a check's `run`; collects notes for the result. */
 export class RunningCheck implements CheckContext {
   readonly notes: string[] = [];
@@ -52,12 +67,12 @@ export class RunningCheck implements CheckContext {
     this.exchanges = parts.exchanges;
   }
 
-  fail(message: string): never {
-    throw new Fail(message);
+  fail(message: string, detail?: FailureDetail): never {
+    throw new Fail(message, detail);
   }
 
-  expect(condition: unknown, message: string): asserts condition {
-    if (!condition) throw new Fail(message);
+  expect(condition: unknown, message: string, detail?: FailureDetail): asserts condition {
+    if (!condition) throw new Fail(message, detail);
   }
 
   skip(reason: string): never {
@@ -79,11 +94,15 @@ export class RunningCheck implements CheckContext {
   expectStatus(result: HttpResult, expected: number | readonly number[], what?: string): void {
     const allowed = oneOf(expected);
     const subject = what ?? result.exchange.label ?? 'request';
+    const detail = { expected: { status: unwrap(allowed) }, observed: observedAnswer(result), exchange: result.exchange.seq };
     if (result.error) {
-      this.fail(`${subject}: expected HTTP ${allowed.join(' or ')}, but the request failed (${describeExchange(result.exchange)})`);
+      this.fail(`${subject}: expected HTTP ${allowed.join(' or ')}, but the request failed (${describeExchange(result.exchange)})`, detail);
     }
     if (!allowed.includes(result.status)) {
-      this.fail(`${subject}: expected HTTP ${allowed.join(' or ')}, got ${result.status} from ${result.exchange.request.method} ${result.exchange.request.url}; ${excerpt(result)}`);
+      this.fail(
+        `${subject}: expected HTTP ${allowed.join(' or ')}, got ${result.status} from ${result.exchange.request.method} ${result.exchange.request.url}; ${excerpt(result)}`,
+        detail,
+      );
     }
   }
 
@@ -96,11 +115,16 @@ export class RunningCheck implements CheckContext {
     const codes = oneOf(code);
     const subject = what ?? result.exchange.label ?? 'request';
     const expected = `HTTP ${oneOf(status).join(' or ')} with error ${codes.map((c) => `"${c}"`).join(' or ')}`;
-    if (result.error) this.fail(`${subject}: expected ${expected}, but the request failed (${describeExchange(result.exchange)})`);
+    const detail = {
+      expected: { status: unwrap(oneOf(status)), error: unwrap(codes) },
+      observed: observedAnswer(result),
+      exchange: result.exchange.seq,
+    };
+    if (result.error) this.fail(`${subject}: expected ${expected}, but the request failed (${describeExchange(result.exchange)})`, detail);
     const actualCode: unknown = result.json?.error;
     if (!oneOf(status).includes(result.status) || typeof actualCode !== 'string' || !codes.includes(actualCode)) {
       const got = typeof actualCode === 'string' ? `${result.status} with error "${actualCode}"` : `${result.status}; ${excerpt(result)}`;
-      this.fail(`${subject}: expected ${expected}, got ${got}`);
+      this.fail(`${subject}: expected ${expected}, got ${got}`, detail);
     }
     if (typeof result.json?.message !== 'string') {
       this.note(`${subject}: the error response has no string "message" (§5.13 error format)`);
@@ -109,10 +133,17 @@ export class RunningCheck implements CheckContext {
 
   expectJson<T>(result: HttpResult, schema: z.ZodType<T>, what?: string): T {
     const subject = what ?? result.exchange.label ?? 'response';
-    if (result.error) this.fail(`${subject}: no response to validate (${describeExchange(result.exchange)})`);
-    if (result.json === undefined) this.fail(`${subject}: the body is not JSON; ${excerpt(result)}`);
+    const exchange = result.exchange.seq;
+    const expected = 'a JSON body of the expected shape';
+    if (result.error) {
+      this.fail(`${subject}: no response to validate (${describeExchange(result.exchange)})`, { expected, observed: observedAnswer(result), exchange });
+    }
+    if (result.json === undefined) this.fail(`${subject}: the body is not JSON; ${excerpt(result)}`, { expected, observed: 'a body that is not JSON', exchange });
     const parsed = schema.safeParse(result.json);
-    if (!parsed.success) this.fail(`${subject}: the body does not match the expected shape:\n${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+      this.fail(`${subject}: the body does not match the expected shape:\n${z.prettifyError(parsed.error)}`, { expected, observed: { issues }, exchange });
+    }
     return parsed.data;
   }
 }

@@ -1,11 +1,12 @@
 import { loadCatalogue } from '../catalogue/load.ts';
 import type { Requirement } from '../catalogue/schema.ts';
-import { COVERAGE_STATUSES, type CheckResult, type Coverage, type CoverageEntry } from '../reports/model.ts';
+import { COVERAGE_STATUSES, type CheckResult, type Coverage, type CoverageEntry, type CoverageStatus, type Role } from '../model/index.ts';
 
-type CoverageStatus = CoverageEntry['status'];
-
-const SERVER_ROLES = new Set(['server', 'resource-server']);
-const SERVER_OBSERVABLE = new Set(['black-box-server', 'operator']);
+/** Which catalogue entries a run of each role can observe: by the entry's role and its `observable`. */
+const OBSERVABLE_BY_ROLE: Record<Role, { roles: ReadonlySet<string>; observable: ReadonlySet<string> }> = {
+  server: { roles: new Set(['server', 'resource-server']), observable: new Set(['black-box-server', 'operator']) },
+  client: { roles: new Set(['client']), observable: new Set(['black-box-client', 'driven-client']) },
+};
 
 function countByStatus(entries: readonly CoverageEntry[]): Record<CoverageStatus, number> {
   const counts = Object.fromEntries(COVERAGE_STATUSES.map((status) => [status, 0])) as Record<CoverageStatus, number>;
@@ -36,7 +37,11 @@ export function readCatalogue(): { catalogue: Requirement[] } | { error: string 
  * The requirement coverage map: every catalogue entry with the verdict of the checks citing it,
  * plus cited ids the catalogue lacks. Without a catalogue, only cited ids are listed.
  */
-export function buildCoverage(results: readonly CheckResult[], catalogue: readonly Requirement[] | { error: string }): Coverage {
+export function buildCoverage(
+  role: Role,
+  results: readonly CheckResult[],
+  catalogue: readonly Requirement[] | { error: string },
+): Coverage {
   const citing = new Map<string, CheckResult[]>();
   for (const result of results) {
     for (const id of result.requirements) citing.set(id, [...(citing.get(id) ?? []), result]);
@@ -58,15 +63,16 @@ export function buildCoverage(results: readonly CheckResult[], catalogue: readon
   const unknown_ids = [...citing.entries()]
     .filter(([id]) => !known.has(id))
     .map(([id, cited]) => ({ id, checks: cited.map((r) => r.id) }));
-  const serverObservable = requirements.filter(
-    (r) => r.role === undefined || (SERVER_ROLES.has(r.role) && SERVER_OBSERVABLE.has(r.observable ?? '')),
+  const scope = OBSERVABLE_BY_ROLE[role];
+  const observable = requirements.filter(
+    (r) => r.role === undefined || (scope.roles.has(r.role) && scope.observable.has(r.observable ?? '')),
   );
   const coverage: Coverage = {
     catalogue: list ? 'loaded' : 'unavailable',
     requirements,
     unknown_ids,
     counts: countByStatus(requirements),
-    server_observable_counts: countByStatus(serverObservable),
+    observable_counts: countByStatus(observable),
   };
   if ('error' in catalogue) coverage.catalogue_error = catalogue.error;
   return coverage;

@@ -1,14 +1,6 @@
-import { z } from 'zod';
+export type { EndpointResolution } from '../model/index.ts';
+import type { EndpointResolution } from '../model/index.ts';
 import { DISCOVERY_PATH } from '../protocol/index.ts';
-
-export const EndpointResolutionSchema = z.object({
-  /** The value as discovery states it. */
-  value: z.string(),
-  /** `relative`: a path joined to the issuer (§5); `absolute`: a full URL used as is. */
-  form: z.enum(['relative', 'absolute']),
-  url: z.string(),
-});
-export type EndpointResolution = z.infer<typeof EndpointResolutionSchema>;
 
 /** `{url}/.well-known/agent-configuration`, without doubling slashes. */
 export function discoveryUrlFor(serviceUrl: string): string {

@@ -1,88 +1,27 @@
-import { z } from 'zod';
 import { decodeJwtUnverified } from '../jose/index.ts';
+import type { DecodedJwtView } from '../model/exchange.ts';
+
+/**
+ * Building exchanges as the harness records them: display forms of bodies and tokens, with private
+ * key material redacted. The exchange model itself (and its one-line description and replay line)
+ * lives in src/model/exchange.ts.
+ */
+export {
+  curlLine,
+  describeExchange,
+  EXCHANGE_ERROR_KINDS,
+  ExchangeSchema,
+  responseJson,
+  shellQuote,
+  type Exchange,
+  type ExchangeError,
+  type ExchangeErrorKind,
+  type ExchangeResponse,
+  type SseEvent,
+} from '../model/exchange.ts';
 
 /** Response bodies are shown up to this many bytes; the rest is replaced by a marker. */
 export const DISPLAY_BODY_LIMIT = 64 * 1024;
-
-export const EXCHANGE_ERROR_KINDS = [
-  'timeout', // the per-request deadline elapsed (headers or body)
-  'connection-refused',
-  'connection-closed', // the server closed or reset the socket mid-exchange
-  'too-large', // the response exceeded the size cap
-  'dns',
-  'aborted', // the check was stopped (its overall deadline elapsed)
-  'invalid-url',
-  'network', // any other transport failure
-] as const;
-export type ExchangeErrorKind = (typeof EXCHANGE_ERROR_KINDS)[number];
-
-export const DecodedJwtSchema = z.object({
-  header: z.record(z.string(), z.unknown()).optional(),
-  claims: z.record(z.string(), z.unknown()).optional(),
-  error: z.string().optional(),
-});
-export type DecodedJwtView = z.infer<typeof DecodedJwtSchema>;
-
-export const SseEventSchema = z.object({
-  event: z.string(),
-  data: z.string(),
-  id: z.string().optional(),
-});
-export type SseEvent = z.infer<typeof SseEventSchema>;
-
-export const ExchangeSchema = z.object({
-  /** 1-based position of the exchange within its check. */
-  seq: z.number().int().positive(),
-  check: z.string(),
-  /** What the harness meant to do, e.g. `register`, `status`, `control approve`. */
-  label: z.string().optional(),
-  started_at: z.string(),
-  duration_ms: z.number().nonnegative(),
-  request: z.object({
-    method: z.string(),
-    url: z.string(),
-    headers: z.record(z.string(), z.string()),
-    body: z.string().optional(),
-    /** The bearer token of the Authorization header, decoded without verification. */
-    jwt: DecodedJwtSchema.optional(),
-  }),
-  /** Present whenever response headers arrived, even if the body later failed. */
-  response: z
-    .object({
-      status: z.number().int(),
-      headers: z.record(z.string(), z.string()),
-      /** Body text, cut at 64 KiB with a marker. */
-      body: z.string(),
-      body_bytes: z.number().int().nonnegative(),
-      truncated: z.boolean(),
-      json: z.unknown().optional(),
-      /** Server-Sent Events parsed from a text/event-stream body. */
-      events: z.array(SseEventSchema).optional(),
-      /** How an event stream ended: a `done` event, or the server closing it. */
-      stream_end: z.enum(['done', 'closed']).optional(),
-    })
-    .optional(),
-  error: z.object({ kind: z.enum(EXCHANGE_ERROR_KINDS), message: z.string() }).optional(),
-  /** A shell line replaying the request. */
-  curl: z.string(),
-});
-export type Exchange = z.infer<typeof ExchangeSchema>;
-export type ExchangeError = NonNullable<Exchange['error']>;
-export type ExchangeResponse = NonNullable<Exchange['response']>;
-
-/** Quotes a value for a POSIX shell: single quotes, with embedded quotes closed and escaped. */
-export function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
-export function curlLine(method: string, url: string, headers: Record<string, string>, body?: string): string {
-  const parts = ['curl', '-sS', '-i'];
-  if (method !== 'GET' || body !== undefined) parts.push('-X', shellQuote(method));
-  parts.push(shellQuote(url));
-  for (const [name, value] of Object.entries(headers)) parts.push('-H', shellQuote(`${name}: ${value}`));
-  if (body !== undefined) parts.push('--data-raw', shellQuote(body));
-  return parts.join(' ');
-}
 
 /** The bearer token of an Authorization header value, if it carries one. */
 export function bearerToken(authorization: string | undefined): string | undefined {
@@ -134,12 +73,4 @@ export function displayBody(bytes: Uint8Array, totalBytes: number, complete: boo
     return { text: `${text}\n…[truncated: ${what}]`, truncated: true };
   }
   return { text, truncated: false };
-}
-
-/** One-line description of an exchange for failure messages: `POST http://… → 403`. */
-export function describeExchange(exchange: Exchange): string {
-  const outcome = exchange.error
-    ? `${exchange.error.kind}: ${exchange.error.message}`
-    : `${exchange.response?.status ?? '?'}`;
-  return `${exchange.request.method} ${exchange.request.url} → ${outcome}`;
 }

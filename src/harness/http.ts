@@ -1,6 +1,5 @@
 import {
   bearerToken,
-  curlLine,
   decodeForDisplay,
   displayBody,
   displayRequestBody,
@@ -86,23 +85,10 @@ export class HttpSession {
 
   async send(request: HttpRequest): Promise<HttpResult> {
     if (this.signal?.aborted) throw new CheckAbortedError(`check ${this.checkId} was stopped`);
-    const exchange = await perform(this.driver, this.checkId, this.exchanges.length + 1, request, this.signal);
-    this.exchanges.push(exchange);
-    return resultOf(exchange);
+    const result = await perform(this.driver, this.checkId, this.exchanges.length + 1, request, this.signal);
+    this.exchanges.push(result.exchange);
+    return result;
   }
-}
-
-export function resultOf(exchange: Exchange): HttpResult {
-  const response = exchange.response;
-  const result: HttpResult = {
-    exchange,
-    status: response?.status ?? 0,
-    headers: response?.headers ?? {},
-    body: response?.body ?? '',
-    json: response?.json,
-  };
-  if (exchange.error) result.error = exchange.error;
-  return result;
 }
 
 function buildHeaders(driver: HttpDriver, checkId: string, request: HttpRequest, body: string | undefined) {
@@ -122,7 +108,7 @@ async function perform(
   seq: number,
   request: HttpRequest,
   checkSignal: AbortSignal | undefined,
-): Promise<Exchange> {
+): Promise<HttpResult> {
   const body = request.body ?? (request.json === undefined ? undefined : JSON.stringify(request.json));
   const headers = buildHeaders(driver, checkId, request, body);
   const shownBody = body === undefined ? undefined : displayRequestBody(body);
@@ -132,7 +118,6 @@ async function perform(
     started_at: new Date().toISOString(),
     duration_ms: 0,
     request: { method: request.method, url: request.url, headers },
-    curl: curlLine(request.method, request.url, headers, shownBody),
   };
   if (request.label !== undefined) exchange.label = request.label;
   if (shownBody !== undefined) exchange.request.body = shownBody;
@@ -141,13 +126,28 @@ async function perform(
 
   const started = performance.now();
   const deadline = new Deadline(driver.timeoutMs, checkSignal);
+  let received: Received = { body: '', json: undefined };
   try {
-    await transfer(driver, exchange, request.method, headers, body, deadline);
+    received = await transfer(driver, exchange, request.method, headers, body, deadline);
   } finally {
     deadline.clear();
     exchange.duration_ms = Math.round(performance.now() - started);
   }
-  return exchange;
+  const result: HttpResult = {
+    exchange,
+    status: exchange.response?.status ?? 0,
+    headers: exchange.response?.headers ?? {},
+    body: received.body,
+    json: received.json,
+  };
+  if (exchange.error) result.error = exchange.error;
+  return result;
+}
+
+/** What checks read of a response beside the recorded exchange (which stores each body once). */
+interface Received {
+  body: string;
+  json: unknown;
 }
 
 /** Aborts the fetch when the per-request deadline elapses or the check is stopped; remembers which. */
@@ -184,13 +184,14 @@ async function transfer(
   headers: Record<string, string>,
   body: string | undefined,
   deadline: Deadline,
-): Promise<void> {
+): Promise<Received> {
+  const nothing: Received = { body: '', json: undefined };
   let response: Response;
   try {
     new URL(exchange.request.url);
   } catch {
     exchange.error = { kind: 'invalid-url', message: `not an absolute URL: ${exchange.request.url}` };
-    return;
+    return nothing;
   }
   try {
     const init: RequestInit = { method, headers, redirect: 'manual', signal: deadline.controller.signal };
@@ -198,7 +199,7 @@ async function transfer(
     response = await fetch(exchange.request.url, init);
   } catch (error) {
     exchange.error = transportError(error, deadline);
-    return;
+    return nothing;
   }
 
   const responseHeaders: Record<string, string> = {};
@@ -211,20 +212,21 @@ async function transfer(
   exchange.response = {
     status: response.status,
     headers: responseHeaders,
-    body: shown.text,
     body_bytes: read.totalBytes,
     truncated: shown.truncated,
   };
-  if (read.complete && !isEventStream) {
-    const json = parseJson(new TextDecoder().decode(read.bytes));
-    if (json !== undefined) exchange.response.json = json;
-  }
+  const received: Received = { body: shown.text, json: undefined };
+  if (read.complete && !isEventStream) received.json = parseJson(new TextDecoder().decode(read.bytes));
   if (read.sse) {
+    // The parsed events are the stream's record; its raw text is not stored a second time.
     exchange.response.events = read.sse.events;
     if (read.sse.done) exchange.response.stream_end = 'done';
     else if (read.complete) exchange.response.stream_end = 'closed';
+  } else {
+    exchange.response.body = shown.text;
   }
   if (read.error) exchange.error = read.error;
+  return received;
 }
 
 interface BodyRead {

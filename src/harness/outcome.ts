@@ -1,9 +1,19 @@
+import type { FailureDetail } from '../model/index.ts';
+
 /**
  * Thrown to end a check with a verdict. The runner maps them to statuses: Fail by the check's level,
  * Skip → skipped, NotApplicable → not-applicable. Anything else thrown is a harness `error`.
  */
 export class Fail extends Error {
   override name = 'Fail';
+
+  constructor(
+    message: string,
+    /** What was expected and observed, and the exchange that shows it. */
+    readonly detail?: FailureDetail,
+  ) {
+    super(message);
+  }
 }
 
 export class Skip extends Error {

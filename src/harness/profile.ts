@@ -1,7 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { CapabilityRole } from './check.ts';
 import { WorkaroundsSchema } from './workarounds.ts';
+
+/** Roles a target's capabilities play in checks; the target profile names which capability fills each. */
+export type CapabilityRole =
+  | 'sync' // executes synchronously, no required input
+  | 'with-input' // takes a required string input field
+  | 'constrainable' // has a numeric field and a string field worth constraining
+  | 'async' // answers 202 + status_url
+  | 'stream' // answers text/event-stream
+  | 'second' // any other grantable capability, distinct from 'sync'
+  | 'high-risk'; // never auto-approved: always needs user approval (profile key `highRisk`)
 
 const CapabilityName = z.string().min(1);
 const Arguments = z.record(z.string(), z.unknown());

@@ -1,5 +1,4 @@
-import { AREAS } from './check.ts';
-import { CHECK_STATUSES, type CheckResult, type Report, type StatusCounts } from '../reports/model.ts';
+import { AREAS, CHECK_STATUSES, type CheckResult, type Report, type StatusCounts } from '../model/index.ts';
 import { workaroundNotice } from './workarounds.ts';
 
 export const STATUS_SYMBOLS: Record<CheckResult['status'], string> = {

@@ -1,6 +1,6 @@
-import type { CheckResult } from '../reports/model.ts';
+import { SERVER_AREAS, type CheckLevel, type CheckResult, type CheckStatus, type ExchangeRecording } from '../model/index.ts';
 import type { TargetClock } from './target-clock.ts';
-import { AREAS, type CheckDefinition, type CheckLevel, type CheckNeed, type CheckStatus } from './check.ts';
+import type { CheckDefinition, CheckNeed } from './check.ts';
 import { SimulatedClient, type TargetInfo } from './client.ts';
 import { RunningCheck } from './context.ts';
 import { ControlClient, type ControlInfo } from './control.ts';
@@ -32,6 +32,11 @@ export interface RunOptions {
   checkTimeoutMs?: number;
   /** Called as each check finishes (progress output). */
   onResult?: (result: CheckResult) => void;
+  /**
+   * Which checks keep their exchanges in the result (default `failures`: every check that did not
+   * pass); the others keep only the count, which keeps reports small and memory bounded.
+   */
+  recordExchanges?: ExchangeRecording;
 }
 
 /** Rejects check lists a run cannot report on faithfully: duplicate ids, unknown areas. */
@@ -40,7 +45,7 @@ export function validateChecks(checks: readonly CheckDefinition[]): void {
   for (const check of checks) {
     if (seen.has(check.id)) throw new Error(`duplicate check id: ${check.id}`);
     seen.add(check.id);
-    if (!(AREAS as readonly string[]).includes(check.area)) throw new Error(`check ${check.id} has unknown area "${check.area}"`);
+    if (!(SERVER_AREAS as readonly string[]).includes(check.area)) throw new Error(`check ${check.id} has unknown area "${check.area}"`);
   }
 }
 
@@ -133,7 +138,7 @@ export async function runCheck(check: CheckDefinition, env: RunEnvironment, opti
     level: check.level,
   };
   const unmet = unmetNeed(check.needs ?? [], env);
-  if (unmet) return { ...base, status: unmet.status, message: unmet.reason, notes: [], duration_ms: 0, exchanges: [] };
+  if (unmet) return { ...base, status: unmet.status, message: unmet.reason, notes: [], duration_ms: 0, exchange_count: 0, exchanges: [] };
 
   const abort = new AbortController();
   const http = env.http.session(check.id, abort.signal);
@@ -167,11 +172,11 @@ export async function runCheck(check: CheckDefinition, env: RunEnvironment, opti
     await Promise.race([running, new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
   }
   await context.jwks.close();
-  const finished = { ...base, notes: [...context.notes], duration_ms, exchanges: [...http.exchanges] };
+  const finished = { ...base, notes: [...context.notes], duration_ms, exchange_count: http.exchanges.length, exchanges: [...http.exchanges] };
   const strict = options.strict ?? false;
   switch (settled.kind) {
     case 'returned':
-      return { ...finished, status: 'passed' };
+      return { ...finished, status: 'passed', exchanges: options.recordExchanges === 'all' ? finished.exchanges : [] };
     case 'deadline':
       return {
         ...finished,
@@ -183,11 +188,17 @@ export async function runCheck(check: CheckDefinition, env: RunEnvironment, opti
   }
 }
 
-function scoreThrown(error: unknown, level: CheckLevel, strict: boolean): Pick<CheckResult, 'status' | 'message' | 'stack'> {
-  if (error instanceof Fail) return { status: failureStatus(level, strict), message: error.message };
+type Scored = Pick<CheckResult, 'status' | 'message' | 'stack' | 'failure'>;
+
+function scoreThrown(error: unknown, level: CheckLevel, strict: boolean): Scored {
+  if (error instanceof Fail) {
+    const scored: Scored = { status: failureStatus(level, strict), message: error.message };
+    if (error.detail !== undefined) scored.failure = error.detail;
+    return scored;
+  }
   if (error instanceof Skip) return { status: 'skipped', message: error.message };
   if (error instanceof NotApplicable) return { status: 'not-applicable', message: error.message };
-  const scored: Pick<CheckResult, 'status' | 'message' | 'stack'> = {
+  const scored: Scored = {
     status: 'error',
     message: error instanceof ControlError ? error.message : `harness error: ${error instanceof Error ? error.message : String(error)}`,
   };

@@ -3,10 +3,11 @@ import {
   TOOL_NAME,
   summarize,
   type CheckResult,
-  type Report,
+  type ExchangeRecording,
+  type ServerReport,
   type ReportOptions,
   type Setup,
-} from '../reports/model.ts';
+} from '../model/index.ts';
 import { applyBaseline, type Baseline } from './baseline.ts';
 import { TargetClock } from './target-clock.ts';
 import type { CheckDefinition } from './check.ts';
@@ -40,6 +41,8 @@ export interface ServerRunConfig {
   concurrency?: number;
   headers: Record<string, string>;
   formats: string[];
+  /** Which checks keep their exchanges in the report (default: those that did not pass). */
+  recordExchanges?: ExchangeRecording;
   /** Called with each finished check (progress output). */
   onResult?: (result: CheckResult) => void;
 }
@@ -51,7 +54,7 @@ export interface SetupFailure {
 }
 
 /** Runs the server suite against the configured target and returns the finished report. */
-export async function runServerConformance(config: ServerRunConfig): Promise<Report> {
+export async function runServerConformance(config: ServerRunConfig): Promise<ServerReport> {
   const startedAt = new Date();
   const notes: string[] = [];
   const http = new HttpDriver({ timeoutMs: config.timeoutMs, extraHeaders: config.headers });
@@ -85,6 +88,7 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Rep
       concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
       checkTimeoutMs: config.checkTimeoutMs,
       onResult: config.onResult,
+      recordExchanges: config.recordExchanges ?? 'failures',
     },
   );
   const baseline = config.baseline
@@ -99,7 +103,7 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Rep
     profile_source: profileSource(config.profile?.source, completed.inferred),
     exchanges: setupHttp.exchanges,
   };
-  return assemble(config, { startedAt, setup, results, baseline, target, exitCode: failed ? 1 : 0 });
+  return assemble(config, { startedAt, setup, results, baseline, target, profile: completed.profile, exitCode: failed ? 1 : 0 });
 }
 
 /** The report of a run that could not start (usage, configuration, unreachable target): exit code 2. */
@@ -107,7 +111,7 @@ export function setupErrorReport(
   config: Omit<ServerRunConfig, 'checks' | 'onResult'> & { checks?: readonly CheckDefinition[] },
   failure: SetupFailure,
   context: { startedAt?: Date; exchanges?: Setup['exchanges']; target?: TargetInfo } = {},
-): Report {
+): ServerReport {
   const setup: Setup = {
     ok: false,
     error: failure.error,
@@ -123,6 +127,7 @@ export function setupErrorReport(
     results: [],
     baseline: null,
     target: context.target,
+    profile: config.profile?.profile,
     exitCode: 2,
   });
 }
@@ -138,11 +143,13 @@ function assemble(
     startedAt: Date;
     setup: Setup;
     results: CheckResult[];
-    baseline: Report['baseline'];
+    baseline: ServerReport['baseline'];
     target: TargetInfo | undefined;
+    /** The profile the checks used (the setup section records it as plain JSON). */
+    profile: TargetProfile | undefined;
     exitCode: 0 | 1 | 2;
   },
-): Report {
+): ServerReport {
   const finishedAt = new Date();
   const options: ReportOptions = {
     only: config.only,
@@ -155,6 +162,7 @@ function assemble(
     baseline: config.baseline?.file ?? null,
     profile: config.profile?.path ?? null,
     headers: Object.keys(config.headers),
+    record_exchanges: config.recordExchanges ?? 'failures',
   };
   const catalogue = readCatalogue();
   return {
@@ -175,10 +183,10 @@ function assemble(
     duration_ms: finishedAt.getTime() - parts.startedAt.getTime(),
     options,
     setup: parts.setup,
-    workarounds: activeWorkarounds(parts.setup.profile?.workarounds),
+    workarounds: activeWorkarounds(parts.profile?.workarounds),
     summary: summarize(parts.results),
     checks: parts.results,
-    coverage: buildCoverage(parts.results, 'catalogue' in catalogue ? catalogue.catalogue : catalogue),
+    coverage: buildCoverage('server', parts.results, 'catalogue' in catalogue ? catalogue.catalogue : catalogue),
     baseline: parts.baseline,
     exit_code: parts.exitCode,
   };

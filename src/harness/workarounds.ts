@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ActiveWorkaround } from '../model/index.ts';
 
 /**
  * Declared workarounds: known deviations of the target that the operator names in the target profile
@@ -15,23 +16,6 @@ export const WorkaroundsSchema = z.strictObject({
 });
 export type Workarounds = z.infer<typeof WorkaroundsSchema>;
 export type WorkaroundName = keyof Workarounds;
-
-/** A workaround as the report lists it. */
-export const ActiveWorkaroundSchema = z.object({
-  /** The profile member, e.g. `agentJwtIssuer`. */
-  name: z.string(),
-  /** Its declared value, e.g. `host-id`. */
-  value: z.string(),
-  /** What the harness does differently while it is active. */
-  effect: z.string(),
-  /** The deviation it works around, and why the rest of the suite needs it. */
-  reason: z.string(),
-  /** Requirements the deviation breaks. */
-  requirements: z.array(z.string()),
-  /** Checks that still test the deviation itself (they ignore the workaround). */
-  still_tested_by: z.array(z.string()),
-});
-export type ActiveWorkaround = z.infer<typeof ActiveWorkaroundSchema>;
 
 type Description = Omit<ActiveWorkaround, 'name' | 'value'>;
 

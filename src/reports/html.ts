@@ -1,6 +1,5 @@
-import { AREAS } from '../harness/check.ts';
-import type { Exchange } from '../harness/exchange.ts';
-import { CHECK_STATUSES, type CheckResult, type Report } from './model.ts';
+import { AREAS, CHECK_STATUSES, curlLine, targetName, type CheckResult, type Exchange, type Report } from '../model/index.ts';
+import { detailText } from './failure.ts';
 import { escapeXml as esc } from './xml.ts';
 
 const STYLE = `
@@ -16,6 +15,8 @@ details.exchange{margin:.4rem 0 .4rem 1rem}.id{font-family:ui-monospace,monospac
 .muted{color:#6e7781}.filters label{margin-right:.8rem}
 .workarounds{border:2px solid #bf8700;background:#fff8c5;border-radius:4px;padding:.5rem 1rem;margin:1rem 0}
 .workarounds h2{margin-top:.2rem}
+table.failure td{vertical-align:top;font-family:ui-monospace,monospace;font-size:12px;white-space:pre-wrap;word-break:break-all}
+tr.shown>td{background:#fff8c5}
 `;
 
 const SCRIPT = `
@@ -46,10 +47,11 @@ function headers(record: Record<string, string>): string {
   );
 }
 
-function exchangeHtml(exchange: Exchange): string {
+/** One exchange; `open` unfolds it (the exchange a failure points at). */
+function exchangeHtml(exchange: Exchange, open = false): string {
   const outcome = exchange.error ? `${exchange.error.kind}` : String(exchange.response?.status ?? '?');
   const parts = [
-    `<details class="exchange"><summary><span class="id">#${exchange.seq} ${esc(exchange.request.method)} ${esc(exchange.request.url)}</span> → <b>${esc(outcome)}</b> <span class="muted">${esc(exchange.label ?? '')} · ${exchange.duration_ms} ms</span></summary>`,
+    `<details class="exchange"${open ? ' open' : ''} id="${esc(`${exchange.check}#${exchange.seq}`)}"><summary><span class="id">#${exchange.seq} ${esc(exchange.request.method)} ${esc(exchange.request.url)}</span> → <b>${esc(outcome)}</b> <span class="muted">${esc(exchange.label ?? '')} · ${exchange.duration_ms} ms</span></summary>`,
     `<div>Request headers</div><pre>${headers(exchange.request.headers)}</pre>`,
   ];
   if (exchange.request.jwt) parts.push(`<div>Bearer JWT (decoded, not verified)</div><pre>${json(exchange.request.jwt)}</pre>`);
@@ -59,10 +61,19 @@ function exchangeHtml(exchange: Exchange): string {
   if (response) {
     parts.push(`<div>Response ${response.status} headers</div><pre>${headers(response.headers)}</pre>`);
     if (response.events) parts.push(`<div>Events (${esc(response.stream_end ?? 'incomplete')})</div><pre>${json(response.events)}</pre>`);
-    parts.push(`<div>Response body (${response.body_bytes} bytes)</div><pre>${esc(response.body)}</pre>`);
+    if (response.body !== undefined) parts.push(`<div>Response body (${response.body_bytes} bytes)</div><pre>${esc(response.body)}</pre>`);
   }
-  parts.push(`<div>Replay</div><pre>${esc(exchange.curl)}</pre></details>`);
+  parts.push(`<div>Replay</div><pre>${esc(curlLine(exchange.request))}</pre></details>`);
   return parts.join('\n');
+}
+
+/** Expected and observed side by side, with the exchange that shows the failure; empty without detail. */
+function failureHtml(result: CheckResult): string {
+  const failure = result.failure;
+  if (failure === undefined) return '';
+  const cell = (value: unknown) => esc(typeof value === 'string' ? value : JSON.stringify(value, null, 2) ?? detailText(value));
+  const link = failure.exchange === undefined ? '' : `<div>Shown by exchange <span class="id">#${failure.exchange}</span></div>`;
+  return `<table class="failure"><tr><th>expected</th><th>observed</th></tr><tr><td>${cell(failure.expected ?? '')}</td><td>${cell(failure.observed ?? '')}</td></tr></table>${link}`;
 }
 
 function checkHtml(result: CheckResult): string {
@@ -72,11 +83,15 @@ function checkHtml(result: CheckResult): string {
     `<summary><span class="badge ${esc(result.status)}">${esc(result.status)}</span> <span class="id">${esc(result.id)}</span> — ${esc(result.title)} <span class="muted">${esc(result.level)} · ${result.duration_ms} ms</span>${known}</summary>`,
   ];
   if (result.message) lines.push(`<pre>${esc(result.message)}</pre>`);
+  lines.push(failureHtml(result));
   for (const note of result.notes) lines.push(`<div class="muted">note: ${esc(note)}</div>`);
   if (result.requirements.length > 0) lines.push(`<div>Requirements: <span class="id">${esc(result.requirements.join(', '))}</span></div>`);
   if (result.rulings.length > 0) lines.push(`<div>Rulings: <span class="id">${esc(result.rulings.join(', '))}</span></div>`);
   if (result.stack) lines.push(`<pre>${esc(result.stack)}</pre>`);
-  lines.push(...result.exchanges.map(exchangeHtml), '</details>');
+  if (result.exchanges.length < result.exchange_count) {
+    lines.push(`<div class="muted">${result.exchange_count} exchanges (not kept for a passing check; run with --record-exchanges all to keep them)</div>`);
+  }
+  lines.push(...result.exchanges.map((exchange) => exchangeHtml(exchange, exchange.seq === result.failure?.exchange)), '</details>');
   return lines.join('\n');
 }
 
@@ -106,7 +121,7 @@ function coverageHtml(report: Report): string {
   );
   const unknown = coverage.unknown_ids.map((u) => `<li class="id">${esc(u.id)} (cited by ${esc(u.checks.join(', '))})</li>`);
   return [
-    `<details><summary>Requirement coverage — server-observable: ${esc(Object.entries(coverage.server_observable_counts).map(([s, n]) => `${n} ${s}`).join(', '))}; whole catalogue: ${esc(Object.entries(coverage.counts).map(([s, n]) => `${n} ${s}`).join(', '))}${coverage.catalogue === 'unavailable' ? ` — catalogue unavailable: ${esc(coverage.catalogue_error ?? '')}` : ''}</summary>`,
+    `<details><summary>Requirement coverage — ${esc(report.kind)}-observable: ${esc(Object.entries(coverage.observable_counts).map(([s, n]) => `${n} ${s}`).join(', '))}; whole catalogue: ${esc(Object.entries(coverage.counts).map(([s, n]) => `${n} ${s}`).join(', '))}${coverage.catalogue === 'unavailable' ? ` — catalogue unavailable: ${esc(coverage.catalogue_error ?? '')}` : ''}</summary>`,
     `<table><tr><th>requirement</th><th>level</th><th>role</th><th>observable</th><th>status</th><th>checks</th></tr>${rows.join('')}</table>`,
     unknown.length > 0 ? `<p>Cited ids missing from the catalogue:</p><ul>${unknown.join('')}</ul>` : '',
     '</details>',
@@ -146,19 +161,19 @@ function setupHtml(report: Report): string {
   parts.push(`<ul>${setup.notes.map((note) => `<li>${esc(note)}</li>`).join('')}</ul>`);
   if (setup.control) parts.push(`<div>Control hooks (${esc(setup.control.url)}): ${esc(setup.control.supports.join(', ') || 'none')}</div>`);
   if (setup.profile) parts.push(`<div>Target profile (${esc(setup.profile_source)})</div><pre>${json(setup.profile)}</pre>`);
-  if (setup.exchanges.length > 0) parts.push(`<details><summary>Setup exchanges (${setup.exchanges.length})</summary>${setup.exchanges.map(exchangeHtml).join('\n')}</details>`);
+  if (setup.exchanges.length > 0) parts.push(`<details><summary>Setup exchanges (${setup.exchanges.length})</summary>${setup.exchanges.map((exchange) => exchangeHtml(exchange)).join('\n')}</details>`);
   return parts.join('\n');
 }
 
 /** One self-contained HTML page: summary, filters, every check with its exchanges, coverage, setup. */
 export function renderHtml(report: Report): string {
   const verdict = ['no failure beyond the baseline', 'conformance failures', 'setup or usage error'][report.exit_code] ?? '';
-  const target = report.target.issuer ?? report.target.url ?? report.target.discovery_url ?? 'unknown target';
+  const target = targetName(report);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(`Agent Auth server conformance — ${target}`)}</title><style>${STYLE}</style></head>
+<title>${esc(`Agent Auth ${report.kind} conformance — ${target}`)}</title><style>${STYLE}</style></head>
 <body>
-<h1>Agent Auth server conformance</h1>
+<h1>Agent Auth ${report.kind} conformance</h1>
 <p>Target <span class="id">${esc(target)}</span> · spec ${esc(report.spec_version)} · ${esc(report.tool.name)} ${esc(report.tool.version)} · seed ${report.seed} · ${esc(report.started_at)} · ${report.duration_ms} ms</p>
 <p><span class="badge ${report.exit_code === 0 ? 'passed' : report.exit_code === 1 ? 'failed' : 'error'}">exit ${report.exit_code}</span> ${esc(verdict)}</p>
 ${workaroundsHtml(report)}

@@ -1,22 +1,21 @@
-import { AREAS } from '../harness/check.ts';
-import { describeExchange } from '../harness/exchange.ts';
-import type { CheckResult, Report } from './model.ts';
+import { AREAS, curlLine, describeExchange, type CheckResult, type Report } from '../model/index.ts';
+import { failureLines } from './failure.ts';
 import { escapeXml as esc } from './xml.ts';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /** Failure details: the message, what the check cites, and the exchanges it made. */
 function details(result: CheckResult): string {
-  const lines = [result.message ?? '', '', `level: ${result.level}`];
+  const lines = [result.message ?? '', ...failureLines(result), '', `level: ${result.level}`];
   if (result.requirements.length > 0) lines.push(`requirements: ${result.requirements.join(', ')}`);
   if (result.rulings.length > 0) lines.push(`rulings: ${result.rulings.join(', ')}`);
   for (const note of result.notes) lines.push(`note: ${note}`);
-  for (const exchange of result.exchanges) lines.push(`exchange ${exchange.seq}: ${describeExchange(exchange)}`, `  ${exchange.curl}`);
+  for (const exchange of result.exchanges) lines.push(`exchange ${exchange.seq}: ${describeExchange(exchange)}`, `  ${curlLine(exchange.request)}`);
   return lines.join('\n');
 }
 
-function testcase(result: CheckResult): string {
-  const open = `    <testcase classname="${esc(`server.${result.area}`)}" name="${esc(result.id)}" time="${seconds(result.duration_ms)}">`;
+function testcase(role: Report['kind'], result: CheckResult): string {
+  const open = `    <testcase classname="${esc(`${role}.${result.area}`)}" name="${esc(result.id)}" time="${seconds(result.duration_ms)}">`;
   const body: string[] = [];
   const message = esc(result.message ?? '');
   switch (result.status) {
@@ -73,7 +72,7 @@ export function renderJunit(report: Report): string {
   if (!report.setup.ok) {
     suites.push(
       `  <testsuite ${attributes({ name: 'setup', tests: 1, failures: 0, errors: 1, skipped: 0, time: '0.000' })}>`,
-      `    <testcase classname="server.setup" name="setup" time="0.000">`,
+      `    <testcase classname="${report.kind}.setup" name="setup" time="0.000">`,
       `      <error message="${esc(report.setup.error ?? '')}" type="setup">${esc(report.setup.notes.join('\n'))}</error>`,
       '    </testcase>',
       '  </testsuite>',
@@ -85,7 +84,7 @@ export function renderJunit(report: Report): string {
     suites.push(
       `  <testsuite ${attributes({ name: area, ...counts(results), timestamp: report.started_at })}>`,
       ...properties(report),
-      ...results.map(testcase),
+      ...results.map((result) => testcase(report.kind, result)),
       '  </testsuite>',
     );
   }
@@ -93,7 +92,7 @@ export function renderJunit(report: Report): string {
   const rootCounts = { ...total, errors: total.errors + (report.setup.ok ? 0 : 1), time: seconds(report.duration_ms) };
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites ${attributes({ name: `${report.tool.name} server`, ...rootCounts })}>`,
+    `<testsuites ${attributes({ name: `${report.tool.name} ${report.kind}`, ...rootCounts })}>`,
     ...suites,
     '</testsuites>',
     '',

@@ -1,6 +1,5 @@
-import { AREAS } from '../harness/check.ts';
-import { describeExchange } from '../harness/exchange.ts';
-import { CHECK_STATUSES, type CheckResult, type Report } from './model.ts';
+import { AREAS, CHECK_STATUSES, describeExchange, targetName, type CheckResult, type Report } from '../model/index.ts';
+import { failureLines } from './failure.ts';
 
 /** Escapes text for a Markdown table cell or list item. */
 function md(text: string): string {
@@ -16,8 +15,9 @@ function listItem(result: CheckResult): string[] {
   const cites = result.requirements.length > 0 ? ` (${result.requirements.map(md).join(', ')})` : '';
   const known = result.baseline === 'known-failure' ? ' — known failure (baseline)' : '';
   const lines = [`- **${md(result.id)}** [${result.level}]${cites}${known}: ${md(firstLine(result.message))}`];
-  const last = result.exchanges.at(-1);
-  if (last) lines.push(`  - last exchange: ${md(describeExchange(last))}`);
+  for (const line of failureLines(result)) lines.push(`  - ${md(line)}`);
+  const shown = result.exchanges.find((exchange) => exchange.seq === result.failure?.exchange) ?? result.exchanges.at(-1);
+  if (shown) lines.push(`  - exchange #${shown.seq}: ${md(describeExchange(shown))}`);
   return lines;
 }
 
@@ -39,8 +39,8 @@ function workaroundsNotice(report: Report): string[] {
 
 /** A Markdown summary fit for a CI step summary: verdict, table by area, failures and warnings. */
 export function renderMarkdown(report: Report): string {
-  const out: string[] = [`# Agent Auth conformance — server`, ''];
-  const target = report.target.issuer ?? report.target.url ?? report.target.discovery_url ?? 'unknown target';
+  const out: string[] = [`# Agent Auth conformance — ${report.kind}`, ''];
+  const target = targetName(report);
   out.push(`Target: \`${target.replaceAll('`', '')}\` · spec ${report.spec_version} · ${report.tool.name} ${report.tool.version} · seed ${report.seed}`, '');
   const verdict = ['✅ no failure beyond the baseline', '❌ conformance failures', '⚠️ setup or usage error'][report.exit_code];
   out.push(`**Result:** ${verdict} (exit ${report.exit_code})`, '');
@@ -81,7 +81,7 @@ export function renderMarkdown(report: Report): string {
       .map(([status, count]) => `${count} ${status}`)
       .join(', ');
   out.push(
-    `Requirement coverage (server-observable requirements): ${counted(coverage.server_observable_counts)}${coverage.catalogue === 'unavailable' ? ' (catalogue unavailable)' : ''}.`,
+    `Requirement coverage (${report.kind}-observable requirements): ${counted(coverage.observable_counts)}${coverage.catalogue === 'unavailable' ? ' (catalogue unavailable)' : ''}.`,
     '',
   );
   return `${out.join('\n')}\n`;

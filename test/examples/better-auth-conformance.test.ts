@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASELINE, certify } from '../../examples/better-auth/certify.ts';
 import { loadBaseline, type Baseline } from '../../src/harness/baseline.ts';
-import { ReportSchema, type Report } from '../../src/reports/model.ts';
+import { ReportSchema, type Report } from '../../src/model/index.ts';
 
 /**
  * The whole server suite against the better-auth reference target, judged against the target's

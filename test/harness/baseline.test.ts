@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, BaselineError, parseBaseline } from '../../src/harness/baseline.ts';
-import type { CheckResult } from '../../src/reports/model.ts';
+import type { CheckResult } from '../../src/model/index.ts';
 
 function result(id: string, status: CheckResult['status']): CheckResult {
-  return { id, title: id, area: 'jwt', requirements: [], rulings: [], level: 'MUST', status, notes: [], duration_ms: 1, exchanges: [] };
+  return { id, title: id, area: 'jwt', requirements: [], rulings: [], level: 'MUST', status, notes: [], duration_ms: 1, exchange_count: 0, exchanges: [] };
 }
 
 describe('baseline', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCoverage } from '../../src/harness/coverage.ts';
 import type { Requirement } from '../../src/catalogue/schema.ts';
-import type { CheckResult } from '../../src/reports/model.ts';
+import type { CheckResult } from '../../src/model/index.ts';
 
 describe('coverage', () => {
   const requirement = (id: string): Requirement => ({
@@ -14,11 +14,12 @@ describe('coverage', () => {
     observable: 'black-box-server',
   });
   const result = (id: string, status: CheckResult['status'], requirements: string[]): CheckResult => ({
-    id, title: id, area: 'discovery', requirements, rulings: [], level: 'MUST', status, notes: [], duration_ms: 0, exchanges: [],
+    id, title: id, area: 'discovery', requirements, rulings: [], level: 'MUST', status, notes: [], duration_ms: 0, exchange_count: 0, exchanges: [],
   });
 
   it('gives each requirement the worst verdict of the checks citing it', () => {
     const coverage = buildCoverage(
+      'server',
       [
         result('a', 'passed', ['AAP-5.1-01', 'AAP-5.1-02']),
         result('b', 'failed', ['AAP-5.1-02']),
@@ -35,7 +36,7 @@ describe('coverage', () => {
   });
 
   it('lists only cited ids when the catalogue is unavailable', () => {
-    const coverage = buildCoverage([result('a', 'passed', ['AAP-5.1-01'])], { error: 'missing' });
+    const coverage = buildCoverage('server', [result('a', 'passed', ['AAP-5.1-01'])], { error: 'missing' });
     expect(coverage.catalogue).toBe('unavailable');
     expect(coverage.catalogue_error).toBe('missing');
     expect(coverage.requirements.map((r) => r.id)).toEqual(['AAP-5.1-01']);

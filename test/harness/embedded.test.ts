@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runServerCommand, type ServerCliOptions } from '../../src/cli/server.ts';
-import { ReportSchema } from '../../src/reports/model.ts';
+import { ReportSchema } from '../../src/model/index.ts';
 
 function options(out: string, overrides: Partial<ServerCliOptions> = {}): ServerCliOptions {
   return {
@@ -38,7 +38,7 @@ describe('server command against the embedded simulator', () => {
     expect(notPassed.map((check) => `${check.id}: ${check.message}`)).toEqual([]);
     expect(report.checks.length).toBeGreaterThanOrEqual(10);
     expect(code).toBe(0);
-    expect(report.target.embedded).toBe(true);
+    expect(report.kind === 'server' && report.target.embedded).toBe(true);
     expect(report.setup.control?.supports).toContain('approve');
     expect(report.setup.profile_source.startsWith('embedded')).toBe(true);
     expect(report.seed).toBe(5);

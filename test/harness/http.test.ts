@@ -54,7 +54,7 @@ describe('HttpDriver', () => {
     expect(received?.headers['content-type']).toBe('application/json');
     expect(received?.body).toBe('{"a":1}');
     expect(result.exchange.label).toBe('probe');
-    expect(result.exchange.curl).toContain(`'X-Conformance-Check: server.test.ok'`);
+    expect(curlLine(result.exchange.request)).toContain(`'X-Conformance-Check: server.test.ok'`);
   });
 
   it('enforces the deadline when the server never answers', async () => {
@@ -138,7 +138,7 @@ describe('HttpDriver', () => {
     expect(result.exchange.request.jwt?.claims?.['iss']).toBe(host.thumbprint);
     expect(result.exchange.request.body).toContain(REDACTED);
     expect(result.exchange.request.body).not.toContain(String(host.privateJwk.d));
-    expect(result.exchange.curl).not.toContain(String(host.privateJwk.d));
+    expect(curlLine(result.exchange.request)).not.toContain(String(host.privateJwk.d));
   });
 
   it('stops a check whose signal was aborted', async () => {
@@ -154,10 +154,10 @@ describe('HttpDriver', () => {
 describe('curl lines', () => {
   it('single-quotes every part safely', () => {
     expect(shellQuote(`it's`)).toBe(`'it'\\''s'`);
-    const line = curlLine('POST', 'http://h/x?a=1&b=2', { 'X-Note': "a'b" }, `{"k":"v'$(rm -rf /)"}`);
+    const line = curlLine({ method: 'POST', url: 'http://h/x?a=1&b=2', headers: { 'X-Note': "a'b" }, body: `{"k":"v'$(rm -rf /)"}` });
     expect(line).toBe(
       `curl -sS -i -X 'POST' 'http://h/x?a=1&b=2' -H 'X-Note: a'\\''b' --data-raw '{"k":"v'\\''$(rm -rf /)"}'`,
     );
-    expect(curlLine('GET', 'http://h/', {})).toBe(`curl -sS -i 'http://h/'`);
+    expect(curlLine({ method: 'GET', url: 'http://h/', headers: {} })).toBe(`curl -sS -i 'http://h/'`);
   });
 });

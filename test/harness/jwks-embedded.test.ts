@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { runServerCommand } from '../../src/cli/server.ts';
-import { ReportSchema } from '../../src/reports/model.ts';
+import { ReportSchema } from '../../src/model/index.ts';
 import { serverChecks } from '../../suites/server/index.ts';
 import { parseProfile, type TargetProfile } from '../../src/harness/profile.ts';
 import { runServerConformance } from '../../src/harness/session.ts';
-import type { Report } from '../../src/reports/model.ts';
+import type { Report } from '../../src/model/index.ts';
 import { SIMULATOR_PROFILE, startSimulator, type RunningSimulator } from '../../src/sim/index.ts';
 
 /** The checks that need a harness-served JWKS, or judge its refusal. */

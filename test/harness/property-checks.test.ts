@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckDefinition } from '../../src/harness/check.ts';
 import { propertySeed } from '../../src/harness/property.ts';
 import { runServerConformance } from '../../src/harness/session.ts';
-import type { CheckResult } from '../../src/reports/model.ts';
+import type { CheckResult } from '../../src/model/index.ts';
 import type { FaultName } from '../../src/sim/index.ts';
 import { checks as constraintProperties } from '../../suites/server/constraints/property.ts';
 import { modelChecks } from '../../suites/server/lifecycle/model.ts';

@@ -8,7 +8,7 @@ import { HttpDriver } from '../../src/harness/http.ts';
 import { ControlError } from '../../src/harness/outcome.ts';
 import { failureStatus, runChecks, type RunEnvironment } from '../../src/harness/runner.ts';
 import { runServerConformance, type ServerRunConfig } from '../../src/harness/session.ts';
-import { ReportSchema } from '../../src/reports/model.ts';
+import { ReportSchema, type CheckResult } from '../../src/model/index.ts';
 import { writeReports } from '../../src/reports/write.ts';
 import { discoveryHandler, fakeTarget } from './fake-target.ts';
 import { closesSocket, huge, json, neverAnswers, startLocalServer, type LocalServer } from './local-server.ts';
@@ -228,6 +228,27 @@ describe('a run against a hostile server', () => {
     const [path] = await writeReports(report, out, ['json']);
     const written = ReportSchema.parse(JSON.parse(await readFile(path as string, 'utf8')));
     expect(written.checks.find((c) => c.id === 'h.never')?.exchanges[0]?.request.url).toBe(`${server.url}/never`);
+  });
+
+  it('keeps exchanges of checks that did not pass, only a count for passing ones unless asked for all', async () => {
+    const pinging = (id: string, pass: boolean) =>
+      check(id, async (t: CheckContext) => {
+        await t.client.raw('GET', '/capability/list');
+        const second = await t.client.raw('GET', '/capability/list');
+        if (!pass) t.expectStatus(second, 201, 'second listing');
+      });
+    const checks = [pinging('x.passes', true), pinging('x.fails', false)];
+    const byId = (report: { checks: CheckResult[] }) => Object.fromEntries(report.checks.map((r) => [r.id, r]));
+
+    const kept = byId(await runServerConformance(config(checks)));
+    expect(kept['x.passes']).toMatchObject({ status: 'passed', exchange_count: 2, exchanges: [] });
+    expect(kept['x.fails']).toMatchObject({ status: 'failed', exchange_count: 2 });
+    expect(kept['x.fails']?.exchanges).toHaveLength(2);
+    // The failure says what was expected, what came back and which exchange shows it.
+    expect(kept['x.fails']).toMatchObject({ failure: { expected: { status: 201 }, observed: { status: 200 }, exchange: 2 } });
+
+    const all = byId(await runServerConformance(config(checks, { recordExchanges: 'all' })));
+    expect(all['x.passes']?.exchanges).toHaveLength(2);
   });
 
   it('passes when nothing fails and honours --only/--skip', async () => {

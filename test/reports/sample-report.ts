@@ -1,5 +1,4 @@
-import type { Exchange } from '../../src/harness/exchange.ts';
-import { summarize, type CheckResult, type Report } from '../../src/reports/model.ts';
+import { summarize, type CheckResult, type Exchange, type ServerReport } from '../../src/model/index.ts';
 
 export function exchange(overrides: Partial<Exchange> = {}): Exchange {
   return {
@@ -22,7 +21,6 @@ export function exchange(overrides: Partial<Exchange> = {}): Exchange {
       body_bytes: 40,
       truncated: false,
     },
-    curl: `curl -sS -i -X 'POST' 'http://127.0.0.1:4000/capability/execute' --data-raw '{}'`,
     ...overrides,
   };
 }
@@ -37,14 +35,16 @@ export function result(overrides: Partial<CheckResult> = {}): CheckResult {
     level: 'MUST',
     status: 'failed',
     message: 'expected HTTP 401, got 200 <script>',
+    failure: { expected: { status: 401 }, observed: { status: 200, error: '<script>' }, exchange: 1 },
     notes: ['a note & more'],
     duration_ms: 12,
+    exchange_count: 1,
     exchanges: [exchange()],
     ...overrides,
   };
 }
 
-export function sampleReport(checks: CheckResult[] = defaultChecks()): Report {
+export function sampleReport(checks: CheckResult[] = defaultChecks()): ServerReport {
   return {
     tool: { name: 'agent-auth-conformance', version: '0.1.0' },
     spec_version: '1.0-draft',
@@ -72,6 +72,7 @@ export function sampleReport(checks: CheckResult[] = defaultChecks()): Report {
       baseline: null,
       profile: null,
       headers: [],
+      record_exchanges: 'failures',
     },
     setup: { ok: true, notes: ['endpoints given as paths relative to the issuer: register'], control: null, profile: { sync: 'list_accounts' }, profile_source: 'inferred', exchanges: [] },
     workarounds: [],
@@ -82,7 +83,7 @@ export function sampleReport(checks: CheckResult[] = defaultChecks()): Report {
       requirements: [{ id: 'AAP-4.5-STEP7', status: 'failed', checks: ['server.jwt.rejects-alg-none'] }],
       unknown_ids: [],
       counts: { passed: 0, failed: 1, warned: 0, skipped: 0, untested: 0 },
-      server_observable_counts: { passed: 0, failed: 1, warned: 0, skipped: 0, untested: 0 },
+      observable_counts: { passed: 0, failed: 1, warned: 0, skipped: 0, untested: 0 },
     },
     baseline: null,
     exit_code: 1,
@@ -93,7 +94,7 @@ function defaultChecks(): CheckResult[] {
   return [
     result(),
     result({ id: 'server.discovery.cache-control', title: 'Cache', area: 'discovery', level: 'SHOULD', status: 'warning', message: 'no Cache-Control', exchanges: [] }),
-    result({ id: 'server.discovery.served', title: 'Served', area: 'discovery', status: 'passed', message: undefined, notes: [], exchanges: [] }),
+    result({ id: 'server.discovery.served', title: 'Served', area: 'discovery', status: 'passed', message: undefined, failure: undefined, notes: [], exchange_count: 3, exchanges: [] }),
     result({ id: 'server.lifecycle.expire', title: 'Expire', area: 'lifecycle', status: 'skipped', message: 'server offers no control hook for expire-agent', exchanges: [] }),
     result({ id: 'server.errors.harness', title: 'Oops', area: 'errors', status: 'error', message: 'harness error: boom', stack: 'Error: boom\n    at <anonymous>', exchanges: [] }),
   ];

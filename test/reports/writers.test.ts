@@ -7,7 +7,7 @@ import { renderJson } from '../../src/reports/json.ts';
 import { renderJunit } from '../../src/reports/junit.ts';
 import { renderMarkdown } from '../../src/reports/markdown.ts';
 import { activeWorkarounds } from '../../src/harness/workarounds.ts';
-import { ReportSchema } from '../../src/reports/model.ts';
+import { ReportSchema } from '../../src/model/index.ts';
 import { parseFormats, writeReports } from '../../src/reports/write.ts';
 import { sampleReport } from './sample-report.ts';
 

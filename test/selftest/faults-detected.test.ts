@@ -1,13 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/reports/model.ts';
+import type { Report } from '../../src/model/index.ts';
 import { FAULTS, type FaultDefinition, type FaultName } from '../../src/sim/index.ts';
 import { CONFIGURATION_NAMES, mapWithConcurrency, runAgainstSimulator, type ConfigurationName } from './simulated-run.ts';
 
 /** Faulty simulators run side by side; each run's checks use the runner's own concurrency. */
 const PARALLEL_FAULTS = 2;
-const TABLE_FILE = join(import.meta.dirname, '..', '..', 'reports', 'simulator', 'fault-detection.md');
+/** Tests never write into reports/: the detection table goes to a temporary directory (or FAULT_TABLE_FILE). */
+const TABLE_FILE = process.env['FAULT_TABLE_FILE'] ?? join(tmpdir(), 'agent-auth-conformance', 'fault-detection.md');
 
 type Verdict = 'detected' | 'wrongly attributed' | 'undetected';
 
@@ -83,7 +85,7 @@ describe('every simulator fault is caught by the suite', () => {
     const table = markdownTable(detections);
     await mkdir(join(TABLE_FILE, '..'), { recursive: true });
     await writeFile(TABLE_FILE, table, 'utf8');
-    console.info(table);
+    console.info(`${table}\n(table written to ${TABLE_FILE})`);
 
     const ignored = [...cleanFailures].filter(([, ids]) => ids.size > 0);
     for (const [configuration, ids] of ignored) {

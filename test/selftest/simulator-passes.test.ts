@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult, Report } from '../../src/reports/model.ts';
+import type { CheckResult, Report } from '../../src/model/index.ts';
 import { CONFIGURATION_NAMES, describeResults, runAgainstSimulator, type ConfigurationName } from './simulated-run.ts';
 
 /** Statuses a conformant target may leave: a check that does not apply or cannot run here is no finding. */

@@ -1,5 +1,6 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
 import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
+import { responseJson } from '../../../src/harness/exchange.ts';
 import { activeAgent, fixtureMode } from '../registration/fixtures.ts';
 import { describeGrants, grantFor } from '../registration/grants.ts';
 import { expectApproval } from '../registration/shape.ts';
@@ -19,7 +20,7 @@ interface SeenApproval {
 function approvalsSeen(t: CheckContext): SeenApproval[] {
   return t.exchanges.flatMap((exchange) => {
     if (exchange.label?.startsWith('control') || exchange.response === undefined) return [];
-    const approval: unknown = (exchange.response.json as { approval?: unknown } | undefined)?.approval;
+    const approval: unknown = (responseJson(exchange) as { approval?: unknown } | undefined)?.approval;
     if (typeof approval !== 'object' || approval === null || Array.isArray(approval)) return [];
     return [{ where: `${exchange.label ?? exchange.request.method} (${exchange.request.url})`, approval: approval as Record<string, unknown> }];
   });
