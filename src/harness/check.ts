@@ -2,13 +2,13 @@ import type { z } from 'zod';
 import type { DiscoveryDocument } from '../protocol/index.ts';
 import type { Exchange } from './exchange.ts';
 import type { SimulatedClient } from './client.ts';
-import type { ControlClient, ControlOperation } from './control.ts';
-import type { HttpResult } from './http.ts';
+import type { ControlClient, ControlOperation } from './control-client.ts';
+import type { HttpResult } from './http-driver.ts';
 import type { JwksHost } from './jwks-host.ts';
-import type { TargetProfile } from './profile.ts';
+import type { TargetProfile } from './target-profile.ts';
 
 export { Fail, NotApplicable, Skip } from './outcome.ts';
-export type { HttpResult } from './http.ts';
+export type { HttpResult } from './http-driver.ts';
 export type { AgentIdentity, HostIdentity } from './client.ts';
 export type { JwksFetch, JwksOwner, PublishedJwks } from './jwks-host.ts';
 

@@ -7,10 +7,10 @@ import {
   type HostJwtOptions,
 } from '../jose/index.ts';
 import type { AgentMode, CapabilityRequestItem, DiscoveryDocument } from '../protocol/index.ts';
-import type { ControlClient } from './control.ts';
+import type { ControlClient } from './control-client.ts';
 import { defaultLocation, resolveEndpoint, type EndpointResolution } from './endpoints.ts';
 import { describeExchange } from './exchange.ts';
-import type { HttpResult, HttpSession } from './http.ts';
+import type { HttpResult, HttpSession } from './http-driver.ts';
 import { Fail, NotApplicable, Skip } from './outcome.ts';
 import { DECISION_POLL_DELAYS_MS, retryUntil } from './retry.ts';
 import type { TargetClock } from './target-clock.ts';

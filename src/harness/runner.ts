@@ -2,12 +2,12 @@ import type { CheckResult } from '../reports/model.ts';
 import type { TargetClock } from './target-clock.ts';
 import { AREAS, type CheckDefinition, type CheckLevel, type CheckNeed, type CheckStatus } from './check.ts';
 import { SimulatedClient, type TargetInfo } from './client.ts';
-import { RunningCheck } from './context.ts';
-import { ControlClient, type ControlInfo } from './control.ts';
-import type { HttpDriver } from './http.ts';
+import { RunningCheck } from './check-context.ts';
+import { ControlClient, type ControlInfo } from './control-client.ts';
+import type { HttpDriver } from './http-driver.ts';
 import { ControlError, Fail, NotApplicable, Skip } from './outcome.ts';
 import { isSelected } from './patterns.ts';
-import { capabilityForRole, type TargetProfile } from './profile.ts';
+import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AREAS } from '../harness/check.ts';
 import { EndpointResolutionSchema } from '../harness/endpoints.ts';
 import { ExchangeSchema } from '../harness/exchange.ts';
-import { TargetProfileSchema } from '../harness/profile.ts';
+import { TargetProfileSchema } from '../harness/target-profile.ts';
 import { ActiveWorkaroundSchema } from '../harness/workarounds.ts';
 
 export const TOOL_NAME = 'agent-auth-conformance';

@@ -1,5 +1,5 @@
 import type { AgentIdentity, CheckContext, CheckNeed } from '../../../src/harness/check.ts';
-import { argumentsFor, type TargetProfile } from '../../../src/harness/profile.ts';
+import { argumentsFor, type TargetProfile } from '../../../src/harness/target-profile.ts';
 import { ActiveGrantSchema, type Constraints } from '../../../src/protocol/index.ts';
 
 export const CONSTRAINED_NEEDS: CheckNeed[] = [{ capability: 'constrainable' }, { control: 'approve' }];

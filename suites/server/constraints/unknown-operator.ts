@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import type { HttpResult } from '../../../src/harness/http.ts';
+import type { HttpResult } from '../../../src/harness/http-driver.ts';
 import { ErrorResponseSchema, type Constraints } from '../../../src/protocol/index.ts';
 import { CONSTRAINED_NEEDS, constrainable, sampleValues, type ConstrainableRole } from './fixture.ts';
 

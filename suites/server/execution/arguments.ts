@@ -1,5 +1,5 @@
 import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
+import { argumentsFor } from '../../../src/harness/target-profile.ts';
 import { argumentsOf, describeAs, requiredFields, type Described } from './described.ts';
 import { agentWith, describeAnswer } from './fixtures.ts';
 

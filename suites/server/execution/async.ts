@@ -6,7 +6,7 @@ import {
   ExecuteAsyncResponseSchema,
 } from '../../../src/protocol/index.ts';
 import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
-import { failureArgumentsFor } from '../../../src/harness/profile.ts';
+import { failureArgumentsFor } from '../../../src/harness/target-profile.ts';
 import { requireTargetOrigin, startAsyncExecution, StatusPoller, type AsyncExecution } from './async-session.ts';
 import { agentWith, describeAnswer } from './fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
 import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
+import { argumentsFor } from '../../../src/harness/target-profile.ts';
 import { AGENT_AUTH_SCHEME, parseWwwAuthenticate, type AuthChallenge } from '../../../src/protocol/index.ts';
 import { hostIdOf } from '../lifecycle/support.ts';
 import { argumentsOf, describeAs } from './described.ts';

@@ -1,5 +1,5 @@
 import type { AgentIdentity, CheckContext } from '../../../src/harness/check.ts';
-import { argumentsFor, sampleArguments } from '../../../src/harness/profile.ts';
+import { argumentsFor, sampleArguments } from '../../../src/harness/target-profile.ts';
 
 /** A capability object as describe answered it (§5.2.1), unvalidated. */
 export type Described = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { AgentIdentity, CapabilityRole, CheckContext, HttpResult } from '../../../src/harness/check.ts';
 import { describeAnswer } from '../../../src/harness/answer.ts';
 import { sleep as wait } from '../../../src/harness/retry.ts';
-import { argumentsFor, capabilityForRole } from '../../../src/harness/profile.ts';
+import { argumentsFor, capabilityForRole } from '../../../src/harness/target-profile.ts';
 
 export { describeAnswer };
 

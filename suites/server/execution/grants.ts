@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
 import { defaultLocation } from '../../../src/harness/endpoints.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
+import { argumentsFor } from '../../../src/harness/target-profile.ts';
 import { hostIdOf } from '../lifecycle/support.ts';
 import { activeGrants, agentWith, describeAnswer, execute, profileCapabilities } from './fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { defaultLocation, isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
+import { argumentsFor } from '../../../src/harness/target-profile.ts';
 import { argumentsOf, describeAs } from './described.ts';
 import { agentWith, describeAnswer, profileCapabilities } from './fixtures.ts';
 

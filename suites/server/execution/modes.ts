@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
-import { capabilityForRole } from '../../../src/harness/profile.ts';
+import { capabilityForRole } from '../../../src/harness/target-profile.ts';
 import { requireTargetOrigin, startAsyncExecution, StatusPoller } from './async-session.ts';
 import { agentWith, describeAnswer, execute } from './fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { capabilityForRole } from '../../../src/harness/profile.ts';
+import { capabilityForRole } from '../../../src/harness/target-profile.ts';
 import { argumentsOf, describeAs } from './described.ts';
 import { agentWith, describeAnswer } from './fixtures.ts';
 

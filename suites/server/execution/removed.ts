@@ -1,5 +1,5 @@
 import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
-import { argumentsFor, sampleArguments } from '../../../src/harness/profile.ts';
+import { argumentsFor, sampleArguments } from '../../../src/harness/target-profile.ts';
 import { activeGrants, agentWith, describeAnswer, profileCapabilities } from './fixtures.ts';
 
 /**

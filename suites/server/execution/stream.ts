@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { argumentsFor, failureArgumentsFor } from '../../../src/harness/profile.ts';
+import { argumentsFor, failureArgumentsFor } from '../../../src/harness/target-profile.ts';
 import { SseErrorEventDataSchema, SseEventNameSchema } from '../../../src/protocol/index.ts';
 import { agentWith, execute } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { defineCheck, type CheckDefinition } from '../../../src/harness/check.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
+import { argumentsFor } from '../../../src/harness/target-profile.ts';
 import { ExecuteSyncResponseSchema } from '../../../src/protocol/index.ts';
 import { agentWith, execute } from './fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { describeExchange } from '../../../src/harness/exchange.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
+import { argumentsFor } from '../../../src/harness/target-profile.ts';
 import { isSuccess } from './verdicts.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { AgentIdentity, CheckContext, CheckNeed, HostIdentity, HttpResult } from '../../../src/harness/check.ts';
 import type { AgentTokenOptions, HostTokenOptions } from '../../../src/harness/client.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
+import { argumentsFor } from '../../../src/harness/target-profile.ts';
 import { isSuccess } from './verdicts.ts';
 
 /**

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { DiscoveryDocument } from '../protocol/index.ts';
 import type { CapabilityRole, CheckContext } from './check.ts';
 import type { SimulatedClient } from './client.ts';
-import type { ControlClient } from './control.ts';
+import type { ControlClient } from './control-client.ts';
 import { describeExchange, type Exchange } from './exchange.ts';
-import type { HttpResult } from './http.ts';
+import type { HttpResult } from './http-driver.ts';
 import { JwksHost } from './jwks-host.ts';
 import { Fail, NotApplicable, Skip } from './outcome.ts';
-import { capabilityForRole, type TargetProfile } from './profile.ts';
+import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
 export interface ContextParts {
   checkId: string;

@@ -1,4 +1,4 @@
-import type { HttpResult, HttpSession } from './http.ts';
+import type { HttpResult, HttpSession } from './http-driver.ts';
 import { describeExchange } from './exchange.ts';
 import { ControlError, Skip } from './outcome.ts';
 import type { TargetClock } from './target-clock.ts';
