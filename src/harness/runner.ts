@@ -1,7 +1,7 @@
 import type { CheckResult } from '../reports/model.ts';
 import type { TargetClock } from './target-clock.ts';
 import { AREAS, type CheckDefinition, type CheckLevel, type CheckNeed, type CheckStatus } from './check.ts';
-import { SimulatedClient, type TargetInfo } from './client.ts';
+import { ProtocolClient, type TargetInfo } from './protocol-client/index.ts';
 import { RunningCheck } from './check-context.ts';
 import { ControlClient, type ControlInfo } from './control-client.ts';
 import type { HttpDriver } from './http-driver.ts';
@@ -141,7 +141,7 @@ export async function runCheck(check: CheckDefinition, env: RunEnvironment, opti
   const context = new RunningCheck({
     checkId: check.id,
     discovery: env.target.discovery,
-    client: new SimulatedClient(http, env.target, control, env.clock, env.profile.workarounds),
+    client: new ProtocolClient(http, env.target, control, env.clock, env.profile.workarounds),
     control,
     profile: env.profile,
     seed: env.seed,

@@ -10,7 +10,7 @@ import {
 import { applyBaseline, type Baseline } from './baseline.ts';
 import { TargetClock } from './target-clock.ts';
 import type { CheckDefinition } from './check.ts';
-import type { TargetInfo } from './client.ts';
+import type { TargetInfo } from './protocol-client/index.ts';
 import type { ControlInfo } from './control-client.ts';
 import { buildCoverage, readCatalogue } from './coverage.ts';
 import { discoveryUrlFor } from './endpoints.ts';

@@ -1,5 +1,5 @@
 import type { DiscoveryDocument } from '../protocol/index.ts';
-import type { TargetInfo } from './client.ts';
+import type { TargetInfo } from './protocol-client/index.ts';
 import { probeControl, type ControlInfo } from './control-client.ts';
 import { isAbsoluteHttpUrl, resolveEndpoints } from './endpoints.ts';
 import { describeExchange } from './exchange.ts';

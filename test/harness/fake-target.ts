@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { TargetInfo } from '../../src/harness/client.ts';
+import type { TargetInfo } from '../../src/harness/protocol-client/index.ts';
 import type { Handler } from './local-server.ts';
 import type { DiscoveryDocument } from '../../src/protocol/index.ts';
 import { DISCOVERY_ENDPOINTS } from '../protocol/fixtures.ts';

@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/client.ts';
+import type { AgentIdentity } from '../../../src/harness/protocol-client/index.ts';
 import type { Approval } from '../../../src/protocol/index.ts';
 import { expectRegistered } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor } from '../registration/grants.ts';

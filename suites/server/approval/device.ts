@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/client.ts';
+import type { AgentIdentity } from '../../../src/harness/protocol-client/index.ts';
 import { StatusResponseSchema } from '../../../src/protocol/index.ts';
 import { registerPending } from '../registration/fixtures.ts';
 import { describeGrants, grantFor, grantsOf } from '../registration/grants.ts';

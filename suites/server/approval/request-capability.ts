@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/client.ts';
+import type { AgentIdentity } from '../../../src/harness/protocol-client/index.ts';
 import { ActiveGrantSchema, DeniedGrantSchema, ErrorResponseSchema, RequestCapabilityResponseSchema } from '../../../src/protocol/index.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from '../registration/grants.ts';

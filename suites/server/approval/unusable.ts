@@ -1,5 +1,5 @@
 import type { CheckContext } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/client.ts';
+import type { AgentIdentity } from '../../../src/harness/protocol-client/index.ts';
 import { argumentsFor } from '../../../src/harness/target-profile.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { Auth } from '../../../src/harness/client.ts';
+import type { Auth } from '../../../src/harness/protocol-client/index.ts';
 import { CapabilitySchema, type Capability } from '../../../src/protocol/index.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 import { unknownCapabilityName } from '../registration/roles.ts';

@@ -1,5 +1,5 @@
 import type { CheckContext, HttpResult } from '../../../src/harness/check.ts';
-import type { AgentRef, Auth } from '../../../src/harness/client.ts';
+import type { AgentRef, Auth } from '../../../src/harness/protocol-client/index.ts';
 import { capabilityForRole } from '../../../src/harness/target-profile.ts';
 import { CapabilityListResponseSchema, type CapabilityListResponse } from '../../../src/protocol/index.ts';
 import { activeAgent } from '../registration/fixtures.ts';

@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { AgentRef, HostIdentity } from '../../../src/harness/client.ts';
+import type { AgentRef, HostIdentity } from '../../../src/harness/protocol-client/index.ts';
 import { capabilityCaller } from '../capabilities/fetch.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 import { unknownCapabilityName } from '../registration/roles.ts';

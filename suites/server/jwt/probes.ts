@@ -1,5 +1,5 @@
 import type { AgentIdentity, CheckContext, CheckNeed, HostIdentity, HttpResult } from '../../../src/harness/check.ts';
-import type { AgentTokenOptions, HostTokenOptions } from '../../../src/harness/client.ts';
+import type { AgentTokenOptions, HostTokenOptions } from '../../../src/harness/protocol-client/index.ts';
 import { argumentsFor } from '../../../src/harness/target-profile.ts';
 import { isSuccess } from './verdicts.ts';
 

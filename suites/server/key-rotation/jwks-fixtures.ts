@@ -7,7 +7,7 @@ import {
   type HttpResult,
   type PublishedJwks,
 } from '../../../src/harness/check.ts';
-import type { RegisterResult } from '../../../src/harness/client.ts';
+import type { RegisterResult } from '../../../src/harness/protocol-client/index.ts';
 import { generateEd25519KeyPair, jwks, type Ed25519KeyPair } from '../../../src/jose/index.ts';
 import { describe, isRefusal } from '../lifecycle/support.ts';
 

@@ -1,7 +1,7 @@
 import type { AgentIdentity, CheckContext, HostIdentity, HttpResult } from '../../../src/harness/check.ts';
 import { describeAnswer as describe, errorCode } from '../../../src/harness/answer.ts';
 import { DECISION_POLL_DELAYS_MS, retryUntil, WITHIN_ONE_SECOND_MS } from '../../../src/harness/retry.ts';
-import type { AgentRef, AgentTokenOptions, FixtureOptions, HostTokenOptions } from '../../../src/harness/client.ts';
+import type { AgentRef, AgentTokenOptions, FixtureOptions, HostTokenOptions } from '../../../src/harness/protocol-client/index.ts';
 import type { ControlClient } from '../../../src/harness/control-client.ts';
 import { argumentsFor } from '../../../src/harness/target-profile.ts';
 

@@ -1,5 +1,5 @@
 import type { CheckContext, CheckNeed } from '../../../src/harness/check.ts';
-import type { AgentIdentity, FixtureOptions, HostIdentity, RegisterOptions, RegisterResult } from '../../../src/harness/client.ts';
+import type { AgentIdentity, FixtureOptions, HostIdentity, RegisterOptions, RegisterResult } from '../../../src/harness/protocol-client/index.ts';
 import type { AgentMode } from '../../../src/protocol/index.ts';
 
 /** A registration answer that created an agent: 200 or 201 with an agent_id. */
@@ -14,7 +14,7 @@ export function fixtureMode(t: CheckContext): AgentMode {
   return t.discovery.modes.includes('delegated') ? 'delegated' : (t.discovery.modes[0] ?? 'delegated');
 }
 
-/** An active agent in the fixture mode (see SimulatedClient.activeAgent). */
+/** An active agent in the fixture mode (see ProtocolClient.activeAgent). */
 export function activeAgent(t: CheckContext, opts: FixtureOptions = {}): Promise<AgentIdentity> {
   return t.client.activeAgent({ mode: fixtureMode(t), ...opts });
 }

@@ -1,5 +1,5 @@
 import type { CheckContext, HttpResult } from '../../../src/harness/check.ts';
-import type { AgentRef } from '../../../src/harness/client.ts';
+import type { AgentRef } from '../../../src/harness/protocol-client/index.ts';
 import { DECISION_POLL_DELAYS_MS, retryUntil } from '../../../src/harness/retry.ts';
 
 /** A grant object as the server sent it (validated separately where its shape matters). */

@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { AgentIdentity, RegisterResult } from '../../../src/harness/client.ts';
+import type { AgentIdentity, RegisterResult } from '../../../src/harness/protocol-client/index.ts';
 import { activeAgent, expectRegistered, registerPending } from './fixtures.ts';
 import { expectApproval } from './shape.ts';
 

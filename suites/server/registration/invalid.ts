@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext, type CheckNeed, type HttpResult } from '../../../src/harness/check.ts';
-import type { HostTokenOptions, RegisterOptions, RegisterResult } from '../../../src/harness/client.ts';
+import type { HostTokenOptions, RegisterOptions, RegisterResult } from '../../../src/harness/protocol-client/index.ts';
 import { ErrorResponseSchema } from '../../../src/protocol/index.ts';
 import { p256PublicJwk } from '../key-rotation/unusable-keys.ts';
 import { unknownCapabilityName } from './roles.ts';
