@@ -1,9 +1,9 @@
 import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
 import { RotateAgentKeyResponseSchema } from '../../../src/protocol/index.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
 import { asIntruder, expectForeignRefusal, foreignSetup } from '../lifecycle/foreign.ts';
 import {
   activeSyncAgent,
-  describe,
   executeSync,
   expectExecutes,
   expectRefusal,
@@ -80,7 +80,7 @@ export const agentKeyChecks: CheckDefinition[] = [
       expectForeignRefusal(t, result, setup, "rotate the key of another host's agent");
       await expectExecutes(t, setup.victim, "execute with the victim's own key afterwards (the refused rotation must change nothing)");
       const intruderKey = await executeSync(t, setup.victim, { agent: result.newKeys });
-      t.expect(intruderKey.status !== 200, `execute with the key the other host tried to install: expected a refusal, got ${describe(intruderKey)}`);
+      t.expect(intruderKey.status !== 200, `execute with the key the other host tried to install: expected a refusal, got ${describeAnswer(intruderKey)}`);
     },
   }),
   defineCheck({

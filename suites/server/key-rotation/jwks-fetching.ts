@@ -1,6 +1,7 @@
 import type { CheckContext, CheckDefinition } from '../../../src/harness/check.ts';
 import { jwks } from '../../../src/jose/index.ts';
-import { describe, errorCode, readStatus } from '../lifecycle/support.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
+import { errorCode, readStatus } from '../lifecycle/support.ts';
 import { defineLoopbackJwksCheck, expectRegistrationRefused, jwksHostWithAgent, newJwksHost } from './jwks-fixtures.ts';
 
 /** Redirects before the document: one more than §8.12 allows a server to follow. */
@@ -45,7 +46,7 @@ export const jwksFetchingChecks: CheckDefinition[] = [
       const { host, published } = await newJwksHost(t);
       published.replace({ ...jwks(host.keys), padding: 'x'.repeat(OVERSIZED_BYTES) });
       const registration = await t.client.register(host);
-      t.expect(!registration.error, `register with a 16 MB host JWKS: no answer (${describe(registration)})`);
+      t.expect(!registration.error, `register with a 16 MB host JWKS: no answer (${describeAnswer(registration)})`);
       expectRegistrationRefused(t, registration, 'register with a host JWKS whose body is 16 MB', '§8.12: response bodies are capped (e.g. 1 MB)');
     },
   }),
@@ -74,7 +75,7 @@ export const jwksFetchingChecks: CheckDefinition[] = [
       const clear = !registration.error && registration.status >= 400 && registration.status !== 500 && errorCode(registration) !== undefined;
       t.expect(
         clear && typeof registration.json?.agent_id !== 'string',
-        `register with a host_jwks_url answering 503: expected a refusal carrying a §5.13 error object (§10.4: a clear error), got ${describe(registration)}`,
+        `register with a host_jwks_url answering 503: expected a refusal carrying a §5.13 error object (§10.4: a clear error), got ${describeAnswer(registration)}`,
       );
     },
   }),

@@ -9,7 +9,8 @@ import {
 } from '../../../src/harness/check.ts';
 import type { RegisterResult } from '../../../src/harness/protocol-client/index.ts';
 import { generateEd25519KeyPair, jwks, type Ed25519KeyPair } from '../../../src/jose/index.ts';
-import { describe, isRefusal } from '../lifecycle/support.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
+import { isRefusal } from '../lifecycle/support.ts';
 
 /** Key ids of the harness's JWKS-keyed identities: a host's first key, its rotated key, an agent's key. */
 export const HOST_KID = 'conformance-host-key-1';
@@ -90,7 +91,7 @@ export async function jwksHostWithAgent(t: CheckContext): Promise<JwksHostFixtur
 /** The registered agent; fails unless the registration answered 2xx with an agent id (saying how often the JWKS was fetched). */
 export function expectRegistered(t: CheckContext, result: RegisterResult, published: PublishedJwks, what: string): AgentIdentity {
   if (result.agent === undefined) {
-    t.fail(`${what}: expected the registration to succeed, got ${describe(result)} (the server fetched ${published.url} ${published.fetches.length} time(s))`);
+    t.fail(`${what}: expected the registration to succeed, got ${describeAnswer(result)} (the server fetched ${published.url} ${published.fetches.length} time(s))`);
   }
   return result.agent;
 }
@@ -98,7 +99,7 @@ export function expectRegistered(t: CheckContext, result: RegisterResult, publis
 /** Fails unless a registration was refused with a 4xx error and created no agent. */
 export function expectRegistrationRefused(t: CheckContext, result: HttpResult, what: string, expected: string): void {
   if (!isRefusal(result) || typeof result.json?.agent_id === 'string') {
-    t.fail(`${what}: expected a 4xx refusal (${expected}), got ${describe(result)}`);
+    t.fail(`${what}: expected a 4xx refusal (${expected}), got ${describeAnswer(result)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { defineCheck, type CheckContext, type CheckDefinition, type JwksFetch } from '../../../src/harness/check.ts';
 import { sleep } from '../../../src/harness/retry.ts';
-import { describe } from '../lifecycle/support.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
+import {  } from '../lifecycle/support.ts';
 import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
 
 /**
@@ -38,9 +39,9 @@ export const jwksTimeoutChecks: CheckDefinition[] = [
       const fetch = published.fetches[0];
       if (fetch === undefined) {
         if (typeof registration.json?.agent_id === 'string') {
-          t.fail(`register with a host_jwks_url that never answers: the server registered the host without fetching ${published.url}, so it cannot have verified the host JWT (§4.5.1), got ${describe(registration)}`);
+          t.fail(`register with a host_jwks_url that never answers: the server registered the host without fetching ${published.url}, so it cannot have verified the host JWT (§4.5.1), got ${describeAnswer(registration)}`);
         }
-        t.skip(`the server answered ${describe(registration)} without fetching ${published.url}, so its fetch timeout cannot be observed`);
+        t.skip(`the server answered ${describeAnswer(registration)} without fetching ${published.url}, so its fetch timeout cannot be observed`);
       }
       const abandonedAfterMs = await awaitAbandonment(fetch);
       const what = 'register with a host_jwks_url that accepts the connection and never answers';
@@ -55,7 +56,7 @@ export const jwksTimeoutChecks: CheckDefinition[] = [
         );
         return;
       }
-      t.expect(!registration.error, `${what}: no answer (${describe(registration)})`);
+      t.expect(!registration.error, `${what}: no answer (${describeAnswer(registration)})`);
       expectRegistrationRefused(t, registration, what, '§8.12: the fetch times out, so the host key cannot be obtained');
       t.expect(
         registration.exchange.duration_ms <= STALL_BOUND_MS,

@@ -1,7 +1,7 @@
 import type { CheckContext, CheckDefinition, CheckNeed } from '../../../src/harness/check.ts';
 import { generateEd25519KeyPair, jwks } from '../../../src/jose/index.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
 import {
-  describe,
   executeSync,
   expectAuthRefusal,
   expectExecutes,
@@ -140,12 +140,12 @@ export const jwksChecks: CheckDefinition[] = [
       const agentResult = await executeSync(t, agent, { hostIss: previous.thumbprint });
       t.expect(
         agentResult.status === 200 && !agentResult.error,
-        `execute with an agent JWT naming the previous host identifier: expected 200 during the grace period (§8.7), got ${describe(agentResult)}`,
+        `execute with an agent JWT naming the previous host identifier: expected 200 during the grace period (§8.7), got ${describeAnswer(agentResult)}`,
       );
       const hostResult = await t.client.status(agent, { host: previous });
       t.expect(
         hostResult.status === 200 && !hostResult.error,
-        `status with a host JWT signed by the previous key, still published in the JWKS: expected 200 during the grace period (§8.7), got ${describe(hostResult)}`,
+        `status with a host JWT signed by the previous key, still published in the JWKS: expected 200 during the grace period (§8.7), got ${describeAnswer(hostResult)}`,
       );
     },
   }),

@@ -1,5 +1,6 @@
 import type { AgentIdentity, CheckContext, HostIdentity } from '../../../src/harness/check.ts';
-import { activeSyncAgent, control, describe, expectAgentStatus, expectExecutes, freshUserId, hostIdOf } from './support.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
+import { activeSyncAgent, control, expectAgentStatus, expectExecutes, freshUserId, hostIdOf } from './support.ts';
 
 /** Agents in particular lifecycle states, built through the protocol and the operator hook. */
 
@@ -28,7 +29,7 @@ export async function pendingAgent(t: CheckContext): Promise<PendingAgent> {
     }
     const registration = await t.client.register(host, { capabilities: [capability] });
     if (registration.agent && registration.json?.status === 'pending') return { agent: registration.agent, hostPending: false };
-    t.skip(`could not obtain a pending agent under an approved host: registering for ${capability} answered ${describe(registration)}`);
+    t.skip(`could not obtain a pending agent under an approved host: registering for ${capability} answered ${describeAnswer(registration)}`);
   }
   return { agent: await t.client.pendingAgent({ capabilities: [t.capability('sync')] }), hostPending: true };
 }
@@ -43,7 +44,7 @@ export async function rejectedAgent(t: CheckContext): Promise<PendingAgent> {
   await control(t).deny({ agent_id: pending.agent.agentId, reason: 'conformance: whole registration denied' });
   const last = await t.client.awaitAgentStatus(pending.agent, 'rejected');
   if (last.json?.status !== 'rejected') {
-    t.skip(`after the operator denied the registration the agent is not "rejected" (status answered ${describe(last)}); see RUL-FULL-DENIAL`);
+    t.skip(`after the operator denied the registration the agent is not "rejected" (status answered ${describeAnswer(last)}); see RUL-FULL-DENIAL`);
   }
   return pending;
 }

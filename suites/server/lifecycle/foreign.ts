@@ -1,5 +1,6 @@
 import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity, type HttpResult } from '../../../src/harness/check.ts';
-import { activeSyncAgent, control, describe, expectRefusal, readStatus, type Refusal } from './support.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
+import { activeSyncAgent, control, expectRefusal, readStatus, type Refusal } from './support.ts';
 
 /** Both answers RUL-FOREIGN-AGENT accepts when a host names another host's agent. */
 export const FOREIGN_AGENT_REFUSALS: readonly Refusal[] = [[403, 'unauthorized'], [404, 'agent_not_found']];
@@ -106,7 +107,7 @@ export const foreignChecks: CheckDefinition[] = [
       // RUL-FOREIGN-AGENT also accepts 404 agent_not_found; the code is judged wherever the server chose 403.
       const forbidden = answers.filter(([, result]) => !result.error && result.status === 403);
       if (forbidden.length === 0) {
-        t.notApplicable(`the server answered ${answers.map(([what, result]) => `${what}: ${describe(result)}`).join('; ')}, never 403 (404 agent_not_found is accepted by RUL-FOREIGN-AGENT)`);
+        t.notApplicable(`the server answered ${answers.map(([what, result]) => `${what}: ${describeAnswer(result)}`).join('; ')}, never 403 (404 agent_not_found is accepted by RUL-FOREIGN-AGENT)`);
       }
       for (const [what, result] of forbidden) t.expectError(result, 403, 'unauthorized', `${what} (§5.13: a caller not allowed to act on the agent)`);
     },

@@ -1,9 +1,9 @@
 import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity } from '../../../src/harness/check.ts';
 import { RevokeHostResponseSchema } from '../../../src/protocol/index.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
 import { agentsUnderOneHost } from './fixtures.ts';
 import {
   control,
-  describe,
   executeSync,
   expectExecutes,
   expectRefusal,
@@ -91,7 +91,7 @@ export const hostRevokeChecks: CheckDefinition[] = [
       const registration = await t.client.register(host, {});
       t.expect(
         isRefusal(registration),
-        `register with the revoked host's JWT: expected a refusal (§2.11: a revoked host must not register agents), got ${describe(registration)}`,
+        `register with the revoked host's JWT: expected a refusal (§2.11: a revoked host must not register agents), got ${describeAnswer(registration)}`,
       );
     },
   }),

@@ -1,9 +1,9 @@
 import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { ControlError } from '../../../src/harness/outcome.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
 import {
   activeSyncAgent,
   control,
-  describe,
   executeSync,
   expectExecutes,
   expectRefusal,
@@ -44,17 +44,17 @@ export const linkingChecks: CheckDefinition[] = [
       const relink = await control(t).call('link-host', { host_id: await hostIdOf(t, host, agent), user_id: second });
       if (relink.status === 501) t.skip('the control hook cannot link hosts as asked (501)');
       if (isRefusal(relink)) {
-        t.note(`linking the host to a second user was refused (${describe(relink)}): the host keeps its one user (§2.9)`);
+        t.note(`linking the host to a second user was refused (${describeAnswer(relink)}): the host keeps its one user (§2.9)`);
         return;
       }
       if (relink.error || relink.status < 200 || relink.status >= 300) {
-        throw new ControlError(`control operation "link-host" answered neither a refusal nor success: ${describe(relink)}`);
+        throw new ControlError(`control operation "link-host" answered neither a refusal nor success: ${describeAnswer(relink)}`);
       }
       // The server moved the host to the second user: nothing may still act for the first one.
       const execute = await withinOneSecond(() => executeSync(t, agent));
       t.expect(
         isRefusal(execute),
-        `execute by the first user's agent after the host was linked to another user: expected a refusal, got ${describe(execute)}; the host would act for two users at once (§2.7, §2.9)`,
+        `execute by the first user's agent after the host was linked to another user: expected a refusal, got ${describeAnswer(execute)}; the host would act for two users at once (§2.7, §2.9)`,
       );
       await expectNotActiveFor(t, agent, first, "of the first user's agent after relinking");
       const fresh = await activeSyncAgent(t, { host, mode: 'delegated' });
@@ -79,7 +79,7 @@ export const linkingChecks: CheckDefinition[] = [
       const autonomous = registration.agent;
       t.expect(
         autonomous !== undefined,
-        `an autonomous registration by the unlinked host answered ${describe(registration)}; the host may keep provisioning autonomous agents (§2.9)`,
+        `an autonomous registration by the unlinked host answered ${describeAnswer(registration)}; the host may keep provisioning autonomous agents (§2.9)`,
       );
       if (registration.json?.status !== 'active') {
         t.note(`the autonomous registration is ${JSON.stringify(registration.json?.status)}; approved through the operator`);

@@ -1,5 +1,6 @@
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { activeSyncAgent, describe, readStatus } from './support.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
+import { activeSyncAgent, readStatus } from './support.ts';
 
 export const modeChecks: CheckDefinition[] = [
   defineCheck({
@@ -17,7 +18,7 @@ export const modeChecks: CheckDefinition[] = [
       if (again.agent && again.agent.agentId !== agent.agentId) {
         t.note(`the second registration created another agent (${again.agent.agentId}); judged by the registration checks`);
       } else {
-        t.note(`the second registration answered ${describe(again)}`);
+        t.note(`the second registration answered ${describeAnswer(again)}`);
       }
       const after = await readStatus(t, agent, {}, 'status after the second registration');
       t.expect(after.json.mode === 'delegated', `status after the second registration: expected mode "delegated" (§2.2: the mode cannot change after creation), got ${JSON.stringify(after.json.mode)}`);

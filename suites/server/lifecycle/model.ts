@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity, type HttpResult } from '../../../src/harness/check.ts';
 import { checkProperty } from '../../../src/harness/property.ts';
 import { RevokeResponseSchema } from '../../../src/protocol/index.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
 import {
   activeCapabilities,
   control,
-  describe,
   executeSync,
   expectAgentStatus,
   expectRefusal,
@@ -86,7 +86,7 @@ function activeOrPending(r: LifecycleSystem, result: HttpResult, what: string, r
   r.t.expectStatus(result, [200, 201], what);
   const status: unknown = result.json?.status;
   if (status !== 'active' && status !== 'pending') {
-    r.t.fail(`${what}: expected status "active" or "pending" (${rule}), got ${describe(result)}`);
+    r.t.fail(`${what}: expected status "active" or "pending" (${rule}), got ${describeAnswer(result)}`);
   }
   return status;
 }
@@ -274,7 +274,7 @@ class Reactivate extends AgentCommand {
       case 'active': {
         const result = await attempt();
         t.expectStatus(result, 200, `${what}: reactivate an active agent (§5.6 step 1: no-op)`);
-        t.expect(result.json?.status === 'active', `${what}: reactivating an active agent must answer its current status "active" (§5.6 step 1), got ${describe(result)}`);
+        t.expect(result.json?.status === 'active', `${what}: reactivating an active agent must answer its current status "active" (§5.6 step 1), got ${describeAnswer(result)}`);
         return;
       }
       case 'pending':
@@ -297,7 +297,7 @@ class Status extends AgentCommand {
     const result = model.state === 'revoked' ? await withinOneSecond(attempt, (answer) => answer.json?.status === 'revoked') : await attempt();
     t.expectStatus(result, 200, `${what}: status (§5.5)`);
     const status: unknown = result.json?.status;
-    t.expect(status === model.state, `${what}: expected status "${model.state}" (§2.3, §5.5), got ${describe(result)}`);
+    t.expect(status === model.state, `${what}: expected status "${model.state}" (§2.3, §5.5), got ${describeAnswer(result)}`);
     if (model.state !== 'active') return;
     const granted = activeCapabilities(grantsOf(result.json)).includes(t.capability('sync'));
     t.expect(

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import { DateTimeSchema, StatusResponseSchema } from '../../../src/protocol/index.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 import { expectShape } from '../registration/shape.ts';
-import { activeSyncAgent, describe, expectExecutes, grantsOf, readStatus } from './support.ts';
+import { activeSyncAgent, expectExecutes, grantsOf, readStatus } from './support.ts';
 
 /** What status reports about an agent (§5.5): the complete list of its grants and their metadata. */
 
@@ -74,7 +75,7 @@ export const statusViewChecks: CheckDefinition[] = [
       t.expectStatus(status, 200, 'status of the agent');
       const body = t.expectJson(status, StatusResponseSchema, 'status of the agent (§5.5)');
       const active = body.agent_capability_grants.filter((grant) => grant.status === 'active');
-      t.expect(active.length > 0, `precondition: status of the approved agent lists no active grant (${describe(status)})`);
+      t.expect(active.length > 0, `precondition: status of the approved agent lists no active grant (${describeAnswer(status)})`);
       const anonymous = active.filter((grant) => typeof grant.granted_by !== 'string' || grant.granted_by.trim() === '');
       t.expect(
         anonymous.length === 0,

@@ -1,11 +1,11 @@
 import type { AgentIdentity, CheckContext, HostIdentity, HttpResult } from '../../../src/harness/check.ts';
-import { describeAnswer as describe, errorCode } from '../../../src/harness/answer.ts';
+import { describeAnswer, errorCode } from '../../../src/harness/answer.ts';
 import { DECISION_POLL_DELAYS_MS, retryUntil, WITHIN_ONE_SECOND_MS } from '../../../src/harness/retry.ts';
 import type { AgentRef, AgentTokenOptions, FixtureOptions, HostTokenOptions } from '../../../src/harness/protocol-client/index.ts';
 import type { ControlClient } from '../../../src/harness/control-client.ts';
 import { argumentsFor } from '../../../src/harness/target-profile.ts';
 
-export { describe, errorCode };
+export { errorCode };
 
 /**
  * Helpers shared by the lifecycle and key-rotation checks: the capability they execute, reading an
@@ -27,7 +27,7 @@ export function activeSyncAgent(t: CheckContext, opts: FixtureOptions = {}): Pro
 export async function expectExecutes(t: CheckContext, agent: AgentIdentity, when: string, tokenOpts?: AgentTokenOptions): Promise<void> {
   const result = await executeSync(t, agent, tokenOpts);
   if (result.error || result.status !== 200) {
-    t.fail(`${when}: expected the agent to execute ${t.capability('sync')} (HTTP 200, §5.11), got ${describe(result)}`);
+    t.fail(`${when}: expected the agent to execute ${t.capability('sync')} (HTTP 200, §5.11), got ${describeAnswer(result)}`);
   }
 }
 
@@ -36,7 +36,7 @@ export async function hostIdOf(t: CheckContext, host: HostIdentity, agent: Agent
   if (host.hostId !== undefined) return host.hostId;
   const result = await t.client.status(agent);
   const hostId: unknown = result.json?.host_id;
-  if (typeof hostId !== 'string') t.fail(`precondition: no host_id in the registration or status answer (${describe(result)})`);
+  if (typeof hostId !== 'string') t.fail(`precondition: no host_id in the registration or status answer (${describeAnswer(result)})`);
   host.hostId = hostId;
   return hostId;
 }
@@ -51,7 +51,7 @@ export async function readStatus(
   const result = await t.client.status(agent, tokenOpts);
   t.expectStatus(result, 200, what);
   const status: unknown = result.json?.status;
-  if (typeof status !== 'string') t.fail(`${what}: the status answer has no string "status" (§5.5); ${describe(result)}`);
+  if (typeof status !== 'string') t.fail(`${what}: the status answer has no string "status" (§5.5); ${describeAnswer(result)}`);
   return { status, grants: grantsOf(result.json), json: result.json as Record<string, unknown> };
 }
 
@@ -80,7 +80,7 @@ export function activeCapabilities(grants: readonly GrantView[]): string[] {
  */
 export async function expectAgentStatus(t: CheckContext, agent: AgentRef, wanted: string, why: string): Promise<void> {
   const last = await t.client.awaitAgentStatus(agent, wanted);
-  if (last.json?.status !== wanted) t.fail(`${why}: expected status "${wanted}", got ${describe(last)}`);
+  if (last.json?.status !== wanted) t.fail(`${why}: expected status "${wanted}", got ${describeAnswer(last)}`);
 }
 
 /** Polls GET status until `capability` has an active grant; fails with the grants seen otherwise. */
@@ -121,7 +121,7 @@ export function expectRefusal(t: CheckContext, result: HttpResult, accepted: rea
   const code = errorCode(result);
   const match = accepted.find(([status, name]) => status === result.status && name === code);
   if (!match || result.error) {
-    t.fail(`${what}: expected ${accepted.map(([status, name]) => `${status} ${name}`).join(' or ')} (${expected}), got ${describe(result)}`);
+    t.fail(`${what}: expected ${accepted.map(([status, name]) => `${status} ${name}`).join(' or ')} (${expected}), got ${describeAnswer(result)}`);
   }
   if (typeof result.json?.message !== 'string') t.note(`${what}: the error response has no string "message" (§5.13)`);
   return match;
@@ -130,7 +130,7 @@ export function expectRefusal(t: CheckContext, result: HttpResult, accepted: rea
 /** Fails unless the answer is a 401 or 403 error object (any code): the request was refused. */
 export function expectAuthRefusal(t: CheckContext, result: HttpResult, what: string, expected: string): void {
   if (result.error || (result.status !== 401 && result.status !== 403) || errorCode(result) === undefined) {
-    t.fail(`${what}: expected a 401 or 403 error (${expected}), got ${describe(result)}`);
+    t.fail(`${what}: expected a 401 or 403 error (${expected}), got ${describeAnswer(result)}`);
   }
 }
 
@@ -139,7 +139,7 @@ export async function hostLinkedTo(t: CheckContext, userId: string): Promise<{ h
   const host = await t.client.newHost();
   const registration = await t.client.register(host, { mode: 'delegated', capabilities: [t.capability('sync')] });
   const agent = registration.agent;
-  if (!agent) t.fail(`precondition: registration did not create an agent (${describe(registration)})`);
+  if (!agent) t.fail(`precondition: registration did not create an agent (${describeAnswer(registration)})`);
   await control(t).linkHost({ host_id: await hostIdOf(t, host, agent), user_id: userId });
   if (registration.json?.status !== 'active') await t.client.approve(agent);
   await expectExecutes(t, agent, 'precondition: after the operator linked the host');

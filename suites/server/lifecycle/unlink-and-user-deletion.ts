@@ -1,9 +1,9 @@
 import { defineCheck, type CheckContext, type AgentIdentity, type CheckDefinition } from '../../../src/harness/check.ts';
+import { describeAnswer } from '../../../src/harness/answer.ts';
 import { expectAgentsRefused, expectHostRefused } from './host-revoke.ts';
 import {
   activeSyncAgent,
   control,
-  describe,
   executeSync,
   expectExecutes,
   expectRefusal,
@@ -31,7 +31,7 @@ export const unlinkAndUserDeletionChecks: CheckDefinition[] = [
       expectRefusal(t, execute, [[403, 'agent_revoked'], INVALID_JWT], 'execute by a delegated agent after its host was unlinked', '§2.9, RUL-STATE-ERROR-STATUS');
       const status = await withinOneSecond(() => t.client.status(agent), (answer) => answer.json?.status === 'revoked');
       t.expectStatus(status, 200, 'status after the unlink');
-      t.expect(status.json?.status === 'revoked', `status after the unlink: expected "revoked" (§2.9: unlinking revokes delegated agents), got ${describe(status)}`);
+      t.expect(status.json?.status === 'revoked', `status after the unlink: expected "revoked" (§2.9: unlinking revokes delegated agents), got ${describeAnswer(status)}`);
     },
   }),
   defineCheck({
