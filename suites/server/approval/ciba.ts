@@ -1,6 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/protocol-client/index.ts';
-import type { Approval } from '../../../src/protocol/index.ts';
+import { defineCheck, type AgentIdentity, type Approval, type CheckContext } from '../../../src/harness/api.ts';
 import { expectRegistered } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor } from '../registration/grants.ts';
 import { expectApproval } from '../registration/shape.ts';

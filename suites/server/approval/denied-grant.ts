@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { DeniedGrantSchema } from '../../../src/protocol/index.ts';
+import { defineCheck, DeniedGrantSchema, type CheckContext } from '../../../src/harness/api.ts';
 import { registerPending } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor } from '../registration/grants.ts';
 import { expectShape } from '../registration/shape.ts';

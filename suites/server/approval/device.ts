@@ -1,6 +1,4 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/protocol-client/index.ts';
-import { StatusResponseSchema } from '../../../src/protocol/index.ts';
+import { defineCheck, StatusResponseSchema, type AgentIdentity, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
 import { registerPending } from '../registration/fixtures.ts';
 import { describeGrants, grantFor, grantsOf } from '../registration/grants.ts';
 import { expectApproval } from '../registration/shape.ts';

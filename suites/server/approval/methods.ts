@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
+import { defineCheck, isAbsoluteHttpUrl, type CheckContext } from '../../../src/harness/api.ts';
 import { activeAgent, fixtureMode } from '../registration/fixtures.ts';
 import { describeGrants, grantFor } from '../registration/grants.ts';
 import { expectApproval } from '../registration/shape.ts';

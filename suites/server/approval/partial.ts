@@ -1,6 +1,12 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/protocol-client/index.ts';
-import { ActiveGrantSchema, DeniedGrantSchema, StatusResponseSchema } from '../../../src/protocol/index.ts';
+import {
+  ActiveGrantSchema,
+  defineCheck,
+  DeniedGrantSchema,
+  StatusResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import { registerPending } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor, type WireGrant } from '../registration/grants.ts';
 import { expectShape } from '../registration/shape.ts';

@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import { StatusResponseSchema } from '../../../src/protocol/index.ts';
+import { defineCheck, StatusResponseSchema, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
 import { registerPending } from '../registration/fixtures.ts';
 
 /** The status answer a never-seen (hence pending) host gets for its own pending agent. */

@@ -1,6 +1,13 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/protocol-client/index.ts';
-import { ActiveGrantSchema, DeniedGrantSchema, ErrorResponseSchema, RequestCapabilityResponseSchema } from '../../../src/protocol/index.ts';
+import {
+  ActiveGrantSchema,
+  defineCheck,
+  DeniedGrantSchema,
+  ErrorResponseSchema,
+  RequestCapabilityResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from '../registration/grants.ts';
 import { unknownCapabilityName } from '../registration/roles.ts';

@@ -1,6 +1,12 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
-import { DISCOVERY_PATH, findAgentAuthChallenge, type AuthChallenge } from '../../../src/protocol/index.ts';
+import {
+  defineCheck,
+  DISCOVERY_PATH,
+  findAgentAuthChallenge,
+  isAbsoluteHttpUrl,
+  type AuthChallenge,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 
 /** The unauthenticated listing, when the server refuses it with 401; not applicable otherwise (§5.2). */
 async function refusedListing(t: CheckContext): Promise<HttpResult> {

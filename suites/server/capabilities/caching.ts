@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import { maxAge } from '../../../src/harness/cache-control.ts';
+import { defineCheck, maxAge, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
 import { capabilityCaller, listPage } from './fetch.ts';
 
 /** The list and describe answers for the least privileged caller that gets them. */

@@ -1,6 +1,4 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { Auth } from '../../../src/harness/protocol-client/index.ts';
-import { CapabilitySchema, type Capability } from '../../../src/protocol/index.ts';
+import { CapabilitySchema, defineCheck, type Auth, type Capability, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 import { unknownCapabilityName } from '../registration/roles.ts';
 import { activeGrantNames, capabilityCaller, listAll } from './fetch.ts';

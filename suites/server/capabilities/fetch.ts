@@ -1,7 +1,12 @@
-import type { CheckContext, HttpResult } from '../../../src/harness/check.ts';
-import type { AgentRef, Auth } from '../../../src/harness/protocol-client/index.ts';
-import { capabilityForRole } from '../../../src/harness/target-profile.ts';
-import { CapabilityListResponseSchema, type CapabilityListResponse } from '../../../src/protocol/index.ts';
+import {
+  capabilityForRole,
+  CapabilityListResponseSchema,
+  type AgentRef,
+  type Auth,
+  type CapabilityListResponse,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 
 /** Pages a full listing may take before the walk is declared endless. */

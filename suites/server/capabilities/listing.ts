@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { CapabilityListResponse } from '../../../src/protocol/index.ts';
+import { defineCheck, type CapabilityListResponse, type CheckContext } from '../../../src/harness/api.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 import { activeGrantNames, listAll } from './fetch.ts';
 

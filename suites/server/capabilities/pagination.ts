@@ -1,4 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckContext } from '../../../src/harness/api.ts';
 import { continues, listAll, listPage, widestCaller } from './fetch.ts';
 
 export const paginationWalk = defineCheck({

@@ -1,6 +1,12 @@
-import type { AgentIdentity, CheckContext, CheckNeed } from '../../../src/harness/check.ts';
-import { argumentsFor, type TargetProfile } from '../../../src/harness/target-profile.ts';
-import { ActiveGrantSchema, type Constraints } from '../../../src/protocol/index.ts';
+import {
+  ActiveGrantSchema,
+  argumentsFor,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckNeed,
+  type Constraints,
+  type TargetProfile,
+} from '../../../src/harness/api.ts';
 
 export const CONSTRAINED_NEEDS: CheckNeed[] = [{ capability: 'constrainable' }, { control: 'approve' }];
 

@@ -1,6 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import type { Constraints } from '../../../src/protocol/index.ts';
+import { defineCheck, type CheckContext, type CheckDefinition, type Constraints } from '../../../src/harness/api.ts';
 import { isAtLeastAsTight } from './evaluate.ts';
 import { CONSTRAINED_NEEDS, constrainable, constrainedAgent, sampleValues } from './fixture.ts';
 

@@ -1,5 +1,10 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { ErrorResponseSchema, type ConstraintValue } from '../../../src/protocol/index.ts';
+import {
+  defineCheck,
+  ErrorResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+  type ConstraintValue,
+} from '../../../src/harness/api.ts';
 import { satisfies } from './evaluate.ts';
 import {
   CONSTRAINED_NEEDS,

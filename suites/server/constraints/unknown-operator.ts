@@ -1,6 +1,11 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import type { HttpResult } from '../../../src/harness/http-driver.ts';
-import { ErrorResponseSchema, type Constraints } from '../../../src/protocol/index.ts';
+import {
+  defineCheck,
+  ErrorResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+  type Constraints,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import { CONSTRAINED_NEEDS, constrainable, sampleValues, type ConstrainableRole } from './fixture.ts';
 
 /** An operator name no version of the protocol defines. */

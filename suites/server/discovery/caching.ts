@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { maxAge } from '../../../src/harness/cache-control.ts';
+import { defineCheck, maxAge, type CheckContext } from '../../../src/harness/api.ts';
 import { fetchDiscoveryObject } from './fetch.ts';
 
 

@@ -1,6 +1,4 @@
-import { DiscoveryDocumentSchema } from '../../../src/protocol/index.ts';
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
+import { defineCheck, DiscoveryDocumentSchema, isAbsoluteHttpUrl, type CheckContext } from '../../../src/harness/api.ts';
 import { fetchDiscoveryObject } from './fetch.ts';
 
 export const served = defineCheck({

@@ -1,6 +1,4 @@
-import { ENDPOINT_KEYS } from '../../../src/protocol/index.ts';
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { isAbsoluteHttpUrl, resolveEndpoint } from '../../../src/harness/endpoints.ts';
+import { defineCheck, ENDPOINT_KEYS, isAbsoluteHttpUrl, resolveEndpoint, type CheckContext } from '../../../src/harness/api.ts';
 import { fetchDiscoveryObject } from './fetch.ts';
 
 export const endpointsResolvable = defineCheck({

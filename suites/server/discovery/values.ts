@@ -1,4 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckContext } from '../../../src/harness/api.ts';
 import { fetchDiscoveryObject, stringArray } from './fetch.ts';
 
 export const algorithmsEd25519 = defineCheck({

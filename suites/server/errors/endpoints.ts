@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { AgentRef, HostIdentity } from '../../../src/harness/protocol-client/index.ts';
+import { defineCheck, type AgentRef, type CheckContext, type HostIdentity, type HttpResult } from '../../../src/harness/api.ts';
 import { capabilityCaller } from '../capabilities/fetch.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 import { unknownCapabilityName } from '../registration/roles.ts';

@@ -1,4 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckContext } from '../../../src/harness/api.ts';
 import { registerPending } from '../registration/fixtures.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 import { errorFormatProblems } from './format.ts';
 

@@ -1,7 +1,13 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { argumentsFor } from '../../../src/harness/target-profile.ts';
+import {
+  argumentsFor,
+  defineCheck,
+  describeAnswer,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
 import { argumentsOf, describeAs, requiredFields, type Described } from './described.ts';
-import { agentWith, describeAnswer } from './fixtures.ts';
+import { agentWith } from './fixtures.ts';
 
 interface InputFixture {
   agent: AgentIdentity;

@@ -1,5 +1,4 @@
-import type { AgentIdentity, CheckContext } from '../../../src/harness/check.ts';
-import { argumentsFor, sampleArguments } from '../../../src/harness/target-profile.ts';
+import { argumentsFor, sampleArguments, type AgentIdentity, type CheckContext } from '../../../src/harness/api.ts';
 
 /** A capability object as describe answered it (§5.2.1), unvalidated. */
 export type Described = Record<string, unknown>;

@@ -1,9 +1,12 @@
-import type { AgentIdentity, CapabilityRole, CheckContext, HttpResult } from '../../../src/harness/check.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
-import { sleep as wait } from '../../../src/harness/retry.ts';
-import { argumentsFor, capabilityForRole } from '../../../src/harness/target-profile.ts';
-
-export { describeAnswer };
+import {
+  argumentsFor,
+  capabilityForRole,
+  sleep as wait,
+  type AgentIdentity,
+  type CapabilityRole,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 
 /** An active agent whose registration asked for `capabilities` (approved through the control hook). */
 export function agentWith(t: CheckContext, capabilities: string[]): Promise<AgentIdentity> {

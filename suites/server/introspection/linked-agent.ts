@@ -1,5 +1,10 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { IntrospectActiveResponseSchema, type IntrospectActiveResponse } from '../../../src/protocol/index.ts';
+import {
+  defineCheck,
+  IntrospectActiveResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+  type IntrospectActiveResponse,
+} from '../../../src/harness/api.ts';
 import { INTROSPECT_NEEDS } from './needs.ts';
 
 /** Seconds an active agent's session expiry may lie in the past before it contradicts `active: true` (clock skew). */

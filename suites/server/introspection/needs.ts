@@ -1,3 +1,3 @@
-import type { CheckNeed } from '../../../src/harness/check.ts';
+import type { CheckNeed } from '../../../src/harness/api.ts';
 
 export const INTROSPECT_NEEDS: CheckNeed[] = [{ endpoint: 'introspect' }, { control: 'approve' }];

@@ -1,4 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { INTROSPECT_NEEDS } from './needs.ts';
 
 const rateLimited = defineCheck({

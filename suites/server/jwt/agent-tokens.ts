@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defineCheck, type CheckDefinition } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckDefinition } from '../../../src/harness/api.ts';
 import { executeEndpoint, requestCapabilityEndpoint, type AgentProbe, type ProbeEndpoint } from './probes.ts';
 import { expectInvalidJwt } from './verdicts.ts';
 

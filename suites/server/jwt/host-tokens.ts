@@ -1,5 +1,4 @@
-import { defineCheck, type CheckDefinition } from '../../../src/harness/check.ts';
-import { generateEd25519KeyPair } from '../../../src/jose/index.ts';
+import { defineCheck, generateEd25519KeyPair, type CheckDefinition } from '../../../src/harness/api.ts';
 import { registerEndpoint, statusEndpoint, type HostProbe, type ProbeEndpoint } from './probes.ts';
 import { expectInvalidJwt } from './verdicts.ts';
 

@@ -1,6 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { describeExchange } from '../../../src/harness/exchange.ts';
-import { argumentsFor } from '../../../src/harness/target-profile.ts';
+import { argumentsFor, defineCheck, describeExchange, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { isSuccess } from './verdicts.ts';
 
 /**

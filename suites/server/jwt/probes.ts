@@ -1,6 +1,13 @@
-import type { AgentIdentity, CheckContext, CheckNeed, HostIdentity, HttpResult } from '../../../src/harness/check.ts';
-import type { AgentTokenOptions, HostTokenOptions } from '../../../src/harness/protocol-client/index.ts';
-import { argumentsFor } from '../../../src/harness/target-profile.ts';
+import {
+  argumentsFor,
+  type AgentIdentity,
+  type AgentTokenOptions,
+  type CheckContext,
+  type CheckNeed,
+  type HostIdentity,
+  type HostTokenOptions,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import { isSuccess } from './verdicts.ts';
 
 /**

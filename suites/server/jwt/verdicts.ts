@@ -1,4 +1,4 @@
-import type { CheckContext, HttpResult } from '../../../src/harness/check.ts';
+import type { CheckContext, HttpResult } from '../../../src/harness/api.ts';
 
 export function isSuccess(result: HttpResult): boolean {
   return !result.error && result.status >= 200 && result.status < 300;

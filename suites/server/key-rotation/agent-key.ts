@@ -1,6 +1,11 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
-import { RotateAgentKeyResponseSchema } from '../../../src/protocol/index.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import {
+  defineCheck,
+  describeAnswer,
+  RotateAgentKeyResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+  type CheckNeed,
+} from '../../../src/harness/api.ts';
 import { asIntruder, expectForeignRefusal, foreignSetup } from '../lifecycle/foreign.ts';
 import {
   activeSyncAgent,

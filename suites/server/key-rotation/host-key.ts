@@ -1,9 +1,14 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
-import { RotateHostKeyResponseSchema } from '../../../src/protocol/index.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import {
+  defineCheck,
+  describeAnswer,
+  errorCode,
+  RotateHostKeyResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+  type CheckNeed,
+} from '../../../src/harness/api.ts';
 import {
   activeCapabilities,
-  errorCode,
   executeSync,
   expectExecutes,
   expectRefusal,

@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckDefinition } from '../../../src/harness/api.ts';
 import { agentKeyChecks } from './agent-key.ts';
 import { hostKeyChecks } from './host-key.ts';
 import { jwksChecks } from './jwks.ts';

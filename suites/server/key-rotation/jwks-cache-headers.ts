@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { jwks } from '../../../src/jose/index.ts';
+import { defineCheck, jwks, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { readStatus } from '../lifecycle/support.ts';
 import { expectRegistered, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
 

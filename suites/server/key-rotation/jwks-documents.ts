@@ -1,5 +1,11 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type PublishedJwks } from '../../../src/harness/check.ts';
-import { generateEd25519KeyPair, jwks } from '../../../src/jose/index.ts';
+import {
+  defineCheck,
+  generateEd25519KeyPair,
+  jwks,
+  type CheckContext,
+  type CheckDefinition,
+  type PublishedJwks,
+} from '../../../src/harness/api.ts';
 import { expectRegistered, expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
 
 type KeySet = ReturnType<typeof jwks>;

@@ -1,7 +1,5 @@
-import type { CheckContext, CheckDefinition } from '../../../src/harness/check.ts';
-import { jwks } from '../../../src/jose/index.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
-import { errorCode, readStatus } from '../lifecycle/support.ts';
+import { describeAnswer, errorCode, jwks, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { readStatus } from '../lifecycle/support.ts';
 import { defineLoopbackJwksCheck, expectRegistrationRefused, jwksHostWithAgent, newJwksHost } from './jwks-fixtures.ts';
 
 /** Redirects before the document: one more than §8.12 allows a server to follow. */

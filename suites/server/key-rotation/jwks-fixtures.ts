@@ -1,15 +1,17 @@
 import {
   defineCheck,
+  describeAnswer,
+  generateEd25519KeyPair,
+  jwks,
   type AgentIdentity,
   type CheckContext,
   type CheckDefinition,
+  type Ed25519KeyPair,
   type HostIdentity,
   type HttpResult,
   type PublishedJwks,
-} from '../../../src/harness/check.ts';
-import type { RegisterResult } from '../../../src/harness/protocol-client/index.ts';
-import { generateEd25519KeyPair, jwks, type Ed25519KeyPair } from '../../../src/jose/index.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+  type RegisterResult,
+} from '../../../src/harness/api.ts';
 import { isRefusal } from '../lifecycle/support.ts';
 
 /** Key ids of the harness's JWKS-keyed identities: a host's first key, its rotated key, an agent's key. */

@@ -1,6 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { jwks } from '../../../src/jose/index.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import { defineCheck, describeAnswer, jwks, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { executeSync, isRefusal } from '../lifecycle/support.ts';
 import { AGENT_KID, HOST_KID, requireNoLoopbackAllowance } from './jwks-fixtures.ts';
 

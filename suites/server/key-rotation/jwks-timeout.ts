@@ -1,6 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type JwksFetch } from '../../../src/harness/check.ts';
-import { sleep } from '../../../src/harness/retry.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import { defineCheck, describeAnswer, sleep, type CheckContext, type CheckDefinition, type JwksFetch } from '../../../src/harness/api.ts';
 import {  } from '../lifecycle/support.ts';
 import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
 

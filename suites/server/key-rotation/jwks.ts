@@ -1,6 +1,11 @@
-import type { CheckContext, CheckDefinition, CheckNeed } from '../../../src/harness/check.ts';
-import { generateEd25519KeyPair, jwks } from '../../../src/jose/index.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import {
+  describeAnswer,
+  generateEd25519KeyPair,
+  jwks,
+  type CheckContext,
+  type CheckDefinition,
+  type CheckNeed,
+} from '../../../src/harness/api.ts';
 import {
   executeSync,
   expectAuthRefusal,

@@ -1,4 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { expectAuthRefusal, readStatus } from '../lifecycle/support.ts';
 import { jwksHostWithAgent, requireLoopbackAllowance } from './jwks-fixtures.ts';
 

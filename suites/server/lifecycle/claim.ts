@@ -1,4 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/api.ts';
 import { agentOfNewlyLinkedHost } from './fixtures.ts';
 import { activeCapabilities, executeSync, expectAuthRefusal, expectRefusal, readStatus, withinOneSecond } from './support.ts';
 

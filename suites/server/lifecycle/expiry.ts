@@ -1,4 +1,4 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
+import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { activeSyncAgent, control, executeSync, expectAgentStatus, expectExecutes, expectRefusal, INVALID_JWT } from './support.ts';
 
 type LifetimeClock = 'session' | 'max' | 'absolute';

@@ -1,5 +1,4 @@
-import type { AgentIdentity, CheckContext, HostIdentity } from '../../../src/harness/check.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import { describeAnswer, type AgentIdentity, type CheckContext, type HostIdentity } from '../../../src/harness/api.ts';
 import { activeSyncAgent, control, expectAgentStatus, expectExecutes, freshUserId, hostIdOf } from './support.ts';
 
 /** Agents in particular lifecycle states, built through the protocol and the operator hook. */

@@ -1,5 +1,12 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity, type HttpResult } from '../../../src/harness/check.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import {
+  defineCheck,
+  describeAnswer,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+  type HostIdentity,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import { activeSyncAgent, control, expectRefusal, readStatus, type Refusal } from './support.ts';
 
 /** Both answers RUL-FOREIGN-AGENT accepts when a host names another host's agent. */

@@ -1,6 +1,12 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity } from '../../../src/harness/check.ts';
-import { RevokeHostResponseSchema } from '../../../src/protocol/index.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import {
+  defineCheck,
+  describeAnswer,
+  RevokeHostResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+  type HostIdentity,
+} from '../../../src/harness/api.ts';
 import { agentsUnderOneHost } from './fixtures.ts';
 import {
   control,

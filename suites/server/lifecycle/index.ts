@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckDefinition } from '../../../src/harness/api.ts';
 import { claimChecks } from './claim.ts';
 import { expiryChecks } from './expiry.ts';
 import { foreignChecks } from './foreign.ts';

@@ -1,6 +1,11 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { ControlError } from '../../../src/harness/outcome.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import {
+  ControlError,
+  defineCheck,
+  describeAnswer,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
 import {
   activeSyncAgent,
   control,

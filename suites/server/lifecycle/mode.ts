@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import { defineCheck, describeAnswer, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { activeSyncAgent, readStatus } from './support.ts';
 
 export const modeChecks: CheckDefinition[] = [

@@ -1,8 +1,15 @@
 import fc from 'fast-check';
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity, type HttpResult } from '../../../src/harness/check.ts';
-import { checkProperty } from '../../../src/harness/property.ts';
-import { RevokeResponseSchema } from '../../../src/protocol/index.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import {
+  checkProperty,
+  defineCheck,
+  describeAnswer,
+  RevokeResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+  type HostIdentity,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import {
   activeCapabilities,
   control,

@@ -1,4 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/api.ts';
 import { pendingAgent, rejectedAgent, type PendingAgent } from './fixtures.ts';
 import { activeSyncAgent, executeSync, expectAuthRefusal, expectExecutes, expectRefusal, INVALID_JWT, readStatus, type Refusal } from './support.ts';
 

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { describeGrants } from '../registration/grants.ts';
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { ReactivateActiveResponseSchema, ReactivatePendingResponseSchema } from '../../../src/protocol/index.ts';
+import {
+  defineCheck,
+  ReactivateActiveResponseSchema,
+  ReactivatePendingResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
 import { expiredAgent } from './fixtures.ts';
 import {
   activeCapabilities,

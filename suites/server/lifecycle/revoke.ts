@@ -1,6 +1,11 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { RevokeResponseSchema } from '../../../src/protocol/index.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import {
+  defineCheck,
+  describeAnswer,
+  RevokeResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
 import {
   activeSyncAgent,
   executeSync,

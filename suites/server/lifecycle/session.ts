@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import { defineCheck, describeAnswer, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { activeSyncAgent, control, executeSync, readStatus } from './support.ts';
 
 /** Shortest remaining session (seconds) worth advancing the clock through. */

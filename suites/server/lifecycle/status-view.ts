@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { DateTimeSchema, StatusResponseSchema } from '../../../src/protocol/index.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import {
+  DateTimeSchema,
+  defineCheck,
+  describeAnswer,
+  StatusResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
 import { activeAgent } from '../registration/fixtures.ts';
 import { expectShape } from '../registration/shape.ts';
 import { activeSyncAgent, expectExecutes, grantsOf, readStatus } from './support.ts';

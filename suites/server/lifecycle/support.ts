@@ -1,11 +1,20 @@
-import type { AgentIdentity, CheckContext, HostIdentity, HttpResult } from '../../../src/harness/check.ts';
-import { describeAnswer, errorCode } from '../../../src/harness/answer.ts';
-import { DECISION_POLL_DELAYS_MS, retryUntil, WITHIN_ONE_SECOND_MS } from '../../../src/harness/retry.ts';
-import type { AgentRef, AgentTokenOptions, FixtureOptions, HostTokenOptions } from '../../../src/harness/protocol-client/index.ts';
-import type { ControlClient } from '../../../src/harness/control-client.ts';
-import { argumentsFor } from '../../../src/harness/target-profile.ts';
-
-export { errorCode };
+import {
+  argumentsFor,
+  DECISION_POLL_DELAYS_MS,
+  describeAnswer,
+  errorCode,
+  retryUntil,
+  WITHIN_ONE_SECOND_MS,
+  type AgentIdentity,
+  type AgentRef,
+  type AgentTokenOptions,
+  type CheckContext,
+  type ControlClient,
+  type FixtureOptions,
+  type HostIdentity,
+  type HostTokenOptions,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 
 /**
  * Helpers shared by the lifecycle and key-rotation checks: the capability they execute, reading an

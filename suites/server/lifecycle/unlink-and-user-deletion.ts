@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext, type AgentIdentity, type CheckDefinition } from '../../../src/harness/check.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
+import { defineCheck, describeAnswer, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { expectAgentsRefused, expectHostRefused } from './host-revoke.ts';
 import {
   activeSyncAgent,

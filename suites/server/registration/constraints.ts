@@ -1,11 +1,13 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
 import {
   ConstraintsSchema,
+  defineCheck,
   ErrorResponseSchema,
   isOperatorObject,
+  type CheckContext,
   type ConstraintValue,
+  type HttpResult,
   type JsonValue,
-} from '../../../src/protocol/index.ts';
+} from '../../../src/harness/api.ts';
 import { registerPending } from './fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor } from './grants.ts';
 import { constrainable, sampleValues } from '../constraints/fixture.ts';

@@ -1,6 +1,13 @@
-import type { CheckContext, CheckNeed } from '../../../src/harness/check.ts';
-import type { AgentIdentity, FixtureOptions, HostIdentity, RegisterOptions, RegisterResult } from '../../../src/harness/protocol-client/index.ts';
-import type { AgentMode } from '../../../src/protocol/index.ts';
+import type {
+  AgentIdentity,
+  AgentMode,
+  CheckContext,
+  CheckNeed,
+  FixtureOptions,
+  HostIdentity,
+  RegisterOptions,
+  RegisterResult,
+} from '../../../src/harness/api.ts';
 
 /** A registration answer that created an agent: 200 or 201 with an agent_id. */
 export function expectRegistered(t: CheckContext, result: RegisterResult, what = 'registration'): AgentIdentity {

@@ -1,6 +1,4 @@
-import type { CheckContext, HttpResult } from '../../../src/harness/check.ts';
-import type { AgentRef } from '../../../src/harness/protocol-client/index.ts';
-import { DECISION_POLL_DELAYS_MS, retryUntil } from '../../../src/harness/retry.ts';
+import { DECISION_POLL_DELAYS_MS, retryUntil, type AgentRef, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
 
 /** A grant object as the server sent it (validated separately where its shape matters). */
 export type WireGrant = Record<string, unknown> & { capability?: unknown; status?: unknown };

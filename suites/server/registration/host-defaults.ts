@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { AgentIdentity, HostIdentity } from '../../../src/harness/protocol-client/index.ts';
+import { defineCheck, type AgentIdentity, type CheckContext, type HostIdentity } from '../../../src/harness/api.ts';
 import { expectRegistered, fixtureMode, HOST_DEFAULTS_NEEDS, registerUnderHostDefaults } from './fixtures.ts';
 import { describeGrants, grantFor, grantsOf } from './grants.ts';
 

@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { AgentIdentity, RegisterResult } from '../../../src/harness/protocol-client/index.ts';
+import { defineCheck, type AgentIdentity, type CheckContext, type RegisterResult } from '../../../src/harness/api.ts';
 import { activeAgent, expectRegistered, registerPending } from './fixtures.ts';
 import { expectApproval } from './shape.ts';
 

@@ -1,6 +1,13 @@
-import { defineCheck, type CheckContext, type CheckNeed, type HttpResult } from '../../../src/harness/check.ts';
-import type { HostTokenOptions, RegisterOptions, RegisterResult } from '../../../src/harness/protocol-client/index.ts';
-import { ErrorResponseSchema } from '../../../src/protocol/index.ts';
+import {
+  defineCheck,
+  ErrorResponseSchema,
+  type CheckContext,
+  type CheckNeed,
+  type HostTokenOptions,
+  type HttpResult,
+  type RegisterOptions,
+  type RegisterResult,
+} from '../../../src/harness/api.ts';
 import { p256PublicJwk } from '../key-rotation/unusable-keys.ts';
 import { unknownCapabilityName } from './roles.ts';
 

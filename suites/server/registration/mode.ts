@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { StatusResponseSchema } from '../../../src/protocol/index.ts';
+import { defineCheck, StatusResponseSchema, type CheckContext } from '../../../src/harness/api.ts';
 import { expectRegistered } from './fixtures.ts';
 
 export const modeDefaultsToDelegated = defineCheck({

@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { AgentMode } from '../../../src/protocol/index.ts';
+import { defineCheck, type AgentMode, type CheckContext } from '../../../src/harness/api.ts';
 import { expectRegistered, registerPending } from './fixtures.ts';
 import { describeGrants, grantsOf } from './grants.ts';
 

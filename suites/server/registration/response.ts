@@ -1,5 +1,11 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { ActiveGrantSchema, PendingGrantSchema, RegisterActiveResponseSchema, RegisterResponseSchema } from '../../../src/protocol/index.ts';
+import {
+  ActiveGrantSchema,
+  defineCheck,
+  PendingGrantSchema,
+  RegisterActiveResponseSchema,
+  RegisterResponseSchema,
+  type CheckContext,
+} from '../../../src/harness/api.ts';
 import { activeAgent, HOST_DEFAULTS_NEEDS, registerPending, registerUnderHostDefaults } from './fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from './grants.ts';
 import { expectApproval, expectShape } from './shape.ts';

@@ -1,4 +1,4 @@
-import type { CheckContext } from '../../../src/harness/check.ts';
+import type { CheckContext } from '../../../src/harness/api.ts';
 
 /** A capability name no server offers, unique to this check run. */
 export function unknownCapabilityName(t: CheckContext): string {
