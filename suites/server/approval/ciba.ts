@@ -34,7 +34,7 @@ const cibaNeeds = [
   { capability: 'high-risk' as const },
 ];
 
-export const cibaApprovalObject = defineCheck({
+const cibaApprovalObject = defineCheck({
   id: 'server.approval.ciba-approval-object',
   title: 'A CIBA-preferred registration on a linked host gets a well-formed approval of an advertised method, and approval activates it',
   area: 'approval',
@@ -67,7 +67,7 @@ export const cibaApprovalObject = defineCheck({
   },
 });
 
-export const cibaPreferred = defineCheck({
+const cibaPreferred = defineCheck({
   id: 'server.approval.ciba-preferred',
   title: 'A server offering CIBA uses it when the client prefers it and the host is linked',
   area: 'approval',

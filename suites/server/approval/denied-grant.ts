@@ -3,7 +3,7 @@ import { registerPending } from '../registration/fixtures.ts';
 import { awaitGrantStatus, describeGrants, grantFor } from '../registration/grants.ts';
 import { expectShape } from '../registration/shape.ts';
 
-export const deniedGrantFormat = defineCheck({
+const deniedGrantFormat = defineCheck({
   id: 'server.approval.denied-grant-format',
   title: 'A capability the user denied shows in status as a denied grant: capability, status "denied" and a text reason',
   area: 'approval',

@@ -15,7 +15,7 @@ async function pendingDeviceRegistration(t: CheckContext): Promise<AgentIdentity
   return agent;
 }
 
-export const deviceApproved = defineCheck({
+const deviceApproved = defineCheck({
   id: 'server.approval.device-authorization-approved',
   title: 'Approving a device-authorization request makes the agent and its grants active',
   area: 'approval',
@@ -56,7 +56,7 @@ async function statusAfterDenial(t: CheckContext, agent: AgentIdentity): Promise
   return t.client.awaitAgentStatus(agent, ['rejected', 'active']);
 }
 
-export const deviceDeniedNotActive = defineCheck({
+const deviceDeniedNotActive = defineCheck({
   id: 'server.approval.device-authorization-denied-unusable',
   title: 'Denying a device-authorization request leaves the agent without any active grant',
   area: 'approval',
@@ -83,7 +83,7 @@ export const deviceDeniedNotActive = defineCheck({
   },
 });
 
-export const deviceDeniedRejected = defineCheck({
+const deviceDeniedRejected = defineCheck({
   id: 'server.approval.device-authorization-denied-rejected',
   title: 'Denying a device-authorization request moves the agent to rejected',
   area: 'approval',

@@ -44,7 +44,7 @@ async function startApprovalFlows(t: CheckContext): Promise<SeenApproval[]> {
   return approvalsSeen(t);
 }
 
-export const methodsAdvertised = defineCheck({
+const methodsAdvertised = defineCheck({
   id: 'server.approval.methods-advertised',
   title: 'Every approval object names a method that discovery lists in approval_methods',
   area: 'approval',
@@ -67,7 +67,7 @@ export const methodsAdvertised = defineCheck({
   },
 });
 
-export const notificationUrl = defineCheck({
+const notificationUrl = defineCheck({
   id: 'server.approval.notification-url',
   title: 'An approval object that carries notification_url gives an absolute http(s) URL',
   area: 'approval',
@@ -90,7 +90,7 @@ export const notificationUrl = defineCheck({
   },
 });
 
-export const requestCapabilityPreferredMethod = defineCheck({
+const requestCapabilityPreferredMethod = defineCheck({
   id: 'server.approval.request-capability-preferred-method',
   title: 'A capability request with preferred_method is accepted and answered with an advertised approval method',
   area: 'approval',

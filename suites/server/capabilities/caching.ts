@@ -13,7 +13,7 @@ async function capabilityAnswers(t: CheckContext): Promise<HttpResult[]> {
 }
 
 
-export const cacheControl = defineCheck({
+const cacheControl = defineCheck({
   id: 'server.capabilities.cache-control',
   title: 'Capability list and describe answers carry Cache-Control',
   area: 'capabilities',
@@ -30,7 +30,7 @@ export const cacheControl = defineCheck({
   },
 });
 
-export const cacheMaxAge = defineCheck({
+const cacheMaxAge = defineCheck({
   id: 'server.capabilities.cache-max-age-recommended',
   title: 'Capability answers are cacheable for the recommended 300 seconds',
   area: 'capabilities',

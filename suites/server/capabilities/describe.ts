@@ -29,7 +29,7 @@ const commonRequirements = [
   'AAP-2.12-FIELD.grant_status',
 ];
 
-export const describeWithoutAuth = defineCheck({
+const describeWithoutAuth = defineCheck({
   id: 'server.capabilities.describe-no-auth',
   title: 'Describing a public capability without authentication returns it without grant_status',
   area: 'capabilities',
@@ -46,7 +46,7 @@ export const describeWithoutAuth = defineCheck({
   },
 });
 
-export const describeWithHostJwt = defineCheck({
+const describeWithHostJwt = defineCheck({
   id: 'server.capabilities.describe-host-jwt',
   title: "Describing a capability with a linked host's JWT returns it without grant_status",
   area: 'capabilities',
@@ -61,7 +61,7 @@ export const describeWithHostJwt = defineCheck({
   },
 });
 
-export const describeWithAgentJwt = defineCheck({
+const describeWithAgentJwt = defineCheck({
   id: 'server.capabilities.describe-agent-jwt',
   title: "Describing with an agent JWT states the capability's grant_status for that agent",
   area: 'capabilities',
@@ -92,7 +92,7 @@ export const describeWithAgentJwt = defineCheck({
   },
 });
 
-export const describeSchemas = defineCheck({
+const describeSchemas = defineCheck({
   id: 'server.capabilities.describe-input-schema',
   title: 'Describe returns the input JSON Schema of a capability that takes arguments',
   area: 'capabilities',
@@ -118,7 +118,7 @@ export const describeSchemas = defineCheck({
   },
 });
 
-export const describeUnknown = defineCheck({
+const describeUnknown = defineCheck({
   id: 'server.capabilities.describe-unknown',
   title: 'Describing a capability name that does not exist answers 404 capability_not_found',
   area: 'capabilities',

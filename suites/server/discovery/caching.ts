@@ -2,7 +2,7 @@ import { defineCheck, maxAge, type CheckContext } from '../../../src/harness/api
 import { fetchDiscoveryObject } from './fetch.ts';
 
 
-export const cacheControl = defineCheck({
+const cacheControl = defineCheck({
   id: 'server.discovery.cache-control',
   title: 'Discovery carries a Cache-Control header with max-age',
   area: 'discovery',
@@ -16,7 +16,7 @@ export const cacheControl = defineCheck({
   },
 });
 
-export const cacheMaxAge = defineCheck({
+const cacheMaxAge = defineCheck({
   id: 'server.discovery.cache-max-age-recommended',
   title: 'Discovery Cache-Control max-age is the recommended 3600 seconds',
   area: 'discovery',

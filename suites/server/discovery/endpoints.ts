@@ -1,7 +1,7 @@
 import { defineCheck, ENDPOINT_KEYS, isAbsoluteHttpUrl, resolveEndpoint, type CheckContext } from '../../../src/harness/api.ts';
 import { fetchDiscoveryObject } from './fetch.ts';
 
-export const endpointsResolvable = defineCheck({
+const endpointsResolvable = defineCheck({
   id: 'server.discovery.endpoints-resolvable',
   title: 'Discovery names every Server API endpoint as an issuer-relative path or absolute URL',
   area: 'discovery',
@@ -33,7 +33,7 @@ export const endpointsResolvable = defineCheck({
   },
 });
 
-export const defaultLocation = defineCheck({
+const defaultLocation = defineCheck({
   id: 'server.discovery.default-location',
   title: 'The default execution location is an absolute URL or derivable as {issuer}{endpoints.execute}',
   area: 'discovery',

@@ -6,7 +6,7 @@ import { registerPending } from '../registration/fixtures.ts';
  * RUL-PENDING-HOST-STATUS lets a pending host read its pending agents. Host key rotation is a call
  * about the host itself, so its refusal cannot be mistaken for one about a pending agent.
  */
-export const hostPending = defineCheck({
+const hostPending = defineCheck({
   id: 'server.errors.host-pending',
   title: 'A host still pending approval that rotates its key is refused with 403 host_pending',
   area: 'errors',

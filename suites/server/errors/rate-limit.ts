@@ -27,7 +27,7 @@ async function burstUntilLimited(t: CheckContext): Promise<HttpResult> {
 
 const rateLimitNeeds = [{ endpoint: 'capabilities' }, { control: 'approve' as const }, { capability: 'sync' as const }];
 
-export const rateLimited = defineCheck({
+const rateLimited = defineCheck({
   id: 'server.errors.rate-limited',
   title: 'Exceeding the declared rate limit answers 429 rate_limited in the §5.13 format',
   area: 'errors',
@@ -45,7 +45,7 @@ export const rateLimited = defineCheck({
   },
 });
 
-export const retryAfter = defineCheck({
+const retryAfter = defineCheck({
   id: 'server.errors.rate-limited-retry-after',
   title: 'A 429 answer carries Retry-After',
   area: 'errors',

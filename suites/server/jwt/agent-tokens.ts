@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineCheck, type CheckDefinition } from '../../../src/harness/api.ts';
-import { executeEndpoint, requestCapabilityEndpoint, type AgentProbe, type ProbeEndpoint } from './probes.ts';
+import { AGENT_ENDPOINTS, type AgentProbe, type ProbeEndpoint } from './probes.ts';
 import { expectInvalidJwt } from './verdicts.ts';
 
 /** A defective agent JWT every agent-authenticated endpoint must refuse with 401 invalid_jwt. */
@@ -180,8 +180,6 @@ function defectCheck(endpoint: ProbeEndpoint<AgentProbe>, defect: AgentTokenDefe
   if (rulings.length > 0) check.rulings = rulings;
   return defineCheck(check);
 }
-
-export const AGENT_ENDPOINTS = [executeEndpoint, requestCapabilityEndpoint];
 
 export const checks: CheckDefinition[] = AGENT_ENDPOINTS.flatMap((endpoint) =>
   DEFECTS.map((defect) => defectCheck(endpoint, defect)),

@@ -1,5 +1,5 @@
 import { defineCheck, generateEd25519KeyPair, type CheckDefinition } from '../../../src/harness/api.ts';
-import { registerEndpoint, statusEndpoint, type HostProbe, type ProbeEndpoint } from './probes.ts';
+import { HOST_ENDPOINTS, type HostProbe, type ProbeEndpoint } from './probes.ts';
 import { expectInvalidJwt } from './verdicts.ts';
 
 /** A defective host JWT every host-authenticated endpoint must refuse with 401 invalid_jwt. */
@@ -155,8 +155,6 @@ function defectCheck(endpoint: ProbeEndpoint<HostProbe>, defect: HostTokenDefect
     },
   });
 }
-
-export const HOST_ENDPOINTS = [registerEndpoint, statusEndpoint];
 
 export const checks: CheckDefinition[] = HOST_ENDPOINTS.flatMap((endpoint) =>
   DEFECTS.filter((defect) => defect.only === undefined || defect.only.includes(endpoint.key)).map((defect) =>

@@ -134,6 +134,11 @@ export const requestCapabilityEndpoint: ProbeEndpoint<AgentProbe> = {
   },
 };
 
+/** The endpoints the host-JWT checks probe: a never-seen host's registration, and an approved host's status. */
+export const HOST_ENDPOINTS = [registerEndpoint, statusEndpoint];
+/** The endpoints the agent-JWT checks probe: execution, and a capability request. */
+export const AGENT_ENDPOINTS = [executeEndpoint, requestCapabilityEndpoint];
+
 /**
  * Sends one well-formed token of the probe's agent first and fails unless it is accepted: a server
  * that refuses every agent JWT would otherwise pass each check that expects a defective one refused.

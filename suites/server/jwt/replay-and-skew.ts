@@ -1,7 +1,14 @@
 import { defineCheck, describeExchange, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/api.ts';
-import { AGENT_ENDPOINTS } from './agent-tokens.ts';
-import { HOST_ENDPOINTS } from './host-tokens.ts';
-import { executeEndpoint, statusEndpoint, type HostProbe, type AgentProbe, type ProbeEndpoint, type TokenProbe } from './probes.ts';
+import {
+  AGENT_ENDPOINTS,
+  executeEndpoint,
+  HOST_ENDPOINTS,
+  statusEndpoint,
+  type AgentProbe,
+  type HostProbe,
+  type ProbeEndpoint,
+  type TokenProbe,
+} from './probes.ts';
 import { expectInvalidJwt } from './verdicts.ts';
 
 type AnyEndpoint = ProbeEndpoint<HostProbe> | ProbeEndpoint<AgentProbe>;

@@ -6,7 +6,7 @@ import {
   type CheckDefinition,
   type CheckNeed,
 } from '../../../src/harness/api.ts';
-import { asIntruder, expectForeignRefusal, foreignSetup } from '../lifecycle/foreign.ts';
+import { asIntruder, expectForeignRefusal, foreignSetup } from '../_shared/foreign-agent.ts';
 import {
   activeSyncAgent,
   executeSync,
@@ -21,7 +21,7 @@ import { MALFORMED_ED25519_JWKS, p256PublicJwk } from './unusable-keys.ts';
 const NEEDS: CheckNeed[] = [{ endpoint: 'rotate_key' }, { control: 'approve' }, { capability: 'sync' }];
 const BAD_KEY_REFUSALS: readonly Refusal[] = [[400, 'unsupported_algorithm'], [400, 'invalid_request']];
 
-export const agentKeyChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.agent.response',
     title: 'Agent key rotation answers 200 {agent_id, status: "active"}',

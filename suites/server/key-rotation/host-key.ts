@@ -29,7 +29,7 @@ function linkedHostWithAgent(t: CheckContext) {
   return t.client.linkedHost({ capabilities: [t.capability('sync')] });
 }
 
-export const hostKeyChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.host.response',
     title: 'Host key rotation answers 200 {host_id, status: "active"}',

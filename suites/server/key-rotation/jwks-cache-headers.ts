@@ -8,7 +8,7 @@ const MAX_AGE_SECONDS = 3600;
 const PROBES = 2;
 
 /** Server-side JWKS caching following the document's cache headers (§8.12). */
-export const jwksCacheHeaderChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.jwks.cache-control-honoured',
     title: `A host JWKS served with Cache-Control max-age=${MAX_AGE_SECONDS} is not fetched again for each host request`,

@@ -42,7 +42,7 @@ async function expectDocumentsRefused(t: CheckContext, expected: string, documen
   expectRegistered(t, await t.client.register(control.host), control.published, 'control: a fresh JWKS-keyed host with a valid set registers');
 }
 
-export const jwksDocumentChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.jwks.rejects-non-jwk-set',
     title: 'A host JWKS that is not JSON, or not a JWK Set, is refused',

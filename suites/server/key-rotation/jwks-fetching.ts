@@ -11,7 +11,7 @@ const REDIRECTS = 4;
 const OVERSIZED_BYTES = 16 * 1024 * 1024;
 
 /** How the target fetches JWKS URLs: redirect and size limits, and unreachable URLs (§8.12, §10.4). */
-export const jwksFetchingChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.redirect-limit',
     title: `A host JWKS reached only after ${REDIRECTS} redirects is not fetched`,

@@ -3,7 +3,7 @@ import { executeSync, isRefusal } from '../lifecycle/support.ts';
 import { AGENT_KID, HOST_KID, requireNoLoopbackAllowance } from './jwks-fixtures.ts';
 
 /** Without an operator allowance, a loopback http JWKS URL must be neither fetched nor accepted (§8.12). */
-export const jwksLoopbackChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.jwks.host-loopback-refused',
     title: 'A host whose JWKS URL is a loopback http address is not registered and its JWKS is not fetched',

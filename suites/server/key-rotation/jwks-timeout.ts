@@ -18,7 +18,7 @@ async function awaitAbandonment(fetch: JwksFetch): Promise<number | undefined> {
 }
 
 /** Server-side JWKS fetches give up on a URL that never answers (§8.12 timeouts). */
-export const jwksTimeoutChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.jwks.fetch-timeout',
     title: 'A registration whose host JWKS URL never answers fails within ten seconds instead of hanging',

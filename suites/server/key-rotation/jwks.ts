@@ -30,7 +30,7 @@ const HOST_NEEDS: CheckNeed[] = [{ endpoint: 'register' }, { endpoint: 'status' 
 const CACHE_PROBES = 3;
 
 /** JWKS-keyed hosts and agents served by the harness, under the operator's loopback allowance (§4.2, §4.5.1, §8.7). */
-export const jwksChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.host-registers',
     title: 'A JWKS-keyed host (host_jwks_url and kid, no inline key) registers, and its host JWTs authenticate',

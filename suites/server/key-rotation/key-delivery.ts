@@ -5,7 +5,7 @@ import { jwksHostWithAgent, requireLoopbackAllowance } from './jwks-fixtures.ts'
 /** A JWKS URL that can never resolve (RFC 6761 `.invalid`), for tokens that only need to name one. */
 const UNRESOLVABLE_JWKS_URL = 'https://host-keys.invalid/.well-known/jwks.json';
 
-export const keyDeliveryChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.key-delivery.inline-host-presents-jwks-url',
     title: 'A host registered with an inline key is refused when its JWT presents a JWKS URL instead',

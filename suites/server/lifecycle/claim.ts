@@ -4,7 +4,7 @@ import { activeCapabilities, executeSync, expectAuthRefusal, expectRefusal, read
 
 const CLAIM_NEEDS: CheckNeed[] = [{ mode: 'autonomous' }, { control: 'approve' }, { control: 'link-host' }, { capability: 'sync' }];
 
-export const claimChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.claim.claimed-on-link',
     title: 'Linking a host to a user claims its active autonomous agents and removes their grants',

@@ -31,7 +31,7 @@ function expiryCheck(clock: 'session' | 'max', what: string): CheckDefinition {
   });
 }
 
-export const expiryChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   expiryCheck('session', 'session TTL'),
   expiryCheck('max', 'max lifetime'),
   defineCheck({

@@ -1,5 +1,17 @@
 import { describeAnswer, type AgentIdentity, type CheckContext, type HostIdentity } from '../../../src/harness/api.ts';
-import { activeSyncAgent, control, expectAgentStatus, expectExecutes, freshUserId, hostIdOf } from './support.ts';
+import {
+  activeSyncAgent,
+  control,
+  executeSync,
+  expectAgentStatus,
+  expectExecutes,
+  expectRefusal,
+  freshUserId,
+  hostIdOf,
+  INVALID_JWT,
+  withinOneSecond,
+  type Refusal,
+} from './support.ts';
 
 /** Agents in particular lifecycle states, built through the protocol and the operator hook. */
 
@@ -75,4 +87,22 @@ export async function agentsUnderOneHost(t: CheckContext, count: number): Promis
   const agents: AgentIdentity[] = [];
   for (let i = 0; i < count; i += 1) agents.push(await activeSyncAgent(t, { host }));
   return { host, agents };
+}
+
+/** Refusals of an agent token whose host was revoked: the agent's own code, the host's, or an invalid token. */
+const CASCADED_AGENT_REFUSALS: readonly Refusal[] = [[403, 'agent_revoked'], [403, 'host_revoked'], INVALID_JWT];
+const REVOKED_HOST_REFUSALS: readonly Refusal[] = [[403, 'host_revoked'], INVALID_JWT];
+
+/** Fails unless every agent's execution is refused within one second. */
+export async function expectAgentsRefused(t: CheckContext, agents: readonly AgentIdentity[], why: string): Promise<void> {
+  for (const [index, agent] of agents.entries()) {
+    const result = await withinOneSecond(() => executeSync(t, agent));
+    expectRefusal(t, result, CASCADED_AGENT_REFUSALS, `execute by agent ${index + 1} of ${agents.length} ${why}`, '§8.5, §4.5 step 4/6, RUL-REVOCATION-LATENCY');
+  }
+}
+
+/** Fails unless the host's own JWT is refused (status of one of its agents) within one second. */
+export async function expectHostRefused(t: CheckContext, host: HostIdentity, agent: AgentIdentity, why: string): Promise<void> {
+  const result = await withinOneSecond(() => t.client.status({ host, agentId: agent.agentId }));
+  expectRefusal(t, result, REVOKED_HOST_REFUSALS, `status with the host's JWT ${why}`, '§4.5.1 step 8, §5.13, RUL-REVOCATION-LATENCY');
 }

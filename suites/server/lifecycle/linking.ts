@@ -33,7 +33,7 @@ async function expectNotActiveFor(t: CheckContext, agent: AgentIdentity, formerU
   );
 }
 
-export const linkingChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.link.single-user',
     title: 'A host linked to one user is never linked to a second one at the same time',

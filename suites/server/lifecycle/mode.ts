@@ -1,7 +1,7 @@
 import { defineCheck, describeAnswer, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { activeSyncAgent, readStatus } from './support.ts';
 
-export const modeChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.mode.unchanged-by-re-registration',
     title: "Registering an agent's key again with the other mode leaves the agent's mode unchanged",

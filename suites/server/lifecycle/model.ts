@@ -387,4 +387,4 @@ const randomCommandSequences = defineCheck({
   },
 });
 
-export const modelChecks: CheckDefinition[] = [randomCommandSequences];
+export const checks: CheckDefinition[] = [randomCommandSequences];

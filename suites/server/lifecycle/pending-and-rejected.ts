@@ -26,7 +26,7 @@ async function expectActiveAgentExecutes(t: CheckContext): Promise<void> {
 const PENDING_NEEDS: CheckNeed[] = [{ capability: 'sync' }];
 const REJECTED_NEEDS: CheckNeed[] = [{ control: 'deny' }, { capability: 'sync' }];
 
-export const pendingAndRejectedChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.pending.execute-refused',
     title: 'A pending agent cannot execute',

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { describeGrants } from '../registration/grants.ts';
 import {
   defineCheck,
   ReactivateActiveResponseSchema,
@@ -8,6 +7,7 @@ import {
   type CheckContext,
   type CheckDefinition,
 } from '../../../src/harness/api.ts';
+import { describeGrants } from '../registration/grants.ts';
 import { expiredAgent } from './fixtures.ts';
 import {
   activeCapabilities,
@@ -62,7 +62,7 @@ function escalationCapability(t: CheckContext): string {
   return candidate;
 }
 
-export const reactivateChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.reactivate.expired-agent',
     title: 'Reactivating an expired agent answers 200 and restarts it (active with a new session, or pending approval)',

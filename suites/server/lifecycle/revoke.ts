@@ -27,7 +27,7 @@ async function revokedAgent(t: CheckContext): Promise<AgentIdentity> {
 
 const AGENT_REVOKED = [403, 'agent_revoked'] as const;
 
-export const revokeChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.revoke.response',
     title: 'Revoking an agent answers {agent_id, status: "revoked"} and status reports it revoked',

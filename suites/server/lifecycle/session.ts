@@ -19,7 +19,7 @@ async function restoreClock(t: CheckContext): Promise<void> {
   await hook.reset();
 }
 
-export const sessionChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.session.agent-requests-extend-ttl',
     title: "An active agent's own requests push its session expiry out",

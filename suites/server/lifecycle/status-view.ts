@@ -25,7 +25,7 @@ function isPresent(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-export const statusViewChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.status.lists-every-grant',
     title: 'Status lists every grant the agent holds, as registration and capability requests answered them',

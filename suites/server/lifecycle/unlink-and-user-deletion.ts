@@ -1,5 +1,5 @@
 import { defineCheck, describeAnswer, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
-import { expectAgentsRefused, expectHostRefused } from './host-revoke.ts';
+import { expectAgentsRefused, expectHostRefused } from './fixtures.ts';
 import {
   activeSyncAgent,
   control,
@@ -13,7 +13,7 @@ import {
   withinOneSecond,
 } from './support.ts';
 
-export const unlinkAndUserDeletionChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.unlink.revokes-delegated-agents',
     title: 'Unlinking a host from its user revokes the delegated agents under it',

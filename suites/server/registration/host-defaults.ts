@@ -9,7 +9,7 @@ function openGrants(body: unknown): string[] {
     .map((grant) => `${String(grant.capability)}=${String(grant.status)}`);
 }
 
-export const linkedHostDefaultsAutoApproved = defineCheck({
+const linkedHostDefaultsAutoApproved = defineCheck({
   id: 'server.registration.linked-host-defaults-auto-approved',
   title: "A linked host's delegated agent asking only for the host's default capabilities is active without approval",
   area: 'registration',
@@ -42,7 +42,7 @@ async function hostWithDefaults(t: CheckContext): Promise<{ host: HostIdentity; 
   return { host, linked: true };
 }
 
-export const noCapabilitiesNoGrants = defineCheck({
+const noCapabilitiesNoGrants = defineCheck({
   id: 'server.registration.no-capabilities-no-grants',
   title: 'A registration that asks for no capabilities creates an agent without grants, even under a host with defaults',
   area: 'registration',

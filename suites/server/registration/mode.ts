@@ -1,7 +1,7 @@
 import { defineCheck, StatusResponseSchema, type CheckContext } from '../../../src/harness/api.ts';
 import { expectRegistered } from './fixtures.ts';
 
-export const modeDefaultsToDelegated = defineCheck({
+const modeDefaultsToDelegated = defineCheck({
   id: 'server.registration.mode-defaults-delegated',
   title: 'A registration without a mode creates a delegated agent',
   area: 'registration',
@@ -15,7 +15,7 @@ export const modeDefaultsToDelegated = defineCheck({
   },
 });
 
-export const modeKept = defineCheck({
+const modeKept = defineCheck({
   id: 'server.registration.mode-kept',
   title: 'The registered mode is reported at registration and stays the same after approval',
   area: 'registration',

@@ -10,7 +10,7 @@ import { activeAgent, HOST_DEFAULTS_NEEDS, registerPending, registerUnderHostDef
 import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from './grants.ts';
 import { expectApproval, expectShape } from './shape.ts';
 
-export const pendingResponseShape = defineCheck({
+const pendingResponseShape = defineCheck({
   id: 'server.registration.pending-response-shape',
   title: 'A pending registration answer has every §5.3 field and an approval object',
   area: 'registration',
@@ -39,7 +39,7 @@ export const pendingResponseShape = defineCheck({
   },
 });
 
-export const approvalObject = defineCheck({
+const approvalObject = defineCheck({
   id: 'server.registration.approval-object',
   title: "A pending registration's approval object has the fields of its method",
   area: 'registration',
@@ -71,7 +71,7 @@ export const approvalObject = defineCheck({
   },
 });
 
-export const pendingGrantsMinimal = defineCheck({
+const pendingGrantsMinimal = defineCheck({
   id: 'server.registration.pending-grants-minimal',
   title: 'Pending grants carry no capability details (description, input, output)',
   area: 'registration',
@@ -95,7 +95,7 @@ export const pendingGrantsMinimal = defineCheck({
   },
 });
 
-export const activeGrantsDetailed = defineCheck({
+const activeGrantsDetailed = defineCheck({
   id: 'server.registration.active-grants-detailed',
   title: "An approved agent's active grants carry the capability's description and input schema",
   area: 'registration',
@@ -115,7 +115,7 @@ export const activeGrantsDetailed = defineCheck({
   },
 });
 
-export const autoApprovedResponse = defineCheck({
+const autoApprovedResponse = defineCheck({
   id: 'server.registration.auto-approved-response',
   title: 'An auto-approved registration answers active with detailed active grants',
   area: 'registration',
@@ -136,7 +136,7 @@ export const autoApprovedResponse = defineCheck({
   },
 });
 
-export const pendingGrantsApproval = defineCheck({
+const pendingGrantsApproval = defineCheck({
   id: 'server.registration.pending-grants-approval',
   title: 'An active registration with grants still pending carries an approval object',
   area: 'registration',
