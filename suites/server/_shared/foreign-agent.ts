@@ -1,5 +1,6 @@
 import type { AgentIdentity, CheckContext, HostIdentity, HttpResult } from '../../../src/harness/api.ts';
-import { activeSyncAgent, expectRefusal, type Refusal } from '../lifecycle/support.ts';
+import { activeSyncAgent } from './execution.ts';
+import { expectRefusal, type Refusal } from './refusals.ts';
 
 /**
  * Another host's agent: a victim agent under one host, an approved intruding host, and how the

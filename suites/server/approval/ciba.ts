@@ -1,7 +1,7 @@
 import { defineCheck, type AgentIdentity, type Approval, type CheckContext } from '../../../src/harness/api.ts';
-import { expectRegistered } from '../registration/fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor } from '../registration/grants.ts';
-import { expectApproval } from '../registration/shape.ts';
+import { awaitGrantStatus, describeGrants, grantFor } from '../_shared/grants.ts';
+import { expectRegistered } from '../_shared/registration.ts';
+import { expectApproval } from '../_shared/shape.ts';
 
 /**
  * A registration on a host already linked to a user (so the server knows whom to ask), preferring

@@ -1,7 +1,7 @@
 import { defineCheck, DeniedGrantSchema, type CheckContext } from '../../../src/harness/api.ts';
-import { registerPending } from '../registration/fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor } from '../registration/grants.ts';
-import { expectShape } from '../registration/shape.ts';
+import { awaitGrantStatus, describeGrants, grantFor } from '../_shared/grants.ts';
+import { registerPending } from '../_shared/registration.ts';
+import { expectShape } from '../_shared/shape.ts';
 
 const deniedGrantFormat = defineCheck({
   id: 'server.approval.denied-grant-format',

@@ -1,7 +1,7 @@
 import { defineCheck, StatusResponseSchema, type AgentIdentity, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
-import { registerPending } from '../registration/fixtures.ts';
-import { describeGrants, grantFor, grantsOf } from '../registration/grants.ts';
-import { expectApproval } from '../registration/shape.ts';
+import { describeGrants, grantFor, grantsOf } from '../_shared/grants.ts';
+import { registerPending } from '../_shared/registration.ts';
+import { expectApproval } from '../_shared/shape.ts';
 import { expectCannotExecute } from './unusable.ts';
 
 /** A pending registration under a fresh host whose approval the server runs as device authorization. */

@@ -1,7 +1,7 @@
 import { defineCheck, isAbsoluteHttpUrl, type CheckContext } from '../../../src/harness/api.ts';
-import { activeAgent, fixtureMode } from '../registration/fixtures.ts';
-import { describeGrants, grantFor } from '../registration/grants.ts';
-import { expectApproval } from '../registration/shape.ts';
+import { describeGrants, grantFor } from '../_shared/grants.ts';
+import { activeAgent, fixtureMode } from '../_shared/registration.ts';
+import { expectApproval } from '../_shared/shape.ts';
 
 /** Approval methods (§7.5) and the approval-object extensions of §10.10. */
 

@@ -7,9 +7,9 @@ import {
   type CheckContext,
   type HttpResult,
 } from '../../../src/harness/api.ts';
-import { registerPending } from '../registration/fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor, type WireGrant } from '../registration/grants.ts';
-import { expectShape } from '../registration/shape.ts';
+import { awaitGrantStatus, describeGrants, grantFor, type WireGrant } from '../_shared/grants.ts';
+import { registerPending } from '../_shared/registration.ts';
+import { expectShape } from '../_shared/shape.ts';
 import { expectCannotExecute } from './unusable.ts';
 
 interface PartialOutcome {

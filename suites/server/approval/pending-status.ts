@@ -1,5 +1,5 @@
 import { defineCheck, StatusResponseSchema, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
-import { registerPending } from '../registration/fixtures.ts';
+import { registerPending } from '../_shared/registration.ts';
 
 /** The status answer a never-seen (hence pending) host gets for its own pending agent. */
 async function pendingHostStatus(t: CheckContext): Promise<{ result: HttpResult; agentId: string }> {

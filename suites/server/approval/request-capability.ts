@@ -8,10 +8,10 @@ import {
   type CheckContext,
   type HttpResult,
 } from '../../../src/harness/api.ts';
-import { activeAgent } from '../registration/fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from '../registration/grants.ts';
-import { unknownCapabilityName } from '../registration/roles.ts';
-import { expectApproval, expectShape } from '../registration/shape.ts';
+import { unknownCapabilityName } from '../_shared/capabilities.ts';
+import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from '../_shared/grants.ts';
+import { activeAgent } from '../_shared/registration.ts';
+import { expectApproval, expectShape } from '../_shared/shape.ts';
 
 interface HighRiskRequest {
   agent: AgentIdentity;

@@ -1,5 +1,5 @@
 import { defineCheck, type CapabilityListResponse, type CheckContext } from '../../../src/harness/api.ts';
-import { activeAgent } from '../registration/fixtures.ts';
+import { activeAgent } from '../_shared/registration.ts';
 import { activeGrantNames, listAll } from './fetch.ts';
 
 type Entries = CapabilityListResponse['capabilities'];

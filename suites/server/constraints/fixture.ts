@@ -1,47 +1,7 @@
-import {
-  ActiveGrantSchema,
-  argumentsFor,
-  type AgentIdentity,
-  type CheckContext,
-  type CheckNeed,
-  type Constraints,
-  type TargetProfile,
-} from '../../../src/harness/api.ts';
+import { ActiveGrantSchema, type AgentIdentity, type CheckContext, type CheckNeed, type Constraints } from '../../../src/harness/api.ts';
+import type { ConstrainableRole } from '../_shared/capabilities.ts';
 
 export const CONSTRAINED_NEEDS: CheckNeed[] = [{ capability: 'constrainable' }, { control: 'approve' }];
-
-export type ConstrainableRole = NonNullable<TargetProfile['constrainable']>;
-
-export function constrainable(t: CheckContext): ConstrainableRole {
-  return t.profile.constrainable ?? t.notApplicable('the target profile names no "constrainable" capability');
-}
-
-/** Execution arguments the target accepts for the constrainable capability, and its field values. */
-export interface SampleValues {
-  args: Record<string, unknown>;
-  /** A number the numeric field accepts (the profile's, else 10). */
-  number: number;
-  /** A string the string field accepts (the profile's, else "conformance"). */
-  string: string;
-  /** The field for exact-value constraints (exactField, else stringField) and a value it accepts. */
-  exactField: string;
-  exact: string;
-}
-
-export function sampleValues(t: CheckContext, role: ConstrainableRole): SampleValues {
-  const args = argumentsFor(t.profile, role.name);
-  const number = typeof args[role.numericField] === 'number' ? (args[role.numericField] as number) : 10;
-  const string = typeof args[role.stringField] === 'string' ? (args[role.stringField] as string) : 'conformance';
-  const exactField = role.exactField ?? role.stringField;
-  const exact = typeof args[exactField] === 'string' ? (args[exactField] as string) : 'conformance-exact';
-  return {
-    args: { ...args, [role.numericField]: number, [role.stringField]: string, [exactField]: exact },
-    number,
-    string,
-    exactField,
-    exact,
-  };
-}
 
 export interface ConstrainedAgent {
   agent: AgentIdentity;

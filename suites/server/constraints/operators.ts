@@ -5,15 +5,9 @@ import {
   type CheckDefinition,
   type ConstraintValue,
 } from '../../../src/harness/api.ts';
+import { constrainable, sampleValues, type ConstrainableRole, type SampleValues } from '../_shared/capabilities.ts';
 import { satisfies } from './evaluate.ts';
-import {
-  CONSTRAINED_NEEDS,
-  constrainable,
-  constrainedAgent,
-  sampleValues,
-  type ConstrainableRole,
-  type SampleValues,
-} from './fixture.ts';
+import { CONSTRAINED_NEEDS, constrainedAgent } from './fixture.ts';
 
 /** One constraint on one field, with argument values inside and outside it. */
 interface Probe {

@@ -9,8 +9,9 @@ import {
   type Constraints,
   type ConstraintValue,
 } from '../../../src/harness/api.ts';
+import { constrainable, sampleValues, type ConstrainableRole, type SampleValues } from '../_shared/capabilities.ts';
 import { isAtLeastAsTight, satisfies } from './evaluate.ts';
-import { CONSTRAINED_NEEDS, constrainable, constrainedAgent, sampleValues, type ConstrainableRole, type SampleValues } from './fixture.ts';
+import { CONSTRAINED_NEEDS, constrainedAgent } from './fixture.ts';
 
 /**
  * Random constraint sets over the constrainable capability's fields, each granted to one fresh

@@ -6,7 +6,8 @@ import {
   type Constraints,
   type HttpResult,
 } from '../../../src/harness/api.ts';
-import { CONSTRAINED_NEEDS, constrainable, sampleValues, type ConstrainableRole } from './fixture.ts';
+import { constrainable, sampleValues, type ConstrainableRole } from '../_shared/capabilities.ts';
+import { CONSTRAINED_NEEDS } from './fixture.ts';
 
 /** An operator name no version of the protocol defines. */
 const UNKNOWN_OPERATOR = 'conformance_unknown_op';

@@ -1,7 +1,6 @@
 import { defineCheck, type AgentRef, type CheckContext, type HostIdentity, type HttpResult } from '../../../src/harness/api.ts';
-import { capabilityCaller } from '../capabilities/fetch.ts';
-import { activeAgent } from '../registration/fixtures.ts';
-import { unknownCapabilityName } from '../registration/roles.ts';
+import { capabilityCaller, unknownCapabilityName } from '../_shared/capabilities.ts';
+import { activeAgent } from '../_shared/registration.ts';
 import { ERROR_FORMAT_REQUIREMENTS, expectErrors, type ErrorProbe } from './format.ts';
 
 const MALFORMED_JSON = '{"conformance": ';

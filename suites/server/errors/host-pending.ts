@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/api.ts';
-import { registerPending } from '../registration/fixtures.ts';
+import { registerPending } from '../_shared/registration.ts';
 
 /**
  * A host awaiting its first approval may only register (§4.5.1 step 8). Status polling is left out:

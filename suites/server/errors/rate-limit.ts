@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
-import { activeAgent } from '../registration/fixtures.ts';
+import { activeAgent } from '../_shared/registration.ts';
 import { errorFormatProblems } from './format.ts';
 
 /**

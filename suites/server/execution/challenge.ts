@@ -10,7 +10,7 @@ import {
   type CheckDefinition,
   type HttpResult,
 } from '../../../src/harness/api.ts';
-import { hostIdOf } from '../lifecycle/support.ts';
+import { hostIdOf } from '../_shared/lifecycle.ts';
 import { argumentsOf, describeAs } from './described.ts';
 import { activeGrants, agentWith, profileCapabilities } from './fixtures.ts';
 

@@ -8,7 +8,7 @@ import {
   type CheckDefinition,
   type HttpResult,
 } from '../../../src/harness/api.ts';
-import { hostIdOf } from '../lifecycle/support.ts';
+import { hostIdOf } from '../_shared/lifecycle.ts';
 import { activeGrants, agentWith, execute, profileCapabilities } from './fixtures.ts';
 
 const NEEDS = [{ capability: 'sync' as const }, { control: 'approve' as const }];

@@ -6,17 +6,10 @@ import {
   type CheckDefinition,
   type CheckNeed,
 } from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
 import { asIntruder, expectForeignRefusal, foreignSetup } from '../_shared/foreign-agent.ts';
-import {
-  activeSyncAgent,
-  executeSync,
-  expectExecutes,
-  expectRefusal,
-  INVALID_JWT,
-  withinOneSecond,
-  type Refusal,
-} from '../lifecycle/support.ts';
-import { MALFORMED_ED25519_JWKS, p256PublicJwk } from './unusable-keys.ts';
+import { expectRefusal, INVALID_JWT, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
+import { MALFORMED_ED25519_JWKS, p256PublicJwk } from '../_shared/unusable-keys.ts';
 
 const NEEDS: CheckNeed[] = [{ endpoint: 'rotate_key' }, { control: 'approve' }, { capability: 'sync' }];
 const BAD_KEY_REFUSALS: readonly Refusal[] = [[400, 'unsupported_algorithm'], [400, 'invalid_request']];

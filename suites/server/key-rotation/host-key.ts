@@ -7,19 +7,10 @@ import {
   type CheckDefinition,
   type CheckNeed,
 } from '../../../src/harness/api.ts';
-import {
-  activeCapabilities,
-  executeSync,
-  expectExecutes,
-  expectRefusal,
-  hostIdOf,
-  INVALID_JWT,
-  isRefusal,
-  readStatus,
-  withinOneSecond,
-  type Refusal,
-} from '../lifecycle/support.ts';
-import { p256PublicJwk } from './unusable-keys.ts';
+import { executeSync, expectExecutes } from '../_shared/execution.ts';
+import { activeCapabilities, hostIdOf, readStatus } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, isRefusal, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
+import { p256PublicJwk } from '../_shared/unusable-keys.ts';
 
 const NEEDS: CheckNeed[] = [{ endpoint: 'rotate_host_key' }, { control: 'approve' }, { capability: 'sync' }];
 const BAD_KEY_REFUSALS: readonly Refusal[] = [[400, 'unsupported_algorithm'], [400, 'invalid_request']];

@@ -1,5 +1,5 @@
 import { defineCheck, jwks, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
-import { readStatus } from '../lifecycle/support.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
 import { expectRegistered, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
 
 /** The cache lifetime the served key set announces: an hour, well inside the 24 h upper bound of §8.12. */

@@ -12,7 +12,7 @@ import {
   type PublishedJwks,
   type RegisterResult,
 } from '../../../src/harness/api.ts';
-import { isRefusal } from '../lifecycle/support.ts';
+import { isRefusal } from '../_shared/refusals.ts';
 
 /** Key ids of the harness's JWKS-keyed identities: a host's first key, its rotated key, an agent's key. */
 export const HOST_KID = 'conformance-host-key-1';

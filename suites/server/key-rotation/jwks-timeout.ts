@@ -1,5 +1,4 @@
 import { defineCheck, describeAnswer, sleep, type CheckContext, type CheckDefinition, type JwksFetch } from '../../../src/harness/api.ts';
-import {  } from '../lifecycle/support.ts';
 import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
 
 /**

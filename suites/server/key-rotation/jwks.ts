@@ -6,14 +6,9 @@ import {
   type CheckDefinition,
   type CheckNeed,
 } from '../../../src/harness/api.ts';
-import {
-  executeSync,
-  expectAuthRefusal,
-  expectExecutes,
-  expectRefusal,
-  INVALID_JWT,
-  readStatus,
-} from '../lifecycle/support.ts';
+import { executeSync, expectExecutes } from '../_shared/execution.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { expectAuthRefusal, expectRefusal, INVALID_JWT } from '../_shared/refusals.ts';
 import {
   AGENT_KID,
   defineLoopbackJwksCheck,

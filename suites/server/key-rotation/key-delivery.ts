@@ -1,5 +1,6 @@
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
-import { expectAuthRefusal, readStatus } from '../lifecycle/support.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { expectAuthRefusal } from '../_shared/refusals.ts';
 import { jwksHostWithAgent, requireLoopbackAllowance } from './jwks-fixtures.ts';
 
 /** A JWKS URL that can never resolve (RFC 6761 `.invalid`), for tokens that only need to name one. */

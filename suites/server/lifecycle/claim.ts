@@ -1,6 +1,8 @@
 import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/api.ts';
+import { executeSync } from '../_shared/execution.ts';
+import { activeCapabilities, readStatus } from '../_shared/lifecycle.ts';
+import { expectAuthRefusal, expectRefusal, withinOneSecond } from '../_shared/refusals.ts';
 import { agentOfNewlyLinkedHost } from './fixtures.ts';
-import { activeCapabilities, executeSync, expectAuthRefusal, expectRefusal, readStatus, withinOneSecond } from './support.ts';
 
 const CLAIM_NEEDS: CheckNeed[] = [{ mode: 'autonomous' }, { control: 'approve' }, { control: 'link-host' }, { capability: 'sync' }];
 

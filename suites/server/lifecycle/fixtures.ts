@@ -1,19 +1,21 @@
-import { describeAnswer, type AgentIdentity, type CheckContext, type HostIdentity } from '../../../src/harness/api.ts';
 import {
-  activeSyncAgent,
-  control,
-  executeSync,
-  expectAgentStatus,
-  expectExecutes,
-  expectRefusal,
-  freshUserId,
-  hostIdOf,
-  INVALID_JWT,
-  withinOneSecond,
-  type Refusal,
-} from './support.ts';
+  DECISION_POLL_DELAYS_MS,
+  describeAnswer,
+  retryUntil,
+  type AgentIdentity,
+  type AgentRef,
+  type CheckContext,
+  type ControlClient,
+  type HostIdentity,
+} from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { activeCapabilities, hostIdOf, readStatus } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
 
-/** Agents in particular lifecycle states, built through the protocol and the operator hook. */
+/**
+ * What the lifecycle checks share: agents in particular lifecycle states, built through the protocol
+ * and the operator hook, waits for the state to show, and the refusals a revoked host's agents get.
+ */
 
 export interface PendingAgent {
   agent: AgentIdentity;
@@ -105,4 +107,52 @@ export async function expectAgentsRefused(t: CheckContext, agents: readonly Agen
 export async function expectHostRefused(t: CheckContext, host: HostIdentity, agent: AgentIdentity, why: string): Promise<void> {
   const result = await withinOneSecond(() => t.client.status({ host, agentId: agent.agentId }));
   expectRefusal(t, result, REVOKED_HOST_REFUSALS, `status with the host's JWT ${why}`, '§4.5.1 step 8, §5.13, RUL-REVOCATION-LATENCY');
+}
+
+/**
+ * Polls GET status (about three seconds at most) until the agent's status is `wanted`; fails with
+ * what it saw otherwise. For state changes made through the operator hook.
+ */
+export async function expectAgentStatus(t: CheckContext, agent: AgentRef, wanted: string, why: string): Promise<void> {
+  const last = await t.client.awaitAgentStatus(agent, wanted);
+  if (last.json?.status !== wanted) t.fail(`${why}: expected status "${wanted}", got ${describeAnswer(last)}`);
+}
+
+/** Polls GET status until `capability` has an active grant; fails with the grants seen otherwise. */
+export async function expectGrantActive(t: CheckContext, agent: AgentRef, capability: string, why: string): Promise<void> {
+  const { grants } = await retryUntil(
+    () => readStatus(t, agent, {}, `${why}: status`),
+    (status) => activeCapabilities(status.grants).includes(capability),
+    DECISION_POLL_DELAYS_MS,
+  );
+  if (!activeCapabilities(grants).includes(capability)) {
+    t.fail(`${why}: expected an active grant for ${capability}, got ${JSON.stringify(grants)}`);
+  }
+}
+
+/** A host the operator linked to `userId`, with an active delegated agent registered under it. */
+export async function hostLinkedTo(t: CheckContext, userId: string): Promise<{ host: HostIdentity; agent: AgentIdentity }> {
+  const host = await t.client.newHost();
+  const registration = await t.client.register(host, { mode: 'delegated', capabilities: [t.capability('sync')] });
+  const agent = registration.agent;
+  if (!agent) t.fail(`precondition: registration did not create an agent (${describeAnswer(registration)})`);
+  await control(t).linkHost({ host_id: await hostIdOf(t, host, agent), user_id: userId });
+  if (registration.json?.status !== 'active') await t.client.approve(agent);
+  await expectExecutes(t, agent, 'precondition: after the operator linked the host');
+  const linked = await readStatus(t, agent, {}, 'status after linking the host');
+  if (typeof linked.json.user_id === 'string' && linked.json.user_id !== userId) {
+    t.skip(`precondition: the operator linked the host to user "${userId}" but the agent reports user_id "${linked.json.user_id}"`);
+  }
+  return { host, agent };
+}
+
+/** The operator hook (checks list the operations they use in `needs`, so it is there when they run). */
+export function control(t: CheckContext): ControlClient {
+  if (t.control === undefined) t.skip('server offers no operator control hook');
+  return t.control;
+}
+
+/** A user id no other check (and no earlier run) uses, for operator calls that act on a user. */
+export function freshUserId(): string {
+  return `usr_conformance_${crypto.randomUUID()}`;
 }

@@ -1,6 +1,7 @@
 import { defineCheck, describeAnswer, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/api.ts';
 import { asIntruder, expectForeignRefusal, foreignSetup } from '../_shared/foreign-agent.ts';
-import { control, readStatus } from './support.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { control } from './fixtures.ts';
 
 export const checks: CheckDefinition[] = [
   defineCheck({

@@ -6,8 +6,10 @@ import {
   type CheckContext,
   type CheckDefinition,
 } from '../../../src/harness/api.ts';
-import { agentsUnderOneHost, expectAgentsRefused, expectHostRefused } from './fixtures.ts';
-import { control, expectExecutes, expectRefusal, hostIdOf, isRefusal, withinOneSecond } from './support.ts';
+import { expectExecutes } from '../_shared/execution.ts';
+import { hostIdOf } from '../_shared/lifecycle.ts';
+import { expectRefusal, isRefusal, withinOneSecond } from '../_shared/refusals.ts';
+import { agentsUnderOneHost, control, expectAgentsRefused, expectHostRefused } from './fixtures.ts';
 
 /** How many active agents the host has when it is revoked. */
 const AGENT_COUNT = 2;

@@ -6,20 +6,10 @@ import {
   type CheckContext,
   type CheckDefinition,
 } from '../../../src/harness/api.ts';
-import {
-  activeSyncAgent,
-  control,
-  executeSync,
-  expectExecutes,
-  expectRefusal,
-  freshUserId,
-  hostIdOf,
-  hostLinkedTo,
-  INVALID_JWT,
-  isRefusal,
-  readStatus,
-  withinOneSecond,
-} from './support.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { hostIdOf, readStatus } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, isRefusal, withinOneSecond } from '../_shared/refusals.ts';
+import { control, freshUserId, hostLinkedTo } from './fixtures.ts';
 
 /** Host linking and unlinking (§2.7-§2.9): one user per host, and what unlinking leaves behind. */
 

@@ -1,5 +1,6 @@
 import { defineCheck, describeAnswer, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
-import { activeSyncAgent, readStatus } from './support.ts';
+import { activeSyncAgent } from '../_shared/execution.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
 
 export const checks: CheckDefinition[] = [
   defineCheck({

@@ -10,20 +10,10 @@ import {
   type HostIdentity,
   type HttpResult,
 } from '../../../src/harness/api.ts';
-import {
-  activeCapabilities,
-  control,
-  executeSync,
-  expectAgentStatus,
-  expectRefusal,
-  grantsOf,
-  INVALID_JWT,
-  isRefusal,
-  readStatus,
-  withinOneSecond,
-  type GrantView,
-  type Refusal,
-} from './support.ts';
+import { executeSync } from '../_shared/execution.ts';
+import { activeCapabilities, grantsOf, readStatus, type GrantView } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, isRefusal, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
+import { control, expectAgentStatus } from './fixtures.ts';
 
 /**
  * Model-based test of the agent lifecycle (§2.3, §5.5-§5.7): random short sequences of

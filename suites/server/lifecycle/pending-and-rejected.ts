@@ -1,6 +1,8 @@
 import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { expectAuthRefusal, expectRefusal, INVALID_JWT, type Refusal } from '../_shared/refusals.ts';
 import { pendingAgent, rejectedAgent, type PendingAgent } from './fixtures.ts';
-import { activeSyncAgent, executeSync, expectAuthRefusal, expectExecutes, expectRefusal, INVALID_JWT, readStatus, type Refusal } from './support.ts';
 
 const HOST_PENDING: Refusal = [403, 'host_pending'];
 

@@ -7,22 +7,11 @@ import {
   type CheckContext,
   type CheckDefinition,
 } from '../../../src/harness/api.ts';
-import { describeGrants } from '../registration/grants.ts';
-import { expiredAgent } from './fixtures.ts';
-import {
-  activeCapabilities,
-  activeSyncAgent,
-  control,
-  executeSync,
-  expectAgentStatus,
-  expectExecutes,
-  expectGrantActive,
-  expectRefusal,
-  grantsOf,
-  hostIdOf,
-  INVALID_JWT,
-  readStatus,
-} from './support.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { describeGrants } from '../_shared/grants.ts';
+import { activeCapabilities, grantsOf, hostIdOf, readStatus } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT } from '../_shared/refusals.ts';
+import { control, expectAgentStatus, expectGrantActive, expiredAgent } from './fixtures.ts';
 
 /**
  * The reactivation answer without the status-view members that RUL-REACTIVATE-FIELDS scores as a

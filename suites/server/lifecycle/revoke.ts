@@ -6,15 +6,9 @@ import {
   type CheckContext,
   type CheckDefinition,
 } from '../../../src/harness/api.ts';
-import {
-  activeSyncAgent,
-  executeSync,
-  expectExecutes,
-  expectRefusal,
-  INVALID_JWT,
-  readStatus,
-  withinOneSecond,
-} from './support.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, withinOneSecond } from '../_shared/refusals.ts';
 
 /** An active agent that has just executed once, then revoked by its host (POST /agent/revoke must answer 200). */
 async function revokedAgent(t: CheckContext): Promise<AgentIdentity> {

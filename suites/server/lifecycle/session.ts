@@ -1,5 +1,7 @@
 import { defineCheck, describeAnswer, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
-import { activeSyncAgent, control, executeSync, readStatus } from './support.ts';
+import { activeSyncAgent, executeSync } from '../_shared/execution.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { control } from './fixtures.ts';
 
 /** Shortest remaining session (seconds) worth advancing the clock through. */
 const MIN_SESSION_SECONDS = 10;

@@ -7,9 +7,10 @@ import {
   type CheckContext,
   type CheckDefinition,
 } from '../../../src/harness/api.ts';
-import { activeAgent } from '../registration/fixtures.ts';
-import { expectShape } from '../registration/shape.ts';
-import { activeSyncAgent, expectExecutes, grantsOf, readStatus } from './support.ts';
+import { activeSyncAgent, expectExecutes } from '../_shared/execution.ts';
+import { grantsOf, readStatus } from '../_shared/lifecycle.ts';
+import { activeAgent } from '../_shared/registration.ts';
+import { expectShape } from '../_shared/shape.ts';
 
 /** What status reports about an agent (§5.5): the complete list of its grants and their metadata. */
 

@@ -1,17 +1,8 @@
 import { defineCheck, describeAnswer, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
-import { expectAgentsRefused, expectHostRefused } from './fixtures.ts';
-import {
-  activeSyncAgent,
-  control,
-  executeSync,
-  expectExecutes,
-  expectRefusal,
-  freshUserId,
-  hostIdOf,
-  hostLinkedTo,
-  INVALID_JWT,
-  withinOneSecond,
-} from './support.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { hostIdOf } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, withinOneSecond } from '../_shared/refusals.ts';
+import { control, expectAgentsRefused, expectHostRefused, freshUserId, hostLinkedTo } from './fixtures.ts';
 
 export const checks: CheckDefinition[] = [
   defineCheck({

@@ -8,10 +8,10 @@ import {
   type HttpResult,
   type JsonValue,
 } from '../../../src/harness/api.ts';
-import { constrainable, sampleValues } from '../constraints/fixture.ts';
-import { registerPending } from './fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor } from './grants.ts';
-import { expectShape } from './shape.ts';
+import { constrainable, sampleValues } from '../_shared/capabilities.ts';
+import { awaitGrantStatus, describeGrants, grantFor } from '../_shared/grants.ts';
+import { registerPending } from '../_shared/registration.ts';
+import { expectShape } from '../_shared/shape.ts';
 
 const REQUESTED_MAX = 50;
 const UNKNOWN_OPERATOR = 'conformance_op';

@@ -1,6 +1,7 @@
 import { defineCheck, type AgentIdentity, type CheckContext, type HostIdentity } from '../../../src/harness/api.ts';
-import { expectRegistered, fixtureMode, HOST_DEFAULTS_NEEDS, registerUnderHostDefaults } from './fixtures.ts';
-import { describeGrants, grantFor, grantsOf } from './grants.ts';
+import { describeGrants, grantFor, grantsOf } from '../_shared/grants.ts';
+import { expectRegistered, fixtureMode } from '../_shared/registration.ts';
+import { HOST_DEFAULTS_NEEDS, registerUnderHostDefaults } from './fixtures.ts';
 
 /** Grants that give or promise access: active or pending ones. */
 function openGrants(body: unknown): string[] {

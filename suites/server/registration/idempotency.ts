@@ -1,6 +1,6 @@
 import { defineCheck, type AgentIdentity, type CheckContext, type RegisterResult } from '../../../src/harness/api.ts';
-import { activeAgent, expectRegistered, registerPending } from './fixtures.ts';
-import { expectApproval } from './shape.ts';
+import { activeAgent, expectRegistered, registerPending } from '../_shared/registration.ts';
+import { expectApproval } from '../_shared/shape.ts';
 
 /** Registers the agent's own key again under its host, asking for the sync capability as before. */
 function registerAgain(t: CheckContext, agent: AgentIdentity): Promise<RegisterResult> {

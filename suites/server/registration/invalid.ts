@@ -8,8 +8,8 @@ import {
   type RegisterOptions,
   type RegisterResult,
 } from '../../../src/harness/api.ts';
-import { p256PublicJwk } from '../key-rotation/unusable-keys.ts';
-import { unknownCapabilityName } from './roles.ts';
+import { unknownCapabilityName } from '../_shared/capabilities.ts';
+import { p256PublicJwk } from '../_shared/unusable-keys.ts';
 
 /** Fails when the registration was accepted; `what` describes the refused request. */
 function expectRefused(t: CheckContext, result: HttpResult, what: string): void {

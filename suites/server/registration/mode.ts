@@ -1,5 +1,5 @@
 import { defineCheck, StatusResponseSchema, type CheckContext } from '../../../src/harness/api.ts';
-import { expectRegistered } from './fixtures.ts';
+import { expectRegistered } from '../_shared/registration.ts';
 
 const modeDefaultsToDelegated = defineCheck({
   id: 'server.registration.mode-defaults-delegated',

@@ -1,6 +1,6 @@
 import { defineCheck, type AgentMode, type CheckContext } from '../../../src/harness/api.ts';
-import { expectRegistered, registerPending } from './fixtures.ts';
-import { describeGrants, grantsOf } from './grants.ts';
+import { describeGrants, grantsOf } from '../_shared/grants.ts';
+import { expectRegistered, registerPending } from '../_shared/registration.ts';
 
 /** A never-seen host key registers an agent: the answer must be pending with no active grant (§8.10). */
 async function expectFirstContactPending(t: CheckContext, mode: AgentMode): Promise<void> {

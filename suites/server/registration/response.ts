@@ -6,9 +6,10 @@ import {
   RegisterResponseSchema,
   type CheckContext,
 } from '../../../src/harness/api.ts';
-import { activeAgent, HOST_DEFAULTS_NEEDS, registerPending, registerUnderHostDefaults } from './fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from './grants.ts';
-import { expectApproval, expectShape } from './shape.ts';
+import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from '../_shared/grants.ts';
+import { activeAgent, registerPending } from '../_shared/registration.ts';
+import { expectApproval, expectShape } from '../_shared/shape.ts';
+import { HOST_DEFAULTS_NEEDS, registerUnderHostDefaults } from './fixtures.ts';
 
 const pendingResponseShape = defineCheck({
   id: 'server.registration.pending-response-shape',

@@ -7,6 +7,8 @@ import {
   type CheckContext,
 } from '../../../src/harness/api.ts';
 
+/** Validating parts of answers: any part against a schema, approval objects against their method's fields (§7). */
+
 /** Fails unless `value` (a part of a response body) matches `schema`, listing every issue. */
 export function expectShape<T>(t: CheckContext, value: unknown, schema: z.ZodType<T>, what: string): T {
   const parsed = schema.safeParse(value);
