@@ -1,19 +1,29 @@
-import type {
-  AgentIdentity,
-  AgentMode,
-  CheckContext,
-  FixtureOptions,
-  HostIdentity,
-  RegisterOptions,
-  RegisterResult,
+import {
+  describeAnswer,
+  type AgentIdentity,
+  type AgentMode,
+  type CheckContext,
+  type FixtureOptions,
+  type HostIdentity,
+  type PublishedJwks,
+  type RegisterOptions,
+  type RegisterResult,
 } from '../../../src/harness/api.ts';
 
 /** Registering agents the way most checks need them: in the fixture mode, active or still pending (§5.3). */
 
-/** A registration answer that created an agent: 200 or 201 with an agent_id. */
-export function expectRegistered(t: CheckContext, result: RegisterResult, what = 'registration'): AgentIdentity {
-  t.expectStatus(result, [200, 201], what);
-  t.expect(result.agent !== undefined, `${what}: the answer has no agent_id (§5.3); body: ${result.body.slice(0, 300)}`);
+/**
+ * The agent a registration created: fails unless the answer is 200 or 201 with an agent_id (§5.3).
+ * A registration whose keys the server had to fetch from a harness-served JWKS passes that set as
+ * `jwks`: then any 2xx answer with an agent_id will do (those checks judge key fetching, not the
+ * registration status code), and a failure says how often the server fetched the set.
+ */
+export function expectRegistered(t: CheckContext, result: RegisterResult, what = 'registration', jwks?: PublishedJwks): AgentIdentity {
+  if (jwks === undefined) t.expectStatus(result, [200, 201], what);
+  if (result.agent === undefined) {
+    const fetched = jwks === undefined ? '' : ` (the server fetched ${jwks.url} ${jwks.fetches.length} time(s))`;
+    t.fail(`${what}: the registration created no agent (§5.3), answer: ${describeAnswer(result)}${fetched}`);
+  }
   return result.agent;
 }
 

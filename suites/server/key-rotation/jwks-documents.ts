@@ -6,7 +6,8 @@ import {
   type CheckDefinition,
   type PublishedJwks,
 } from '../../../src/harness/api.ts';
-import { expectRegistered, expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
+import { expectRegistered } from '../_shared/registration.ts';
+import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
 
 type KeySet = ReturnType<typeof jwks>;
 
@@ -39,7 +40,7 @@ async function expectDocumentsRefused(t: CheckContext, expected: string, documen
     if (published.fetches.length === 0) t.note(`${document.what}: the server refused without fetching it, so its document validation was not observed`);
   }
   const control = await newJwksHost(t);
-  expectRegistered(t, await t.client.register(control.host), control.published, 'control: a fresh JWKS-keyed host with a valid set registers');
+  expectRegistered(t, await t.client.register(control.host), 'control: a fresh JWKS-keyed host with a valid set registers', control.published);
 }
 
 export const checks: CheckDefinition[] = [

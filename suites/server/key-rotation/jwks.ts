@@ -9,10 +9,10 @@ import {
 import { executeSync, expectExecutes } from '../_shared/execution.ts';
 import { readStatus } from '../_shared/lifecycle.ts';
 import { expectAuthRefusal, expectRefusal, INVALID_JWT } from '../_shared/refusals.ts';
+import { expectRegistered } from '../_shared/registration.ts';
 import {
   AGENT_KID,
   defineLoopbackJwksCheck,
-  expectRegistered,
   expectRegistrationRefused,
   jwksHostWithAgent,
   newJwksHost,
@@ -35,7 +35,7 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const { host, published } = await newJwksHost(t);
       const registration = await t.client.register(host, { capabilities: [t.capability('sync')] });
-      const agent = expectRegistered(t, registration, published, `register with host_jwks_url ${published.url} and kid (§4.2)`);
+      const agent = expectRegistered(t, registration, `register with host_jwks_url ${published.url} and kid (§4.2)`, published);
       t.expect(
         published.fetches.length > 0,
         `register with host_jwks_url: the server accepted the host JWT without ever fetching ${published.url}, so it cannot have verified its signature (§4.5.1 steps 4-5)`,
@@ -180,7 +180,7 @@ export const checks: CheckDefinition[] = [
       expectRegistrationRefused(t, shared, `register with agent_jwks_url equal to host_jwks_url ${published.url}`, '§4.2: host and agent JWKS URLs point to different endpoints');
       const agentSet = await t.jwks.publish('agent', jwks(agentKeys));
       const distinct = await t.client.register(host, { agentKeys, agentJwksUrl: agentSet.url });
-      expectRegistered(t, distinct, agentSet, 'control: the same registration with a distinct agent_jwks_url');
+      expectRegistered(t, distinct, 'control: the same registration with a distinct agent_jwks_url', agentSet);
     },
   }),
 ];
