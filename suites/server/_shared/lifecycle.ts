@@ -1,4 +1,5 @@
 import { describeAnswer, type AgentRef, type CheckContext, type HostIdentity, type HostTokenOptions } from '../../../src/harness/api.ts';
+import { grantsOf, type WireGrant } from './grants.ts';
 
 /** An agent's state as status reports it (§5.5), and the host_id the server gave its host. */
 
@@ -18,29 +19,10 @@ export async function readStatus(
   agent: AgentRef,
   tokenOpts: HostTokenOptions = {},
   what = 'status',
-): Promise<{ status: string; grants: GrantView[]; json: Record<string, unknown> }> {
+): Promise<{ status: string; grants: WireGrant[]; json: Record<string, unknown> }> {
   const result = await t.client.status(agent, tokenOpts);
   t.expectStatus(result, 200, what);
   const status: unknown = result.json?.status;
   if (typeof status !== 'string') t.fail(`${what}: the status answer has no string "status" (§5.5); ${describeAnswer(result)}`);
   return { status, grants: grantsOf(result.json), json: result.json as Record<string, unknown> };
-}
-
-export interface GrantView {
-  capability: string;
-  status: string;
-}
-
-/** The `{capability, status}` pairs of a body's `agent_capability_grants` (malformed entries dropped). */
-export function grantsOf(json: unknown): GrantView[] {
-  const grants: unknown = (json as { agent_capability_grants?: unknown } | null)?.agent_capability_grants;
-  if (!Array.isArray(grants)) return [];
-  return grants.flatMap((grant: unknown) => {
-    const { capability, status } = (grant ?? {}) as { capability?: unknown; status?: unknown };
-    return typeof capability === 'string' && typeof status === 'string' ? [{ capability, status }] : [];
-  });
-}
-
-export function activeCapabilities(grants: readonly GrantView[]): string[] {
-  return grants.filter((grant) => grant.status === 'active').map((grant) => grant.capability).sort();
 }

@@ -8,7 +8,8 @@ import {
   type CheckNeed,
 } from '../../../src/harness/api.ts';
 import { executeSync, expectExecutes } from '../_shared/execution.ts';
-import { activeCapabilities, hostIdOf, readStatus } from '../_shared/lifecycle.ts';
+import { activeCapabilities } from '../_shared/grants.ts';
+import { hostIdOf, readStatus } from '../_shared/lifecycle.ts';
 import { expectRefusal, INVALID_JWT, isRefusal, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
 import { p256PublicJwk } from '../_shared/unusable-keys.ts';
 

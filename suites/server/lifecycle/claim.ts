@@ -1,6 +1,7 @@
 import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/api.ts';
 import { executeSync } from '../_shared/execution.ts';
-import { activeCapabilities, readStatus } from '../_shared/lifecycle.ts';
+import { activeCapabilities } from '../_shared/grants.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
 import { expectAuthRefusal, expectRefusal, withinOneSecond } from '../_shared/refusals.ts';
 import { agentOfNewlyLinkedHost } from './fixtures.ts';
 

@@ -9,7 +9,8 @@ import {
   type HostIdentity,
 } from '../../../src/harness/api.ts';
 import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
-import { activeCapabilities, hostIdOf, readStatus } from '../_shared/lifecycle.ts';
+import { activeCapabilities } from '../_shared/grants.ts';
+import { hostIdOf, readStatus } from '../_shared/lifecycle.ts';
 import { expectRefusal, INVALID_JWT, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
 
 /**

@@ -11,7 +11,8 @@ import {
   type HttpResult,
 } from '../../../src/harness/api.ts';
 import { executeSync } from '../_shared/execution.ts';
-import { activeCapabilities, grantsOf, readStatus, type GrantView } from '../_shared/lifecycle.ts';
+import { activeCapabilities, grantsOf, isWellFormedGrant, type WireGrant } from '../_shared/grants.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
 import { expectRefusal, INVALID_JWT, isRefusal, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
 import { control, expectAgentStatus } from './fixtures.ts';
 
@@ -66,8 +67,8 @@ function userCodeOf(json: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function pendingCapabilities(grants: readonly GrantView[]): string[] {
-  return grants.filter((grant) => grant.status === 'pending').map((grant) => grant.capability);
+function pendingCapabilities(grants: readonly WireGrant[]): string[] {
+  return grants.filter(isWellFormedGrant).filter((grant) => grant.status === 'pending').map((grant) => grant.capability);
 }
 
 /** What the model learns from an answer that placed the agent in `state` with these grants. */

@@ -8,8 +8,8 @@ import {
   type CheckDefinition,
 } from '../../../src/harness/api.ts';
 import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
-import { describeGrants } from '../_shared/grants.ts';
-import { activeCapabilities, grantsOf, hostIdOf, readStatus } from '../_shared/lifecycle.ts';
+import { activeCapabilities, describeGrants, grantsOf } from '../_shared/grants.ts';
+import { hostIdOf, readStatus } from '../_shared/lifecycle.ts';
 import { expectRefusal, INVALID_JWT } from '../_shared/refusals.ts';
 import { control, expectAgentStatus, expectGrantActive, expiredAgent } from './fixtures.ts';
 

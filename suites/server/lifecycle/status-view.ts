@@ -8,7 +8,8 @@ import {
   type CheckDefinition,
 } from '../../../src/harness/api.ts';
 import { activeSyncAgent, expectExecutes } from '../_shared/execution.ts';
-import { grantsOf, readStatus } from '../_shared/lifecycle.ts';
+import { grantsOf, isWellFormedGrant } from '../_shared/grants.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
 import { activeAgent } from '../_shared/registration.ts';
 import { expectShape } from '../_shared/shape.ts';
 
@@ -40,14 +41,14 @@ export const checks: CheckDefinition[] = [
       const wasPending = agent.registration?.status === 'pending';
       // Capability → the grant status status must show: approval made every pending grant active.
       const expected = new Map<string, string>();
-      for (const grant of grantsOf(agent.registration)) {
+      for (const grant of grantsOf(agent.registration).filter(isWellFormedGrant)) {
         expected.set(grant.capability, wasPending && grant.status === 'pending' ? 'active' : grant.status);
       }
       const highRisk = t.profile.highRisk;
       if (highRisk !== undefined && t.client.target.endpoints['request_capability'] !== undefined && !expected.has(highRisk)) {
         const request = await t.client.requestCapability(agent, [highRisk]);
         t.expectStatus(request, [200, 201], `precondition: request-capability for "${highRisk}" (§5.4)`);
-        for (const grant of grantsOf(request.json)) expected.set(grant.capability, grant.status);
+        for (const grant of grantsOf(request.json).filter(isWellFormedGrant)) expected.set(grant.capability, grant.status);
       }
       const missingFromAnswers = requested.filter((name) => !expected.has(name));
       if (missingFromAnswers.length > 0) t.note(`the registration answer names no grant for ${missingFromAnswers.join(', ')} (judged by the registration checks)`);
