@@ -2,7 +2,7 @@ import { defineCheck, StatusResponseSchema, type AgentIdentity, type CheckContex
 import { describeGrants, grantFor, grantsOf } from '../_shared/grants.ts';
 import { registerPending } from '../_shared/registration.ts';
 import { expectApproval } from '../_shared/shape.ts';
-import { expectCannotExecute } from './unusable.ts';
+import { expectCannotExecute } from './fixtures.ts';
 
 /** A pending registration under a fresh host whose approval the server runs as device authorization. */
 async function pendingDeviceRegistration(t: CheckContext): Promise<AgentIdentity> {

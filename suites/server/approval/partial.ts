@@ -10,7 +10,7 @@ import {
 import { awaitGrantStatus, describeGrants, grantFor, type WireGrant } from '../_shared/grants.ts';
 import { registerPending } from '../_shared/registration.ts';
 import { expectShape } from '../_shared/shape.ts';
-import { expectCannotExecute } from './unusable.ts';
+import { expectCannotExecute } from './fixtures.ts';
 
 interface PartialOutcome {
   agent: AgentIdentity;

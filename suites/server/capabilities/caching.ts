@@ -1,6 +1,6 @@
 import { defineCheck, maxAge, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
 import { capabilityCaller } from '../_shared/capabilities.ts';
-import { listPage } from './fetch.ts';
+import { listPage } from './fixtures.ts';
 
 /** The list and describe answers for the least privileged caller that gets them. */
 async function capabilityAnswers(t: CheckContext): Promise<HttpResult[]> {

@@ -1,7 +1,7 @@
 import { CapabilitySchema, defineCheck, type Auth, type Capability, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
 import { capabilityCaller, unknownCapabilityName } from '../_shared/capabilities.ts';
 import { activeAgent } from '../_shared/registration.ts';
-import { activeGrantNames, listAll } from './fetch.ts';
+import { activeGrantNames, listAll } from './fixtures.ts';
 
 /** Describes `name` and requires a 200 capability object naming that capability (§5.2.1). */
 async function describedCapability(t: CheckContext, name: string, auth: Auth): Promise<{ result: HttpResult; capability: Capability }> {

@@ -1,6 +1,6 @@
 import { defineCheck, type CapabilityListResponse, type CheckContext } from '../../../src/harness/api.ts';
 import { activeAgent } from '../_shared/registration.ts';
-import { activeGrantNames, listAll } from './fetch.ts';
+import { activeGrantNames, listAll } from './fixtures.ts';
 
 type Entries = CapabilityListResponse['capabilities'];
 

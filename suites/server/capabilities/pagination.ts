@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/api.ts';
-import { continues, listAll, listPage, widestCaller } from './fetch.ts';
+import { continues, listAll, listPage, widestCaller } from './fixtures.ts';
 
 const paginationWalk = defineCheck({
   id: 'server.capabilities.pagination-walk',

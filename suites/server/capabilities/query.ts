@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/api.ts';
-import { listAll, listPage, widestCaller } from './fetch.ts';
+import { listAll, listPage, widestCaller } from './fixtures.ts';
 
 const queryTolerated = defineCheck({
   id: 'server.capabilities.list-query',

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { defineCheck, type CheckContext, type CheckDefinition, type Constraints } from '../../../src/harness/api.ts';
 import { constrainable, sampleValues } from '../_shared/capabilities.ts';
 import { isAtLeastAsTight } from './evaluate.ts';
-import { CONSTRAINED_NEEDS, constrainedAgent } from './fixture.ts';
+import { CONSTRAINED_NEEDS, constrainedAgent } from './fixtures.ts';
 
 const neverWidened = defineCheck({
   id: 'server.constraints.never-widened',

@@ -7,7 +7,7 @@ import {
 } from '../../../src/harness/api.ts';
 import { constrainable, sampleValues, type ConstrainableRole, type SampleValues } from '../_shared/capabilities.ts';
 import { satisfies } from './evaluate.ts';
-import { CONSTRAINED_NEEDS, constrainedAgent } from './fixture.ts';
+import { CONSTRAINED_NEEDS, constrainedAgent } from './fixtures.ts';
 
 /** One constraint on one field, with argument values inside and outside it. */
 interface Probe {

@@ -11,7 +11,7 @@ import {
 } from '../../../src/harness/api.ts';
 import { constrainable, sampleValues, type ConstrainableRole, type SampleValues } from '../_shared/capabilities.ts';
 import { isAtLeastAsTight, satisfies } from './evaluate.ts';
-import { CONSTRAINED_NEEDS, constrainedAgent } from './fixture.ts';
+import { CONSTRAINED_NEEDS, constrainedAgent } from './fixtures.ts';
 
 /**
  * Random constraint sets over the constrainable capability's fields, each granted to one fresh

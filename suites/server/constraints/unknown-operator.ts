@@ -7,7 +7,7 @@ import {
   type HttpResult,
 } from '../../../src/harness/api.ts';
 import { constrainable, sampleValues, type ConstrainableRole } from '../_shared/capabilities.ts';
-import { CONSTRAINED_NEEDS } from './fixture.ts';
+import { CONSTRAINED_NEEDS } from './fixtures.ts';
 
 /** An operator name no version of the protocol defines. */
 const UNKNOWN_OPERATOR = 'conformance_unknown_op';

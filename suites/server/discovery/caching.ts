@@ -1,5 +1,5 @@
 import { defineCheck, maxAge, type CheckContext } from '../../../src/harness/api.ts';
-import { fetchDiscoveryObject } from './fetch.ts';
+import { fetchDiscoveryObject } from './fixtures.ts';
 
 
 const cacheControl = defineCheck({

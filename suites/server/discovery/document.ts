@@ -1,5 +1,5 @@
 import { defineCheck, DiscoveryDocumentSchema, isAbsoluteHttpUrl, type CheckContext } from '../../../src/harness/api.ts';
-import { fetchDiscoveryObject } from './fetch.ts';
+import { fetchDiscoveryObject } from './fixtures.ts';
 
 const served = defineCheck({
   id: 'server.discovery.served',

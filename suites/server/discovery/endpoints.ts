@@ -1,5 +1,5 @@
 import { defineCheck, ENDPOINT_KEYS, isAbsoluteHttpUrl, resolveEndpoint, type CheckContext } from '../../../src/harness/api.ts';
-import { fetchDiscoveryObject } from './fetch.ts';
+import { fetchDiscoveryObject } from './fixtures.ts';
 
 const endpointsResolvable = defineCheck({
   id: 'server.discovery.endpoints-resolvable',

@@ -1,5 +1,5 @@
 import { defineCheck, type CheckContext } from '../../../src/harness/api.ts';
-import { fetchDiscoveryObject, stringArray } from './fetch.ts';
+import { fetchDiscoveryObject, stringArray } from './fixtures.ts';
 
 const algorithmsEd25519 = defineCheck({
   id: 'server.discovery.algorithms-ed25519',

@@ -1,7 +1,7 @@
 import { defineCheck, type AgentRef, type CheckContext, type HostIdentity, type HttpResult } from '../../../src/harness/api.ts';
 import { capabilityCaller, unknownCapabilityName } from '../_shared/capabilities.ts';
 import { activeAgent } from '../_shared/registration.ts';
-import { ERROR_FORMAT_REQUIREMENTS, expectErrors, type ErrorProbe } from './format.ts';
+import { ERROR_FORMAT_REQUIREMENTS, expectErrors, type ErrorProbe } from './fixtures.ts';
 
 const MALFORMED_JSON = '{"conformance": ';
 const NOT_A_JWT = 'conformance-not-a-jwt';

@@ -1,6 +1,6 @@
 import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
 import { activeAgent } from '../_shared/registration.ts';
-import { errorFormatProblems } from './format.ts';
+import { errorFormatProblems } from './fixtures.ts';
 
 /**
  * Sends the burst the target profile declares (plus one) from one agent and returns the first 429;

@@ -6,8 +6,7 @@ import {
   type CheckContext,
   type CheckDefinition,
 } from '../../../src/harness/api.ts';
-import { argumentsOf, describeAs, requiredFields, type Described } from './described.ts';
-import { agentWith } from './fixtures.ts';
+import { agentWith, argumentsOf, describeAs, requiredFields, type Described } from './fixtures.ts';
 
 interface InputFixture {
   agent: AgentIdentity;

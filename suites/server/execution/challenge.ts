@@ -11,8 +11,7 @@ import {
   type HttpResult,
 } from '../../../src/harness/api.ts';
 import { hostIdOf } from '../_shared/lifecycle.ts';
-import { argumentsOf, describeAs } from './described.ts';
-import { activeGrants, agentWith, profileCapabilities } from './fixtures.ts';
+import { activeGrants, agentWith, argumentsOf, describeAs, profileCapabilities } from './fixtures.ts';
 
 /** Every challenge of the answer's WWW-Authenticate field (none without one); fails on a malformed field. */
 function challengesOf(t: CheckContext, result: HttpResult, what: string): AuthChallenge[] {

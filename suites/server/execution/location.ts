@@ -8,8 +8,7 @@ import {
   type CheckContext,
   type CheckDefinition,
 } from '../../../src/harness/api.ts';
-import { argumentsOf, describeAs } from './described.ts';
-import { agentWith, profileCapabilities } from './fixtures.ts';
+import { agentWith, argumentsOf, describeAs, profileCapabilities } from './fixtures.ts';
 
 /** Most capabilities described while looking for one with its own location. */
 const MAX_DESCRIBED = 30;

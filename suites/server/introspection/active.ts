@@ -7,7 +7,7 @@ import {
   type CheckDefinition,
   type IntrospectActiveResponse,
 } from '../../../src/harness/api.ts';
-import { INTROSPECT_NEEDS } from './needs.ts';
+import { INTROSPECT_NEEDS } from './fixtures.ts';
 
 /** Introspects a fresh token of `agent` (aud = issuer unless overridden) and expects an active answer. */
 async function expectActive(t: CheckContext, agent: AgentIdentity, what: string, capabilities?: string[]): Promise<IntrospectActiveResponse> {

@@ -10,7 +10,7 @@ import {
   type CheckDefinition,
   type HttpResult,
 } from '../../../src/harness/api.ts';
-import { INTROSPECT_NEEDS } from './needs.ts';
+import { INTROSPECT_NEEDS } from './fixtures.ts';
 
 
 /** A token that introspection must report as inactive, and how to obtain it. */

@@ -5,7 +5,7 @@ import {
   type CheckDefinition,
   type IntrospectActiveResponse,
 } from '../../../src/harness/api.ts';
-import { INTROSPECT_NEEDS } from './needs.ts';
+import { INTROSPECT_NEEDS } from './fixtures.ts';
 
 /** Seconds an active agent's session expiry may lie in the past before it contradicts `active: true` (clock skew). */
 const SKEW_SECONDS = 60;

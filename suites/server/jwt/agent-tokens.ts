@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineCheck, type CheckDefinition } from '../../../src/harness/api.ts';
-import { AGENT_ENDPOINTS, type AgentProbe, type ProbeEndpoint } from './probes.ts';
-import { expectInvalidJwt } from './verdicts.ts';
+import { AGENT_ENDPOINTS, expectInvalidJwt, type AgentProbe, type ProbeEndpoint } from './probes.ts';
 
 /** A defective agent JWT every agent-authenticated endpoint must refuse with 401 invalid_jwt. */
 interface AgentTokenDefect {

@@ -1,6 +1,5 @@
 import { defineCheck, generateEd25519KeyPair, type CheckDefinition } from '../../../src/harness/api.ts';
-import { HOST_ENDPOINTS, type HostProbe, type ProbeEndpoint } from './probes.ts';
-import { expectInvalidJwt } from './verdicts.ts';
+import { expectInvalidJwt, HOST_ENDPOINTS, type HostProbe, type ProbeEndpoint } from './probes.ts';
 
 /** A defective host JWT every host-authenticated endpoint must refuse with 401 invalid_jwt. */
 interface HostTokenDefect {

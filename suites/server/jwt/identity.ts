@@ -1,5 +1,5 @@
 import { argumentsFor, defineCheck, describeExchange, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
-import { isSuccess } from './verdicts.ts';
+import { isSuccess } from './probes.ts';
 
 /**
  * The identifier a host's tokens carry is the thumbprint of its key (§4.2, §4.3). Fixtures give

@@ -2,6 +2,7 @@ import { defineCheck, describeExchange, type CheckContext, type CheckDefinition,
 import {
   AGENT_ENDPOINTS,
   executeEndpoint,
+  expectInvalidJwt,
   HOST_ENDPOINTS,
   statusEndpoint,
   type AgentProbe,
@@ -9,7 +10,6 @@ import {
   type ProbeEndpoint,
   type TokenProbe,
 } from './probes.ts';
-import { expectInvalidJwt } from './verdicts.ts';
 
 type AnyEndpoint = ProbeEndpoint<HostProbe> | ProbeEndpoint<AgentProbe>;
 

@@ -1,7 +1,7 @@
 import { defineCheck, jwks, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { readStatus } from '../_shared/lifecycle.ts';
 import { expectRegistered } from '../_shared/registration.ts';
-import { newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
+import { newJwksHost, requireLoopbackAllowance } from './fixtures.ts';
 
 /** The cache lifetime the served key set announces: an hour, well inside the 24 h upper bound of §8.12. */
 const MAX_AGE_SECONDS = 3600;

@@ -7,7 +7,7 @@ import {
   type PublishedJwks,
 } from '../../../src/harness/api.ts';
 import { expectRegistered } from '../_shared/registration.ts';
-import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
+import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './fixtures.ts';
 
 type KeySet = ReturnType<typeof jwks>;
 

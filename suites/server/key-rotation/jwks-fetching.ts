@@ -1,6 +1,6 @@
 import { describeAnswer, errorCode, jwks, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { readStatus } from '../_shared/lifecycle.ts';
-import { defineLoopbackJwksCheck, expectRegistrationRefused, jwksHostWithAgent, newJwksHost } from './jwks-fixtures.ts';
+import { defineLoopbackJwksCheck, expectRegistrationRefused, jwksHostWithAgent, newJwksHost } from './fixtures.ts';
 
 /** Redirects before the document: one more than §8.12 allows a server to follow. */
 const REDIRECTS = 4;

@@ -1,7 +1,7 @@
 import { defineCheck, describeAnswer, jwks, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { executeSync } from '../_shared/execution.ts';
 import { isRefusal } from '../_shared/refusals.ts';
-import { AGENT_KID, HOST_KID, requireNoLoopbackAllowance } from './jwks-fixtures.ts';
+import { AGENT_KID, HOST_KID, requireNoLoopbackAllowance } from './fixtures.ts';
 
 /** Without an operator allowance, a loopback http JWKS URL must be neither fetched nor accepted (§8.12). */
 export const checks: CheckDefinition[] = [

@@ -1,5 +1,5 @@
 import { defineCheck, describeAnswer, sleep, type CheckContext, type CheckDefinition, type JwksFetch } from '../../../src/harness/api.ts';
-import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
+import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './fixtures.ts';
 
 /**
  * How long after its fetch began the server may keep a stalled JWKS connection open. §8.12 suggests

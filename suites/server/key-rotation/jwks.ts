@@ -17,7 +17,7 @@ import {
   jwksHostWithAgent,
   newJwksHost,
   rotateJwksHostKey,
-} from './jwks-fixtures.ts';
+} from './fixtures.ts';
 
 /** Every positive JWKS check registers, approves and reads status; agent ones also execute. */
 const HOST_NEEDS: CheckNeed[] = [{ endpoint: 'register' }, { endpoint: 'status' }, { control: 'approve' }, { capability: 'sync' }];

@@ -1,7 +1,7 @@
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { readStatus } from '../_shared/lifecycle.ts';
 import { expectAuthRefusal } from '../_shared/refusals.ts';
-import { jwksHostWithAgent, requireLoopbackAllowance } from './jwks-fixtures.ts';
+import { jwksHostWithAgent, requireLoopbackAllowance } from './fixtures.ts';
 
 /** A JWKS URL that can never resolve (RFC 6761 `.invalid`), for tokens that only need to name one. */
 const UNRESOLVABLE_JWKS_URL = 'https://host-keys.invalid/.well-known/jwks.json';
