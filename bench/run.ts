@@ -5,7 +5,7 @@
  */
 import { serverChecks } from '../suites/server/index.ts';
 import { DEFAULT_CONCURRENCY } from '../src/harness/runner.ts';
-import type { Exchange } from '../src/harness/exchange.ts';
+import type { Exchange } from '../src/model/index.ts';
 import type { Report } from '../src/model/index.ts';
 import { mapWithConcurrency, runSuite, startConfiguredSimulator } from '../test/selftest/simulated-run.ts';
 

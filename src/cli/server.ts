@@ -4,7 +4,7 @@ import { serverChecks } from '../../suites/server/index.ts';
 import { BaselineError, loadBaseline } from '../harness/baseline.ts';
 import type { CheckDefinition } from '../harness/check.ts';
 import { parsePatterns } from '../harness/patterns.ts';
-import { loadProfile, parseProfile, ProfileError } from '../harness/profile.ts';
+import { loadProfile, parseProfile, ProfileError } from '../harness/target-profile.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
 import { runServerConformance, setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
 import { activeWorkarounds, workaroundNotice } from '../harness/workarounds.ts';
@@ -232,7 +232,7 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
  */
 async function startEmbedded(opts: { allowLoopbackJwks: boolean }) {
   const { startSimulator } = await import('../sim/index.ts');
-  const { SIMULATOR_PROFILE } = await import('../sim/profile.ts');
+  const { SIMULATOR_PROFILE } = await import('../sim/sim-profile.ts');
   const simulator = await startSimulator(opts.allowLoopbackJwks ? { allowLoopbackJwks: true } : {});
   return {
     origin: simulator.origin,

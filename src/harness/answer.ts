@@ -1,4 +1,4 @@
-import type { HttpResult } from './http.ts';
+import type { HttpResult } from './http-driver.ts';
 
 /** The `error` code of an answer's §5.13 error object, if it has one. */
 export function errorCode(result: HttpResult): string | undefined {

@@ -1,17 +1,17 @@
 import type { z } from 'zod';
 import type { DiscoveryDocument } from '../protocol/index.ts';
-import type { Exchange } from './exchange.ts';
-import type { SimulatedClient } from './client.ts';
-import type { ControlClient, ControlOperation } from './control.ts';
-import type { HttpResult } from './http.ts';
+import type { Exchange } from '../model/index.ts';
+import type { ProtocolClient } from './protocol-client/index.ts';
+import type { ControlClient, ControlOperation } from './control-client.ts';
+import type { HttpResult } from './http-driver.ts';
 import type { JwksHost } from './jwks-host.ts';
-import type { CapabilityRole, TargetProfile } from './profile.ts';
+import type { CapabilityRole, TargetProfile } from './target-profile.ts';
 import type { CheckLevel, CheckStatus, FailureDetail, ServerArea } from '../model/index.ts';
 
 export { Fail, NotApplicable, Skip } from './outcome.ts';
-export type { HttpResult } from './http.ts';
-export type { AgentIdentity, HostIdentity } from './client.ts';
-export type { CapabilityRole } from './profile.ts';
+export type { HttpResult } from './http-driver.ts';
+export type { AgentIdentity, HostIdentity } from './protocol-client/index.ts';
+export type { CapabilityRole } from './target-profile.ts';
 export type { JwksFetch, JwksOwner, PublishedJwks } from './jwks-host.ts';
 
 export type { CheckLevel, CheckStatus, FailureDetail };
@@ -46,8 +46,8 @@ export interface CheckContext {
   readonly checkId: string;
   /** Discovery as fetched at setup; only `issuer` and `endpoints` were validated (the discovery checks judge the rest). */
   readonly discovery: DiscoveryDocument;
-  /** The simulated client: hosts, agents, signed requests; every request is recorded on this check. */
-  readonly client: SimulatedClient;
+  /** The protocol client the harness plays: hosts, agents, signed requests; every request is recorded on this check. */
+  readonly client: ProtocolClient;
   /** Operator control hooks, when the target offers them (needs declare which are required). */
   readonly control: ControlClient | undefined;
   readonly profile: TargetProfile;

@@ -3,22 +3,8 @@ import type { DecodedJwtView } from '../model/exchange.ts';
 
 /**
  * Building exchanges as the harness records them: display forms of bodies and tokens, with private
- * key material redacted. The exchange model itself (and its one-line description and replay line)
- * lives in src/model/exchange.ts.
+ * key material redacted. The exchange model itself lives in src/model/exchange.ts.
  */
-export {
-  curlLine,
-  describeExchange,
-  EXCHANGE_ERROR_KINDS,
-  ExchangeSchema,
-  responseJson,
-  shellQuote,
-  type Exchange,
-  type ExchangeError,
-  type ExchangeErrorKind,
-  type ExchangeResponse,
-  type SseEvent,
-} from '../model/exchange.ts';
 
 /** Response bodies are shown up to this many bytes; the rest is replaced by a marker. */
 export const DISPLAY_BODY_LIMIT = 64 * 1024;

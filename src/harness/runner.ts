@@ -1,13 +1,13 @@
 import { SERVER_AREAS, type CheckLevel, type CheckResult, type CheckStatus, type ExchangeRecording } from '../model/index.ts';
 import type { TargetClock } from './target-clock.ts';
 import type { CheckDefinition, CheckNeed } from './check.ts';
-import { SimulatedClient, type TargetInfo } from './client.ts';
-import { RunningCheck } from './context.ts';
-import { ControlClient, type ControlInfo } from './control.ts';
-import type { HttpDriver } from './http.ts';
+import { ProtocolClient, type TargetInfo } from './protocol-client/index.ts';
+import { RunningCheck } from './check-context.ts';
+import { ControlClient, type ControlInfo } from './control-client.ts';
+import type { HttpDriver } from './http-driver.ts';
 import { ControlError, Fail, NotApplicable, Skip } from './outcome.ts';
 import { isSelected } from './patterns.ts';
-import { capabilityForRole, type TargetProfile } from './profile.ts';
+import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
@@ -146,7 +146,7 @@ export async function runCheck(check: CheckDefinition, env: RunEnvironment, opti
   const context = new RunningCheck({
     checkId: check.id,
     discovery: env.target.discovery,
-    client: new SimulatedClient(http, env.target, control, env.clock, env.profile.workarounds),
+    client: new ProtocolClient(http, env.target, control, env.clock, env.profile.workarounds),
     control,
     profile: env.profile,
     seed: env.seed,

@@ -11,12 +11,12 @@ import {
 import { applyBaseline, type Baseline } from './baseline.ts';
 import { TargetClock } from './target-clock.ts';
 import type { CheckDefinition } from './check.ts';
-import type { TargetInfo } from './client.ts';
-import type { ControlInfo } from './control.ts';
+import type { TargetInfo } from './protocol-client/index.ts';
+import type { ControlInfo } from './control-client.ts';
 import { buildCoverage, readCatalogue } from './coverage.ts';
 import { discoveryUrlFor } from './endpoints.ts';
-import { HttpDriver } from './http.ts';
-import type { TargetProfile } from './profile.ts';
+import { HttpDriver } from './http-driver.ts';
+import type { TargetProfile } from './target-profile.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_CONCURRENCY, runChecks, selectChecks, validateChecks } from './runner.ts';
 import { completeProfile, loadControl, loadTarget, SetupError } from './setup.ts';
 import { activeWorkarounds } from './workarounds.ts';

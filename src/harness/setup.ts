@@ -1,10 +1,10 @@
 import type { DiscoveryDocument } from '../protocol/index.ts';
-import type { TargetInfo } from './client.ts';
-import { probeControl, type ControlInfo } from './control.ts';
+import type { TargetInfo } from './protocol-client/index.ts';
+import { probeControl, type ControlInfo } from './control-client.ts';
 import { isAbsoluteHttpUrl, resolveEndpoints } from './endpoints.ts';
-import { describeExchange } from './exchange.ts';
-import type { HttpSession } from './http.ts';
-import { inferProfile, mergeProfiles, type CapabilityFacts, type TargetProfile } from './profile.ts';
+import { describeExchange } from '../model/index.ts';
+import type { HttpSession } from './http-driver.ts';
+import { inferProfile, mergeProfiles, type CapabilityFacts, type TargetProfile } from './target-profile.ts';
 
 /** Most capabilities described during setup to infer the profile (each is one request). */
 const MAX_DESCRIBED = 50;

@@ -1,4 +1,4 @@
-import type { SseEvent } from './exchange.ts';
+import type { SseEvent } from '../model/index.ts';
 
 /**
  * Incremental Server-Sent Events parser (the WHATWG event-stream format): feed it text as it

@@ -8,7 +8,7 @@ import type { ActiveWorkaround } from '../model/index.ts';
  */
 export const WorkaroundsSchema = z.strictObject({
   /**
-   * `host-id`: agent JWTs minted by the simulated client carry the `host_id` the server answered at
+   * `host-id`: agent JWTs minted by the protocol client carry the `host_id` the server answered at
    * registration as `iss`, instead of the host key thumbprint §4.3 prescribes. Checks that test the
    * agent JWT `iss` itself still send the thumbprint.
    */

@@ -1,6 +1,6 @@
 import type { Constraints } from '../protocol/index.ts';
 import type { CapabilityDefinition } from './capabilities.ts';
-import type { SimContext } from './context.ts';
+import type { SimContext } from './sim-context.ts';
 import { DEFAULT_USER_ID } from './lifecycle.ts';
 import { canAutoApprove, chooseApprovalMethod, effectiveConstraints } from './policy.ts';
 import { newUserCode, type AgentRecord, type GrantRecord, type HostRecord } from './store.ts';

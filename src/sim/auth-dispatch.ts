@@ -1,5 +1,5 @@
 import { HOST_JWT_TYPE } from '../protocol/index.ts';
-import type { SimContext } from './context.ts';
+import type { SimContext } from './sim-context.ts';
 import { bearerToken, decodeToken } from './jwt-checks.ts';
 import { verifyAgentJwt, type VerifiedAgentJwt } from './verify-agent-jwt.ts';
 import { verifyHostJwt, type VerifiedHostJwt } from './verify-host-jwt.ts';

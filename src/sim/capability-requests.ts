@@ -1,6 +1,6 @@
 import { unknownConstraintOperators, type CapabilityRequestItem, type Constraints } from '../protocol/index.ts';
 import { detailOf, type CapabilityDefinition } from './capabilities.ts';
-import type { SimContext } from './context.ts';
+import type { SimContext } from './sim-context.ts';
 import { invalidRequest, ProtocolError } from './errors.ts';
 
 export interface CapabilityRequest {

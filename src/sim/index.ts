@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DISCOVERY_PATH } from '../protocol/index.ts';
 import { CapabilityCatalog } from './capabilities.ts';
 import { createSimClock, type SimClock } from './clock.ts';
-import { CONTROL_PATH, ENDPOINTS, type SimContext } from './context.ts';
+import { CONTROL_PATH, ENDPOINTS, type SimContext } from './sim-context.ts';
 import { FaultSet } from './faults.ts';
 import { JwksFetcher } from './jwks-fetch.ts';
 import { Lifecycle } from './lifecycle.ts';
@@ -18,8 +18,8 @@ export type { SimClock } from './clock.ts';
 export type { SimulatorOptions, RateLimitOptions } from './options.ts';
 export type { RecordedExchange, Recorder } from './recorder.ts';
 export { FAULTS, FAULT_NAMES, isFaultName, type FaultDefinition, type FaultName } from './faults.ts';
-export { SIMULATOR_PROFILE } from './profile.ts';
-export { CONTROL_CONTRACT } from './control.ts';
+export { SIMULATOR_PROFILE } from './sim-profile.ts';
+export { CONTROL_CONTRACT } from './control-routes.ts';
 
 export interface RunningSimulator {
   /** The issuer URL, e.g. http://127.0.0.1:41234 (no trailing slash). */

@@ -1,7 +1,7 @@
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { decodeJwtUnverified, hs256PublicKeySecret } from '../jose/index.ts';
 import type { Ed25519PublicJwk } from '../protocol/index.ts';
-import type { SimContext } from './context.ts';
+import type { SimContext } from './sim-context.ts';
 import { invalidJwt } from './errors.ts';
 import { JwksError } from './jwks-fetch.ts';
 import { CLOCK_SKEW_SECONDS } from './options.ts';

@@ -1,6 +1,6 @@
 import { jwkThumbprint } from '../jose/index.ts';
 import { Ed25519PublicJwkSchema, HOST_JWT_TYPE, type Ed25519PublicJwk } from '../protocol/index.ts';
-import type { SimContext } from './context.ts';
+import type { SimContext } from './sim-context.ts';
 import { forbidden, invalidJwt, notFound, ProtocolError } from './errors.ts';
 import { checkReplay, checkSignature, checkTimes, decodeBearerJwt, fromJwks, type DecodedToken, type TokenKind } from './jwt-checks.ts';
 import type { HostRecord, KeyDelivery } from './store.ts';

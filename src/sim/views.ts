@@ -1,7 +1,7 @@
 import type { Approval, CompactGrant, Grant, StatusResponse } from '../protocol/index.ts';
 import { detailOf } from './capabilities.ts';
 import { isoTime } from './clock.ts';
-import { DEVICE_PATH, type SimContext } from './context.ts';
+import { DEVICE_PATH, type SimContext } from './sim-context.ts';
 import { APPROVAL_EXPIRES_IN_SECONDS, APPROVAL_INTERVAL_SECONDS } from './options.ts';
 import type { AgentRecord, ApprovalRecord, GrantRecord } from './store.ts';
 

@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../src/harness/check.ts';
+import type { CheckDefinition } from '../../src/harness/api.ts';
 import { checks as approval } from './approval/index.ts';
 import { checks as capabilities } from './capabilities/index.ts';
 import { checks as constraints } from './constraints/index.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBetterAuthTarget, type BetterAuthTarget } from '../../examples/better-auth/server.ts';
-import { CONTROL_CONTRACT, CONTROL_OPERATIONS } from '../../src/harness/control.ts';
-import { loadProfile } from '../../src/harness/profile.ts';
+import { CONTROL_CONTRACT, CONTROL_OPERATIONS } from '../../src/harness/control-client.ts';
+import { loadProfile } from '../../src/harness/target-profile.ts';
 import { generateEd25519KeyPair, mintAgentJwt, mintHostJwt, type Ed25519KeyPair } from '../../src/jose/index.ts';
 import { DiscoveryDocumentSchema, type DiscoveryDocument } from '../../src/protocol/index.ts';
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { TargetInfo } from '../../src/harness/client.ts';
+import type { TargetInfo } from '../../src/harness/protocol-client/index.ts';
 import type { Handler } from './local-server.ts';
 import type { DiscoveryDocument } from '../../src/protocol/index.ts';
-import { DISCOVERY_ENDPOINTS } from '../protocol/fixtures.ts';
+import { ENDPOINTS } from '../../src/sim/sim-context.ts';
 
 export function discoveryDocument(issuer: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -13,7 +13,7 @@ export function discoveryDocument(issuer: string, overrides: Record<string, unkn
     algorithms: ['Ed25519'],
     modes: ['delegated'],
     approval_methods: ['device_authorization'],
-    endpoints: { ...DISCOVERY_ENDPOINTS },
+    endpoints: { ...ENDPOINTS },
     ...overrides,
   };
 }

@@ -6,7 +6,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { runServerCommand } from '../../src/cli/server.ts';
 import { ReportSchema } from '../../src/model/index.ts';
 import { serverChecks } from '../../suites/server/index.ts';
-import { parseProfile, type TargetProfile } from '../../src/harness/profile.ts';
+import { parseProfile, type TargetProfile } from '../../src/harness/target-profile.ts';
 import { runServerConformance } from '../../src/harness/session.ts';
 import type { Report } from '../../src/model/index.ts';
 import { SIMULATOR_PROFILE, startSimulator, type RunningSimulator } from '../../src/sim/index.ts';

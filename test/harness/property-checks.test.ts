@@ -5,7 +5,7 @@ import { runServerConformance } from '../../src/harness/session.ts';
 import type { CheckResult } from '../../src/model/index.ts';
 import type { FaultName } from '../../src/sim/index.ts';
 import { checks as constraintProperties } from '../../suites/server/constraints/property.ts';
-import { modelChecks } from '../../suites/server/lifecycle/model.ts';
+import { checks as modelChecks } from '../../suites/server/lifecycle/model.ts';
 import { SELFTEST_SEED, startConfiguredSimulator } from '../selftest/simulated-run.ts';
 
 const [constraintProperty] = constraintProperties as [CheckDefinition];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Exchange } from '../../src/harness/exchange.ts';
+import type { Exchange } from '../../src/model/index.ts';
 import { Fail, Skip } from '../../src/harness/outcome.ts';
 import {
   checkProperty,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCheck, type CheckContext, type CheckDefinition } from '../../src/harness/check.ts';
-import { HttpDriver } from '../../src/harness/http.ts';
+import { HttpDriver } from '../../src/harness/http-driver.ts';
 import { ControlError } from '../../src/harness/outcome.ts';
 import { failureStatus, runChecks, type RunEnvironment } from '../../src/harness/runner.ts';
 import { runServerConformance, type ServerRunConfig } from '../../src/harness/session.ts';

@@ -1,7 +1,7 @@
 import { http as mock, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HttpDriver } from '../../src/harness/http.ts';
+import { HttpDriver } from '../../src/harness/http-driver.ts';
 import { completeProfile, loadTarget, SetupError } from '../../src/harness/setup.ts';
 
 // Setup-phase edge cases need a server answering exactly one odd thing; msw intercepts the

@@ -1,7 +1,9 @@
 /**
  * Hand-made wire-object fixtures, one or more per entry of WIRE_OBJECTS, covering every example shape
- * the spec shows. INVALID_FIXTURES hold spec violations a validator must reject.
+ * the spec shows. INVALID_FIXTURES hold spec violations a validator must reject. Discovery names the
+ * simulator's endpoint paths, which the harness tests' fake targets serve too.
  */
+import { ENDPOINTS } from '../../src/sim/sim-context.ts';
 
 export interface Fixture {
   readonly label: string;
@@ -12,21 +14,6 @@ const ISSUER = 'https://auth.sim.example.test';
 const EXECUTE_URL = `${ISSUER}/capability/execute`;
 const HOST_THUMBPRINT = 'q3Vt0l9cXb2Rr7mKc4aPzWn1oHjGf8eDsUyTiLxAv6E';
 const AGENT_KEY = { kty: 'OKP', crv: 'Ed25519', x: 'Tz9nW4qLr2VbH8cJ0kMpS5dXfA7eYiU3oG1tKzRhN6w' };
-/** Every endpoint discovery can name, at relative paths (§5.1); harness tests serve the same set. */
-export const DISCOVERY_ENDPOINTS: Readonly<Record<string, string>> = {
-  register: '/agent/register',
-  capabilities: '/capability/list',
-  describe_capability: '/capability/describe',
-  execute: '/capability/execute',
-  request_capability: '/agent/request-capability',
-  status: '/agent/status',
-  reactivate: '/agent/reactivate',
-  revoke: '/agent/revoke',
-  revoke_host: '/host/revoke',
-  rotate_key: '/agent/rotate-key',
-  rotate_host_key: '/host/rotate-key',
-  introspect: '/agent/introspect',
-};
 const HOST_KEY = { kty: 'OKP', crv: 'Ed25519', x: 'bR5mQ8sTe2Wn0yXk4LpJ7cVa9dHf3GuI1oZtNq6EiAw' };
 
 const balanceInput = {
@@ -94,7 +81,7 @@ const discovery = {
   algorithms: ['Ed25519'],
   modes: ['delegated', 'autonomous'],
   approval_methods: ['device_authorization', 'ciba'],
-  endpoints: DISCOVERY_ENDPOINTS,
+  endpoints: ENDPOINTS,
   jwks_uri: `${ISSUER}/.well-known/jwks.json`,
 };
 const minimalDiscovery = {

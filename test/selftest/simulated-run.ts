@@ -1,6 +1,6 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { serverChecks } from '../../suites/server/index.ts';
-import { parseProfile, type TargetProfile } from '../../src/harness/profile.ts';
+import { parseProfile, type TargetProfile } from '../../src/harness/target-profile.ts';
 import { runServerConformance } from '../../src/harness/session.ts';
 import type { CheckResult, Report } from '../../src/model/index.ts';
 import {

@@ -3,7 +3,7 @@ import { createSimClock } from '../../src/sim/clock.ts';
 import { findViolations, intersectConstraints } from '../../src/sim/constraints.ts';
 import { RateLimiter } from '../../src/sim/rate-limit.ts';
 import { ReplayCache } from '../../src/sim/replay-cache.ts';
-import { SIMULATOR_PROFILE } from '../../src/sim/profile.ts';
+import { SIMULATOR_PROFILE } from '../../src/sim/sim-profile.ts';
 import { DEMO_CAPABILITIES } from '../../src/sim/capabilities.ts';
 
 describe('SimClock', () => {

@@ -7,9 +7,9 @@ import {
   StatusQuerySchema,
 } from '../../protocol/index.ts';
 import { issueGrant, openApproval, settleInitialStatus } from '../approvals.ts';
-import { ENDPOINTS, type SimContext } from '../context.ts';
+import { ENDPOINTS, type SimContext } from '../sim-context.ts';
 import { forbidden, notFound } from '../errors.ts';
-import { jsonBody, queryParams, validate, type SimEnv } from '../http.ts';
+import { jsonBody, queryParams, validate, type SimEnv } from '../sim-http.ts';
 import type { AgentRecord, HostRecord } from '../store.ts';
 import { verifyHostJwt } from '../verify-host-jwt.ts';
 import { agentView, approvalView } from '../views.ts';

@@ -7,9 +7,9 @@ import {
 } from '../../protocol/index.ts';
 import { identifyCaller, type CallerIdentity } from '../auth-dispatch.ts';
 import { detailOf, matchesQuery, summaryOf, type CapabilityDefinition } from '../capabilities.ts';
-import { ENDPOINTS, type SimContext } from '../context.ts';
+import { ENDPOINTS, type SimContext } from '../sim-context.ts';
 import { invalidRequest, notFound, ProtocolError } from '../errors.ts';
-import { queryParams, validate, type SimEnv, type SimHonoContext } from '../http.ts';
+import { queryParams, validate, type SimEnv, type SimHonoContext } from '../sim-http.ts';
 import { MAX_PAGE_SIZE } from '../options.ts';
 import type { AgentRecord } from '../store.ts';
 

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { DISCOVERY_PATH, PROTOCOL_VERSION, type DiscoveryDocument } from '../../protocol/index.ts';
-import { DEVICE_PATH, ENDPOINTS, type SimContext } from '../context.ts';
-import type { SimEnv } from '../http.ts';
+import { DEVICE_PATH, ENDPOINTS, type SimContext } from '../sim-context.ts';
+import type { SimEnv } from '../sim-http.ts';
 
 export function discoveryDocument(ctx: SimContext): DiscoveryDocument {
   return {

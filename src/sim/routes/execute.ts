@@ -4,10 +4,10 @@ import { ExecuteRequestSchema, unknownConstraintOperators } from '../../protocol
 import type { CapabilityDefinition } from '../capabilities.ts';
 import type { ConstraintKind } from '../constraints.ts';
 import { findViolations } from '../constraints.ts';
-import { ASYNC_STATUS_PATH, ENDPOINTS, type SimContext } from '../context.ts';
+import { ASYNC_STATUS_PATH, ENDPOINTS, type SimContext } from '../sim-context.ts';
 import { forbidden, invalidRequest, notFound, ProtocolError } from '../errors.ts';
 import type { FaultName } from '../faults.ts';
-import { jsonBody, validate, type SimEnv, type SimHonoContext } from '../http.ts';
+import { jsonBody, validate, type SimEnv, type SimHonoContext } from '../sim-http.ts';
 import { newId, type AsyncJob, type GrantRecord } from '../store.ts';
 import { verifyAgentJwt, type VerifiedAgentJwt } from '../verify-agent-jwt.ts';
 import { capabilityNotFound } from './capabilities.ts';

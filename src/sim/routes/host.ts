@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { jwkThumbprint } from '../../jose/index.ts';
 import { RotateHostKeyRequestSchema } from '../../protocol/index.ts';
-import { ENDPOINTS, type SimContext } from '../context.ts';
+import { ENDPOINTS, type SimContext } from '../sim-context.ts';
 import { invalidRequest } from '../errors.ts';
-import { jsonBody, validate, type SimEnv } from '../http.ts';
+import { jsonBody, validate, type SimEnv } from '../sim-http.ts';
 import { verifyHostJwt } from '../verify-host-jwt.ts';
 import { readEd25519Key } from './register.ts';
 

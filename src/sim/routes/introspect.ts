@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { IntrospectRequestSchema } from '../../protocol/index.ts';
 import { isoTime } from '../clock.ts';
-import { ENDPOINTS, type SimContext } from '../context.ts';
+import { ENDPOINTS, type SimContext } from '../sim-context.ts';
 import { ProtocolError } from '../errors.ts';
-import { jsonBody, validate, type SimEnv } from '../http.ts';
+import { jsonBody, validate, type SimEnv } from '../sim-http.ts';
 import { verifyAgentJwt } from '../verify-agent-jwt.ts';
 import { compactGrantView } from '../views.ts';
 

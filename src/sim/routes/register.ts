@@ -10,9 +10,9 @@ import {
 import { issueGrant, openApproval, settleInitialStatus } from '../approvals.ts';
 import { INITIAL_HOST_DEFAULTS } from '../capabilities.ts';
 import { readCapabilityRequests } from '../capability-requests.ts';
-import { ENDPOINTS, type SimContext } from '../context.ts';
+import { ENDPOINTS, type SimContext } from '../sim-context.ts';
 import { invalidRequest, ProtocolError } from '../errors.ts';
-import { jsonObjectBody, validate, type SimEnv } from '../http.ts';
+import { jsonObjectBody, validate, type SimEnv } from '../sim-http.ts';
 import { JwksError } from '../jwks-fetch.ts';
 import { DEFAULT_USER_ID } from '../lifecycle.ts';
 import { newId, type AgentRecord, type HostRecord } from '../store.ts';

@@ -2,9 +2,9 @@ import type { Hono } from 'hono';
 import { RequestCapabilityRequestSchema } from '../../protocol/index.ts';
 import { issueGrant, openApproval } from '../approvals.ts';
 import { readCapabilityRequests } from '../capability-requests.ts';
-import { ENDPOINTS, type SimContext } from '../context.ts';
+import { ENDPOINTS, type SimContext } from '../sim-context.ts';
 import { ProtocolError } from '../errors.ts';
-import { jsonBody, validate, type SimEnv } from '../http.ts';
+import { jsonBody, validate, type SimEnv } from '../sim-http.ts';
 import { verifyAgentJwt } from '../verify-agent-jwt.ts';
 import { approvalView, grantView } from '../views.ts';
 

@@ -1,9 +1,7 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/client.ts';
-import type { Approval } from '../../../src/protocol/index.ts';
-import { expectRegistered } from '../registration/fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor } from '../registration/grants.ts';
-import { expectApproval } from '../registration/shape.ts';
+import { defineCheck, type AgentIdentity, type Approval, type CheckContext } from '../../../src/harness/api.ts';
+import { awaitGrantStatus, describeGrants, grantFor } from '../_shared/grants.ts';
+import { expectRegistered } from '../_shared/registration.ts';
+import { expectApproval } from '../_shared/shape.ts';
 
 /**
  * A registration on a host already linked to a user (so the server knows whom to ask), preferring
@@ -36,7 +34,7 @@ const cibaNeeds = [
   { capability: 'high-risk' as const },
 ];
 
-export const cibaApprovalObject = defineCheck({
+const cibaApprovalObject = defineCheck({
   id: 'server.approval.ciba-approval-object',
   title: 'A CIBA-preferred registration on a linked host gets a well-formed approval of an advertised method, and approval activates it',
   area: 'approval',
@@ -69,7 +67,7 @@ export const cibaApprovalObject = defineCheck({
   },
 });
 
-export const cibaPreferred = defineCheck({
+const cibaPreferred = defineCheck({
   id: 'server.approval.ciba-preferred',
   title: 'A server offering CIBA uses it when the client prefers it and the host is linked',
   area: 'approval',

@@ -1,10 +1,9 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { DeniedGrantSchema } from '../../../src/protocol/index.ts';
-import { registerPending } from '../registration/fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor } from '../registration/grants.ts';
-import { expectShape } from '../registration/shape.ts';
+import { defineCheck, DeniedGrantSchema, type CheckContext } from '../../../src/harness/api.ts';
+import { awaitGrantStatus, describeGrants, grantFor } from '../_shared/grants.ts';
+import { registerPending } from '../_shared/registration.ts';
+import { expectShape } from '../_shared/shape.ts';
 
-export const deniedGrantFormat = defineCheck({
+const deniedGrantFormat = defineCheck({
   id: 'server.approval.denied-grant-format',
   title: 'A capability the user denied shows in status as a denied grant: capability, status "denied" and a text reason',
   area: 'approval',

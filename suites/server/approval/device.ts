@@ -1,10 +1,8 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/client.ts';
-import { StatusResponseSchema } from '../../../src/protocol/index.ts';
-import { registerPending } from '../registration/fixtures.ts';
-import { describeGrants, grantFor, grantsOf } from '../registration/grants.ts';
-import { expectApproval } from '../registration/shape.ts';
-import { expectCannotExecute } from './unusable.ts';
+import { defineCheck, StatusResponseSchema, type AgentIdentity, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
+import { describeGrants, grantFor, grantsOf } from '../_shared/grants.ts';
+import { registerPending } from '../_shared/registration.ts';
+import { expectApproval } from '../_shared/shape.ts';
+import { expectCannotExecute } from './fixtures.ts';
 
 /** A pending registration under a fresh host whose approval the server runs as device authorization. */
 async function pendingDeviceRegistration(t: CheckContext): Promise<AgentIdentity> {
@@ -17,7 +15,7 @@ async function pendingDeviceRegistration(t: CheckContext): Promise<AgentIdentity
   return agent;
 }
 
-export const deviceApproved = defineCheck({
+const deviceApproved = defineCheck({
   id: 'server.approval.device-authorization-approved',
   title: 'Approving a device-authorization request makes the agent and its grants active',
   area: 'approval',
@@ -58,7 +56,7 @@ async function statusAfterDenial(t: CheckContext, agent: AgentIdentity): Promise
   return t.client.awaitAgentStatus(agent, ['rejected', 'active']);
 }
 
-export const deviceDeniedNotActive = defineCheck({
+const deviceDeniedNotActive = defineCheck({
   id: 'server.approval.device-authorization-denied-unusable',
   title: 'Denying a device-authorization request leaves the agent without any active grant',
   area: 'approval',
@@ -85,7 +83,7 @@ export const deviceDeniedNotActive = defineCheck({
   },
 });
 
-export const deviceDeniedRejected = defineCheck({
+const deviceDeniedRejected = defineCheck({
   id: 'server.approval.device-authorization-denied-rejected',
   title: 'Denying a device-authorization request moves the agent to rejected',
   area: 'approval',

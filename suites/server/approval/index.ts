@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckDefinition } from '../../../src/harness/api.ts';
 import { checks as ciba } from './ciba.ts';
 import { checks as deniedGrant } from './denied-grant.ts';
 import { checks as device } from './device.ts';

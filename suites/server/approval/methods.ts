@@ -1,9 +1,7 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
-import { responseJson } from '../../../src/harness/exchange.ts';
-import { activeAgent, fixtureMode } from '../registration/fixtures.ts';
-import { describeGrants, grantFor } from '../registration/grants.ts';
-import { expectApproval } from '../registration/shape.ts';
+import { defineCheck, isAbsoluteHttpUrl, responseJson, type CheckContext } from '../../../src/harness/api.ts';
+import { describeGrants, grantFor } from '../_shared/grants.ts';
+import { activeAgent, fixtureMode } from '../_shared/registration.ts';
+import { expectApproval } from '../_shared/shape.ts';
 
 /** Approval methods (§7.5) and the approval-object extensions of §10.10. */
 
@@ -46,7 +44,7 @@ async function startApprovalFlows(t: CheckContext): Promise<SeenApproval[]> {
   return approvalsSeen(t);
 }
 
-export const methodsAdvertised = defineCheck({
+const methodsAdvertised = defineCheck({
   id: 'server.approval.methods-advertised',
   title: 'Every approval object names a method that discovery lists in approval_methods',
   area: 'approval',
@@ -69,7 +67,7 @@ export const methodsAdvertised = defineCheck({
   },
 });
 
-export const notificationUrl = defineCheck({
+const notificationUrl = defineCheck({
   id: 'server.approval.notification-url',
   title: 'An approval object that carries notification_url gives an absolute http(s) URL',
   area: 'approval',
@@ -92,7 +90,7 @@ export const notificationUrl = defineCheck({
   },
 });
 
-export const requestCapabilityPreferredMethod = defineCheck({
+const requestCapabilityPreferredMethod = defineCheck({
   id: 'server.approval.request-capability-preferred-method',
   title: 'A capability request with preferred_method is accepted and answered with an advertised approval method',
   area: 'approval',

@@ -1,10 +1,16 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/client.ts';
-import { ActiveGrantSchema, DeniedGrantSchema, StatusResponseSchema } from '../../../src/protocol/index.ts';
-import { registerPending } from '../registration/fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor, type WireGrant } from '../registration/grants.ts';
-import { expectShape } from '../registration/shape.ts';
-import { expectCannotExecute } from './unusable.ts';
+import {
+  ActiveGrantSchema,
+  defineCheck,
+  DeniedGrantSchema,
+  StatusResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
+import { awaitGrantStatus, describeGrants, grantFor, type WireGrant } from '../_shared/grants.ts';
+import { registerPending } from '../_shared/registration.ts';
+import { expectShape } from '../_shared/shape.ts';
+import { expectCannotExecute } from './fixtures.ts';
 
 interface PartialOutcome {
   agent: AgentIdentity;
@@ -41,7 +47,7 @@ const partialNeeds = [
   { capability: 'second' as const },
 ];
 
-export const partialApproval = defineCheck({
+const partialApproval = defineCheck({
   id: 'server.approval.partial-approval',
   title: 'Approving a subset of the requested capabilities activates the agent with the rest denied',
   area: 'approval',
@@ -59,7 +65,7 @@ export const partialApproval = defineCheck({
   },
 });
 
-export const partialApprovalReason = defineCheck({
+const partialApprovalReason = defineCheck({
   id: 'server.approval.partial-approval-denied-reason',
   title: 'A capability the user declined shows a denied grant with a reason',
   area: 'approval',
@@ -76,7 +82,7 @@ export const partialApprovalReason = defineCheck({
   },
 });
 
-export const deniedGrantReason = defineCheck({
+const deniedGrantReason = defineCheck({
   id: 'server.approval.denied-grant-reason',
   title: "A grant the user denies with a reason shows that denial and a reason in status",
   area: 'approval',
@@ -103,7 +109,7 @@ export const deniedGrantReason = defineCheck({
   },
 });
 
-export const everyCapabilityDenied = defineCheck({
+const everyCapabilityDenied = defineCheck({
   id: 'server.approval.every-capability-denied',
   title: 'Approving none of the requested capabilities leaves the agent active with only denied grants, or rejected',
   area: 'approval',

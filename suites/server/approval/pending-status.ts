@@ -1,6 +1,5 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import { StatusResponseSchema } from '../../../src/protocol/index.ts';
-import { registerPending } from '../registration/fixtures.ts';
+import { defineCheck, StatusResponseSchema, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
+import { registerPending } from '../_shared/registration.ts';
 
 /** The status answer a never-seen (hence pending) host gets for its own pending agent. */
 async function pendingHostStatus(t: CheckContext): Promise<{ result: HttpResult; agentId: string }> {
@@ -14,7 +13,7 @@ function expectPendingView(t: CheckContext, result: HttpResult, agentId: string)
   t.expect(body.status === 'pending', `status reports "${body.status}" for an agent awaiting approval, expected "pending" (§5.3)`);
 }
 
-export const pendingHostStatusAnswered = defineCheck({
+const pendingHostStatusAnswered = defineCheck({
   id: 'server.approval.pending-host-status',
   title: 'A pending host polling its pending agent gets the pending status or 403 host_pending',
   area: 'approval',
@@ -34,7 +33,7 @@ export const pendingHostStatusAnswered = defineCheck({
   },
 });
 
-export const pendingHostStatusAllowed = defineCheck({
+const pendingHostStatusAllowed = defineCheck({
   id: 'server.approval.pending-host-status-allowed',
   title: 'A pending host can poll the status of its own pending agent',
   area: 'approval',

@@ -1,10 +1,17 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/client.ts';
-import { ActiveGrantSchema, DeniedGrantSchema, ErrorResponseSchema, RequestCapabilityResponseSchema } from '../../../src/protocol/index.ts';
-import { activeAgent } from '../registration/fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from '../registration/grants.ts';
-import { unknownCapabilityName } from '../registration/roles.ts';
-import { expectApproval, expectShape } from '../registration/shape.ts';
+import {
+  ActiveGrantSchema,
+  defineCheck,
+  DeniedGrantSchema,
+  ErrorResponseSchema,
+  RequestCapabilityResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
+import { unknownCapabilityName } from '../_shared/capabilities.ts';
+import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from '../_shared/grants.ts';
+import { activeAgent } from '../_shared/registration.ts';
+import { expectApproval, expectShape } from '../_shared/shape.ts';
 
 interface HighRiskRequest {
   agent: AgentIdentity;
@@ -28,7 +35,7 @@ const highRiskNeeds = [
   { capability: 'high-risk' as const },
 ];
 
-export const requestCapabilityResponse = defineCheck({
+const requestCapabilityResponse = defineCheck({
   id: 'server.approval.request-capability-response',
   title: 'Requesting a capability answers only the new grant, with an approval object when pending, and the agent stays active',
   area: 'approval',
@@ -63,7 +70,7 @@ export const requestCapabilityResponse = defineCheck({
   },
 });
 
-export const highRiskNotAutoGranted = defineCheck({
+const highRiskNotAutoGranted = defineCheck({
   id: 'server.approval.request-capability-high-risk-pending',
   title: 'A high-risk capability request waits for user approval',
   area: 'approval',
@@ -80,7 +87,7 @@ export const highRiskNotAutoGranted = defineCheck({
   },
 });
 
-export const requestedGrantApproved = defineCheck({
+const requestedGrantApproved = defineCheck({
   id: 'server.approval.request-capability-approved',
   title: 'Once the user approves a requested capability, status shows it active with full details',
   area: 'approval',
@@ -107,7 +114,7 @@ export const requestedGrantApproved = defineCheck({
   },
 });
 
-export const requestedGrantDenied = defineCheck({
+const requestedGrantDenied = defineCheck({
   id: 'server.approval.request-capability-denied',
   title: 'Once the user denies a requested capability, status shows it denied and the agent stays active',
   area: 'approval',
@@ -132,7 +139,7 @@ export const requestedGrantDenied = defineCheck({
   },
 });
 
-export const alreadyGranted = defineCheck({
+const alreadyGranted = defineCheck({
   id: 'server.approval.request-capability-already-granted',
   title: 'Requesting only capabilities the agent already holds answers 409 already_granted',
   area: 'approval',
@@ -160,7 +167,7 @@ async function requestUnknown(t: CheckContext): Promise<{ result: HttpResult; un
 
 const unknownNeeds = [{ endpoint: 'request_capability' }, { control: 'approve' as const }, { capability: 'sync' as const }];
 
-export const invalidCapabilities = defineCheck({
+const invalidCapabilities = defineCheck({
   id: 'server.approval.request-capability-invalid',
   title: 'Requesting an unknown capability answers 400 invalid_capabilities',
   area: 'approval',
@@ -172,7 +179,7 @@ export const invalidCapabilities = defineCheck({
   },
 });
 
-export const invalidCapabilitiesListed = defineCheck({
+const invalidCapabilitiesListed = defineCheck({
   id: 'server.approval.request-capability-invalid-listed',
   title: 'The invalid_capabilities error of request-capability names the unknown capabilities',
   area: 'approval',

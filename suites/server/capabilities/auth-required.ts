@@ -1,6 +1,12 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
-import { DISCOVERY_PATH, findAgentAuthChallenge, type AuthChallenge } from '../../../src/protocol/index.ts';
+import {
+  defineCheck,
+  DISCOVERY_PATH,
+  findAgentAuthChallenge,
+  isAbsoluteHttpUrl,
+  type AuthChallenge,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 
 /** The unauthenticated listing, when the server refuses it with 401; not applicable otherwise (§5.2). */
 async function refusedListing(t: CheckContext): Promise<HttpResult> {
@@ -21,7 +27,7 @@ function agentAuthChallenge(t: CheckContext, result: HttpResult): AuthChallenge 
   }
 }
 
-export const authRequiredCode = defineCheck({
+const authRequiredCode = defineCheck({
   id: 'server.capabilities.list-auth-required-code',
   title: 'A server refusing unauthenticated listing answers 401 authentication_required',
   area: 'capabilities',
@@ -34,7 +40,7 @@ export const authRequiredCode = defineCheck({
   },
 });
 
-export const authRequiredChallenge = defineCheck({
+const authRequiredChallenge = defineCheck({
   id: 'server.capabilities.list-auth-required-challenge',
   title: 'The 401 of an unauthenticated listing carries a WWW-Authenticate AgentAuth challenge',
   area: 'capabilities',
@@ -49,7 +55,7 @@ export const authRequiredChallenge = defineCheck({
   },
 });
 
-export const challengeDiscovery = defineCheck({
+const challengeDiscovery = defineCheck({
   id: 'server.capabilities.list-challenge-discovery-url',
   title: "The listing's AgentAuth challenge names the absolute discovery URL",
   area: 'capabilities',

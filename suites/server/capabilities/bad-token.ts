@@ -1,5 +1,4 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
-import { describeExchange } from '../../../src/harness/exchange.ts';
+import { defineCheck, describeExchange, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/api.ts';
 
 const NOT_A_JWT = 'conformance-not-a-jwt';
 

@@ -1,6 +1,6 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import { maxAge } from '../../../src/harness/cache-control.ts';
-import { capabilityCaller, listPage } from './fetch.ts';
+import { defineCheck, maxAge, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
+import { capabilityCaller } from '../_shared/capabilities.ts';
+import { listPage } from './fixtures.ts';
 
 /** The list and describe answers for the least privileged caller that gets them. */
 async function capabilityAnswers(t: CheckContext): Promise<HttpResult[]> {
@@ -14,7 +14,7 @@ async function capabilityAnswers(t: CheckContext): Promise<HttpResult[]> {
 }
 
 
-export const cacheControl = defineCheck({
+const cacheControl = defineCheck({
   id: 'server.capabilities.cache-control',
   title: 'Capability list and describe answers carry Cache-Control',
   area: 'capabilities',
@@ -31,7 +31,7 @@ export const cacheControl = defineCheck({
   },
 });
 
-export const cacheMaxAge = defineCheck({
+const cacheMaxAge = defineCheck({
   id: 'server.capabilities.cache-max-age-recommended',
   title: 'Capability answers are cacheable for the recommended 300 seconds',
   area: 'capabilities',

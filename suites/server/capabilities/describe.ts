@@ -1,12 +1,10 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { Auth } from '../../../src/harness/client.ts';
-import { CapabilitySchema, type Capability } from '../../../src/protocol/index.ts';
-import { activeAgent } from '../registration/fixtures.ts';
-import { unknownCapabilityName } from '../registration/roles.ts';
-import { activeGrantNames, capabilityCaller, listAll } from './fetch.ts';
+import { CapabilitySchema, defineCheck, type Auth, type Capability, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
+import { capabilityCaller, unknownCapabilityName } from '../_shared/capabilities.ts';
+import { activeAgent } from '../_shared/registration.ts';
+import { activeGrantNames, listAll } from './fixtures.ts';
 
 /** Describes `name` and requires a 200 capability object naming that capability (§5.2.1). */
-async function describe(t: CheckContext, name: string, auth: Auth): Promise<{ result: HttpResult; capability: Capability }> {
+async function describedCapability(t: CheckContext, name: string, auth: Auth): Promise<{ result: HttpResult; capability: Capability }> {
   const result = await t.client.describeCapability(name, auth);
   t.expectStatus(result, 200);
   const capability = t.expectJson(result, CapabilitySchema);
@@ -31,7 +29,7 @@ const commonRequirements = [
   'AAP-2.12-FIELD.grant_status',
 ];
 
-export const describeWithoutAuth = defineCheck({
+const describeWithoutAuth = defineCheck({
   id: 'server.capabilities.describe-no-auth',
   title: 'Describing a public capability without authentication returns it without grant_status',
   area: 'capabilities',
@@ -43,12 +41,12 @@ export const describeWithoutAuth = defineCheck({
     if (probe.status === 401) t.notApplicable('the server lists no capability without authentication, so none is public');
     const [first] = await listAll(t, 'none');
     if (first === undefined) t.notApplicable('the unauthenticated listing is empty: no public capability to describe');
-    const { capability } = await describe(t, first.name, 'none');
+    const { capability } = await describedCapability(t, first.name, 'none');
     expectNoGrantStatus(t, capability, 'no authentication');
   },
 });
 
-export const describeWithHostJwt = defineCheck({
+const describeWithHostJwt = defineCheck({
   id: 'server.capabilities.describe-host-jwt',
   title: "Describing a capability with a linked host's JWT returns it without grant_status",
   area: 'capabilities',
@@ -58,12 +56,12 @@ export const describeWithHostJwt = defineCheck({
   async run(t: CheckContext) {
     const sync = t.capability('sync');
     const { host } = await t.client.linkedHost({ capabilities: [sync] });
-    const { capability } = await describe(t, sync, host);
+    const { capability } = await describedCapability(t, sync, host);
     expectNoGrantStatus(t, capability, 'a host JWT');
   },
 });
 
-export const describeWithAgentJwt = defineCheck({
+const describeWithAgentJwt = defineCheck({
   id: 'server.capabilities.describe-agent-jwt',
   title: "Describing with an agent JWT states the capability's grant_status for that agent",
   area: 'capabilities',
@@ -75,7 +73,7 @@ export const describeWithAgentJwt = defineCheck({
     const agent = await activeAgent(t, { capabilities: [sync] });
     const active = await activeGrantNames(t, agent);
     t.expect(active.has(sync), `precondition: the approved agent holds no active "${sync}" grant in its status`);
-    const granted = await describe(t, sync, agent);
+    const granted = await describedCapability(t, sync, agent);
     t.expect(
       granted.capability.grant_status === 'granted',
       `describe ${sync} with the JWT of an agent holding it: grant_status is ${JSON.stringify(granted.capability.grant_status)}, expected "granted" (§5.2.1)`,
@@ -86,7 +84,7 @@ export const describeWithAgentJwt = defineCheck({
       t.note('every listed capability is granted to the agent: the "not_granted" case was not observed');
       return;
     }
-    const notGranted = await describe(t, other.name, agent);
+    const notGranted = await describedCapability(t, other.name, agent);
     t.expect(
       notGranted.capability.grant_status === 'not_granted',
       `describe ${other.name} with the JWT of an agent not holding it: grant_status is ${JSON.stringify(notGranted.capability.grant_status)}, expected "not_granted" (§5.2.1)`,
@@ -94,7 +92,7 @@ export const describeWithAgentJwt = defineCheck({
   },
 });
 
-export const describeSchemas = defineCheck({
+const describeSchemas = defineCheck({
   id: 'server.capabilities.describe-input-schema',
   title: 'Describe returns the input JSON Schema of a capability that takes arguments',
   area: 'capabilities',
@@ -103,7 +101,7 @@ export const describeSchemas = defineCheck({
   needs: [{ endpoint: 'describe_capability' }, { capability: 'with-input' }],
   async run(t: CheckContext) {
     const name = t.capability('with-input');
-    const { capability } = await describe(t, name, await capabilityCaller(t));
+    const { capability } = await describedCapability(t, name, await capabilityCaller(t));
     const input = capability.input;
     t.expect(input !== undefined, `describe ${name}: no "input" schema, though the capability takes a required argument (§5.2.1)`);
     const required: unknown = input['required'];
@@ -120,7 +118,7 @@ export const describeSchemas = defineCheck({
   },
 });
 
-export const describeUnknown = defineCheck({
+const describeUnknown = defineCheck({
   id: 'server.capabilities.describe-unknown',
   title: 'Describing a capability name that does not exist answers 404 capability_not_found',
   area: 'capabilities',

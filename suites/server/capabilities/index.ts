@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckDefinition } from '../../../src/harness/api.ts';
 import { checks as authRequired } from './auth-required.ts';
 import { checks as badToken } from './bad-token.ts';
 import { checks as caching } from './caching.ts';

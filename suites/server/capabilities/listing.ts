@@ -1,7 +1,6 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { CapabilityListResponse } from '../../../src/protocol/index.ts';
-import { activeAgent } from '../registration/fixtures.ts';
-import { activeGrantNames, listAll } from './fetch.ts';
+import { defineCheck, type CapabilityListResponse, type CheckContext } from '../../../src/harness/api.ts';
+import { activeAgent } from '../_shared/registration.ts';
+import { activeGrantNames, listAll } from './fixtures.ts';
 
 type Entries = CapabilityListResponse['capabilities'];
 
@@ -26,7 +25,7 @@ function expectNoGrantStatus(t: CheckContext, entries: Entries, who: string): vo
   );
 }
 
-export const listWithoutAuth = defineCheck({
+const listWithoutAuth = defineCheck({
   id: 'server.capabilities.list-no-auth',
   title: 'Unauthenticated capability listing returns public summaries without grant_status',
   area: 'capabilities',
@@ -56,7 +55,7 @@ export const listWithoutAuth = defineCheck({
   },
 });
 
-export const listWithHostJwt = defineCheck({
+const listWithHostJwt = defineCheck({
   id: 'server.capabilities.list-host-jwt',
   title: "Capability listing with a linked host's JWT returns the user's capabilities without grant_status",
   area: 'capabilities',
@@ -76,7 +75,7 @@ export const listWithHostJwt = defineCheck({
   },
 });
 
-export const listWithAgentJwt = defineCheck({
+const listWithAgentJwt = defineCheck({
   id: 'server.capabilities.list-agent-jwt',
   title: 'Capability listing with an agent JWT marks every capability granted or not_granted, matching the grants',
   area: 'capabilities',

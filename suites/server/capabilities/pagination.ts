@@ -1,7 +1,7 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { continues, listAll, listPage, widestCaller } from './fetch.ts';
+import { defineCheck, type CheckContext } from '../../../src/harness/api.ts';
+import { continues, listAll, listPage, widestCaller } from './fixtures.ts';
 
-export const paginationWalk = defineCheck({
+const paginationWalk = defineCheck({
   id: 'server.capabilities.pagination-walk',
   title: 'Paging with limit=1 ends and yields every capability exactly once',
   area: 'capabilities',

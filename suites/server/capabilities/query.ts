@@ -1,7 +1,7 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { listAll, listPage, widestCaller } from './fetch.ts';
+import { defineCheck, type CheckContext } from '../../../src/harness/api.ts';
+import { listAll, listPage, widestCaller } from './fixtures.ts';
 
-export const queryTolerated = defineCheck({
+const queryTolerated = defineCheck({
   id: 'server.capabilities.list-query',
   title: 'A query parameter filters the listing to capabilities the server offers, or is ignored',
   area: 'capabilities',

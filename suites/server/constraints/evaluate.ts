@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isOperatorObject, type ConstraintOperatorObject, type ConstraintValue } from '../../../src/protocol/index.ts';
+import { isOperatorObject, type ConstraintOperatorObject, type ConstraintValue } from '../../../src/harness/api.ts';
 
 /**
  * The harness's own reading of §2.13: whether `value` meets a constraint. Unknown operators make

@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckDefinition } from '../../../src/harness/api.ts';
 import { checks as narrowing } from './narrowing.ts';
 import { checks as operators } from './operators.ts';
 import { checks as property } from './property.ts';

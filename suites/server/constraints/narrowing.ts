@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import type { Constraints } from '../../../src/protocol/index.ts';
+import { defineCheck, type CheckContext, type CheckDefinition, type Constraints } from '../../../src/harness/api.ts';
+import { constrainable, sampleValues } from '../_shared/capabilities.ts';
 import { isAtLeastAsTight } from './evaluate.ts';
-import { CONSTRAINED_NEEDS, constrainable, constrainedAgent, sampleValues } from './fixture.ts';
+import { CONSTRAINED_NEEDS, constrainedAgent } from './fixtures.ts';
 
 const neverWidened = defineCheck({
   id: 'server.constraints.never-widened',

@@ -1,14 +1,13 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { ErrorResponseSchema, type ConstraintValue } from '../../../src/protocol/index.ts';
-import { satisfies } from './evaluate.ts';
 import {
-  CONSTRAINED_NEEDS,
-  constrainable,
-  constrainedAgent,
-  sampleValues,
-  type ConstrainableRole,
-  type SampleValues,
-} from './fixture.ts';
+  defineCheck,
+  ErrorResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+  type ConstraintValue,
+} from '../../../src/harness/api.ts';
+import { constrainable, sampleValues, type ConstrainableRole, type SampleValues } from '../_shared/capabilities.ts';
+import { satisfies } from './evaluate.ts';
+import { CONSTRAINED_NEEDS, constrainedAgent } from './fixtures.ts';
 
 /** One constraint on one field, with argument values inside and outside it. */
 interface Probe {

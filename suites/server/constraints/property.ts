@@ -1,9 +1,17 @@
 import fc from 'fast-check';
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { checkProperty } from '../../../src/harness/property.ts';
-import { isOperatorObject, type ConstraintOperatorObject, type Constraints, type ConstraintValue } from '../../../src/protocol/index.ts';
+import {
+  checkProperty,
+  defineCheck,
+  isOperatorObject,
+  type CheckContext,
+  type CheckDefinition,
+  type ConstraintOperatorObject,
+  type Constraints,
+  type ConstraintValue,
+} from '../../../src/harness/api.ts';
+import { constrainable, sampleValues, type ConstrainableRole, type SampleValues } from '../_shared/capabilities.ts';
 import { isAtLeastAsTight, satisfies } from './evaluate.ts';
-import { CONSTRAINED_NEEDS, constrainable, constrainedAgent, sampleValues, type ConstrainableRole, type SampleValues } from './fixture.ts';
+import { CONSTRAINED_NEEDS, constrainedAgent } from './fixtures.ts';
 
 /**
  * Random constraint sets over the constrainable capability's fields, each granted to one fresh

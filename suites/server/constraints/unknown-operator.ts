@@ -1,7 +1,13 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import type { HttpResult } from '../../../src/harness/http.ts';
-import { ErrorResponseSchema, type Constraints } from '../../../src/protocol/index.ts';
-import { CONSTRAINED_NEEDS, constrainable, sampleValues, type ConstrainableRole } from './fixture.ts';
+import {
+  defineCheck,
+  ErrorResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+  type Constraints,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
+import { constrainable, sampleValues, type ConstrainableRole } from '../_shared/capabilities.ts';
+import { CONSTRAINED_NEEDS } from './fixtures.ts';
 
 /** An operator name no version of the protocol defines. */
 const UNKNOWN_OPERATOR = 'conformance_unknown_op';

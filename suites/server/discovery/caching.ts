@@ -1,9 +1,8 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { maxAge } from '../../../src/harness/cache-control.ts';
-import { fetchDiscoveryObject } from './fetch.ts';
+import { defineCheck, maxAge, type CheckContext } from '../../../src/harness/api.ts';
+import { fetchDiscoveryObject } from './fixtures.ts';
 
 
-export const cacheControl = defineCheck({
+const cacheControl = defineCheck({
   id: 'server.discovery.cache-control',
   title: 'Discovery carries a Cache-Control header with max-age',
   area: 'discovery',
@@ -17,7 +16,7 @@ export const cacheControl = defineCheck({
   },
 });
 
-export const cacheMaxAge = defineCheck({
+const cacheMaxAge = defineCheck({
   id: 'server.discovery.cache-max-age-recommended',
   title: 'Discovery Cache-Control max-age is the recommended 3600 seconds',
   area: 'discovery',

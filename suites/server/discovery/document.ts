@@ -1,9 +1,7 @@
-import { DiscoveryDocumentSchema } from '../../../src/protocol/index.ts';
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
-import { fetchDiscoveryObject } from './fetch.ts';
+import { defineCheck, DiscoveryDocumentSchema, isAbsoluteHttpUrl, type CheckContext } from '../../../src/harness/api.ts';
+import { fetchDiscoveryObject } from './fixtures.ts';
 
-export const served = defineCheck({
+const served = defineCheck({
   id: 'server.discovery.served',
   title: 'Discovery is served without credentials as a JSON object',
   area: 'discovery',
@@ -18,7 +16,7 @@ export const served = defineCheck({
   },
 });
 
-export const schema = defineCheck({
+const schema = defineCheck({
   id: 'server.discovery.schema',
   title: 'Discovery has every required field with the right type',
   area: 'discovery',
@@ -48,7 +46,7 @@ export const schema = defineCheck({
   },
 });
 
-export const versionFormat = defineCheck({
+const versionFormat = defineCheck({
   id: 'server.discovery.version-format',
   title: 'Discovery version has the form MAJOR.MINOR with an optional -draft suffix',
   area: 'discovery',
@@ -62,7 +60,7 @@ export const versionFormat = defineCheck({
   },
 });
 
-export const versionMajor = defineCheck({
+const versionMajor = defineCheck({
   id: 'server.discovery.version-major',
   title: 'Discovery version names major version 1, the one this suite certifies',
   area: 'discovery',
@@ -78,7 +76,7 @@ export const versionMajor = defineCheck({
   },
 });
 
-export const issuerAbsolute = defineCheck({
+const issuerAbsolute = defineCheck({
   id: 'server.discovery.issuer-absolute-url',
   title: 'Discovery issuer is an absolute http(s) base URL',
   area: 'discovery',

@@ -1,9 +1,7 @@
-import { ENDPOINT_KEYS } from '../../../src/protocol/index.ts';
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { isAbsoluteHttpUrl, resolveEndpoint } from '../../../src/harness/endpoints.ts';
-import { fetchDiscoveryObject } from './fetch.ts';
+import { defineCheck, ENDPOINT_KEYS, isAbsoluteHttpUrl, resolveEndpoint, type CheckContext } from '../../../src/harness/api.ts';
+import { fetchDiscoveryObject } from './fixtures.ts';
 
-export const endpointsResolvable = defineCheck({
+const endpointsResolvable = defineCheck({
   id: 'server.discovery.endpoints-resolvable',
   title: 'Discovery names every Server API endpoint as an issuer-relative path or absolute URL',
   area: 'discovery',
@@ -35,7 +33,7 @@ export const endpointsResolvable = defineCheck({
   },
 });
 
-export const defaultLocation = defineCheck({
+const defaultLocation = defineCheck({
   id: 'server.discovery.default-location',
   title: 'The default execution location is an absolute URL or derivable as {issuer}{endpoints.execute}',
   area: 'discovery',

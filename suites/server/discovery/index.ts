@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckDefinition } from '../../../src/harness/api.ts';
 import { checks as caching } from './caching.ts';
 import { checks as document } from './document.ts';
 import { checks as endpoints } from './endpoints.ts';

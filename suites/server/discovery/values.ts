@@ -1,7 +1,7 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { fetchDiscoveryObject, stringArray } from './fetch.ts';
+import { defineCheck, type CheckContext } from '../../../src/harness/api.ts';
+import { fetchDiscoveryObject, stringArray } from './fixtures.ts';
 
-export const algorithmsEd25519 = defineCheck({
+const algorithmsEd25519 = defineCheck({
   id: 'server.discovery.algorithms-ed25519',
   title: 'Discovery algorithms include Ed25519',
   area: 'discovery',
@@ -19,7 +19,7 @@ export const algorithmsEd25519 = defineCheck({
 
 const MODES = ['delegated', 'autonomous'];
 
-export const modesValid = defineCheck({
+const modesValid = defineCheck({
   id: 'server.discovery.modes-valid',
   title: 'Discovery modes is a non-empty list of delegated and/or autonomous',
   area: 'discovery',
@@ -38,7 +38,7 @@ export const modesValid = defineCheck({
 
 const CORE_APPROVAL_METHODS = ['device_authorization', 'ciba'];
 
-export const deviceAuthorization = defineCheck({
+const deviceAuthorization = defineCheck({
   id: 'server.discovery.device-authorization',
   title: 'Discovery approval_methods include device_authorization',
   area: 'discovery',

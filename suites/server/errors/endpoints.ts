@@ -1,9 +1,7 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import type { AgentRef, HostIdentity } from '../../../src/harness/client.ts';
-import { capabilityCaller } from '../capabilities/fetch.ts';
-import { activeAgent } from '../registration/fixtures.ts';
-import { unknownCapabilityName } from '../registration/roles.ts';
-import { ERROR_FORMAT_REQUIREMENTS, expectErrors, type ErrorProbe } from './format.ts';
+import { defineCheck, type AgentRef, type CheckContext, type HostIdentity, type HttpResult } from '../../../src/harness/api.ts';
+import { capabilityCaller, unknownCapabilityName } from '../_shared/capabilities.ts';
+import { activeAgent } from '../_shared/registration.ts';
+import { ERROR_FORMAT_REQUIREMENTS, expectErrors, type ErrorProbe } from './fixtures.ts';
 
 const MALFORMED_JSON = '{"conformance": ';
 const NOT_A_JWT = 'conformance-not-a-jwt';
@@ -30,7 +28,7 @@ const invalidRequest = 'AAP-5.13-ERR.invalid_request';
 const invalidJwt = 'AAP-5.13-ERR.invalid_jwt';
 const activeHostNeeds = [{ control: 'approve' as const }, { capability: 'sync' as const }];
 
-export const registerErrors = defineCheck({
+const registerErrors = defineCheck({
   id: 'server.errors.format-register',
   title: 'Registration answers malformed requests with §5.13 errors',
   area: 'errors',
@@ -66,7 +64,7 @@ export const registerErrors = defineCheck({
   },
 });
 
-export const statusErrors = defineCheck({
+const statusErrors = defineCheck({
   id: 'server.errors.format-status',
   title: 'Agent status answers bad requests and unknown agents with §5.13 errors',
   area: 'errors',
@@ -109,7 +107,7 @@ function agentIdEndpointProbes(t: CheckContext, endpoint: 'revoke' | 'reactivate
   ];
 }
 
-export const revokeErrors = defineCheck({
+const revokeErrors = defineCheck({
   id: 'server.errors.format-revoke',
   title: 'Agent revocation answers bad requests and unknown agents with §5.13 errors',
   area: 'errors',
@@ -121,7 +119,7 @@ export const revokeErrors = defineCheck({
   },
 });
 
-export const reactivateErrors = defineCheck({
+const reactivateErrors = defineCheck({
   id: 'server.errors.format-reactivate',
   title: 'Reactivation answers bad requests and unknown agents with §5.13 errors',
   area: 'errors',
@@ -133,7 +131,7 @@ export const reactivateErrors = defineCheck({
   },
 });
 
-export const requestCapabilityErrors = defineCheck({
+const requestCapabilityErrors = defineCheck({
   id: 'server.errors.format-request-capability',
   title: 'Capability requests answer malformed requests with §5.13 errors',
   area: 'errors',
@@ -194,7 +192,7 @@ function rotationProbes(t: CheckContext, endpoint: 'rotate_key' | 'rotate_host_k
   ];
 }
 
-export const rotateKeyErrors = defineCheck({
+const rotateKeyErrors = defineCheck({
   id: 'server.errors.format-rotate-key',
   title: 'Agent key rotation answers malformed requests with §5.13 errors',
   area: 'errors',
@@ -207,7 +205,7 @@ export const rotateKeyErrors = defineCheck({
   },
 });
 
-export const rotateHostKeyErrors = defineCheck({
+const rotateHostKeyErrors = defineCheck({
   id: 'server.errors.format-rotate-host-key',
   title: 'Host key rotation answers malformed requests with §5.13 errors',
   area: 'errors',
@@ -219,7 +217,7 @@ export const rotateHostKeyErrors = defineCheck({
   },
 });
 
-export const revokeHostErrors = defineCheck({
+const revokeHostErrors = defineCheck({
   id: 'server.errors.format-revoke-host',
   title: 'Host revocation answers a bad or unknown host JWT with a §5.13 error',
   area: 'errors',
@@ -264,7 +262,7 @@ function anonymousListing(anonymous: HttpResult): (result: HttpResult) => string
   };
 }
 
-export const capabilityListErrors = defineCheck({
+const capabilityListErrors = defineCheck({
   id: 'server.errors.format-capability-list',
   title: 'Capability listing answers bad bearer tokens with §5.13 errors (or, tolerated, as an anonymous caller)',
   area: 'errors',
@@ -282,7 +280,7 @@ export const capabilityListErrors = defineCheck({
   },
 });
 
-export const describeErrors = defineCheck({
+const describeErrors = defineCheck({
   id: 'server.errors.format-capability-describe',
   title: 'Capability describe answers bad requests and unknown names with §5.13 errors',
   area: 'errors',
@@ -316,7 +314,7 @@ export const describeErrors = defineCheck({
   },
 });
 
-export const executeErrors = defineCheck({
+const executeErrors = defineCheck({
   id: 'server.errors.format-execute',
   title: 'Execution answers malformed requests with §5.13 errors',
   area: 'errors',
@@ -345,7 +343,7 @@ export const executeErrors = defineCheck({
   },
 });
 
-export const introspectErrors = defineCheck({
+const introspectErrors = defineCheck({
   id: 'server.errors.format-introspect',
   title: 'Introspection answers a malformed body with a §5.13 error',
   area: 'errors',

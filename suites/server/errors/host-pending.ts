@@ -1,12 +1,12 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { registerPending } from '../registration/fixtures.ts';
+import { defineCheck, type CheckContext } from '../../../src/harness/api.ts';
+import { registerPending } from '../_shared/registration.ts';
 
 /**
  * A host awaiting its first approval may only register (§4.5.1 step 8). Status polling is left out:
  * RUL-PENDING-HOST-STATUS lets a pending host read its pending agents. Host key rotation is a call
  * about the host itself, so its refusal cannot be mistaken for one about a pending agent.
  */
-export const hostPending = defineCheck({
+const hostPending = defineCheck({
   id: 'server.errors.host-pending',
   title: 'A host still pending approval that rotates its key is refused with 403 host_pending',
   area: 'errors',

@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckDefinition } from '../../../src/harness/api.ts';
 import { checks as endpoints } from './endpoints.ts';
 import { checks as hostPending } from './host-pending.ts';
 import { checks as rateLimit } from './rate-limit.ts';

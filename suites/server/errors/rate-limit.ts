@@ -1,6 +1,6 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
-import { activeAgent } from '../registration/fixtures.ts';
-import { errorFormatProblems } from './format.ts';
+import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
+import { activeAgent } from '../_shared/registration.ts';
+import { errorFormatProblems } from './fixtures.ts';
 
 /**
  * Sends the burst the target profile declares (plus one) from one agent and returns the first 429;
@@ -27,7 +27,7 @@ async function burstUntilLimited(t: CheckContext): Promise<HttpResult> {
 
 const rateLimitNeeds = [{ endpoint: 'capabilities' }, { control: 'approve' as const }, { capability: 'sync' as const }];
 
-export const rateLimited = defineCheck({
+const rateLimited = defineCheck({
   id: 'server.errors.rate-limited',
   title: 'Exceeding the declared rate limit answers 429 rate_limited in the §5.13 format',
   area: 'errors',
@@ -45,7 +45,7 @@ export const rateLimited = defineCheck({
   },
 });
 
-export const retryAfter = defineCheck({
+const retryAfter = defineCheck({
   id: 'server.errors.rate-limited-retry-after',
   title: 'A 429 answer carries Retry-After',
   area: 'errors',

@@ -1,7 +1,12 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
-import { argumentsOf, describeAs, requiredFields, type Described } from './described.ts';
-import { agentWith, describeAnswer } from './fixtures.ts';
+import {
+  argumentsFor,
+  defineCheck,
+  describeAnswer,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
+import { agentWith, argumentsOf, describeAs, requiredFields, type Described } from './fixtures.ts';
 
 interface InputFixture {
   agent: AgentIdentity;

@@ -1,6 +1,11 @@
-import type { AgentIdentity, CheckContext, HttpResult } from '../../../src/harness/check.ts';
-import { ExecuteAsyncPendingSchema } from '../../../src/protocol/index.ts';
-import { agentWith, describeAnswer, execute, isTargetOrigin, sleep } from './fixtures.ts';
+import {
+  describeAnswer,
+  ExecuteAsyncPendingSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
+import { agentWith, execute, isTargetOrigin, sleep } from './fixtures.ts';
 
 /** Polls answered before the suite gives up on an unfinished execution. */
 const MAX_POLLS = 10;

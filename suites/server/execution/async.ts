@@ -1,14 +1,18 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
 import {
+  defineCheck,
+  describeAnswer,
   ExecuteAsyncCompletedSchema,
   ExecuteAsyncFailedSchema,
   ExecuteAsyncPendingSchema,
   ExecuteAsyncResponseSchema,
-} from '../../../src/protocol/index.ts';
-import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
-import { failureArgumentsFor } from '../../../src/harness/profile.ts';
+  failureArgumentsFor,
+  isAbsoluteHttpUrl,
+  type CheckContext,
+  type CheckDefinition,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import { requireTargetOrigin, startAsyncExecution, StatusPoller, type AsyncExecution } from './async-session.ts';
-import { agentWith, describeAnswer } from './fixtures.ts';
+import { agentWith } from './fixtures.ts';
 
 const NEEDS = [{ capability: 'async' as const }, { control: 'approve' as const }];
 

@@ -1,10 +1,17 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
-import { isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
-import { AGENT_AUTH_SCHEME, parseWwwAuthenticate, type AuthChallenge } from '../../../src/protocol/index.ts';
-import { hostIdOf } from '../lifecycle/support.ts';
-import { argumentsOf, describeAs } from './described.ts';
-import { activeGrants, agentWith, describeAnswer, profileCapabilities } from './fixtures.ts';
+import {
+  AGENT_AUTH_SCHEME,
+  argumentsFor,
+  defineCheck,
+  describeAnswer,
+  isAbsoluteHttpUrl,
+  parseWwwAuthenticate,
+  type AuthChallenge,
+  type CheckContext,
+  type CheckDefinition,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
+import { hostIdOf } from '../_shared/lifecycle.ts';
+import { activeGrants, agentWith, argumentsOf, describeAs, profileCapabilities } from './fixtures.ts';
 
 /** Every challenge of the answer's WWW-Authenticate field (none without one); fails on a malformed field. */
 function challengesOf(t: CheckContext, result: HttpResult, what: string): AuthChallenge[] {

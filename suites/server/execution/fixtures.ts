@@ -1,9 +1,13 @@
-import type { AgentIdentity, CapabilityRole, CheckContext, HttpResult } from '../../../src/harness/check.ts';
-import { describeAnswer } from '../../../src/harness/answer.ts';
-import { sleep as wait } from '../../../src/harness/retry.ts';
-import { argumentsFor, capabilityForRole } from '../../../src/harness/profile.ts';
-
-export { describeAnswer };
+import {
+  argumentsFor,
+  capabilityForRole,
+  sampleArguments,
+  sleep as wait,
+  type AgentIdentity,
+  type CapabilityRole,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 
 /** An active agent whose registration asked for `capabilities` (approved through the control hook). */
 export function agentWith(t: CheckContext, capabilities: string[]): Promise<AgentIdentity> {
@@ -48,4 +52,25 @@ export function isTargetOrigin(t: CheckContext, url: string, location: string): 
 /** Waits as a server suggested, but never more than the one second a check may sleep. */
 export function sleep(ms: number): Promise<void> {
   return wait(Math.min(ms, 1000));
+}
+
+/** A capability object as describe answered it (§5.2.1), unvalidated. */
+export type Described = Record<string, unknown>;
+
+/** Describes `name` with `agent`'s JWT; undefined unless the server answers 200 with a JSON object. */
+export async function describeAs(t: CheckContext, agent: AgentIdentity, name: string): Promise<Described | undefined> {
+  const result = await t.client.describeCapability(name, agent);
+  const json: unknown = result.json;
+  return result.status === 200 && typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Described) : undefined;
+}
+
+/** Execution arguments for `name`: the profile's own over samples of the described input schema. */
+export function argumentsOf(t: CheckContext, name: string, described: Described | undefined): Record<string, unknown> {
+  return { ...sampleArguments(described?.['input']), ...argumentsFor(t.profile, name) };
+}
+
+/** Required fields of a described input schema (none when it has no `required` list). */
+export function requiredFields(described: Described | undefined): string[] {
+  const input = described?.['input'] as { required?: unknown } | undefined;
+  return Array.isArray(input?.required) ? input.required.filter((field): field is string => typeof field === 'string') : [];
 }

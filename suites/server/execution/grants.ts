@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
-import { defaultLocation } from '../../../src/harness/endpoints.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
-import { hostIdOf } from '../lifecycle/support.ts';
-import { activeGrants, agentWith, describeAnswer, execute, profileCapabilities } from './fixtures.ts';
+import {
+  argumentsFor,
+  defaultLocation,
+  defineCheck,
+  describeAnswer,
+  type CheckContext,
+  type CheckDefinition,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
+import { hostIdOf } from '../_shared/lifecycle.ts';
+import { activeGrants, agentWith, execute, profileCapabilities } from './fixtures.ts';
 
 const NEEDS = [{ capability: 'sync' as const }, { control: 'approve' as const }];
 

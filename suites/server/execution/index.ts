@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckDefinition } from '../../../src/harness/api.ts';
 import { checks as args } from './arguments.ts';
 import { checks as async } from './async.ts';
 import { checks as challenge } from './challenge.ts';

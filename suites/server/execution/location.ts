@@ -1,8 +1,14 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { defaultLocation, isAbsoluteHttpUrl } from '../../../src/harness/endpoints.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
-import { argumentsOf, describeAs } from './described.ts';
-import { agentWith, describeAnswer, profileCapabilities } from './fixtures.ts';
+import {
+  argumentsFor,
+  defaultLocation,
+  defineCheck,
+  describeAnswer,
+  isAbsoluteHttpUrl,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
+import { agentWith, argumentsOf, describeAs, profileCapabilities } from './fixtures.ts';
 
 /** Most capabilities described while looking for one with its own location. */
 const MAX_DESCRIBED = 30;

@@ -1,7 +1,13 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
-import { capabilityForRole } from '../../../src/harness/profile.ts';
+import {
+  capabilityForRole,
+  defineCheck,
+  describeAnswer,
+  type CheckContext,
+  type CheckDefinition,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import { requireTargetOrigin, startAsyncExecution, StatusPoller } from './async-session.ts';
-import { agentWith, describeAnswer, execute } from './fixtures.ts';
+import { agentWith, execute } from './fixtures.ts';
 
 /** The interaction modes of §2.15. */
 type Mode = 'sync' | 'async' | 'stream';

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { capabilityForRole } from '../../../src/harness/profile.ts';
-import { argumentsOf, describeAs } from './described.ts';
-import { agentWith, describeAnswer } from './fixtures.ts';
+import { capabilityForRole, defineCheck, describeAnswer, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { agentWith, argumentsOf, describeAs } from './fixtures.ts';
 
 /** Roles whose capability executes synchronously, so its answer carries `data` (§5.11). */
 const SYNC_ROLES = ['sync', 'with-input', 'second'] as const;

@@ -1,6 +1,14 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
-import { argumentsFor, sampleArguments } from '../../../src/harness/profile.ts';
-import { activeGrants, agentWith, describeAnswer, profileCapabilities } from './fixtures.ts';
+import {
+  argumentsFor,
+  defineCheck,
+  describeAnswer,
+  sampleArguments,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
+import { activeGrants, agentWith, profileCapabilities } from './fixtures.ts';
 
 /**
  * Removing a capability changes the server for every later check, so only a capability that no

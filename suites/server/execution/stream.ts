@@ -1,6 +1,12 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { argumentsFor, failureArgumentsFor } from '../../../src/harness/profile.ts';
-import { SseErrorEventDataSchema, SseEventNameSchema } from '../../../src/protocol/index.ts';
+import {
+  argumentsFor,
+  defineCheck,
+  failureArgumentsFor,
+  SseErrorEventDataSchema,
+  SseEventNameSchema,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
 import { agentWith, execute } from './fixtures.ts';
 
 function isJson(text: string): boolean {

@@ -1,6 +1,4 @@
-import { defineCheck, type CheckDefinition } from '../../../src/harness/check.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
-import { ExecuteSyncResponseSchema } from '../../../src/protocol/index.ts';
+import { argumentsFor, defineCheck, ExecuteSyncResponseSchema, type CheckDefinition } from '../../../src/harness/api.ts';
 import { agentWith, execute } from './fixtures.ts';
 
 const NEEDS = [{ capability: 'sync' as const }, { control: 'approve' as const }];

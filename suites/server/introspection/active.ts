@@ -1,10 +1,13 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
 import {
+  defineCheck,
   IntrospectActiveResponseSchema,
+  type AgentIdentity,
   type CapabilityRequestItem,
+  type CheckContext,
+  type CheckDefinition,
   type IntrospectActiveResponse,
-} from '../../../src/protocol/index.ts';
-import { INTROSPECT_NEEDS } from './needs.ts';
+} from '../../../src/harness/api.ts';
+import { INTROSPECT_NEEDS } from './fixtures.ts';
 
 /** Introspects a fresh token of `agent` (aud = issuer unless overridden) and expects an active answer. */
 async function expectActive(t: CheckContext, agent: AgentIdentity, what: string, capabilities?: string[]): Promise<IntrospectActiveResponse> {

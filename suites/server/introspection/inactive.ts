@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { describeAnswer } from '../../../src/harness/answer.ts';
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
-import { retryUntil, WITHIN_ONE_SECOND_MS } from '../../../src/harness/retry.ts';
-import { IntrospectInactiveResponseSchema } from '../../../src/protocol/index.ts';
-import { INTROSPECT_NEEDS } from './needs.ts';
+import {
+  defineCheck,
+  describeAnswer,
+  IntrospectInactiveResponseSchema,
+  retryUntil,
+  WITHIN_ONE_SECOND_MS,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
+import { INTROSPECT_NEEDS } from './fixtures.ts';
 
 
 /** A token that introspection must report as inactive, and how to obtain it. */

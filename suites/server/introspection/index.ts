@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckDefinition } from '../../../src/harness/api.ts';
 import { checks as active } from './active.ts';
 import { checks as inactive } from './inactive.ts';
 import { checks as linkedAgent } from './linked-agent.ts';

@@ -1,6 +1,11 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { IntrospectActiveResponseSchema, type IntrospectActiveResponse } from '../../../src/protocol/index.ts';
-import { INTROSPECT_NEEDS } from './needs.ts';
+import {
+  defineCheck,
+  IntrospectActiveResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+  type IntrospectActiveResponse,
+} from '../../../src/harness/api.ts';
+import { INTROSPECT_NEEDS } from './fixtures.ts';
 
 /** Seconds an active agent's session expiry may lie in the past before it contradicts `active: true` (clock skew). */
 const SKEW_SECONDS = 60;

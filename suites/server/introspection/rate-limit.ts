@@ -1,5 +1,5 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { INTROSPECT_NEEDS } from './needs.ts';
+import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { INTROSPECT_NEEDS } from './fixtures.ts';
 
 const rateLimited = defineCheck({
   id: 'server.introspection.rate-limited',

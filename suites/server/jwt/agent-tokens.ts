@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { defineCheck, type CheckDefinition } from '../../../src/harness/check.ts';
-import { executeEndpoint, requestCapabilityEndpoint, type AgentProbe, type ProbeEndpoint } from './probes.ts';
-import { expectInvalidJwt } from './verdicts.ts';
+import { defineCheck, type CheckDefinition } from '../../../src/harness/api.ts';
+import { AGENT_ENDPOINTS, expectInvalidJwt, type AgentProbe, type ProbeEndpoint } from './probes.ts';
 
 /** A defective agent JWT every agent-authenticated endpoint must refuse with 401 invalid_jwt. */
 interface AgentTokenDefect {
@@ -180,8 +179,6 @@ function defectCheck(endpoint: ProbeEndpoint<AgentProbe>, defect: AgentTokenDefe
   if (rulings.length > 0) check.rulings = rulings;
   return defineCheck(check);
 }
-
-export const AGENT_ENDPOINTS = [executeEndpoint, requestCapabilityEndpoint];
 
 export const checks: CheckDefinition[] = AGENT_ENDPOINTS.flatMap((endpoint) =>
   DEFECTS.map((defect) => defectCheck(endpoint, defect)),

@@ -1,7 +1,5 @@
-import { defineCheck, type CheckDefinition } from '../../../src/harness/check.ts';
-import { generateEd25519KeyPair } from '../../../src/jose/index.ts';
-import { registerEndpoint, statusEndpoint, type HostProbe, type ProbeEndpoint } from './probes.ts';
-import { expectInvalidJwt } from './verdicts.ts';
+import { defineCheck, generateEd25519KeyPair, type CheckDefinition } from '../../../src/harness/api.ts';
+import { expectInvalidJwt, HOST_ENDPOINTS, type HostProbe, type ProbeEndpoint } from './probes.ts';
 
 /** A defective host JWT every host-authenticated endpoint must refuse with 401 invalid_jwt. */
 interface HostTokenDefect {
@@ -156,8 +154,6 @@ function defectCheck(endpoint: ProbeEndpoint<HostProbe>, defect: HostTokenDefect
     },
   });
 }
-
-export const HOST_ENDPOINTS = [registerEndpoint, statusEndpoint];
 
 export const checks: CheckDefinition[] = HOST_ENDPOINTS.flatMap((endpoint) =>
   DEFECTS.filter((defect) => defect.only === undefined || defect.only.includes(endpoint.key)).map((defect) =>

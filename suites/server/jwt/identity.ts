@@ -1,7 +1,5 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { describeExchange } from '../../../src/harness/exchange.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
-import { isSuccess } from './verdicts.ts';
+import { argumentsFor, defineCheck, describeExchange, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { isSuccess } from './probes.ts';
 
 /**
  * The identifier a host's tokens carry is the thumbprint of its key (§4.2, §4.3). Fixtures give

@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckDefinition } from '../../../src/harness/api.ts';
 import { checks as agentTokens } from './agent-tokens.ts';
 import { checks as hostTokens } from './host-tokens.ts';
 import { checks as identity } from './identity.ts';

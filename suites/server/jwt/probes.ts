@@ -1,7 +1,13 @@
-import type { AgentIdentity, CheckContext, CheckNeed, HostIdentity, HttpResult } from '../../../src/harness/check.ts';
-import type { AgentTokenOptions, HostTokenOptions } from '../../../src/harness/client.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
-import { isSuccess } from './verdicts.ts';
+import {
+  argumentsFor,
+  type AgentIdentity,
+  type AgentTokenOptions,
+  type CheckContext,
+  type CheckNeed,
+  type HostIdentity,
+  type HostTokenOptions,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 
 /**
  * One endpoint and one identity, ready to receive crafted tokens: checks mint a token with the
@@ -127,6 +133,11 @@ export const requestCapabilityEndpoint: ProbeEndpoint<AgentProbe> = {
   },
 };
 
+/** The endpoints the host-JWT checks probe: a never-seen host's registration, and an approved host's status. */
+export const HOST_ENDPOINTS = [registerEndpoint, statusEndpoint];
+/** The endpoints the agent-JWT checks probe: execution, and a capability request. */
+export const AGENT_ENDPOINTS = [executeEndpoint, requestCapabilityEndpoint];
+
 /**
  * Sends one well-formed token of the probe's agent first and fails unless it is accepted: a server
  * that refuses every agent JWT would otherwise pass each check that expects a defective one refused.
@@ -145,4 +156,26 @@ function requestableCapability(t: CheckContext): string {
   const { profile } = t;
   const name = profile.second ?? profile.sync ?? profile['with-input'] ?? profile.constrainable?.name ?? profile.async ?? profile.stream;
   return name ?? t.notApplicable('the target profile names no capability to request');
+}
+
+/** Whether the server took the request: a 2xx answer, no transport failure. */
+export function isSuccess(result: HttpResult): boolean {
+  return !result.error && result.status >= 200 && result.status < 300;
+}
+
+/**
+ * Fails unless the server refused the token with 401 invalid_jwt in the §5.13 error shape. An
+ * accepted token gets its own message, since that is a different failure from a wrong error code.
+ */
+export function expectInvalidJwt(
+  t: CheckContext,
+  result: HttpResult,
+  what: string,
+  cite: string,
+  accepted: (result: HttpResult) => boolean = isSuccess,
+): void {
+  if (accepted(result)) {
+    t.fail(`${what}: the token was accepted (HTTP ${result.status}${typeof result.json?.error === 'string' ? ` ${result.json.error}` : ''}); expected 401 invalid_jwt (${cite}, §5.13)`);
+  }
+  t.expectError(result, 401, 'invalid_jwt', `${what} (${cite}, §5.13)`);
 }

@@ -1,9 +1,15 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/check.ts';
-import { describeExchange } from '../../../src/harness/exchange.ts';
-import { AGENT_ENDPOINTS } from './agent-tokens.ts';
-import { HOST_ENDPOINTS } from './host-tokens.ts';
-import { executeEndpoint, statusEndpoint, type HostProbe, type AgentProbe, type ProbeEndpoint, type TokenProbe } from './probes.ts';
-import { expectInvalidJwt } from './verdicts.ts';
+import { defineCheck, describeExchange, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/api.ts';
+import {
+  AGENT_ENDPOINTS,
+  executeEndpoint,
+  expectInvalidJwt,
+  HOST_ENDPOINTS,
+  statusEndpoint,
+  type AgentProbe,
+  type HostProbe,
+  type ProbeEndpoint,
+  type TokenProbe,
+} from './probes.ts';
 
 type AnyEndpoint = ProbeEndpoint<HostProbe> | ProbeEndpoint<AgentProbe>;
 

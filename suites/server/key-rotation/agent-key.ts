@@ -1,22 +1,20 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
-import { RotateAgentKeyResponseSchema } from '../../../src/protocol/index.ts';
-import { asIntruder, expectForeignRefusal, foreignSetup } from '../lifecycle/foreign.ts';
 import {
-  activeSyncAgent,
-  describe,
-  executeSync,
-  expectExecutes,
-  expectRefusal,
-  INVALID_JWT,
-  withinOneSecond,
-  type Refusal,
-} from '../lifecycle/support.ts';
-import { MALFORMED_ED25519_JWKS, p256PublicJwk } from './unusable-keys.ts';
+  defineCheck,
+  describeAnswer,
+  RotateAgentKeyResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+  type CheckNeed,
+} from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { asIntruder, expectForeignRefusal, foreignSetup } from '../_shared/foreign-agent.ts';
+import { expectRefusal, INVALID_JWT, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
+import { MALFORMED_ED25519_JWKS, p256PublicJwk } from '../_shared/unusable-keys.ts';
 
 const NEEDS: CheckNeed[] = [{ endpoint: 'rotate_key' }, { control: 'approve' }, { capability: 'sync' }];
 const BAD_KEY_REFUSALS: readonly Refusal[] = [[400, 'unsupported_algorithm'], [400, 'invalid_request']];
 
-export const agentKeyChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.agent.response',
     title: 'Agent key rotation answers 200 {agent_id, status: "active"}',
@@ -80,7 +78,7 @@ export const agentKeyChecks: CheckDefinition[] = [
       expectForeignRefusal(t, result, setup, "rotate the key of another host's agent");
       await expectExecutes(t, setup.victim, "execute with the victim's own key afterwards (the refused rotation must change nothing)");
       const intruderKey = await executeSync(t, setup.victim, { agent: result.newKeys });
-      t.expect(intruderKey.status !== 200, `execute with the key the other host tried to install: expected a refusal, got ${describe(intruderKey)}`);
+      t.expect(intruderKey.status !== 200, `execute with the key the other host tried to install: expected a refusal, got ${describeAnswer(intruderKey)}`);
     },
   }),
   defineCheck({

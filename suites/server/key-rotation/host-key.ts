@@ -1,20 +1,17 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
-import { RotateHostKeyResponseSchema } from '../../../src/protocol/index.ts';
 import {
-  activeCapabilities,
-  describe,
+  defineCheck,
+  describeAnswer,
   errorCode,
-  executeSync,
-  expectExecutes,
-  expectRefusal,
-  hostIdOf,
-  INVALID_JWT,
-  isRefusal,
-  readStatus,
-  withinOneSecond,
-  type Refusal,
-} from '../lifecycle/support.ts';
-import { p256PublicJwk } from './unusable-keys.ts';
+  RotateHostKeyResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+  type CheckNeed,
+} from '../../../src/harness/api.ts';
+import { executeSync, expectExecutes } from '../_shared/execution.ts';
+import { activeCapabilities } from '../_shared/grants.ts';
+import { hostIdOf, readStatus } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, isRefusal, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
+import { p256PublicJwk } from '../_shared/unusable-keys.ts';
 
 const NEEDS: CheckNeed[] = [{ endpoint: 'rotate_host_key' }, { control: 'approve' }, { capability: 'sync' }];
 const BAD_KEY_REFUSALS: readonly Refusal[] = [[400, 'unsupported_algorithm'], [400, 'invalid_request']];
@@ -24,7 +21,7 @@ function linkedHostWithAgent(t: CheckContext) {
   return t.client.linkedHost({ capabilities: [t.capability('sync')] });
 }
 
-export const hostKeyChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.host.response',
     title: 'Host key rotation answers 200 {host_id, status: "active"}',
@@ -81,7 +78,7 @@ export const hostKeyChecks: CheckDefinition[] = [
       const status = await withinOneSecond(() => t.client.status(agent, { host: oldKeys }));
       t.expect(
         isRefusal(status) && errorCode(status) !== undefined && status.json?.agent_capability_grants === undefined,
-        `status with the replaced host key: expected an error (§5.9: the old key stops working immediately), got ${describe(status)}`,
+        `status with the replaced host key: expected an error (§5.9: the old key stops working immediately), got ${describeAnswer(status)}`,
       );
     },
   }),
@@ -106,7 +103,7 @@ export const hostKeyChecks: CheckDefinition[] = [
       }
       await expectExecutes(t, agent, 'execute with iss = the new host thumbprint (§5.9, RUL-HOST-ROTATION-AGENT-ISS)', { hostIss: host.keys.thumbprint });
       const oldIss = await executeSync(t, agent, { hostIss: oldThumbprint });
-      t.note(`an agent token still naming the old host thumbprint was answered ${describe(oldIss)} (either is accepted by RUL-HOST-ROTATION-AGENT-ISS)`);
+      t.note(`an agent token still naming the old host thumbprint was answered ${describeAnswer(oldIss)} (either is accepted by RUL-HOST-ROTATION-AGENT-ISS)`);
     },
   }),
   defineCheck({
@@ -137,7 +134,7 @@ export const hostKeyChecks: CheckDefinition[] = [
       expectRefusal(t, result, [INVALID_JWT], 'rotate the host key with a JWT signed by another key', '§5.9, §4.5.1 step 5');
       await readStatus(t, agent, {}, 'status with the current host key afterwards (the refused rotation must change nothing)');
       const proposed = await t.client.status(agent, { host: result.newKeys });
-      t.expect(isRefusal(proposed), `status signed with the key the refused rotation proposed: expected an error, got ${describe(proposed)}`);
+      t.expect(isRefusal(proposed), `status signed with the key the refused rotation proposed: expected an error, got ${describeAnswer(proposed)}`);
     },
   }),
 ];

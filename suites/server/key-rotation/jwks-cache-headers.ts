@@ -1,7 +1,7 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { jwks } from '../../../src/jose/index.ts';
-import { readStatus } from '../lifecycle/support.ts';
-import { expectRegistered, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
+import { defineCheck, jwks, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { expectRegistered } from '../_shared/registration.ts';
+import { newJwksHost, requireLoopbackAllowance } from './fixtures.ts';
 
 /** The cache lifetime the served key set announces: an hour, well inside the 24 h upper bound of §8.12. */
 const MAX_AGE_SECONDS = 3600;
@@ -9,7 +9,7 @@ const MAX_AGE_SECONDS = 3600;
 const PROBES = 2;
 
 /** Server-side JWKS caching following the document's cache headers (§8.12). */
-export const jwksCacheHeaderChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.jwks.cache-control-honoured',
     title: `A host JWKS served with Cache-Control max-age=${MAX_AGE_SECONDS} is not fetched again for each host request`,
@@ -23,7 +23,7 @@ export const jwksCacheHeaderChecks: CheckDefinition[] = [
       const { host, published } = await newJwksHost(t);
       published.replace(jwks(host.keys), { 'cache-control': `public, max-age=${MAX_AGE_SECONDS}` });
       const registration = await t.client.register(host, { capabilities: [t.capability('sync')] });
-      const agent = expectRegistered(t, registration, published, 'precondition: register under a JWKS-keyed host (host_jwks_url + kid, §4.2)');
+      const agent = expectRegistered(t, registration, 'precondition: register under a JWKS-keyed host (host_jwks_url + kid, §4.2)', published);
       if (registration.json?.status === 'pending') await t.client.approve(agent);
       const before = published.fetches.length;
       for (let probe = 1; probe <= PROBES; probe += 1) await readStatus(t, agent, {}, `status ${probe} of ${PROBES}`);

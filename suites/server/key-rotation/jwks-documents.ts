@@ -1,6 +1,13 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type PublishedJwks } from '../../../src/harness/check.ts';
-import { generateEd25519KeyPair, jwks } from '../../../src/jose/index.ts';
-import { expectRegistered, expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
+import {
+  defineCheck,
+  generateEd25519KeyPair,
+  jwks,
+  type CheckContext,
+  type CheckDefinition,
+  type PublishedJwks,
+} from '../../../src/harness/api.ts';
+import { expectRegistered } from '../_shared/registration.ts';
+import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './fixtures.ts';
 
 type KeySet = ReturnType<typeof jwks>;
 
@@ -33,10 +40,10 @@ async function expectDocumentsRefused(t: CheckContext, expected: string, documen
     if (published.fetches.length === 0) t.note(`${document.what}: the server refused without fetching it, so its document validation was not observed`);
   }
   const control = await newJwksHost(t);
-  expectRegistered(t, await t.client.register(control.host), control.published, 'control: a fresh JWKS-keyed host with a valid set registers');
+  expectRegistered(t, await t.client.register(control.host), 'control: a fresh JWKS-keyed host with a valid set registers', control.published);
 }
 
-export const jwksDocumentChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.jwks.rejects-non-jwk-set',
     title: 'A host JWKS that is not JSON, or not a JWK Set, is refused',

@@ -1,7 +1,6 @@
-import type { CheckContext, CheckDefinition } from '../../../src/harness/check.ts';
-import { jwks } from '../../../src/jose/index.ts';
-import { describe, errorCode, readStatus } from '../lifecycle/support.ts';
-import { defineLoopbackJwksCheck, expectRegistrationRefused, jwksHostWithAgent, newJwksHost } from './jwks-fixtures.ts';
+import { describeAnswer, errorCode, jwks, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { defineLoopbackJwksCheck, expectRegistrationRefused, jwksHostWithAgent, newJwksHost } from './fixtures.ts';
 
 /** Redirects before the document: one more than §8.12 allows a server to follow. */
 const REDIRECTS = 4;
@@ -12,7 +11,7 @@ const REDIRECTS = 4;
 const OVERSIZED_BYTES = 16 * 1024 * 1024;
 
 /** How the target fetches JWKS URLs: redirect and size limits, and unreachable URLs (§8.12, §10.4). */
-export const jwksFetchingChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.redirect-limit',
     title: `A host JWKS reached only after ${REDIRECTS} redirects is not fetched`,
@@ -45,7 +44,7 @@ export const jwksFetchingChecks: CheckDefinition[] = [
       const { host, published } = await newJwksHost(t);
       published.replace({ ...jwks(host.keys), padding: 'x'.repeat(OVERSIZED_BYTES) });
       const registration = await t.client.register(host);
-      t.expect(!registration.error, `register with a 16 MB host JWKS: no answer (${describe(registration)})`);
+      t.expect(!registration.error, `register with a 16 MB host JWKS: no answer (${describeAnswer(registration)})`);
       expectRegistrationRefused(t, registration, 'register with a host JWKS whose body is 16 MB', '§8.12: response bodies are capped (e.g. 1 MB)');
     },
   }),
@@ -74,7 +73,7 @@ export const jwksFetchingChecks: CheckDefinition[] = [
       const clear = !registration.error && registration.status >= 400 && registration.status !== 500 && errorCode(registration) !== undefined;
       t.expect(
         clear && typeof registration.json?.agent_id !== 'string',
-        `register with a host_jwks_url answering 503: expected a refusal carrying a §5.13 error object (§10.4: a clear error), got ${describe(registration)}`,
+        `register with a host_jwks_url answering 503: expected a refusal carrying a §5.13 error object (§10.4: a clear error), got ${describeAnswer(registration)}`,
       );
     },
   }),

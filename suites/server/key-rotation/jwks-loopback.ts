@@ -1,10 +1,10 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { jwks } from '../../../src/jose/index.ts';
-import { describe, executeSync, isRefusal } from '../lifecycle/support.ts';
-import { AGENT_KID, HOST_KID, requireNoLoopbackAllowance } from './jwks-fixtures.ts';
+import { defineCheck, describeAnswer, jwks, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { executeSync } from '../_shared/execution.ts';
+import { isRefusal } from '../_shared/refusals.ts';
+import { AGENT_KID, HOST_KID, requireNoLoopbackAllowance } from './fixtures.ts';
 
 /** Without an operator allowance, a loopback http JWKS URL must be neither fetched nor accepted (§8.12). */
-export const jwksLoopbackChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.jwks.host-loopback-refused',
     title: 'A host whose JWKS URL is a loopback http address is not registered and its JWKS is not fetched',
@@ -22,7 +22,7 @@ export const jwksLoopbackChecks: CheckDefinition[] = [
       t.expect(served.fetches.length === 0, `register with host_jwks_url ${served.url}: the server fetched it (§8.12: no loopback addresses, no plain http)`);
       t.expect(
         isRefusal(registration),
-        `register with host_jwks_url ${served.url}: expected a refusal (§8.12, RUL-JWKS-LOOPBACK), got ${describe(registration)}`,
+        `register with host_jwks_url ${served.url}: expected a refusal (§8.12, RUL-JWKS-LOOPBACK), got ${describeAnswer(registration)}`,
       );
     },
   }),
@@ -44,9 +44,9 @@ export const jwksLoopbackChecks: CheckDefinition[] = [
       if (registration.agent) await executeSync(t, registration.agent);
       t.expect(
         served.fetches.length === 0,
-        `register with agent_jwks_url ${served.url} (answered ${describe(registration)}): the server fetched it (§8.12: no loopback addresses, no plain http)`,
+        `register with agent_jwks_url ${served.url} (answered ${describeAnswer(registration)}): the server fetched it (§8.12: no loopback addresses, no plain http)`,
       );
-      if (!isRefusal(registration)) t.note(`the registration was accepted (${describe(registration)}) although its agent key cannot be fetched`);
+      if (!isRefusal(registration)) t.note(`the registration was accepted (${describeAnswer(registration)}) although its agent key cannot be fetched`);
     },
   }),
 ];

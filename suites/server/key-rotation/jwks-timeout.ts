@@ -1,7 +1,5 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type JwksFetch } from '../../../src/harness/check.ts';
-import { sleep } from '../../../src/harness/retry.ts';
-import { describe } from '../lifecycle/support.ts';
-import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './jwks-fixtures.ts';
+import { defineCheck, describeAnswer, sleep, type CheckContext, type CheckDefinition, type JwksFetch } from '../../../src/harness/api.ts';
+import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './fixtures.ts';
 
 /**
  * How long after its fetch began the server may keep a stalled JWKS connection open. §8.12 suggests
@@ -19,7 +17,7 @@ async function awaitAbandonment(fetch: JwksFetch): Promise<number | undefined> {
 }
 
 /** Server-side JWKS fetches give up on a URL that never answers (§8.12 timeouts). */
-export const jwksTimeoutChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.jwks.fetch-timeout',
     title: 'A registration whose host JWKS URL never answers fails within ten seconds instead of hanging',
@@ -38,9 +36,9 @@ export const jwksTimeoutChecks: CheckDefinition[] = [
       const fetch = published.fetches[0];
       if (fetch === undefined) {
         if (typeof registration.json?.agent_id === 'string') {
-          t.fail(`register with a host_jwks_url that never answers: the server registered the host without fetching ${published.url}, so it cannot have verified the host JWT (§4.5.1), got ${describe(registration)}`);
+          t.fail(`register with a host_jwks_url that never answers: the server registered the host without fetching ${published.url}, so it cannot have verified the host JWT (§4.5.1), got ${describeAnswer(registration)}`);
         }
-        t.skip(`the server answered ${describe(registration)} without fetching ${published.url}, so its fetch timeout cannot be observed`);
+        t.skip(`the server answered ${describeAnswer(registration)} without fetching ${published.url}, so its fetch timeout cannot be observed`);
       }
       const abandonedAfterMs = await awaitAbandonment(fetch);
       const what = 'register with a host_jwks_url that accepts the connection and never answers';
@@ -55,7 +53,7 @@ export const jwksTimeoutChecks: CheckDefinition[] = [
         );
         return;
       }
-      t.expect(!registration.error, `${what}: no answer (${describe(registration)})`);
+      t.expect(!registration.error, `${what}: no answer (${describeAnswer(registration)})`);
       expectRegistrationRefused(t, registration, what, '§8.12: the fetch times out, so the host key cannot be obtained');
       t.expect(
         registration.exchange.duration_ms <= STALL_BOUND_MS,

@@ -1,23 +1,23 @@
-import type { CheckContext, CheckDefinition, CheckNeed } from '../../../src/harness/check.ts';
-import { generateEd25519KeyPair, jwks } from '../../../src/jose/index.ts';
 import {
-  describe,
-  executeSync,
-  expectAuthRefusal,
-  expectExecutes,
-  expectRefusal,
-  INVALID_JWT,
-  readStatus,
-} from '../lifecycle/support.ts';
+  describeAnswer,
+  generateEd25519KeyPair,
+  jwks,
+  type CheckContext,
+  type CheckDefinition,
+  type CheckNeed,
+} from '../../../src/harness/api.ts';
+import { executeSync, expectExecutes } from '../_shared/execution.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { expectAuthRefusal, expectRefusal, INVALID_JWT } from '../_shared/refusals.ts';
+import { expectRegistered } from '../_shared/registration.ts';
 import {
   AGENT_KID,
   defineLoopbackJwksCheck,
-  expectRegistered,
   expectRegistrationRefused,
   jwksHostWithAgent,
   newJwksHost,
   rotateJwksHostKey,
-} from './jwks-fixtures.ts';
+} from './fixtures.ts';
 
 /** Every positive JWKS check registers, approves and reads status; agent ones also execute. */
 const HOST_NEEDS: CheckNeed[] = [{ endpoint: 'register' }, { endpoint: 'status' }, { control: 'approve' }, { capability: 'sync' }];
@@ -25,7 +25,7 @@ const HOST_NEEDS: CheckNeed[] = [{ endpoint: 'register' }, { endpoint: 'status' 
 const CACHE_PROBES = 3;
 
 /** JWKS-keyed hosts and agents served by the harness, under the operator's loopback allowance (§4.2, §4.5.1, §8.7). */
-export const jwksChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.host-registers',
     title: 'A JWKS-keyed host (host_jwks_url and kid, no inline key) registers, and its host JWTs authenticate',
@@ -35,7 +35,7 @@ export const jwksChecks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const { host, published } = await newJwksHost(t);
       const registration = await t.client.register(host, { capabilities: [t.capability('sync')] });
-      const agent = expectRegistered(t, registration, published, `register with host_jwks_url ${published.url} and kid (§4.2)`);
+      const agent = expectRegistered(t, registration, `register with host_jwks_url ${published.url} and kid (§4.2)`, published);
       t.expect(
         published.fetches.length > 0,
         `register with host_jwks_url: the server accepted the host JWT without ever fetching ${published.url}, so it cannot have verified its signature (§4.5.1 steps 4-5)`,
@@ -140,12 +140,12 @@ export const jwksChecks: CheckDefinition[] = [
       const agentResult = await executeSync(t, agent, { hostIss: previous.thumbprint });
       t.expect(
         agentResult.status === 200 && !agentResult.error,
-        `execute with an agent JWT naming the previous host identifier: expected 200 during the grace period (§8.7), got ${describe(agentResult)}`,
+        `execute with an agent JWT naming the previous host identifier: expected 200 during the grace period (§8.7), got ${describeAnswer(agentResult)}`,
       );
       const hostResult = await t.client.status(agent, { host: previous });
       t.expect(
         hostResult.status === 200 && !hostResult.error,
-        `status with a host JWT signed by the previous key, still published in the JWKS: expected 200 during the grace period (§8.7), got ${describe(hostResult)}`,
+        `status with a host JWT signed by the previous key, still published in the JWKS: expected 200 during the grace period (§8.7), got ${describeAnswer(hostResult)}`,
       );
     },
   }),
@@ -180,7 +180,7 @@ export const jwksChecks: CheckDefinition[] = [
       expectRegistrationRefused(t, shared, `register with agent_jwks_url equal to host_jwks_url ${published.url}`, '§4.2: host and agent JWKS URLs point to different endpoints');
       const agentSet = await t.jwks.publish('agent', jwks(agentKeys));
       const distinct = await t.client.register(host, { agentKeys, agentJwksUrl: agentSet.url });
-      expectRegistered(t, distinct, agentSet, 'control: the same registration with a distinct agent_jwks_url');
+      expectRegistered(t, distinct, 'control: the same registration with a distinct agent_jwks_url', agentSet);
     },
   }),
 ];

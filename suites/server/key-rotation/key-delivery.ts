@@ -1,11 +1,12 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { expectAuthRefusal, readStatus } from '../lifecycle/support.ts';
-import { jwksHostWithAgent, requireLoopbackAllowance } from './jwks-fixtures.ts';
+import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { expectAuthRefusal } from '../_shared/refusals.ts';
+import { jwksHostWithAgent, requireLoopbackAllowance } from './fixtures.ts';
 
 /** A JWKS URL that can never resolve (RFC 6761 `.invalid`), for tokens that only need to name one. */
 const UNRESOLVABLE_JWKS_URL = 'https://host-keys.invalid/.well-known/jwks.json';
 
-export const keyDeliveryChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.key-rotation.key-delivery.inline-host-presents-jwks-url',
     title: 'A host registered with an inline key is refused when its JWT presents a JWKS URL instead',

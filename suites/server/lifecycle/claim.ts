@@ -1,10 +1,13 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/api.ts';
+import { executeSync } from '../_shared/execution.ts';
+import { activeCapabilities } from '../_shared/grants.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { expectAuthRefusal, expectRefusal, withinOneSecond } from '../_shared/refusals.ts';
 import { agentOfNewlyLinkedHost } from './fixtures.ts';
-import { activeCapabilities, executeSync, expectAuthRefusal, expectRefusal, readStatus, withinOneSecond } from './support.ts';
 
 const CLAIM_NEEDS: CheckNeed[] = [{ mode: 'autonomous' }, { control: 'approve' }, { control: 'link-host' }, { capability: 'sync' }];
 
-export const claimChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.claim.claimed-on-link',
     title: 'Linking a host to a user claims its active autonomous agents and removes their grants',

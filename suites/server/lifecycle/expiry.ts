@@ -1,5 +1,7 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { activeSyncAgent, control, executeSync, expectAgentStatus, expectExecutes, expectRefusal, INVALID_JWT } from './support.ts';
+import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { expectRefusal, INVALID_JWT } from '../_shared/refusals.ts';
+import { control, expectAgentStatus } from './fixtures.ts';
 
 type LifetimeClock = 'session' | 'max' | 'absolute';
 
@@ -31,7 +33,7 @@ function expiryCheck(clock: 'session' | 'max', what: string): CheckDefinition {
   });
 }
 
-export const expiryChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   expiryCheck('session', 'session TTL'),
   expiryCheck('max', 'max lifetime'),
   defineCheck({

@@ -1,7 +1,22 @@
-import type { AgentIdentity, CheckContext, HostIdentity } from '../../../src/harness/check.ts';
-import { activeSyncAgent, control, describe, expectAgentStatus, expectExecutes, freshUserId, hostIdOf } from './support.ts';
+import {
+  DECISION_POLL_DELAYS_MS,
+  describeAnswer,
+  retryUntil,
+  type AgentIdentity,
+  type AgentRef,
+  type CheckContext,
+  type ControlClient,
+  type HostIdentity,
+} from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { activeCapabilities } from '../_shared/grants.ts';
+import { hostIdOf, readStatus } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
 
-/** Agents in particular lifecycle states, built through the protocol and the operator hook. */
+/**
+ * What the lifecycle checks share: agents in particular lifecycle states, built through the protocol
+ * and the operator hook, waits for the state to show, and the refusals a revoked host's agents get.
+ */
 
 export interface PendingAgent {
   agent: AgentIdentity;
@@ -28,7 +43,7 @@ export async function pendingAgent(t: CheckContext): Promise<PendingAgent> {
     }
     const registration = await t.client.register(host, { capabilities: [capability] });
     if (registration.agent && registration.json?.status === 'pending') return { agent: registration.agent, hostPending: false };
-    t.skip(`could not obtain a pending agent under an approved host: registering for ${capability} answered ${describe(registration)}`);
+    t.skip(`could not obtain a pending agent under an approved host: registering for ${capability} answered ${describeAnswer(registration)}`);
   }
   return { agent: await t.client.pendingAgent({ capabilities: [t.capability('sync')] }), hostPending: true };
 }
@@ -43,7 +58,7 @@ export async function rejectedAgent(t: CheckContext): Promise<PendingAgent> {
   await control(t).deny({ agent_id: pending.agent.agentId, reason: 'conformance: whole registration denied' });
   const last = await t.client.awaitAgentStatus(pending.agent, 'rejected');
   if (last.json?.status !== 'rejected') {
-    t.skip(`after the operator denied the registration the agent is not "rejected" (status answered ${describe(last)}); see RUL-FULL-DENIAL`);
+    t.skip(`after the operator denied the registration the agent is not "rejected" (status answered ${describeAnswer(last)}); see RUL-FULL-DENIAL`);
   }
   return pending;
 }
@@ -75,4 +90,70 @@ export async function agentsUnderOneHost(t: CheckContext, count: number): Promis
   const agents: AgentIdentity[] = [];
   for (let i = 0; i < count; i += 1) agents.push(await activeSyncAgent(t, { host }));
   return { host, agents };
+}
+
+/** Refusals of an agent token whose host was revoked: the agent's own code, the host's, or an invalid token. */
+const CASCADED_AGENT_REFUSALS: readonly Refusal[] = [[403, 'agent_revoked'], [403, 'host_revoked'], INVALID_JWT];
+const REVOKED_HOST_REFUSALS: readonly Refusal[] = [[403, 'host_revoked'], INVALID_JWT];
+
+/** Fails unless every agent's execution is refused within one second. */
+export async function expectAgentsRefused(t: CheckContext, agents: readonly AgentIdentity[], why: string): Promise<void> {
+  for (const [index, agent] of agents.entries()) {
+    const result = await withinOneSecond(() => executeSync(t, agent));
+    expectRefusal(t, result, CASCADED_AGENT_REFUSALS, `execute by agent ${index + 1} of ${agents.length} ${why}`, '§8.5, §4.5 step 4/6, RUL-REVOCATION-LATENCY');
+  }
+}
+
+/** Fails unless the host's own JWT is refused (status of one of its agents) within one second. */
+export async function expectHostRefused(t: CheckContext, host: HostIdentity, agent: AgentIdentity, why: string): Promise<void> {
+  const result = await withinOneSecond(() => t.client.status({ host, agentId: agent.agentId }));
+  expectRefusal(t, result, REVOKED_HOST_REFUSALS, `status with the host's JWT ${why}`, '§4.5.1 step 8, §5.13, RUL-REVOCATION-LATENCY');
+}
+
+/**
+ * Polls GET status (about three seconds at most) until the agent's status is `wanted`; fails with
+ * what it saw otherwise. For state changes made through the operator hook.
+ */
+export async function expectAgentStatus(t: CheckContext, agent: AgentRef, wanted: string, why: string): Promise<void> {
+  const last = await t.client.awaitAgentStatus(agent, wanted);
+  if (last.json?.status !== wanted) t.fail(`${why}: expected status "${wanted}", got ${describeAnswer(last)}`);
+}
+
+/** Polls GET status until `capability` has an active grant; fails with the grants seen otherwise. */
+export async function expectGrantActive(t: CheckContext, agent: AgentRef, capability: string, why: string): Promise<void> {
+  const { grants } = await retryUntil(
+    () => readStatus(t, agent, {}, `${why}: status`),
+    (status) => activeCapabilities(status.grants).includes(capability),
+    DECISION_POLL_DELAYS_MS,
+  );
+  if (!activeCapabilities(grants).includes(capability)) {
+    t.fail(`${why}: expected an active grant for ${capability}, got ${JSON.stringify(grants)}`);
+  }
+}
+
+/** A host the operator linked to `userId`, with an active delegated agent registered under it. */
+export async function hostLinkedTo(t: CheckContext, userId: string): Promise<{ host: HostIdentity; agent: AgentIdentity }> {
+  const host = await t.client.newHost();
+  const registration = await t.client.register(host, { mode: 'delegated', capabilities: [t.capability('sync')] });
+  const agent = registration.agent;
+  if (!agent) t.fail(`precondition: registration did not create an agent (${describeAnswer(registration)})`);
+  await control(t).linkHost({ host_id: await hostIdOf(t, host, agent), user_id: userId });
+  if (registration.json?.status !== 'active') await t.client.approve(agent);
+  await expectExecutes(t, agent, 'precondition: after the operator linked the host');
+  const linked = await readStatus(t, agent, {}, 'status after linking the host');
+  if (typeof linked.json.user_id === 'string' && linked.json.user_id !== userId) {
+    t.skip(`precondition: the operator linked the host to user "${userId}" but the agent reports user_id "${linked.json.user_id}"`);
+  }
+  return { host, agent };
+}
+
+/** The operator hook (checks list the operations they use in `needs`, so it is there when they run). */
+export function control(t: CheckContext): ControlClient {
+  if (t.control === undefined) t.skip('server offers no operator control hook');
+  return t.control;
+}
+
+/** A user id no other check (and no earlier run) uses, for operator calls that act on a user. */
+export function freshUserId(): string {
+  return `usr_conformance_${crypto.randomUUID()}`;
 }

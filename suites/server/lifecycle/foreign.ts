@@ -1,42 +1,9 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity, type HttpResult } from '../../../src/harness/check.ts';
-import { activeSyncAgent, control, describe, expectRefusal, readStatus, type Refusal } from './support.ts';
+import { defineCheck, describeAnswer, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/api.ts';
+import { asIntruder, expectForeignRefusal, foreignSetup } from '../_shared/foreign-agent.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { control } from './fixtures.ts';
 
-/** Both answers RUL-FOREIGN-AGENT accepts when a host names another host's agent. */
-export const FOREIGN_AGENT_REFUSALS: readonly Refusal[] = [[403, 'unauthorized'], [404, 'agent_not_found']];
-
-export interface ForeignSetup {
-  /** The agent under attack, registered under its own host. */
-  victim: AgentIdentity;
-  /** The victim's display name, unique to this check: an answer containing it leaks the agent. */
-  victimName: string;
-  /** An approved host that did not register the victim. */
-  intruder: HostIdentity;
-}
-
-/** An active agent with a distinctive name under one host, and a second, approved host. */
-export async function foreignSetup(t: CheckContext): Promise<ForeignSetup> {
-  const victimName = `foreign-target-${crypto.randomUUID()}`;
-  const victim = await activeSyncAgent(t, { name: victimName });
-  const { host: intruder } = await t.client.linkedHost();
-  return { victim, victimName, intruder };
-}
-
-/** The victim as the intruder would name it: same agent id, wrong host. */
-export function asIntruder(setup: ForeignSetup): AgentIdentity {
-  return { ...setup.victim, host: setup.intruder, previousKeys: [] };
-}
-
-/**
- * Fails unless the intruder's request was refused as RUL-FOREIGN-AGENT accepts, without revealing
- * the victim's data.
- */
-export function expectForeignRefusal(t: CheckContext, result: HttpResult, setup: ForeignSetup, what: string): void {
-  expectRefusal(t, result, FOREIGN_AGENT_REFUSALS, what, '§5.5-§5.8, RUL-FOREIGN-AGENT');
-  const leaked = result.body.includes(setup.victimName) || result.json?.agent_capability_grants !== undefined;
-  t.expect(!leaked, `${what}: the refusal reveals the other host's agent (its name or grants) (RUL-FOREIGN-AGENT)`);
-}
-
-export const foreignChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.foreign.status-refused',
     title: "A host cannot read the status of another host's agent",
@@ -106,7 +73,7 @@ export const foreignChecks: CheckDefinition[] = [
       // RUL-FOREIGN-AGENT also accepts 404 agent_not_found; the code is judged wherever the server chose 403.
       const forbidden = answers.filter(([, result]) => !result.error && result.status === 403);
       if (forbidden.length === 0) {
-        t.notApplicable(`the server answered ${answers.map(([what, result]) => `${what}: ${describe(result)}`).join('; ')}, never 403 (404 agent_not_found is accepted by RUL-FOREIGN-AGENT)`);
+        t.notApplicable(`the server answered ${answers.map(([what, result]) => `${what}: ${describeAnswer(result)}`).join('; ')}, never 403 (404 agent_not_found is accepted by RUL-FOREIGN-AGENT)`);
       }
       for (const [what, result] of forbidden) t.expectError(result, 403, 'unauthorized', `${what} (§5.13: a caller not allowed to act on the agent)`);
     },

@@ -1,39 +1,18 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity } from '../../../src/harness/check.ts';
-import { RevokeHostResponseSchema } from '../../../src/protocol/index.ts';
-import { agentsUnderOneHost } from './fixtures.ts';
 import {
-  control,
-  describe,
-  executeSync,
-  expectExecutes,
-  expectRefusal,
-  hostIdOf,
-  INVALID_JWT,
-  isRefusal,
-  withinOneSecond,
-  type Refusal,
-} from './support.ts';
+  defineCheck,
+  describeAnswer,
+  RevokeHostResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
+import { expectExecutes } from '../_shared/execution.ts';
+import { hostIdOf } from '../_shared/lifecycle.ts';
+import { expectRefusal, isRefusal, withinOneSecond } from '../_shared/refusals.ts';
+import { agentsUnderOneHost, control, expectAgentsRefused, expectHostRefused } from './fixtures.ts';
 
 /** How many active agents the host has when it is revoked. */
 const AGENT_COUNT = 2;
-
-/** Refusals of an agent token whose host was revoked: the agent's own code, the host's, or an invalid token. */
-const CASCADED_AGENT_REFUSALS: readonly Refusal[] = [[403, 'agent_revoked'], [403, 'host_revoked'], INVALID_JWT];
-const REVOKED_HOST_REFUSALS: readonly Refusal[] = [[403, 'host_revoked'], INVALID_JWT];
-
-/** Fails unless every agent's execution is refused within one second. */
-export async function expectAgentsRefused(t: CheckContext, agents: readonly AgentIdentity[], why: string): Promise<void> {
-  for (const [index, agent] of agents.entries()) {
-    const result = await withinOneSecond(() => executeSync(t, agent));
-    expectRefusal(t, result, CASCADED_AGENT_REFUSALS, `execute by agent ${index + 1} of ${agents.length} ${why}`, '§8.5, §4.5 step 4/6, RUL-REVOCATION-LATENCY');
-  }
-}
-
-/** Fails unless the host's own JWT is refused (status of one of its agents) within one second. */
-export async function expectHostRefused(t: CheckContext, host: HostIdentity, agent: AgentIdentity, why: string): Promise<void> {
-  const result = await withinOneSecond(() => t.client.status({ host, agentId: agent.agentId }));
-  expectRefusal(t, result, REVOKED_HOST_REFUSALS, `status with the host's JWT ${why}`, '§4.5.1 step 8, §5.13, RUL-REVOCATION-LATENCY');
-}
 
 /** A host with AGENT_COUNT active agents (each executed once), revoked by itself; returns the answer too. */
 async function selfRevokedHost(t: CheckContext) {
@@ -45,7 +24,7 @@ async function selfRevokedHost(t: CheckContext) {
   return { host, hostId, agents, result };
 }
 
-export const hostRevokeChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.host-revoke.response',
     title: 'Host revocation answers {host_id, status: "revoked", agents_revoked} counting its active agents',
@@ -91,7 +70,7 @@ export const hostRevokeChecks: CheckDefinition[] = [
       const registration = await t.client.register(host, {});
       t.expect(
         isRefusal(registration),
-        `register with the revoked host's JWT: expected a refusal (§2.11: a revoked host must not register agents), got ${describe(registration)}`,
+        `register with the revoked host's JWT: expected a refusal (§2.11: a revoked host must not register agents), got ${describeAnswer(registration)}`,
       );
     },
   }),

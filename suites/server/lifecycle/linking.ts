@@ -1,20 +1,15 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { ControlError } from '../../../src/harness/outcome.ts';
 import {
-  activeSyncAgent,
-  control,
-  describe,
-  executeSync,
-  expectExecutes,
-  expectRefusal,
-  freshUserId,
-  hostIdOf,
-  hostLinkedTo,
-  INVALID_JWT,
-  isRefusal,
-  readStatus,
-  withinOneSecond,
-} from './support.ts';
+  ControlError,
+  defineCheck,
+  describeAnswer,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { hostIdOf, readStatus } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, isRefusal, withinOneSecond } from '../_shared/refusals.ts';
+import { control, freshUserId, hostLinkedTo } from './fixtures.ts';
 
 /** Host linking and unlinking (§2.7-§2.9): one user per host, and what unlinking leaves behind. */
 
@@ -28,7 +23,7 @@ async function expectNotActiveFor(t: CheckContext, agent: AgentIdentity, formerU
   );
 }
 
-export const linkingChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.link.single-user',
     title: 'A host linked to one user is never linked to a second one at the same time',
@@ -44,17 +39,17 @@ export const linkingChecks: CheckDefinition[] = [
       const relink = await control(t).call('link-host', { host_id: await hostIdOf(t, host, agent), user_id: second });
       if (relink.status === 501) t.skip('the control hook cannot link hosts as asked (501)');
       if (isRefusal(relink)) {
-        t.note(`linking the host to a second user was refused (${describe(relink)}): the host keeps its one user (§2.9)`);
+        t.note(`linking the host to a second user was refused (${describeAnswer(relink)}): the host keeps its one user (§2.9)`);
         return;
       }
       if (relink.error || relink.status < 200 || relink.status >= 300) {
-        throw new ControlError(`control operation "link-host" answered neither a refusal nor success: ${describe(relink)}`);
+        throw new ControlError(`control operation "link-host" answered neither a refusal nor success: ${describeAnswer(relink)}`);
       }
       // The server moved the host to the second user: nothing may still act for the first one.
       const execute = await withinOneSecond(() => executeSync(t, agent));
       t.expect(
         isRefusal(execute),
-        `execute by the first user's agent after the host was linked to another user: expected a refusal, got ${describe(execute)}; the host would act for two users at once (§2.7, §2.9)`,
+        `execute by the first user's agent after the host was linked to another user: expected a refusal, got ${describeAnswer(execute)}; the host would act for two users at once (§2.7, §2.9)`,
       );
       await expectNotActiveFor(t, agent, first, "of the first user's agent after relinking");
       const fresh = await activeSyncAgent(t, { host, mode: 'delegated' });
@@ -79,7 +74,7 @@ export const linkingChecks: CheckDefinition[] = [
       const autonomous = registration.agent;
       t.expect(
         autonomous !== undefined,
-        `an autonomous registration by the unlinked host answered ${describe(registration)}; the host may keep provisioning autonomous agents (§2.9)`,
+        `an autonomous registration by the unlinked host answered ${describeAnswer(registration)}; the host may keep provisioning autonomous agents (§2.9)`,
       );
       if (registration.json?.status !== 'active') {
         t.note(`the autonomous registration is ${JSON.stringify(registration.json?.status)}; approved through the operator`);

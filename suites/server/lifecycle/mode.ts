@@ -1,7 +1,8 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { activeSyncAgent, describe, readStatus } from './support.ts';
+import { defineCheck, describeAnswer, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { activeSyncAgent } from '../_shared/execution.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
 
-export const modeChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.mode.unchanged-by-re-registration',
     title: "Registering an agent's key again with the other mode leaves the agent's mode unchanged",
@@ -17,7 +18,7 @@ export const modeChecks: CheckDefinition[] = [
       if (again.agent && again.agent.agentId !== agent.agentId) {
         t.note(`the second registration created another agent (${again.agent.agentId}); judged by the registration checks`);
       } else {
-        t.note(`the second registration answered ${describe(again)}`);
+        t.note(`the second registration answered ${describeAnswer(again)}`);
       }
       const after = await readStatus(t, agent, {}, 'status after the second registration');
       t.expect(after.json.mode === 'delegated', `status after the second registration: expected mode "delegated" (§2.2: the mode cannot change after creation), got ${JSON.stringify(after.json.mode)}`);

@@ -1,22 +1,20 @@
 import fc from 'fast-check';
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition, type HostIdentity, type HttpResult } from '../../../src/harness/check.ts';
-import { checkProperty } from '../../../src/harness/property.ts';
-import { RevokeResponseSchema } from '../../../src/protocol/index.ts';
 import {
-  activeCapabilities,
-  control,
-  describe,
-  executeSync,
-  expectAgentStatus,
-  expectRefusal,
-  grantsOf,
-  INVALID_JWT,
-  isRefusal,
-  readStatus,
-  withinOneSecond,
-  type GrantView,
-  type Refusal,
-} from './support.ts';
+  checkProperty,
+  defineCheck,
+  describeAnswer,
+  RevokeResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+  type HostIdentity,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
+import { executeSync } from '../_shared/execution.ts';
+import { activeCapabilities, grantsOf, isWellFormedGrant, type WireGrant } from '../_shared/grants.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, isRefusal, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
+import { control, expectAgentStatus } from './fixtures.ts';
 
 /**
  * Model-based test of the agent lifecycle (§2.3, §5.5-§5.7): random short sequences of
@@ -69,8 +67,8 @@ function userCodeOf(json: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-function pendingCapabilities(grants: readonly GrantView[]): string[] {
-  return grants.filter((grant) => grant.status === 'pending').map((grant) => grant.capability);
+function pendingCapabilities(grants: readonly WireGrant[]): string[] {
+  return grants.filter(isWellFormedGrant).filter((grant) => grant.status === 'pending').map((grant) => grant.capability);
 }
 
 /** What the model learns from an answer that placed the agent in `state` with these grants. */
@@ -86,7 +84,7 @@ function activeOrPending(r: LifecycleSystem, result: HttpResult, what: string, r
   r.t.expectStatus(result, [200, 201], what);
   const status: unknown = result.json?.status;
   if (status !== 'active' && status !== 'pending') {
-    r.t.fail(`${what}: expected status "active" or "pending" (${rule}), got ${describe(result)}`);
+    r.t.fail(`${what}: expected status "active" or "pending" (${rule}), got ${describeAnswer(result)}`);
   }
   return status;
 }
@@ -274,7 +272,7 @@ class Reactivate extends AgentCommand {
       case 'active': {
         const result = await attempt();
         t.expectStatus(result, 200, `${what}: reactivate an active agent (§5.6 step 1: no-op)`);
-        t.expect(result.json?.status === 'active', `${what}: reactivating an active agent must answer its current status "active" (§5.6 step 1), got ${describe(result)}`);
+        t.expect(result.json?.status === 'active', `${what}: reactivating an active agent must answer its current status "active" (§5.6 step 1), got ${describeAnswer(result)}`);
         return;
       }
       case 'pending':
@@ -297,7 +295,7 @@ class Status extends AgentCommand {
     const result = model.state === 'revoked' ? await withinOneSecond(attempt, (answer) => answer.json?.status === 'revoked') : await attempt();
     t.expectStatus(result, 200, `${what}: status (§5.5)`);
     const status: unknown = result.json?.status;
-    t.expect(status === model.state, `${what}: expected status "${model.state}" (§2.3, §5.5), got ${describe(result)}`);
+    t.expect(status === model.state, `${what}: expected status "${model.state}" (§2.3, §5.5), got ${describeAnswer(result)}`);
     if (model.state !== 'active') return;
     const granted = activeCapabilities(grantsOf(result.json)).includes(t.capability('sync'));
     t.expect(
@@ -380,4 +378,4 @@ const randomCommandSequences = defineCheck({
   },
 });
 
-export const modelChecks: CheckDefinition[] = [randomCommandSequences];
+export const checks: CheckDefinition[] = [randomCommandSequences];

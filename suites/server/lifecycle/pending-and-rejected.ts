@@ -1,6 +1,8 @@
-import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/check.ts';
+import { defineCheck, type CheckContext, type CheckDefinition, type CheckNeed } from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { expectAuthRefusal, expectRefusal, INVALID_JWT, type Refusal } from '../_shared/refusals.ts';
 import { pendingAgent, rejectedAgent, type PendingAgent } from './fixtures.ts';
-import { activeSyncAgent, executeSync, expectAuthRefusal, expectExecutes, expectRefusal, INVALID_JWT, readStatus, type Refusal } from './support.ts';
 
 const HOST_PENDING: Refusal = [403, 'host_pending'];
 
@@ -26,7 +28,7 @@ async function expectActiveAgentExecutes(t: CheckContext): Promise<void> {
 const PENDING_NEEDS: CheckNeed[] = [{ capability: 'sync' }];
 const REJECTED_NEEDS: CheckNeed[] = [{ control: 'deny' }, { capability: 'sync' }];
 
-export const pendingAndRejectedChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.pending.execute-refused',
     title: 'A pending agent cannot execute',

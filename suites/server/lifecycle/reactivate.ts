@@ -1,22 +1,17 @@
 import { z } from 'zod';
-import { describeGrants } from '../registration/grants.ts';
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { ReactivateActiveResponseSchema, ReactivatePendingResponseSchema } from '../../../src/protocol/index.ts';
-import { expiredAgent } from './fixtures.ts';
 import {
-  activeCapabilities,
-  activeSyncAgent,
-  control,
-  executeSync,
-  expectAgentStatus,
-  expectExecutes,
-  expectGrantActive,
-  expectRefusal,
-  grantsOf,
-  hostIdOf,
-  INVALID_JWT,
-  readStatus,
-} from './support.ts';
+  defineCheck,
+  ReactivateActiveResponseSchema,
+  ReactivatePendingResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { activeCapabilities, describeGrants, grantsOf } from '../_shared/grants.ts';
+import { hostIdOf, readStatus } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT } from '../_shared/refusals.ts';
+import { control, expectAgentStatus, expectGrantActive, expiredAgent } from './fixtures.ts';
 
 /**
  * The reactivation answer without the status-view members that RUL-REACTIVATE-FIELDS scores as a
@@ -56,7 +51,7 @@ function escalationCapability(t: CheckContext): string {
   return candidate;
 }
 
-export const reactivateChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.reactivate.expired-agent',
     title: 'Reactivating an expired agent answers 200 and restarts it (active with a new session, or pending approval)',

@@ -1,15 +1,14 @@
-import { defineCheck, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { RevokeResponseSchema } from '../../../src/protocol/index.ts';
 import {
-  activeSyncAgent,
-  describe,
-  executeSync,
-  expectExecutes,
-  expectRefusal,
-  INVALID_JWT,
-  readStatus,
-  withinOneSecond,
-} from './support.ts';
+  defineCheck,
+  describeAnswer,
+  RevokeResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, withinOneSecond } from '../_shared/refusals.ts';
 
 /** An active agent that has just executed once, then revoked by its host (POST /agent/revoke must answer 200). */
 async function revokedAgent(t: CheckContext): Promise<AgentIdentity> {
@@ -22,7 +21,7 @@ async function revokedAgent(t: CheckContext): Promise<AgentIdentity> {
 
 const AGENT_REVOKED = [403, 'agent_revoked'] as const;
 
-export const revokeChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.revoke.response',
     title: 'Revoking an agent answers {agent_id, status: "revoked"} and status reports it revoked',
@@ -39,7 +38,7 @@ export const revokeChecks: CheckDefinition[] = [
       t.expect(body.agent_id === agent.agentId, `revoke response: expected agent_id "${agent.agentId}" (§5.7), got "${body.agent_id}"`);
       const after = await withinOneSecond(() => t.client.status(agent), (status) => status.json?.status === 'revoked');
       t.expectStatus(after, 200, 'status after revocation');
-      t.expect(after.json?.status === 'revoked', `status after revocation: expected "revoked" within one second (§2.3, §5.7, RUL-REVOCATION-LATENCY), got ${describe(after)}`);
+      t.expect(after.json?.status === 'revoked', `status after revocation: expected "revoked" within one second (§2.3, §5.7, RUL-REVOCATION-LATENCY), got ${describeAnswer(after)}`);
     },
   }),
   defineCheck({
@@ -85,7 +84,7 @@ export const revokeChecks: CheckDefinition[] = [
       const after = await readStatus(t, agent, {}, 'status after the refused reactivation');
       t.expect(after.status === 'revoked', `status after the refused reactivation: expected "revoked" (§2.3: revocation is permanent), got "${after.status}"`);
       const execute = await executeSync(t, agent);
-      t.expect(execute.status !== 200, `execute after the refused reactivation: the revoked agent executed (§5.7), got ${describe(execute)}`);
+      t.expect(execute.status !== 200, `execute after the refused reactivation: the revoked agent executed (§5.7), got ${describeAnswer(execute)}`);
     },
   }),
   defineCheck({

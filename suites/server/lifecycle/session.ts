@@ -1,5 +1,7 @@
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { activeSyncAgent, control, describe, executeSync, readStatus } from './support.ts';
+import { defineCheck, describeAnswer, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync } from '../_shared/execution.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { control } from './fixtures.ts';
 
 /** Shortest remaining session (seconds) worth advancing the clock through. */
 const MIN_SESSION_SECONDS = 10;
@@ -19,7 +21,7 @@ async function restoreClock(t: CheckContext): Promise<void> {
   await hook.reset();
 }
 
-export const sessionChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.session.agent-requests-extend-ttl',
     title: "An active agent's own requests push its session expiry out",
@@ -42,7 +44,7 @@ export const sessionChecks: CheckDefinition[] = [
         const first = await executeSync(t, agent, {});
         t.expect(
           first.status === 200,
-          `execute ${step} s into a session that status said had ${Math.round(remaining)} s left: expected 200, got ${describe(first)}`,
+          `execute ${step} s into a session that status said had ${Math.round(remaining)} s left: expected 200, got ${describeAnswer(first)}`,
         );
         await control(t).advanceClock({ seconds: step });
         const later = await readStatus(t, agent, {}, 'status past the original session deadline');
@@ -52,7 +54,7 @@ export const sessionChecks: CheckDefinition[] = [
           `status ${2 * step} s after start, past the original expires_at ${String(initial.json.expires_at)} but only ${step} s after the agent's last request: expected "active" (§2.3: each request extends the TTL), got "${later.status}"${movedTo}`,
         );
         const second = await executeSync(t, agent, {});
-        t.expect(second.status === 200, `execute past the original session deadline: expected 200 (the earlier request extended the session, §2.3), got ${describe(second)}`);
+        t.expect(second.status === 200, `execute past the original session deadline: expected 200 (the earlier request extended the session, §2.3), got ${describeAnswer(second)}`);
       } finally {
         await restoreClock(t);
       }

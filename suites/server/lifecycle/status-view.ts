@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/check.ts';
-import { DateTimeSchema, StatusResponseSchema } from '../../../src/protocol/index.ts';
-import { activeAgent } from '../registration/fixtures.ts';
-import { expectShape } from '../registration/shape.ts';
-import { activeSyncAgent, describe, expectExecutes, grantsOf, readStatus } from './support.ts';
+import {
+  DateTimeSchema,
+  defineCheck,
+  describeAnswer,
+  StatusResponseSchema,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
+import { activeSyncAgent, expectExecutes } from '../_shared/execution.ts';
+import { grantsOf, isWellFormedGrant } from '../_shared/grants.ts';
+import { readStatus } from '../_shared/lifecycle.ts';
+import { activeAgent } from '../_shared/registration.ts';
+import { expectShape } from '../_shared/shape.ts';
 
 /** What status reports about an agent (§5.5): the complete list of its grants and their metadata. */
 
@@ -19,7 +27,7 @@ function isPresent(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-export const statusViewChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.status.lists-every-grant',
     title: 'Status lists every grant the agent holds, as registration and capability requests answered them',
@@ -33,14 +41,14 @@ export const statusViewChecks: CheckDefinition[] = [
       const wasPending = agent.registration?.status === 'pending';
       // Capability → the grant status status must show: approval made every pending grant active.
       const expected = new Map<string, string>();
-      for (const grant of grantsOf(agent.registration)) {
+      for (const grant of grantsOf(agent.registration).filter(isWellFormedGrant)) {
         expected.set(grant.capability, wasPending && grant.status === 'pending' ? 'active' : grant.status);
       }
       const highRisk = t.profile.highRisk;
       if (highRisk !== undefined && t.client.target.endpoints['request_capability'] !== undefined && !expected.has(highRisk)) {
         const request = await t.client.requestCapability(agent, [highRisk]);
         t.expectStatus(request, [200, 201], `precondition: request-capability for "${highRisk}" (§5.4)`);
-        for (const grant of grantsOf(request.json)) expected.set(grant.capability, grant.status);
+        for (const grant of grantsOf(request.json).filter(isWellFormedGrant)) expected.set(grant.capability, grant.status);
       }
       const missingFromAnswers = requested.filter((name) => !expected.has(name));
       if (missingFromAnswers.length > 0) t.note(`the registration answer names no grant for ${missingFromAnswers.join(', ')} (judged by the registration checks)`);
@@ -74,7 +82,7 @@ export const statusViewChecks: CheckDefinition[] = [
       t.expectStatus(status, 200, 'status of the agent');
       const body = t.expectJson(status, StatusResponseSchema, 'status of the agent (§5.5)');
       const active = body.agent_capability_grants.filter((grant) => grant.status === 'active');
-      t.expect(active.length > 0, `precondition: status of the approved agent lists no active grant (${describe(status)})`);
+      t.expect(active.length > 0, `precondition: status of the approved agent lists no active grant (${describeAnswer(status)})`);
       const anonymous = active.filter((grant) => typeof grant.granted_by !== 'string' || grant.granted_by.trim() === '');
       t.expect(
         anonymous.length === 0,

@@ -1,20 +1,10 @@
-import { defineCheck, type CheckContext, type AgentIdentity, type CheckDefinition } from '../../../src/harness/check.ts';
-import { expectAgentsRefused, expectHostRefused } from './host-revoke.ts';
-import {
-  activeSyncAgent,
-  control,
-  describe,
-  executeSync,
-  expectExecutes,
-  expectRefusal,
-  freshUserId,
-  hostIdOf,
-  hostLinkedTo,
-  INVALID_JWT,
-  withinOneSecond,
-} from './support.ts';
+import { defineCheck, describeAnswer, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
+import { hostIdOf } from '../_shared/lifecycle.ts';
+import { expectRefusal, INVALID_JWT, withinOneSecond } from '../_shared/refusals.ts';
+import { control, expectAgentsRefused, expectHostRefused, freshUserId, hostLinkedTo } from './fixtures.ts';
 
-export const unlinkAndUserDeletionChecks: CheckDefinition[] = [
+export const checks: CheckDefinition[] = [
   defineCheck({
     id: 'server.lifecycle.unlink.revokes-delegated-agents',
     title: 'Unlinking a host from its user revokes the delegated agents under it',
@@ -31,7 +21,7 @@ export const unlinkAndUserDeletionChecks: CheckDefinition[] = [
       expectRefusal(t, execute, [[403, 'agent_revoked'], INVALID_JWT], 'execute by a delegated agent after its host was unlinked', '§2.9, RUL-STATE-ERROR-STATUS');
       const status = await withinOneSecond(() => t.client.status(agent), (answer) => answer.json?.status === 'revoked');
       t.expectStatus(status, 200, 'status after the unlink');
-      t.expect(status.json?.status === 'revoked', `status after the unlink: expected "revoked" (§2.9: unlinking revokes delegated agents), got ${describe(status)}`);
+      t.expect(status.json?.status === 'revoked', `status after the unlink: expected "revoked" (§2.9: unlinking revokes delegated agents), got ${describeAnswer(status)}`);
     },
   }),
   defineCheck({

@@ -1,15 +1,17 @@
-import { defineCheck, type CheckContext, type HttpResult } from '../../../src/harness/check.ts';
 import {
   ConstraintsSchema,
+  defineCheck,
   ErrorResponseSchema,
   isOperatorObject,
+  type CheckContext,
   type ConstraintValue,
+  type HttpResult,
   type JsonValue,
-} from '../../../src/protocol/index.ts';
-import { registerPending } from './fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor } from './grants.ts';
-import { constrainable, sampleValues } from '../constraints/fixture.ts';
-import { expectShape } from './shape.ts';
+} from '../../../src/harness/api.ts';
+import { constrainable, sampleValues } from '../_shared/capabilities.ts';
+import { awaitGrantStatus, describeGrants, grantFor } from '../_shared/grants.ts';
+import { registerPending } from '../_shared/registration.ts';
+import { expectShape } from '../_shared/shape.ts';
 
 const REQUESTED_MAX = 50;
 const UNKNOWN_OPERATOR = 'conformance_op';
@@ -36,7 +38,7 @@ function widerThanIn(granted: ConstraintValue | undefined, allowed: readonly Jso
   return permitted.has(JSON.stringify(granted)) ? undefined : `exact value ${JSON.stringify(granted)} is not among ${JSON.stringify(allowed)}`;
 }
 
-export const constraintsNotWidened = defineCheck({
+const constraintsNotWidened = defineCheck({
   id: 'server.registration.constraints-not-widened',
   title: 'Approved grants carry constraints no wider than the agent proposed',
   area: 'registration',
@@ -80,7 +82,7 @@ async function registerUnknownOperator(t: CheckContext): Promise<HttpResult> {
   return result;
 }
 
-export const unknownOperator = defineCheck({
+const unknownOperator = defineCheck({
   id: 'server.registration.unknown-constraint-operator',
   title: 'Registering with an unknown constraint operator answers 400 unknown_constraint_operator',
   area: 'registration',
@@ -92,7 +94,7 @@ export const unknownOperator = defineCheck({
   },
 });
 
-export const unknownOperatorListed = defineCheck({
+const unknownOperatorListed = defineCheck({
   id: 'server.registration.unknown-constraint-operator-listed',
   title: 'The unknown_constraint_operator error names the unknown operators',
   area: 'registration',

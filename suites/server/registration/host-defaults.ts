@@ -1,7 +1,7 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { AgentIdentity, HostIdentity } from '../../../src/harness/client.ts';
-import { expectRegistered, fixtureMode, HOST_DEFAULTS_NEEDS, registerUnderHostDefaults } from './fixtures.ts';
-import { describeGrants, grantFor, grantsOf } from './grants.ts';
+import { defineCheck, type AgentIdentity, type CheckContext, type HostIdentity } from '../../../src/harness/api.ts';
+import { describeGrants, grantFor, grantsOf } from '../_shared/grants.ts';
+import { expectRegistered, fixtureMode } from '../_shared/registration.ts';
+import { HOST_DEFAULTS_NEEDS, registerUnderHostDefaults } from './fixtures.ts';
 
 /** Grants that give or promise access: active or pending ones. */
 function openGrants(body: unknown): string[] {
@@ -10,7 +10,7 @@ function openGrants(body: unknown): string[] {
     .map((grant) => `${String(grant.capability)}=${String(grant.status)}`);
 }
 
-export const linkedHostDefaultsAutoApproved = defineCheck({
+const linkedHostDefaultsAutoApproved = defineCheck({
   id: 'server.registration.linked-host-defaults-auto-approved',
   title: "A linked host's delegated agent asking only for the host's default capabilities is active without approval",
   area: 'registration',
@@ -43,7 +43,7 @@ async function hostWithDefaults(t: CheckContext): Promise<{ host: HostIdentity; 
   return { host, linked: true };
 }
 
-export const noCapabilitiesNoGrants = defineCheck({
+const noCapabilitiesNoGrants = defineCheck({
   id: 'server.registration.no-capabilities-no-grants',
   title: 'A registration that asks for no capabilities creates an agent without grants, even under a host with defaults',
   area: 'registration',

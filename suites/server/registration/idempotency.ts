@@ -1,7 +1,6 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { AgentIdentity, RegisterResult } from '../../../src/harness/client.ts';
-import { activeAgent, expectRegistered, registerPending } from './fixtures.ts';
-import { expectApproval } from './shape.ts';
+import { defineCheck, type AgentIdentity, type CheckContext, type RegisterResult } from '../../../src/harness/api.ts';
+import { activeAgent, expectRegistered, registerPending } from '../_shared/registration.ts';
+import { expectApproval } from '../_shared/shape.ts';
 
 /** Registers the agent's own key again under its host, asking for the sync capability as before. */
 function registerAgain(t: CheckContext, agent: AgentIdentity): Promise<RegisterResult> {
@@ -13,7 +12,7 @@ function activeSyncAgent(t: CheckContext): Promise<AgentIdentity> {
   return activeAgent(t, { capabilities: [t.capability('sync')] });
 }
 
-export const pendingRetryIdempotent = defineCheck({
+const pendingRetryIdempotent = defineCheck({
   id: 'server.registration.pending-retry-idempotent',
   title: 'Repeating a pending registration returns the same agent with an approval flow',
   area: 'registration',
@@ -44,7 +43,7 @@ async function expectAgentExists(t: CheckContext, agent: AgentIdentity, state: s
 
 const agentExistsRequirements = ['AAP-5.3-13', 'AAP-5.13-ERR.register.agent_exists'];
 
-export const agentExistsActive = defineCheck({
+const agentExistsActive = defineCheck({
   id: 'server.registration.agent-exists-active',
   title: "Registering an active agent's key again answers 409 agent_exists",
   area: 'registration',
@@ -58,7 +57,7 @@ export const agentExistsActive = defineCheck({
   },
 });
 
-export const agentExistsRevoked = defineCheck({
+const agentExistsRevoked = defineCheck({
   id: 'server.registration.agent-exists-revoked',
   title: "Registering a revoked agent's key again answers 409 agent_exists",
   area: 'registration',
@@ -74,7 +73,7 @@ export const agentExistsRevoked = defineCheck({
   },
 });
 
-export const agentExistsRejected = defineCheck({
+const agentExistsRejected = defineCheck({
   id: 'server.registration.agent-exists-rejected',
   title: "Registering a rejected agent's key again answers 409 agent_exists",
   area: 'registration',
@@ -93,7 +92,7 @@ export const agentExistsRejected = defineCheck({
   },
 });
 
-export const agentExistsExpired = defineCheck({
+const agentExistsExpired = defineCheck({
   id: 'server.registration.agent-exists-expired',
   title: "Registering an expired agent's key again is refused rather than creating a second agent",
   area: 'registration',

@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../../src/harness/check.ts';
+import type { CheckDefinition } from '../../../src/harness/api.ts';
 import { checks as constraints } from './constraints.ts';
 import { checks as hostDefaults } from './host-defaults.ts';
 import { checks as idempotency } from './idempotency.ts';

@@ -1,8 +1,15 @@
-import { defineCheck, type CheckContext, type CheckNeed, type HttpResult } from '../../../src/harness/check.ts';
-import type { HostTokenOptions, RegisterOptions, RegisterResult } from '../../../src/harness/client.ts';
-import { ErrorResponseSchema } from '../../../src/protocol/index.ts';
-import { p256PublicJwk } from '../key-rotation/unusable-keys.ts';
-import { unknownCapabilityName } from './roles.ts';
+import {
+  defineCheck,
+  ErrorResponseSchema,
+  type CheckContext,
+  type CheckNeed,
+  type HostTokenOptions,
+  type HttpResult,
+  type RegisterOptions,
+  type RegisterResult,
+} from '../../../src/harness/api.ts';
+import { unknownCapabilityName } from '../_shared/capabilities.ts';
+import { p256PublicJwk } from '../_shared/unusable-keys.ts';
 
 /** Fails when the registration was accepted; `what` describes the refused request. */
 function expectRefused(t: CheckContext, result: HttpResult, what: string): void {
@@ -28,7 +35,7 @@ async function registerUnknownCapability(t: CheckContext): Promise<{ result: Htt
   return { result, unknown, known };
 }
 
-export const invalidCapabilities = defineCheck({
+const invalidCapabilities = defineCheck({
   id: 'server.registration.invalid-capabilities',
   title: 'Registering with an unknown capability name answers 400 invalid_capabilities',
   area: 'registration',
@@ -41,7 +48,7 @@ export const invalidCapabilities = defineCheck({
   },
 });
 
-export const invalidCapabilitiesListed = defineCheck({
+const invalidCapabilitiesListed = defineCheck({
   id: 'server.registration.invalid-capabilities-listed',
   title: 'The invalid_capabilities error of registration names the unknown capabilities',
   area: 'registration',
@@ -58,7 +65,7 @@ export const invalidCapabilitiesListed = defineCheck({
   },
 });
 
-export const unsupportedMode = defineCheck({
+const unsupportedMode = defineCheck({
   id: 'server.registration.unsupported-mode',
   title: 'Registering in a mode discovery does not advertise answers 400 unsupported_mode',
   area: 'registration',
@@ -74,7 +81,7 @@ export const unsupportedMode = defineCheck({
   },
 });
 
-export const unknownMode = defineCheck({
+const unknownMode = defineCheck({
   id: 'server.registration.unknown-mode-rejected',
   title: 'Registering with a mode value the protocol does not define answers 400',
   area: 'registration',
@@ -88,7 +95,7 @@ export const unknownMode = defineCheck({
   },
 });
 
-export const missingAgentKey = defineCheck({
+const missingAgentKey = defineCheck({
   id: 'server.registration.missing-agent-key',
   title: 'Registering with a host JWT that carries no agent key is refused with 400 (or 401 invalid_jwt)',
   area: 'registration',
@@ -110,7 +117,7 @@ export const missingAgentKey = defineCheck({
   },
 });
 
-export const unsupportedAlgorithm = defineCheck({
+const unsupportedAlgorithm = defineCheck({
   id: 'server.registration.unsupported-algorithm',
   title: 'Registering an agent key of an algorithm other than Ed25519 answers 400 unsupported_algorithm',
   area: 'registration',

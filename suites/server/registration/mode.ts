@@ -1,8 +1,7 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { StatusResponseSchema } from '../../../src/protocol/index.ts';
-import { expectRegistered } from './fixtures.ts';
+import { defineCheck, StatusResponseSchema, type CheckContext } from '../../../src/harness/api.ts';
+import { expectRegistered } from '../_shared/registration.ts';
 
-export const modeDefaultsToDelegated = defineCheck({
+const modeDefaultsToDelegated = defineCheck({
   id: 'server.registration.mode-defaults-delegated',
   title: 'A registration without a mode creates a delegated agent',
   area: 'registration',
@@ -16,7 +15,7 @@ export const modeDefaultsToDelegated = defineCheck({
   },
 });
 
-export const modeKept = defineCheck({
+const modeKept = defineCheck({
   id: 'server.registration.mode-kept',
   title: 'The registered mode is reported at registration and stays the same after approval',
   area: 'registration',

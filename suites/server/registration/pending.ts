@@ -1,7 +1,6 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import type { AgentMode } from '../../../src/protocol/index.ts';
-import { expectRegistered, registerPending } from './fixtures.ts';
-import { describeGrants, grantsOf } from './grants.ts';
+import { defineCheck, type AgentMode, type CheckContext } from '../../../src/harness/api.ts';
+import { describeGrants, grantsOf } from '../_shared/grants.ts';
+import { expectRegistered, registerPending } from '../_shared/registration.ts';
 
 /** A never-seen host key registers an agent: the answer must be pending with no active grant (§8.10). */
 async function expectFirstContactPending(t: CheckContext, mode: AgentMode): Promise<void> {
@@ -20,7 +19,7 @@ async function expectFirstContactPending(t: CheckContext, mode: AgentMode): Prom
 
 const firstContactRequirements = ['AAP-8.10-01', 'AAP-8.10-02', 'AAP-8.10-03', 'AAP-4.5.1-02', 'AAP-5.3-RESP.status', 'AAP-2.11-STATE.pending'];
 
-export const unknownHostPending = defineCheck({
+const unknownHostPending = defineCheck({
   id: 'server.registration.unknown-host-pending',
   title: "A never-seen host's delegated registration is pending with no active grant",
   area: 'registration',
@@ -31,7 +30,7 @@ export const unknownHostPending = defineCheck({
   run: (t: CheckContext) => expectFirstContactPending(t, 'delegated'),
 });
 
-export const unknownHostAutonomousPending = defineCheck({
+const unknownHostAutonomousPending = defineCheck({
   id: 'server.registration.unknown-host-autonomous-pending',
   title: "A never-seen host's autonomous registration is pending with no active grant",
   area: 'registration',
@@ -42,7 +41,7 @@ export const unknownHostAutonomousPending = defineCheck({
   run: (t: CheckContext) => expectFirstContactPending(t, 'autonomous'),
 });
 
-export const pendingHostAgentsPending = defineCheck({
+const pendingHostAgentsPending = defineCheck({
   id: 'server.registration.pending-host-agents-stay-pending',
   title: 'A second agent registered by a still-pending host is a new agent and stays pending',
   area: 'registration',
@@ -68,7 +67,7 @@ export const pendingHostAgentsPending = defineCheck({
   },
 });
 
-export const hostNameGrantsNothing = defineCheck({
+const hostNameGrantsNothing = defineCheck({
   id: 'server.registration.host-name-grants-nothing',
   title: "Reusing a linked host's name from a new host key earns no auto-approval",
   area: 'registration',

@@ -1,10 +1,17 @@
-import { defineCheck, type CheckContext } from '../../../src/harness/check.ts';
-import { ActiveGrantSchema, PendingGrantSchema, RegisterActiveResponseSchema, RegisterResponseSchema } from '../../../src/protocol/index.ts';
-import { activeAgent, HOST_DEFAULTS_NEEDS, registerPending, registerUnderHostDefaults } from './fixtures.ts';
-import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from './grants.ts';
-import { expectApproval, expectShape } from './shape.ts';
+import {
+  ActiveGrantSchema,
+  defineCheck,
+  PendingGrantSchema,
+  RegisterActiveResponseSchema,
+  RegisterResponseSchema,
+  type CheckContext,
+} from '../../../src/harness/api.ts';
+import { awaitGrantStatus, describeGrants, grantFor, grantsOf } from '../_shared/grants.ts';
+import { activeAgent, registerPending } from '../_shared/registration.ts';
+import { expectApproval, expectShape } from '../_shared/shape.ts';
+import { HOST_DEFAULTS_NEEDS, registerUnderHostDefaults } from './fixtures.ts';
 
-export const pendingResponseShape = defineCheck({
+const pendingResponseShape = defineCheck({
   id: 'server.registration.pending-response-shape',
   title: 'A pending registration answer has every §5.3 field and an approval object',
   area: 'registration',
@@ -33,7 +40,7 @@ export const pendingResponseShape = defineCheck({
   },
 });
 
-export const approvalObject = defineCheck({
+const approvalObject = defineCheck({
   id: 'server.registration.approval-object',
   title: "A pending registration's approval object has the fields of its method",
   area: 'registration',
@@ -65,7 +72,7 @@ export const approvalObject = defineCheck({
   },
 });
 
-export const pendingGrantsMinimal = defineCheck({
+const pendingGrantsMinimal = defineCheck({
   id: 'server.registration.pending-grants-minimal',
   title: 'Pending grants carry no capability details (description, input, output)',
   area: 'registration',
@@ -89,7 +96,7 @@ export const pendingGrantsMinimal = defineCheck({
   },
 });
 
-export const activeGrantsDetailed = defineCheck({
+const activeGrantsDetailed = defineCheck({
   id: 'server.registration.active-grants-detailed',
   title: "An approved agent's active grants carry the capability's description and input schema",
   area: 'registration',
@@ -109,7 +116,7 @@ export const activeGrantsDetailed = defineCheck({
   },
 });
 
-export const autoApprovedResponse = defineCheck({
+const autoApprovedResponse = defineCheck({
   id: 'server.registration.auto-approved-response',
   title: 'An auto-approved registration answers active with detailed active grants',
   area: 'registration',
@@ -130,7 +137,7 @@ export const autoApprovedResponse = defineCheck({
   },
 });
 
-export const pendingGrantsApproval = defineCheck({
+const pendingGrantsApproval = defineCheck({
   id: 'server.registration.pending-grants-approval',
   title: 'An active registration with grants still pending carries an approval object',
   area: 'registration',

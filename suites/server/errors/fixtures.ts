@@ -1,6 +1,4 @@
-import type { CheckContext, HttpResult } from '../../../src/harness/check.ts';
-import { describeExchange } from '../../../src/harness/exchange.ts';
-import { ErrorResponseSchema } from '../../../src/protocol/index.ts';
+import { describeExchange, ErrorResponseSchema, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
 
 /** One deliberately bad request and the error the spec pairs with it. */
 export interface ErrorProbe {

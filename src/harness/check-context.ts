@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import type { DiscoveryDocument } from '../protocol/index.ts';
 import type { CapabilityRole, CheckContext } from './check.ts';
-import type { SimulatedClient } from './client.ts';
-import type { ControlClient } from './control.ts';
-import { describeExchange, type Exchange } from './exchange.ts';
-import type { HttpResult } from './http.ts';
+import type { ProtocolClient } from './protocol-client/index.ts';
+import type { ControlClient } from './control-client.ts';
+import { describeExchange, type Exchange } from '../model/index.ts';
+import type { HttpResult } from './http-driver.ts';
 import { JwksHost } from './jwks-host.ts';
 import type { FailureDetail } from '../model/index.ts';
 import { Fail, NotApplicable, Skip } from './outcome.ts';
-import { capabilityForRole, type TargetProfile } from './profile.ts';
+import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
 export interface ContextParts {
   checkId: string;
   discovery: DiscoveryDocument;
-  client: SimulatedClient;
+  client: ProtocolClient;
   control: ControlClient | undefined;
   profile: TargetProfile;
   seed: number;
@@ -50,7 +50,7 @@ export class RunningCheck implements CheckContext {
   readonly notes: string[] = [];
   readonly checkId: string;
   readonly discovery: DiscoveryDocument;
-  readonly client: SimulatedClient;
+  readonly client: ProtocolClient;
   readonly control: ControlClient | undefined;
   readonly profile: TargetProfile;
   readonly seed: number;

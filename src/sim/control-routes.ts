@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { approve, deny, hasPendingGrants } from './approvals.ts';
-import { CONTROL_PATH, type SimContext } from './context.ts';
+import { CONTROL_PATH, type SimContext } from './sim-context.ts';
 import { invalidRequest, notFound, ProtocolError } from './errors.ts';
-import { jsonBody, validate, type SimEnv, type SimHonoContext } from './http.ts';
+import { jsonBody, validate, type SimEnv, type SimHonoContext } from './sim-http.ts';
 import { DEFAULT_USER_ID } from './lifecycle.ts';
 import type { AgentRecord, HostRecord } from './store.ts';
 

@@ -1,6 +1,4 @@
-import type { CheckContext } from '../../../src/harness/check.ts';
-import type { AgentIdentity } from '../../../src/harness/client.ts';
-import { argumentsFor } from '../../../src/harness/profile.ts';
+import { argumentsFor, type AgentIdentity, type CheckContext } from '../../../src/harness/api.ts';
 
 /**
  * For when status will not show a settled agent: its own JWT must at least fail to execute the

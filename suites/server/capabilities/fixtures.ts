@@ -1,8 +1,14 @@
-import type { CheckContext, HttpResult } from '../../../src/harness/check.ts';
-import type { AgentRef, Auth } from '../../../src/harness/client.ts';
-import { capabilityForRole } from '../../../src/harness/profile.ts';
-import { CapabilityListResponseSchema, type CapabilityListResponse } from '../../../src/protocol/index.ts';
-import { activeAgent } from '../registration/fixtures.ts';
+import {
+  capabilityForRole,
+  CapabilityListResponseSchema,
+  type AgentRef,
+  type Auth,
+  type CapabilityListResponse,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
+import { capabilityCaller } from '../_shared/capabilities.ts';
+import { activeAgent } from '../_shared/registration.ts';
 
 /** Pages a full listing may take before the walk is declared endless. */
 const MAX_PAGES = 200;
@@ -44,18 +50,6 @@ export async function listAll(t: CheckContext, auth: Auth): Promise<CapabilityLi
     cursor = body.next_cursor;
   }
   return t.fail(`the capability listing did not end within ${MAX_PAGES} pages (§5.2)`);
-}
-
-/**
- * The least privileged caller the capability endpoints answer: anonymous when the server lists
- * capabilities without authentication, otherwise an active agent (which needs the approve hook).
- */
-export async function capabilityCaller(t: CheckContext): Promise<Auth> {
-  const anonymous = await t.client.listCapabilities('none');
-  if (anonymous.status === 200) return 'none';
-  t.note(`unauthenticated listing answered ${anonymous.status}; using an agent JWT instead`);
-  const sync = capabilityForRole(t.profile, 'sync');
-  return activeAgent(t, sync === undefined ? {} : { capabilities: [sync] });
 }
 
 /**

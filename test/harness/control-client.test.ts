@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TargetClock } from '../../src/harness/target-clock.ts';
-import { ControlClient, probeControl } from '../../src/harness/control.ts';
-import { HttpDriver } from '../../src/harness/http.ts';
+import { ControlClient, probeControl } from '../../src/harness/control-client.ts';
+import { HttpDriver } from '../../src/harness/http-driver.ts';
 import { ControlError } from '../../src/harness/outcome.ts';
 import { json, startLocalServer, type LocalServer } from './local-server.ts';
 

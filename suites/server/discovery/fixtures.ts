@@ -1,5 +1,4 @@
-import type { CheckContext } from '../../../src/harness/check.ts';
-import type { HttpResult } from '../../../src/harness/http.ts';
+import type { CheckContext, HttpResult } from '../../../src/harness/api.ts';
 
 /** Fetches discovery without credentials (recorded on the check) and returns its JSON object. */
 export async function fetchDiscoveryObject(t: CheckContext): Promise<{ result: HttpResult; document: Record<string, unknown> }> {

@@ -1,5 +1,5 @@
-import type { HttpResult, HttpSession } from './http.ts';
-import { describeExchange } from './exchange.ts';
+import type { HttpResult, HttpSession } from './http-driver.ts';
+import { describeExchange } from '../model/index.ts';
 import { ControlError, Skip } from './outcome.ts';
 import type { TargetClock } from './target-clock.ts';
 

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TargetClock } from '../../src/harness/target-clock.ts';
 import { startSimulator, type RunningSimulator } from '../../src/sim/index.ts';
-import { SimulatedClient, type TargetInfo } from '../../src/harness/client.ts';
-import { ControlClient, type ControlInfo } from '../../src/harness/control.ts';
-import { HttpDriver } from '../../src/harness/http.ts';
+import { ProtocolClient, type TargetInfo } from '../../src/harness/protocol-client/index.ts';
+import { ControlClient, type ControlInfo } from '../../src/harness/control-client.ts';
+import { HttpDriver } from '../../src/harness/http-driver.ts';
 import { Skip } from '../../src/harness/outcome.ts';
 import { loadControl, loadTarget } from '../../src/harness/setup.ts';
 import type { Workarounds } from '../../src/harness/workarounds.ts';
 import { discoveryUrlFor } from '../../src/harness/endpoints.ts';
 
-describe('SimulatedClient against the simulator', () => {
+describe('ProtocolClient against the simulator', () => {
   let simulator: RunningSimulator;
   let target: TargetInfo;
   let control: ControlInfo;
@@ -23,10 +23,10 @@ describe('SimulatedClient against the simulator', () => {
   });
   afterAll(() => simulator.stop());
 
-  function client(checkId: string, withControl = true, workarounds?: Workarounds): SimulatedClient {
+  function client(checkId: string, withControl = true, workarounds?: Workarounds): ProtocolClient {
     const http = driver.session(checkId);
     const clock = new TargetClock();
-    return new SimulatedClient(http, target, withControl ? new ControlClient(http, control, clock) : undefined, clock, workarounds);
+    return new ProtocolClient(http, target, withControl ? new ControlClient(http, control, clock) : undefined, clock, workarounds);
   }
 
   it('registers, approves through the control hook and executes a sync capability', async () => {

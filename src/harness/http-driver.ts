@@ -3,10 +3,8 @@ import {
   decodeForDisplay,
   displayBody,
   displayRequestBody,
-  type Exchange,
-  type ExchangeError,
-  type ExchangeErrorKind,
 } from './exchange.ts';
+import type { Exchange, ExchangeError, ExchangeErrorKind } from '../model/index.ts';
 import { SseParser } from './sse.ts';
 
 export const CHECK_HEADER = 'X-Conformance-Check';

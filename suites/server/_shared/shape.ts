@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import type { CheckContext } from '../../../src/harness/check.ts';
 import {
   CibaApprovalSchema,
   DeviceAuthorizationApprovalSchema,
   ExtensionApprovalSchema,
   type Approval,
-} from '../../../src/protocol/index.ts';
+  type CheckContext,
+} from '../../../src/harness/api.ts';
+
+/** Validating parts of answers: any part against a schema, approval objects against their method's fields (§7). */
 
 /** Fails unless `value` (a part of a response body) matches `schema`, listing every issue. */
 export function expectShape<T>(t: CheckContext, value: unknown, schema: z.ZodType<T>, what: string): T {

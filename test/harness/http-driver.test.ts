@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair, mintHostJwt } from '../../src/jose/index.ts';
-import { curlLine, REDACTED, shellQuote } from '../../src/harness/exchange.ts';
-import { CheckAbortedError, HttpDriver } from '../../src/harness/http.ts';
+import { REDACTED } from '../../src/harness/exchange.ts';
+import { curlLine, shellQuote } from '../../src/model/index.ts';
+import { CheckAbortedError, HttpDriver } from '../../src/harness/http-driver.ts';
 import { closesSocket, huge, json, neverAnswers, stallsMidBody, startLocalServer, type LocalServer } from './local-server.ts';
 
 let server: LocalServer;

@@ -1,15 +1,18 @@
 import {
   defineCheck,
+  describeAnswer,
+  generateEd25519KeyPair,
+  jwks,
   type AgentIdentity,
   type CheckContext,
   type CheckDefinition,
+  type Ed25519KeyPair,
   type HostIdentity,
   type HttpResult,
   type PublishedJwks,
-} from '../../../src/harness/check.ts';
-import type { RegisterResult } from '../../../src/harness/client.ts';
-import { generateEd25519KeyPair, jwks, type Ed25519KeyPair } from '../../../src/jose/index.ts';
-import { describe, isRefusal } from '../lifecycle/support.ts';
+} from '../../../src/harness/api.ts';
+import { isRefusal } from '../_shared/refusals.ts';
+import { expectRegistered } from '../_shared/registration.ts';
 
 /** Key ids of the harness's JWKS-keyed identities: a host's first key, its rotated key, an agent's key. */
 export const HOST_KID = 'conformance-host-key-1';
@@ -80,25 +83,17 @@ export async function newJwksHost(t: CheckContext): Promise<JwksHostFixture> {
 export async function jwksHostWithAgent(t: CheckContext): Promise<JwksHostFixture & { agent: AgentIdentity }> {
   const fixture = await newJwksHost(t);
   const registration = await t.client.register(fixture.host, { capabilities: [t.capability('sync')] });
-  const agent = expectRegistered(t, registration, fixture.published, 'precondition: register under a JWKS-keyed host (host_jwks_url + kid, §4.2)');
+  const agent = expectRegistered(t, registration, 'precondition: register under a JWKS-keyed host (host_jwks_url + kid, §4.2)', fixture.published);
   const status: unknown = registration.json?.status;
   if (status === 'pending') await t.client.approve(agent);
   else if (status !== 'active') t.fail(`precondition: the registration answered status ${JSON.stringify(status)}, expected "active" or "pending" (§5.3)`);
   return { ...fixture, agent };
 }
 
-/** The registered agent; fails unless the registration answered 2xx with an agent id (saying how often the JWKS was fetched). */
-export function expectRegistered(t: CheckContext, result: RegisterResult, published: PublishedJwks, what: string): AgentIdentity {
-  if (result.agent === undefined) {
-    t.fail(`${what}: expected the registration to succeed, got ${describe(result)} (the server fetched ${published.url} ${published.fetches.length} time(s))`);
-  }
-  return result.agent;
-}
-
 /** Fails unless a registration was refused with a 4xx error and created no agent. */
 export function expectRegistrationRefused(t: CheckContext, result: HttpResult, what: string, expected: string): void {
   if (!isRefusal(result) || typeof result.json?.agent_id === 'string') {
-    t.fail(`${what}: expected a 4xx refusal (${expected}), got ${describe(result)}`);
+    t.fail(`${what}: expected a 4xx refusal (${expected}), got ${describeAnswer(result)}`);
   }
 }
 

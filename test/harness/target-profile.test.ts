@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inferProfile, mergeProfiles, parseProfile, ProfileError, sampleArguments } from '../../src/harness/profile.ts';
+import { inferProfile, mergeProfiles, parseProfile, ProfileError, sampleArguments } from '../../src/harness/target-profile.ts';
 
 describe('target profile', () => {
   const capabilities = [

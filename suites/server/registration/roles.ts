@@ -1,6 +1,0 @@
-import type { CheckContext } from '../../../src/harness/check.ts';
-
-/** A capability name no server offers, unique to this check run. */
-export function unknownCapabilityName(t: CheckContext): string {
-  return `conformance_no_such_capability_${t.seed.toString(36)}`;
-}
