@@ -12,7 +12,16 @@ import type { UserDirectory } from './users.ts';
 export const BASE_PATH = '/api/auth';
 
 /** Every table better-auth and the plugin use; the memory adapter needs each one to exist. */
-const TABLES = ['user', 'session', 'account', 'verification', 'agentHost', 'agent', 'agentCapabilityGrant', 'approvalRequest'];
+const TABLES = [
+  'user',
+  'session',
+  'account',
+  'verification',
+  'agentHost',
+  'agent',
+  'agentCapabilityGrant',
+  'approvalRequest',
+];
 
 export type MemoryDatabase = Record<string, Record<string, unknown>[]>;
 
@@ -77,7 +86,8 @@ export function createTargetAuth(o: TargetAuthOptions) {
     plugins: [
       agentAuth({
         providerName: 'better-auth-reference',
-        providerDescription: 'Demo bank served by better-auth with @better-auth/agent-auth (conformance reference target)',
+        providerDescription:
+          'Demo bank served by better-auth with @better-auth/agent-auth (conformance reference target)',
         modes: ['delegated', 'autonomous'],
         approvalMethods: ['device_authorization', 'ciba'],
         capabilities: o.capabilities,

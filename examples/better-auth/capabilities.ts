@@ -23,7 +23,9 @@ const inputs = {
     destination_iban: z.string().describe('Destination IBAN'),
   }),
   generate_report: z.object({ fail: z.boolean().optional().describe('Make the report job fail (for testing)') }),
-  stream_transactions: z.object({ fail: z.boolean().optional().describe('Interrupt the stream with an error event (for testing)') }),
+  stream_transactions: z.object({
+    fail: z.boolean().optional().describe('Interrupt the stream with an error event (for testing)'),
+  }),
   list_branches: undefined,
   get_exchange_rate: z.object({ currency: z.string().describe('ISO 4217 currency code to convert USD into') }),
 } as const;
@@ -42,9 +44,7 @@ const descriptions: Record<CapabilityName, string> = {
 };
 
 const outputs: Record<CapabilityName, z.ZodType> = {
-  list_accounts: z.array(
-    z.object({ account_id: z.string(), name: z.string(), type: z.enum(['checking', 'savings']) }),
-  ),
+  list_accounts: z.array(z.object({ account_id: z.string(), name: z.string(), type: z.enum(['checking', 'savings']) })),
   check_balance: z.object({ account_id: z.string(), balance: z.number(), currency: z.string() }),
   transfer_money: z.object({ transfer_id: z.string(), status: z.string(), amount: z.number(), currency: z.string() }),
   transfer_international: z.object({ transfer_id: z.string(), status: z.string(), estimated_arrival: z.string() }),
@@ -102,7 +102,14 @@ function sseStream(fail: boolean): ReadableStream<Uint8Array> {
   const sent = fail ? TRANSACTIONS.slice(0, 1) : TRANSACTIONS;
   const frames = [
     ...sent.map((t) => frame('data', t)),
-    ...(fail ? [frame('error', { error: 'internal_error', message: 'The transaction feed was interrupted (requested by the caller).' })] : []),
+    ...(fail
+      ? [
+          frame('error', {
+            error: 'internal_error',
+            message: 'The transaction feed was interrupted (requested by the caller).',
+          }),
+        ]
+      : []),
     frame('done', { count: sent.length }),
   ];
   return new ReadableStream({

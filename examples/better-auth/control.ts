@@ -22,7 +22,12 @@ const names = z.array(z.string().min(1));
 const id = z.string().min(1);
 
 const OPERATIONS = {
-  approve: z.strictObject({ agent_id: id.optional(), capabilities: names.optional(), user_code: id.optional(), user_id: id.optional() }),
+  approve: z.strictObject({
+    agent_id: id.optional(),
+    capabilities: names.optional(),
+    user_code: id.optional(),
+    user_id: id.optional(),
+  }),
   deny: z.strictObject({ agent_id: id, capabilities: names.optional(), reason: z.string().optional() }),
   'link-host': z.strictObject({ host_id: id, user_id: id.optional() }),
   'set-host-defaults': z.strictObject({ host_id: id, capabilities: names }),
@@ -114,7 +119,8 @@ export class ControlAdapter {
     try {
       return json(200, await this.dispatch(request));
     } catch (error) {
-      if (error instanceof ControlFailure) return json(error.status, { error: error.code, message: error.message, ...error.extra });
+      if (error instanceof ControlFailure)
+        return json(error.status, { error: error.code, message: error.message, ...error.extra });
       if (error instanceof UnknownUserError) return json(404, { error: 'user_not_found', message: error.message });
       if (error instanceof CannotActAsUserError) return json(501, { error: 'not_supported', message: error.message });
       return json(500, { error: 'internal_error', message: (error as Error).message });
@@ -125,12 +131,21 @@ export class ControlAdapter {
     const pathname = new URL(request.url).pathname.replace(/\/+$/, '');
     if (pathname === CONTROL_PATH) {
       if (request.method !== 'GET') throw new ControlFailure(405, 'invalid_request', `use GET ${CONTROL_PATH}`);
-      return { contract: CONTROL_CONTRACT, supports: Object.keys(OPERATIONS), now: Math.floor(Date.now() / 1000), unsupported: UNSUPPORTED };
+      return {
+        contract: CONTROL_CONTRACT,
+        supports: Object.keys(OPERATIONS),
+        now: Math.floor(Date.now() / 1000),
+        unsupported: UNSUPPORTED,
+      };
     }
     const op = pathname.slice(CONTROL_PATH.length + 1);
     if (request.method !== 'POST') throw new ControlFailure(405, 'invalid_request', `use POST ${CONTROL_PATH}/${op}`);
     if (!Object.hasOwn(OPERATIONS, op)) {
-      throw new ControlFailure(501, 'not_supported', `${op}: ${UNSUPPORTED[op] ?? 'not a control operation of this target'}`);
+      throw new ControlFailure(
+        501,
+        'not_supported',
+        `${op}: ${UNSUPPORTED[op] ?? 'not a control operation of this target'}`,
+      );
     }
     const operation = op as Operation;
     const text = await request.text();
@@ -213,7 +228,12 @@ export class ControlAdapter {
     const session = await this.o.users.session(await this.ownerOf(agent), true);
     const userCode = this.o.userCodes.get(agent.id);
     const request = partialApproval
-      ? { agent_id: agent.id, action: 'approve', capabilities: [], ...(userCode !== undefined && { user_code: userCode }) }
+      ? {
+          agent_id: agent.id,
+          action: 'approve',
+          capabilities: [],
+          ...(userCode !== undefined && { user_code: userCode }),
+        }
       : { agent_id: agent.id, action: 'deny', ...(body.reason !== undefined && { reason: body.reason }) };
     const answer = ensureOk('deny', await session.post('/agent/approve-capability', request));
     return { ...(await this.agentResult(agent.id)), target: answer.body };
@@ -240,7 +260,10 @@ export class ControlAdapter {
     if (typeof token !== 'string') throw pluginFailure('link-host (enrollment token)', created);
     const enrolled = ensureOk(
       'link-host (enroll)',
-      await postJson(`${this.o.issuer}/host/enroll`, this.o.origin, { token, public_key: JSON.parse(host.publicKey) as object }),
+      await postJson(`${this.o.issuer}/host/enroll`, this.o.origin, {
+        token,
+        public_key: JSON.parse(host.publicKey) as object,
+      }),
     );
     return { ...(await this.hostResult(host.id)), target: enrolled.body };
   }
@@ -291,7 +314,10 @@ export class ControlAdapter {
   private async deleteUser(body: Body<'delete-user'>): Promise<object> {
     const session = await this.o.users.session(body.user_id, false);
     const { adapter } = await this.o.auth.$context;
-    const hosts = await adapter.findMany<HostRow>({ model: 'agentHost', where: [{ field: 'userId', value: body.user_id }] });
+    const hosts = await adapter.findMany<HostRow>({
+      model: 'agentHost',
+      where: [{ field: 'userId', value: body.user_id }],
+    });
     const answer = ensureOk('delete-user', await session.post('/delete-user', {}));
     let hostsRevoked = 0;
     let agentsRevoked = 0;
@@ -307,7 +333,8 @@ export class ControlAdapter {
   /** Drops the capability from the array the plugin reads its capability set from. */
   private async removeCapability(body: Body<'remove-capability'>): Promise<object> {
     const index = this.o.capabilities.findIndex((c) => c.name === body.name);
-    if (index < 0) throw new ControlFailure(404, 'capability_not_found', `remove-capability: no capability "${body.name}"`);
+    if (index < 0)
+      throw new ControlFailure(404, 'capability_not_found', `remove-capability: no capability "${body.name}"`);
     this.o.capabilities.splice(index, 1);
     return { name: body.name, removed: true };
   }
@@ -323,19 +350,28 @@ export class ControlAdapter {
 
   private async agentToApprove(agentId: string | undefined, userCode: string | undefined): Promise<AgentRow> {
     if (agentId !== undefined) return this.agent(agentId);
-    if (userCode === undefined) throw new ControlFailure(400, 'invalid_request', 'approve: needs agent_id or user_code');
+    if (userCode === undefined)
+      throw new ControlFailure(400, 'invalid_request', 'approve: needs agent_id or user_code');
     const byCode = this.o.userCodes.agentFor(userCode);
-    if (byCode === undefined) throw new ControlFailure(404, 'agent_not_found', `approve: no agent was shown the user code "${userCode}"`);
+    if (byCode === undefined)
+      throw new ControlFailure(404, 'agent_not_found', `approve: no agent was shown the user code "${userCode}"`);
     return this.agent(byCode);
   }
 
   /** Names of the agent's pending grants; 409 when neither the agent nor any grant awaits approval. */
   private async requirePending(agent: AgentRow): Promise<string[]> {
     const { adapter } = await this.o.auth.$context;
-    const grants = await adapter.findMany<GrantRow>({ model: 'agentCapabilityGrant', where: [{ field: 'agentId', value: agent.id }] });
+    const grants = await adapter.findMany<GrantRow>({
+      model: 'agentCapabilityGrant',
+      where: [{ field: 'agentId', value: agent.id }],
+    });
     const pending = grants.filter((g) => g.status === 'pending').map((g) => g.capability);
     if (agent.status !== 'pending' && pending.length === 0) {
-      throw new ControlFailure(409, 'nothing_pending', `agent ${agent.id} (${agent.status}) has nothing awaiting approval`);
+      throw new ControlFailure(
+        409,
+        'nothing_pending',
+        `agent ${agent.id} (${agent.status}) has nothing awaiting approval`,
+      );
     }
     return pending;
   }
@@ -380,4 +416,3 @@ export class ControlAdapter {
     return { host_id: host.id, host_status: host.status, ...(host.userId !== null && { user_id: host.userId }) };
   }
 }
-

@@ -28,6 +28,9 @@ export async function sendFetchResponse(res: ServerResponse, response: Response)
     return;
   }
   await new Promise<void>((resolve, reject) => {
-    Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res).on('finish', resolve).on('error', reject);
+    Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+      .pipe(res)
+      .on('finish', resolve)
+      .on('error', reject);
   });
 }

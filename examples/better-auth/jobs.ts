@@ -61,7 +61,10 @@ export class JobBook {
     job.polls += 1;
     if (job.polls === 1) return json(200, { status: 'pending', status_url: this.statusUrl(id) });
     if (job.fail) {
-      return json(200, { status: 'failed', error: { error: 'report_failed', message: 'The report job failed as requested.' } });
+      return json(200, {
+        status: 'failed',
+        error: { error: 'report_failed', message: 'The report job failed as requested.' },
+      });
     }
     return json(200, { status: 'completed', result: { report_id: id, period: '2030-01', transactions: 3 } });
   }

@@ -28,7 +28,11 @@ export interface BetterAuthTarget {
 }
 
 /** Resolves the agent JWT of a request through the plugin's own GET /agent/session. */
-async function authenticateAgent(auth: TargetAuth, issuer: string, request: Request): Promise<{ agentId: string } | Response> {
+async function authenticateAgent(
+  auth: TargetAuth,
+  issuer: string,
+  request: Request,
+): Promise<{ agentId: string } | Response> {
   const headers = new Headers();
   const authorization = request.headers.get('authorization');
   if (authorization) headers.set('authorization', authorization);

@@ -1,7 +1,12 @@
 import { createAuthMiddleware } from 'better-auth/api';
 
 /** Plugin endpoints whose answers may carry a device-authorization approval object (§7.1). */
-const APPROVAL_ISSUING_PATHS = new Set(['/agent/register', '/agent/request-capability', '/agent/reactivate', '/agent/claim']);
+const APPROVAL_ISSUING_PATHS = new Set([
+  '/agent/register',
+  '/agent/request-capability',
+  '/agent/reactivate',
+  '/agent/claim',
+]);
 
 interface ApprovalAnswer {
   agent_id?: unknown;

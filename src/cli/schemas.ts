@@ -10,7 +10,8 @@ export const TOOL_DOCUMENTS: readonly ToolDocument[] = [
   {
     name: 'report',
     title: 'Report',
-    description: 'The report.json a conformance run writes: target, options, setup, every check result with its HTTP exchanges, requirement coverage and baseline outcome.',
+    description:
+      'The report.json a conformance run writes: target, options, setup, every check result with its HTTP exchanges, requirement coverage and baseline outcome.',
     schema: ReportSchema,
   },
 ];

@@ -55,7 +55,11 @@ export function registerServerCommand(program: Command): void {
     .option('--control-url <url>', 'operator control hook base URL (agent-auth-control/1)')
     .option('--profile <file>', 'target profile JSON: which capability plays each role')
     .option('--out <dir>', 'directory for the reports', 'reports')
-    .option('--format <list>', `report formats, comma-separated (${REPORT_FORMATS.join(',')})`, REPORT_FORMATS.join(','))
+    .option(
+      '--format <list>',
+      `report formats, comma-separated (${REPORT_FORMATS.join(',')})`,
+      REPORT_FORMATS.join(','),
+    )
     .option('--only <pattern>', 'run only checks matching (glob on ids, comma-separated; repeatable)', collect, [])
     .option('--skip <pattern>', 'skip checks matching (glob on ids, comma-separated; repeatable)', collect, [])
     .option('--strict', 'score SHOULD failures as failures')
@@ -65,7 +69,11 @@ export function registerServerCommand(program: Command): void {
     .option('--check-timeout <ms>', 'overall deadline per check', '30000')
     .option('--concurrency <n>', 'checks run in parallel', '4')
     .option('--header <header>', "extra request header 'Name: value' (repeatable)", collect, [])
-    .option('--record-exchanges <which>', `which checks keep their exchanges in the reports (${EXCHANGE_RECORDING.join(' or ')})`, 'failures')
+    .option(
+      '--record-exchanges <which>',
+      `which checks keep their exchanges in the reports (${EXCHANGE_RECORDING.join(' or ')})`,
+      'failures',
+    )
     .option('--quiet', 'no progress output')
     .exitOverride(exitOnParseError)
     .action(async (options: ServerCliOptions) => {
@@ -81,8 +89,22 @@ function exitOnParseError(error: CommanderError): never {
   if (error.exitCode === 0) process.exit(0);
   const argv = process.argv;
   const at = argv.findIndex((arg) => arg === '--out' || arg.startsWith('--out='));
-  const out = at === -1 ? 'reports' : argv[at]?.startsWith('--out=') ? argv[at].slice('--out='.length) : (argv[at + 1] ?? 'reports');
-  const options: ServerCliOptions = { out, format: '', only: [], skip: [], timeout: '', checkTimeout: '', concurrency: '', header: [] };
+  const out =
+    at === -1
+      ? 'reports'
+      : argv[at]?.startsWith('--out=')
+        ? argv[at].slice('--out='.length)
+        : (argv[at + 1] ?? 'reports');
+  const options: ServerCliOptions = {
+    out,
+    format: '',
+    only: [],
+    skip: [],
+    timeout: '',
+    checkTimeout: '',
+    concurrency: '',
+    header: [],
+  };
   const report = setupErrorReport(usageConfig(options), { error: `usage: ${error.message.replace(/^error: /, '')}` });
   try {
     writeReportsSync(report, out, REPORT_FORMATS);
@@ -133,7 +155,9 @@ interface Parsed {
 
 function parseOptions(options: ServerCliOptions): Parsed {
   if (options.embedded && (options.url || options.discovery || options.controlUrl)) {
-    throw new UsageError('--embedded runs against the built-in simulator; it cannot be combined with --url, --discovery or --control-url');
+    throw new UsageError(
+      '--embedded runs against the built-in simulator; it cannot be combined with --url, --discovery or --control-url',
+    );
   }
   if (!options.embedded && !options.url && !options.discovery) {
     throw new UsageError('give the service to test with --url <service-url> (or --discovery <url>), or use --embedded');
@@ -190,7 +214,13 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const config = usageConfig(options);
-    return finish(setupErrorReport(config, { error: `usage: ${error.message}` }), options.out, [...REPORT_FORMATS], io, options.quiet);
+    return finish(
+      setupErrorReport(config, { error: `usage: ${error.message}` }),
+      options.out,
+      [...REPORT_FORMATS],
+      io,
+      options.quiet,
+    );
   }
   const { config, formats } = parsed;
   let stop: (() => Promise<void>) | undefined;
@@ -198,11 +228,18 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
     let profile: ServerRunConfig['profile'];
     let baseline: ServerRunConfig['baseline'];
     try {
-      if (options.profile) profile = { profile: await loadProfile(options.profile), source: 'file', path: options.profile };
+      if (options.profile)
+        profile = { profile: await loadProfile(options.profile), source: 'file', path: options.profile };
       if (options.baseline) baseline = { baseline: await loadBaseline(options.baseline), file: options.baseline };
     } catch (error) {
       if (!(error instanceof ProfileError) && !(error instanceof BaselineError)) throw error;
-      return finish(setupErrorReport({ ...config, profile }, { error: error.message }), options.out, formats, io, options.quiet);
+      return finish(
+        setupErrorReport({ ...config, profile }, { error: error.message }),
+        options.out,
+        formats,
+        io,
+        options.quiet,
+      );
     }
     if (config.embedded) {
       const embedded = await startEmbedded({ allowLoopbackJwks: profile?.profile.jwksLoopbackAllowed === true });
@@ -212,7 +249,8 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
       profile ??= { profile: embedded.profile, source: 'embedded' };
     }
     // Said up front as well as at the end: every result of the run depends on them.
-    if (!options.quiet) for (const line of workaroundNotice(activeWorkarounds(profile?.profile.workarounds))) io.stderr(line);
+    if (!options.quiet)
+      for (const line of workaroundNotice(activeWorkarounds(profile?.profile.workarounds))) io.stderr(line);
     const report = await runServerConformance({
       ...config,
       profile,
@@ -242,11 +280,19 @@ async function startEmbedded(opts: { allowLoopbackJwks: boolean }) {
   };
 }
 
-async function finish(report: Report, out: string, formats: readonly ReportFormat[], io: ServerCliIo, quiet?: boolean): Promise<number> {
+async function finish(
+  report: Report,
+  out: string,
+  formats: readonly ReportFormat[],
+  io: ServerCliIo,
+  quiet?: boolean,
+): Promise<number> {
   const paths = await writeReports(report, out, formats);
   const notice = workaroundNotice(report.workarounds);
   const lines = quiet
-    ? closingLines(report).filter((line) => line.startsWith('setup failed') || line.startsWith('exit') || notice.includes(line))
+    ? closingLines(report).filter(
+        (line) => line.startsWith('setup failed') || line.startsWith('exit') || notice.includes(line),
+      )
     : closingLines(report);
   for (const line of lines) io.stderr(line);
   if (!quiet) io.stderr(`reports: ${paths.join(', ')}`);

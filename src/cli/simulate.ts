@@ -24,7 +24,8 @@ interface SimulateCliOptions {
 
 function port(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('expected a port number (0-65535)');
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535)
+    throw new InvalidArgumentError('expected a port number (0-65535)');
   return parsed;
 }
 
@@ -35,7 +36,10 @@ function seconds(value: string): number {
 }
 
 function fault(value: string, previous: FaultName[]): FaultName[] {
-  const names = value.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
   for (const name of names) {
     if (!isFaultName(name)) throw new InvalidArgumentError(`unknown fault '${name}' (see --list-faults)`);
   }

@@ -37,7 +37,13 @@ export type { ControlClient, ControlOperation } from './control-client.ts';
 export type { JwksFetch, JwksOwner, PublishedJwks } from './jwks-host.ts';
 
 // The target profile: which capability plays each role, and the arguments to send it.
-export { argumentsFor, capabilityForRole, failureArgumentsFor, sampleArguments, type TargetProfile } from './target-profile.ts';
+export {
+  argumentsFor,
+  capabilityForRole,
+  failureArgumentsFor,
+  sampleArguments,
+  type TargetProfile,
+} from './target-profile.ts';
 
 // Discovery endpoint values and execution locations.
 export { defaultLocation, isAbsoluteHttpUrl, resolveEndpoint } from './endpoints.ts';

@@ -84,7 +84,10 @@ export class RunningCheck implements CheckContext {
   }
 
   capability(role: CapabilityRole): string {
-    return capabilityForRole(this.profile, role) ?? this.notApplicable(`the target profile names no capability for the "${role}" role`);
+    return (
+      capabilityForRole(this.profile, role) ??
+      this.notApplicable(`the target profile names no capability for the "${role}" role`)
+    );
   }
 
   note(message: string): void {
@@ -94,9 +97,16 @@ export class RunningCheck implements CheckContext {
   expectStatus(result: HttpResult, expected: number | readonly number[], what?: string): void {
     const allowed = oneOf(expected);
     const subject = what ?? result.exchange.label ?? 'request';
-    const detail = { expected: { status: unwrap(allowed) }, observed: observedAnswer(result), exchange: result.exchange.seq };
+    const detail = {
+      expected: { status: unwrap(allowed) },
+      observed: observedAnswer(result),
+      exchange: result.exchange.seq,
+    };
     if (result.error) {
-      this.fail(`${subject}: expected HTTP ${allowed.join(' or ')}, but the request failed (${describeExchange(result.exchange)})`, detail);
+      this.fail(
+        `${subject}: expected HTTP ${allowed.join(' or ')}, but the request failed (${describeExchange(result.exchange)})`,
+        detail,
+      );
     }
     if (!allowed.includes(result.status)) {
       this.fail(
@@ -120,10 +130,17 @@ export class RunningCheck implements CheckContext {
       observed: observedAnswer(result),
       exchange: result.exchange.seq,
     };
-    if (result.error) this.fail(`${subject}: expected ${expected}, but the request failed (${describeExchange(result.exchange)})`, detail);
+    if (result.error)
+      this.fail(
+        `${subject}: expected ${expected}, but the request failed (${describeExchange(result.exchange)})`,
+        detail,
+      );
     const actualCode: unknown = result.json?.error;
     if (!oneOf(status).includes(result.status) || typeof actualCode !== 'string' || !codes.includes(actualCode)) {
-      const got = typeof actualCode === 'string' ? `${result.status} with error "${actualCode}"` : `${result.status}; ${excerpt(result)}`;
+      const got =
+        typeof actualCode === 'string'
+          ? `${result.status} with error "${actualCode}"`
+          : `${result.status}; ${excerpt(result)}`;
       this.fail(`${subject}: expected ${expected}, got ${got}`, detail);
     }
     if (typeof result.json?.message !== 'string') {
@@ -136,13 +153,29 @@ export class RunningCheck implements CheckContext {
     const exchange = result.exchange.seq;
     const expected = 'a JSON body of the expected shape';
     if (result.error) {
-      this.fail(`${subject}: no response to validate (${describeExchange(result.exchange)})`, { expected, observed: observedAnswer(result), exchange });
+      this.fail(`${subject}: no response to validate (${describeExchange(result.exchange)})`, {
+        expected,
+        observed: observedAnswer(result),
+        exchange,
+      });
     }
-    if (result.json === undefined) this.fail(`${subject}: the body is not JSON; ${excerpt(result)}`, { expected, observed: 'a body that is not JSON', exchange });
+    if (result.json === undefined)
+      this.fail(`${subject}: the body is not JSON; ${excerpt(result)}`, {
+        expected,
+        observed: 'a body that is not JSON',
+        exchange,
+      });
     const parsed = schema.safeParse(result.json);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-      this.fail(`${subject}: the body does not match the expected shape:\n${z.prettifyError(parsed.error)}`, { expected, observed: { issues }, exchange });
+      const issues = parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      }));
+      this.fail(`${subject}: the body does not match the expected shape:\n${z.prettifyError(parsed.error)}`, {
+        expected,
+        observed: { issues },
+        exchange,
+      });
     }
     return parsed.data;
   }

@@ -88,7 +88,12 @@ export interface CheckContext {
    * Fail unless the response is an error with this status and `error` code (§5.13 shape);
    * notes a missing `message` without failing.
    */
-  expectError(result: HttpResult, status: number | readonly number[], code: string | readonly string[], what?: string): void;
+  expectError(
+    result: HttpResult,
+    status: number | readonly number[],
+    code: string | readonly string[],
+    what?: string,
+  ): void;
   /** Fail unless the JSON body matches `schema` (listing every issue); returns the parsed body. */
   expectJson<T>(result: HttpResult, schema: z.ZodType<T>, what?: string): T;
 }

@@ -37,10 +37,14 @@ export async function probeControl(http: HttpSession, baseUrl: string): Promise<
   if (result.error) return { ok: false, error: `control URL unreachable: ${describeExchange(result.exchange)}` };
   if (result.status !== 200) return { ok: false, error: `control URL answered ${result.status}, expected 200` };
   const json: unknown = result.json;
-  if (typeof json !== 'object' || json === null) return { ok: false, error: 'control URL did not answer a JSON object' };
+  if (typeof json !== 'object' || json === null)
+    return { ok: false, error: 'control URL did not answer a JSON object' };
   const { contract, supports } = json as { contract?: unknown; supports?: unknown };
   if (contract !== CONTROL_CONTRACT) {
-    return { ok: false, error: `control URL speaks contract ${JSON.stringify(contract)}, expected "${CONTROL_CONTRACT}"` };
+    return {
+      ok: false,
+      error: `control URL speaks contract ${JSON.stringify(contract)}, expected "${CONTROL_CONTRACT}"`,
+    };
   }
   if (!Array.isArray(supports) || !supports.every((op) => typeof op === 'string')) {
     return { ok: false, error: 'control URL answered without a "supports" list of operation names' };
@@ -89,8 +93,11 @@ export class ControlClient {
       const detail = result.json?.message ?? result.json?.error ?? result.body.slice(0, 200);
       // 501 is the contract's answer for what a target cannot do (possibly only in this form): a limit
       // of its operator hooks, which skips the check like a missing operation does, not a harness error.
-      if (result.status === 501) throw new Skip(`the target's control hook cannot perform "${op}" as asked (501): ${detail ?? ''}`.trim());
-      throw new ControlError(`control operation "${op}" failed: ${describeExchange(result.exchange)} ${detail ?? ''}`.trim());
+      if (result.status === 501)
+        throw new Skip(`the target's control hook cannot perform "${op}" as asked (501): ${detail ?? ''}`.trim());
+      throw new ControlError(
+        `control operation "${op}" failed: ${describeExchange(result.exchange)} ${detail ?? ''}`.trim(),
+      );
     }
     return result;
   }

@@ -1,6 +1,13 @@
 import { loadCatalogue } from '../catalogue/load.ts';
 import type { Requirement } from '../catalogue/schema.ts';
-import { COVERAGE_STATUSES, type CheckResult, type Coverage, type CoverageEntry, type CoverageStatus, type Role } from '../model/index.ts';
+import {
+  COVERAGE_STATUSES,
+  type CheckResult,
+  type Coverage,
+  type CoverageEntry,
+  type CoverageStatus,
+  type Role,
+} from '../model/index.ts';
 
 /** Which catalogue entries a run of each role can observe: by the entry's role and its `observable`. */
 const OBSERVABLE_BY_ROLE: Record<Role, { roles: ReadonlySet<string>; observable: ReadonlySet<string> }> = {
@@ -58,7 +65,9 @@ export function buildCoverage(
     return built;
   };
   const list = 'error' in catalogue ? undefined : catalogue;
-  const requirements = list ? list.map((requirement) => entry(requirement.id, requirement)) : [...citing.keys()].sort().map((id) => entry(id));
+  const requirements = list
+    ? list.map((requirement) => entry(requirement.id, requirement))
+    : [...citing.keys()].sort().map((id) => entry(id));
   const known = new Set(list ? list.map((requirement) => requirement.id) : citing.keys());
   const unknown_ids = [...citing.entries()]
     .filter(([id]) => !known.has(id))

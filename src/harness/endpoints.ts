@@ -50,7 +50,11 @@ export function resolveEndpoints(issuer: string, endpoints: Record<string, unkno
 }
 
 /** The default execution location: `default_location`, else `{issuer}{endpoints.execute}` (§5.1). */
-export function defaultLocation(discovery: { issuer: string; default_location?: unknown; endpoints?: unknown }): string | undefined {
+export function defaultLocation(discovery: {
+  issuer: string;
+  default_location?: unknown;
+  endpoints?: unknown;
+}): string | undefined {
   if (typeof discovery.default_location === 'string') return discovery.default_location;
   const endpoints = discovery.endpoints as Record<string, unknown> | undefined;
   const execute = endpoints?.['execute'];

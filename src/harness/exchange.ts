@@ -51,7 +51,11 @@ export function displayRequestBody(body: string): string {
 }
 
 /** Decodes the first DISPLAY_BODY_LIMIT bytes of a body, appending a marker when cut. */
-export function displayBody(bytes: Uint8Array, totalBytes: number, complete: boolean): { text: string; truncated: boolean } {
+export function displayBody(
+  bytes: Uint8Array,
+  totalBytes: number,
+  complete: boolean,
+): { text: string; truncated: boolean } {
   const shown = bytes.subarray(0, DISPLAY_BODY_LIMIT);
   const text = new TextDecoder().decode(shown);
   if (totalBytes > shown.length || !complete) {

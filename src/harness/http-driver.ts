@@ -1,9 +1,4 @@
-import {
-  bearerToken,
-  decodeForDisplay,
-  displayBody,
-  displayRequestBody,
-} from './exchange.ts';
+import { bearerToken, decodeForDisplay, displayBody, displayRequestBody } from './exchange.ts';
 import type { Exchange, ExchangeError, ExchangeErrorKind } from '../model/index.ts';
 import { SseParser } from './sse.ts';
 
@@ -44,6 +39,7 @@ export interface HttpResult {
   /** Response body text (cut at 64 KiB). */
   body: string;
   /** Parsed JSON body, unvalidated: validate (e.g. `t.expectJson`) before trusting its shape. */
+  // biome-ignore lint/suspicious/noExplicitAny: checks read answers loosely and validate (t.expectJson) before trusting a shape
   json: any;
   /** Transport failure (timeout, refused, too large, ...), if any. */
   error?: ExchangeError;
@@ -313,7 +309,10 @@ function transportError(error: unknown, deadline: Deadline): ExchangeError {
       ? 'connection-refused'
       : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? 'dns'
-        : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || /closed|reset|terminated/i.test(message)
+        : code === 'ECONNRESET' ||
+            code === 'UND_ERR_SOCKET' ||
+            code === 'EPIPE' ||
+            /closed|reset|terminated/i.test(message)
           ? 'connection-closed'
           : 'network';
   return { kind, message: code ? `${code}: ${message}` : message };

@@ -33,9 +33,13 @@ export function summaryTable(report: Report): string {
     if (counts) rows.push([area, ...COLUMNS.map((status) => String(counts[status]))]);
   }
   rows.push(['total', ...COLUMNS.map((status) => String(report.summary.counts[status]))]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
   const format = (row: string[]) =>
-    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+    row
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join('  ');
   const rule = widths.map((width) => '-'.repeat(width)).join('  ');
   return [format(header), rule, ...rows.slice(0, -1).map(format), rule, format(rows.at(-1) ?? [])].join('\n');
 }
@@ -56,7 +60,9 @@ export function closingLines(report: Report): string[] {
     for (const entry of baseline.stale) lines.push(`  baseline entry names no known check: ${entry.check}`);
   }
   lines.push(...workaroundNotice(report.workarounds));
-  const verdict = ['conforming: no failure beyond the baseline', 'conformance failures', 'setup or usage error'][report.exit_code];
+  const verdict = ['conforming: no failure beyond the baseline', 'conformance failures', 'setup or usage error'][
+    report.exit_code
+  ];
   lines.push(`exit ${report.exit_code}: ${verdict}`);
   return lines;
 }

@@ -81,7 +81,10 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
       await predicate(...values);
     } catch (error) {
       if (error instanceof Fail) {
-        failing = { message: error.message, exchanges: t.exchanges.slice(firstExchange).map((exchange) => exchange.seq) };
+        failing = {
+          message: error.message,
+          exchanges: t.exchanges.slice(firstExchange).map((exchange) => exchange.seq),
+        };
         throw error;
       }
       if (fc.PreconditionFailure.isFailure(error)) throw error;
@@ -115,13 +118,19 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
         numShrinks: details.numShrinks,
         counterexample: details.counterexample as readonly unknown[] | null,
         failing,
-        shrinkingCut: details.interrupted ? `the ${timeLimitMs} ms time limit` : shrinkBudgetSpent ? `${maxShrinkRuns} shrink attempts` : undefined,
+        shrinkingCut: details.interrupted
+          ? `the ${timeLimitMs} ms time limit`
+          : shrinkBudgetSpent
+            ? `${maxShrinkRuns} shrink attempts`
+            : undefined,
       }),
     );
   }
   if (aborted) throw aborted.error;
   if (details.interrupted) {
-    t.note(`property checked on ${details.numRuns} of ${numRuns} generated cases: generation stopped at the ${timeLimitMs} ms time limit (seed ${t.seed})`);
+    t.note(
+      `property checked on ${details.numRuns} of ${numRuns} generated cases: generation stopped at the ${timeLimitMs} ms time limit (seed ${t.seed})`,
+    );
   }
 }
 
@@ -149,7 +158,10 @@ function describeFailure(report: FailureReport): string {
   const cut = report.shrinkingCut === undefined ? '' : ` (shrinking stopped early at ${report.shrinkingCut})`;
   const values = report.counterexample ?? [];
   const counterexample = values.length === 1 ? counterexampleJson(values[0]) : counterexampleJson(values);
-  const requests = report.failing.exchanges.length > 0 ? `; requests of the failing case: ${exchangeRange(report.failing.exchanges)}` : '';
+  const requests =
+    report.failing.exchanges.length > 0
+      ? `; requests of the failing case: ${exchangeRange(report.failing.exchanges)}`
+      : '';
   return [
     report.failing.message,
     `property falsified by generated case ${report.numRuns} of ${report.requestedRuns}, after ${shrinks}${cut}; counterexample: ${counterexample}`,
@@ -166,7 +178,8 @@ export function counterexampleJson(value: unknown): string {
     if (typeof member === 'bigint') return `${member}n`;
     if (typeof member === 'number' && !Number.isFinite(member)) return String(member);
     if (member === undefined) return null;
-    if (typeof member === 'object' && member !== null && !Array.isArray(member) && hasOwnToString(member)) return String(member);
+    if (typeof member === 'object' && member !== null && !Array.isArray(member) && hasOwnToString(member))
+      return String(member);
     return member;
   });
   return text ?? 'null';

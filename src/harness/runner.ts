@@ -1,4 +1,10 @@
-import { SERVER_AREAS, type CheckLevel, type CheckResult, type CheckStatus, type ExchangeRecording } from '../model/index.ts';
+import {
+  SERVER_AREAS,
+  type CheckLevel,
+  type CheckResult,
+  type CheckStatus,
+  type ExchangeRecording,
+} from '../model/index.ts';
 import type { TargetClock } from './target-clock.ts';
 import type { CheckDefinition, CheckNeed } from './check.ts';
 import { ProtocolClient, type TargetInfo } from './protocol-client/index.ts';
@@ -45,11 +51,16 @@ export function validateChecks(checks: readonly CheckDefinition[]): void {
   for (const check of checks) {
     if (seen.has(check.id)) throw new Error(`duplicate check id: ${check.id}`);
     seen.add(check.id);
-    if (!(SERVER_AREAS as readonly string[]).includes(check.area)) throw new Error(`check ${check.id} has unknown area "${check.area}"`);
+    if (!(SERVER_AREAS as readonly string[]).includes(check.area))
+      throw new Error(`check ${check.id} has unknown area "${check.area}"`);
   }
 }
 
-export function selectChecks(checks: readonly CheckDefinition[], only: readonly string[], skip: readonly string[]): CheckDefinition[] {
+export function selectChecks(
+  checks: readonly CheckDefinition[],
+  only: readonly string[],
+  skip: readonly string[],
+): CheckDefinition[] {
   return checks.filter((check) => isSelected(check.id, only, skip));
 }
 
@@ -72,13 +83,19 @@ export function unmetNeed(
       return { status: 'not-applicable', reason: `server does not advertise the ${need.mode} mode` };
     }
     if ('approvalMethod' in need && !listed(discovery.approval_methods, need.approvalMethod)) {
-      return { status: 'not-applicable', reason: `server does not advertise the ${need.approvalMethod} approval method` };
+      return {
+        status: 'not-applicable',
+        reason: `server does not advertise the ${need.approvalMethod} approval method`,
+      };
     }
     if ('endpoint' in need && !env.target.endpoints[need.endpoint]) {
       return { status: 'not-applicable', reason: `discovery advertises no usable "${need.endpoint}" endpoint` };
     }
     if ('capability' in need && capabilityForRole(env.profile, need.capability) === undefined) {
-      return { status: 'not-applicable', reason: `the target profile names no capability for the "${need.capability}" role` };
+      return {
+        status: 'not-applicable',
+        reason: `the target profile names no capability for the "${need.capability}" role`,
+      };
     }
   }
   for (const need of needs) {
@@ -128,7 +145,11 @@ async function pool<T>(items: readonly T[], limit: number, worker: (item: T) => 
 
 type Settled = { kind: 'returned' } | { kind: 'threw'; error: unknown } | { kind: 'deadline' };
 
-export async function runCheck(check: CheckDefinition, env: RunEnvironment, options: RunOptions = {}): Promise<CheckResult> {
+export async function runCheck(
+  check: CheckDefinition,
+  env: RunEnvironment,
+  options: RunOptions = {},
+): Promise<CheckResult> {
   const base = {
     id: check.id,
     title: check.title,
@@ -138,7 +159,16 @@ export async function runCheck(check: CheckDefinition, env: RunEnvironment, opti
     level: check.level,
   };
   const unmet = unmetNeed(check.needs ?? [], env);
-  if (unmet) return { ...base, status: unmet.status, message: unmet.reason, notes: [], duration_ms: 0, exchange_count: 0, exchanges: [] };
+  if (unmet)
+    return {
+      ...base,
+      status: unmet.status,
+      message: unmet.reason,
+      notes: [],
+      duration_ms: 0,
+      exchange_count: 0,
+      exchanges: [],
+    };
 
   const abort = new AbortController();
   const http = env.http.session(check.id, abort.signal);
@@ -172,7 +202,13 @@ export async function runCheck(check: CheckDefinition, env: RunEnvironment, opti
     await Promise.race([running, new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
   }
   await context.jwks.close();
-  const finished = { ...base, notes: [...context.notes], duration_ms, exchange_count: http.exchanges.length, exchanges: [...http.exchanges] };
+  const finished = {
+    ...base,
+    notes: [...context.notes],
+    duration_ms,
+    exchange_count: http.exchanges.length,
+    exchanges: [...http.exchanges],
+  };
   const strict = options.strict ?? false;
   switch (settled.kind) {
     case 'returned':
@@ -200,7 +236,10 @@ function scoreThrown(error: unknown, level: CheckLevel, strict: boolean): Scored
   if (error instanceof NotApplicable) return { status: 'not-applicable', message: error.message };
   const scored: Scored = {
     status: 'error',
-    message: error instanceof ControlError ? error.message : `harness error: ${error instanceof Error ? error.message : String(error)}`,
+    message:
+      error instanceof ControlError
+        ? error.message
+        : `harness error: ${error instanceof Error ? error.message : String(error)}`,
   };
   if (error instanceof Error && error.stack && !(error instanceof ControlError)) scored.stack = error.stack;
   return scored;

@@ -74,7 +74,11 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
     else notes.push('no --control-url: checks that need operator hooks are skipped');
   } catch (error) {
     if (!(error instanceof SetupError)) throw error;
-    return setupErrorReport(config, { error: error.message, notes }, { startedAt, exchanges: setupHttp.exchanges, target });
+    return setupErrorReport(
+      config,
+      { error: error.message, notes },
+      { startedAt, exchanges: setupHttp.exchanges, target },
+    );
   }
 
   const completed = await completeProfile(setupHttp, target, config.profile?.profile, notes);
@@ -103,7 +107,15 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
     profile_source: profileSource(config.profile?.source, completed.inferred),
     exchanges: setupHttp.exchanges,
   };
-  return assemble(config, { startedAt, setup, results, baseline, target, profile: completed.profile, exitCode: failed ? 1 : 0 });
+  return assemble(config, {
+    startedAt,
+    setup,
+    results,
+    baseline,
+    target,
+    profile: completed.profile,
+    exitCode: failed ? 1 : 0,
+  });
 }
 
 /** The report of a run that could not start (usage, configuration, unreachable target): exit code 2. */
@@ -171,7 +183,8 @@ function assemble(
     kind: 'server',
     target: {
       url: config.url ?? null,
-      discovery_url: parts.target?.discoveryUrl ?? config.discoveryUrl ?? (config.url ? discoveryUrlFor(config.url) : null),
+      discovery_url:
+        parts.target?.discoveryUrl ?? config.discoveryUrl ?? (config.url ? discoveryUrlFor(config.url) : null),
       issuer: parts.target?.issuer ?? null,
       control_url: config.controlUrl ?? null,
       embedded: config.embedded,

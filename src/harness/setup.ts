@@ -20,14 +20,17 @@ export class SetupError extends Error {
 export async function loadTarget(http: HttpSession, discoveryUrl: string, notes: string[]): Promise<TargetInfo> {
   const result = await http.send({ method: 'GET', url: discoveryUrl, label: 'discovery' });
   if (result.error) throw new SetupError(`discovery is unreachable: ${describeExchange(result.exchange)}`);
-  if (result.status !== 200) throw new SetupError(`discovery answered HTTP ${result.status} at ${discoveryUrl}, expected 200`);
+  if (result.status !== 200)
+    throw new SetupError(`discovery answered HTTP ${result.status} at ${discoveryUrl}, expected 200`);
   const document: unknown = result.json;
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new SetupError(`discovery at ${discoveryUrl} did not answer a JSON object`);
   }
   const { issuer, endpoints } = document as { issuer?: unknown; endpoints?: unknown };
   if (typeof issuer !== 'string' || !isAbsoluteHttpUrl(issuer)) {
-    throw new SetupError(`discovery has no absolute http(s) "issuer" (got ${JSON.stringify(issuer)}); nothing can be addressed`);
+    throw new SetupError(
+      `discovery has no absolute http(s) "issuer" (got ${JSON.stringify(issuer)}); nothing can be addressed`,
+    );
   }
   if (typeof endpoints !== 'object' || endpoints === null || Array.isArray(endpoints)) {
     throw new SetupError('discovery has no "endpoints" object; no endpoint can be located');
@@ -68,7 +71,9 @@ export async function completeProfile(
   const list = await http.send({ method: 'GET', url: listUrl, label: 'setup: list capabilities (no auth)' });
   const entries: unknown = list.json?.capabilities;
   if (list.status !== 200 || !Array.isArray(entries)) {
-    notes.push(`capability roles not inferred: unauthenticated listing answered ${list.error ? list.error.kind : list.status}`);
+    notes.push(
+      `capability roles not inferred: unauthenticated listing answered ${list.error ? list.error.kind : list.status}`,
+    );
     return { profile: given ?? {}, inferred: false };
   }
   const names = entries

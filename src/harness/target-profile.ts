@@ -84,7 +84,10 @@ export function argumentsFor(profile: TargetProfile, capability: string): Record
 }
 
 /** Arguments that make the `role` capability fail on purpose, if the profile gives any. */
-export function failureArgumentsFor(profile: TargetProfile, role: 'async' | 'stream'): Record<string, unknown> | undefined {
+export function failureArgumentsFor(
+  profile: TargetProfile,
+  role: 'async' | 'stream',
+): Record<string, unknown> | undefined {
   const args = profile.failureArguments?.[role];
   return args === undefined ? undefined : { ...args };
 }
@@ -95,7 +98,8 @@ export class ProfileError extends Error {
 
 export function parseProfile(data: unknown, source: string): TargetProfile {
   const result = TargetProfileSchema.safeParse(data);
-  if (!result.success) throw new ProfileError(`${source} is not a valid target profile:\n${z.prettifyError(result.error)}`);
+  if (!result.success)
+    throw new ProfileError(`${source} is not a valid target profile:\n${z.prettifyError(result.error)}`);
   return result.data;
 }
 
@@ -131,7 +135,9 @@ function inputShape(input: unknown): InputShape {
     required?: unknown;
     properties?: unknown;
   };
-  const required = Array.isArray(schema.required) ? schema.required.filter((f): f is string => typeof f === 'string') : [];
+  const required = Array.isArray(schema.required)
+    ? schema.required.filter((f): f is string => typeof f === 'string')
+    : [];
   const properties =
     typeof schema.properties === 'object' && schema.properties !== null
       ? (schema.properties as InputShape['properties'])
@@ -199,7 +205,8 @@ export function inferProfile(capabilities: readonly CapabilityFacts[]): TargetPr
       break;
     }
   }
-  const second = shapes.find(({ name, shape }) => name !== profile.sync && shape.required.length === 0) ??
+  const second =
+    shapes.find(({ name, shape }) => name !== profile.sync && shape.required.length === 0) ??
     shapes.find(({ name }) => name !== profile.sync);
   if (second) profile.second = second.name;
   const args: Record<string, Record<string, unknown>> = {};

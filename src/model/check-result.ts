@@ -32,7 +32,10 @@ export const CLIENT_AREAS = [
 export type ClientArea = (typeof CLIENT_AREAS)[number];
 
 /** Every area either suite uses, server order first: renderers list areas in this order. */
-export const AREAS = [...new Set<string>([...SERVER_AREAS, ...CLIENT_AREAS])] as [ServerArea | ClientArea, ...(ServerArea | ClientArea)[]];
+export const AREAS = [...new Set<string>([...SERVER_AREAS, ...CLIENT_AREAS])] as [
+  ServerArea | ClientArea,
+  ...(ServerArea | ClientArea)[],
+];
 export type Area = ServerArea | ClientArea;
 export const AreaSchema = z.enum(AREAS);
 
@@ -86,7 +89,10 @@ export const CheckResultSchema = z.object({
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 
 export const StatusCountsSchema = z.object(
-  Object.fromEntries(CHECK_STATUSES.map((status) => [status, z.number().int().nonnegative()])) as Record<CheckStatus, z.ZodNumber>,
+  Object.fromEntries(CHECK_STATUSES.map((status) => [status, z.number().int().nonnegative()])) as Record<
+    CheckStatus,
+    z.ZodNumber
+  >,
 );
 export type StatusCounts = z.infer<typeof StatusCountsSchema>;
 
@@ -106,7 +112,8 @@ export function summarize(checks: readonly CheckResult[]): Summary {
   const byArea: Record<string, StatusCounts> = {};
   for (const check of checks) {
     counts[check.status] += 1;
-    const area = (byArea[check.area] ??= emptyCounts());
+    byArea[check.area] ??= emptyCounts();
+    const area = byArea[check.area] as StatusCounts;
     area[check.status] += 1;
   }
   return { total: checks.length, counts, by_area: byArea };

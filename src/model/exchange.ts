@@ -95,6 +95,8 @@ export function responseJson(exchange: Exchange): unknown {
 
 /** One-line description of an exchange for failure messages: `POST http://… → 403`. */
 export function describeExchange(exchange: Exchange): string {
-  const outcome = exchange.error ? `${exchange.error.kind}: ${exchange.error.message}` : `${exchange.response?.status ?? '?'}`;
+  const outcome = exchange.error
+    ? `${exchange.error.kind}: ${exchange.error.message}`
+    : `${exchange.response?.status ?? '?'}`;
   return `${exchange.request.method} ${exchange.request.url} → ${outcome}`;
 }

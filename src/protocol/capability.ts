@@ -42,7 +42,10 @@ export const CapabilityListQuerySchema = z
   .looseObject({
     query: z.string().optional(),
     cursor: z.string().optional(),
-    limit: z.string().regex(/^[0-9]+$/).optional(),
+    limit: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .optional(),
   })
   .describe('Query parameters of GET /capability/list (§5.2).');
 export type CapabilityListQuery = z.infer<typeof CapabilityListQuerySchema>;

@@ -22,7 +22,10 @@ export interface AuthChallenge {
 }
 
 export class ChallengeSyntaxError extends Error {
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(`${message} at position ${position}`);
     this.name = 'ChallengeSyntaxError';
   }
@@ -187,5 +190,7 @@ export function formatAgentAuthChallenge(discoveryUrl: string): string {
 
 /** The first `AgentAuth` challenge among those in the field value, if any (scheme match ignores case). */
 export function findAgentAuthChallenge(value: string | readonly string[]): AuthChallenge | undefined {
-  return parseWwwAuthenticate(value).find((challenge) => challenge.scheme.toLowerCase() === AGENT_AUTH_SCHEME.toLowerCase());
+  return parseWwwAuthenticate(value).find(
+    (challenge) => challenge.scheme.toLowerCase() === AGENT_AUTH_SCHEME.toLowerCase(),
+  );
 }

@@ -2,14 +2,7 @@ import { z } from 'zod';
 
 /** A JSON value of any type; unlike `z.unknown()` it rejects an absent (undefined) value. */
 export const JsonValueSchema = z
-  .union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(z.unknown()),
-    z.record(z.string(), z.unknown()),
-  ])
+  .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
   .describe('Any JSON value.');
 export type JsonValue = z.infer<typeof JsonValueSchema>;
 

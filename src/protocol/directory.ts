@@ -5,7 +5,10 @@ import { DiscoveryDocumentSchema } from './discovery.ts';
 export const DirectorySearchQuerySchema = z
   .looseObject({
     intent: z.string().min(1),
-    limit: z.string().regex(/^[0-9]+$/).optional(),
+    limit: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .optional(),
   })
   .describe('Query parameters of the directory search endpoint (§6.11).');
 export type DirectorySearchQuery = z.infer<typeof DirectorySearchQuerySchema>;

@@ -55,7 +55,9 @@ export const DiscoveryDocumentSchema = z
     endpoints: DiscoveryEndpointsSchema,
     jwks_uri: UrlSchema.optional(),
   })
-  .describe('Discovery document served at /.well-known/agent-configuration (§5.1); unknown members are ignored (§5.1.1).');
+  .describe(
+    'Discovery document served at /.well-known/agent-configuration (§5.1); unknown members are ignored (§5.1.1).',
+  );
 export type DiscoveryDocument = z.infer<typeof DiscoveryDocumentSchema>;
 
 /** The well-known discovery path (§5.1). */

@@ -68,7 +68,9 @@ export const ExecuteResponseSchema = z
 export type ExecuteResponse = z.infer<typeof ExecuteResponseSchema>;
 
 /** SSE event types of streaming execution; an event without an `event:` field is a `data` event (§5.11). */
-export const SseEventNameSchema = z.enum(['data', 'error', 'done']).describe('SSE event type of streaming execution (§5.11).');
+export const SseEventNameSchema = z
+  .enum(['data', 'error', 'done'])
+  .describe('SSE event type of streaming execution (§5.11).');
 export type SseEventName = z.infer<typeof SseEventNameSchema>;
 export const SSE_DEFAULT_EVENT: SseEventName = 'data';
 

@@ -57,7 +57,12 @@ export function wireObjectJsonSchema(wireObject: WireObject): Json {
 }
 
 export function toolDocumentJsonSchema(document: ToolDocument): Json {
-  return { ...convert(document.schema), $id: schemaId(document.name), title: document.title, description: document.description };
+  return {
+    ...convert(document.schema),
+    $id: schemaId(document.name),
+    title: document.title,
+    description: document.description,
+  };
 }
 
 function indexDocument(wireObjects: readonly WireObject[], toolDocuments: readonly ToolDocument[]): Json {

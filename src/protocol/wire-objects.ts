@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import { ApprovalSchema, CibaApprovalSchema, DeviceAuthorizationApprovalSchema, ExtensionApprovalSchema } from './approval.ts';
+import {
+  ApprovalSchema,
+  CibaApprovalSchema,
+  DeviceAuthorizationApprovalSchema,
+  ExtensionApprovalSchema,
+} from './approval.ts';
 import {
   CapabilityListQuerySchema,
   CapabilityListResponseSchema,
@@ -109,7 +114,12 @@ export const WIRE_OBJECTS: readonly WireObject[] = [
     section: '5.2.1',
     schema: DescribeCapabilityQuerySchema,
   },
-  { name: 'capability-request-item', title: 'CapabilityRequestItem', section: '5.3', schema: CapabilityRequestItemSchema },
+  {
+    name: 'capability-request-item',
+    title: 'CapabilityRequestItem',
+    section: '5.3',
+    schema: CapabilityRequestItemSchema,
+  },
   { name: 'register-request', title: 'RegisterRequest', section: '5.3', schema: RegisterRequestSchema },
   { name: 'register-response', title: 'RegisterResponse', section: '5.3', schema: RegisterResponseSchema },
   { name: 'active-grant', title: 'ActiveGrant', section: '5.3', schema: ActiveGrantSchema },
@@ -134,22 +144,47 @@ export const WIRE_OBJECTS: readonly WireObject[] = [
   { name: 'reactivate-response', title: 'ReactivateResponse', section: '5.6', schema: ReactivateResponseSchema },
   { name: 'revoke-request', title: 'RevokeRequest', section: '5.7', schema: RevokeRequestSchema },
   { name: 'revoke-response', title: 'RevokeResponse', section: '5.7', schema: RevokeResponseSchema },
-  { name: 'rotate-agent-key-request', title: 'RotateAgentKeyRequest', section: '5.8', schema: RotateAgentKeyRequestSchema },
+  {
+    name: 'rotate-agent-key-request',
+    title: 'RotateAgentKeyRequest',
+    section: '5.8',
+    schema: RotateAgentKeyRequestSchema,
+  },
   {
     name: 'rotate-agent-key-response',
     title: 'RotateAgentKeyResponse',
     section: '5.8',
     schema: RotateAgentKeyResponseSchema,
   },
-  { name: 'rotate-host-key-request', title: 'RotateHostKeyRequest', section: '5.9', schema: RotateHostKeyRequestSchema },
-  { name: 'rotate-host-key-response', title: 'RotateHostKeyResponse', section: '5.9', schema: RotateHostKeyResponseSchema },
+  {
+    name: 'rotate-host-key-request',
+    title: 'RotateHostKeyRequest',
+    section: '5.9',
+    schema: RotateHostKeyRequestSchema,
+  },
+  {
+    name: 'rotate-host-key-response',
+    title: 'RotateHostKeyResponse',
+    section: '5.9',
+    schema: RotateHostKeyResponseSchema,
+  },
   { name: 'revoke-host-response', title: 'RevokeHostResponse', section: '5.10', schema: RevokeHostResponseSchema },
   { name: 'execute-request', title: 'ExecuteRequest', section: '5.11', schema: ExecuteRequestSchema },
   { name: 'execute-sync-response', title: 'ExecuteSyncResponse', section: '5.11', schema: ExecuteSyncResponseSchema },
   { name: 'execute-async-pending', title: 'ExecuteAsyncPending', section: '5.11', schema: ExecuteAsyncPendingSchema },
-  { name: 'execute-async-completed', title: 'ExecuteAsyncCompleted', section: '5.11', schema: ExecuteAsyncCompletedSchema },
+  {
+    name: 'execute-async-completed',
+    title: 'ExecuteAsyncCompleted',
+    section: '5.11',
+    schema: ExecuteAsyncCompletedSchema,
+  },
   { name: 'execute-async-failed', title: 'ExecuteAsyncFailed', section: '5.11', schema: ExecuteAsyncFailedSchema },
-  { name: 'execute-async-response', title: 'ExecuteAsyncResponse', section: '5.11', schema: ExecuteAsyncResponseSchema },
+  {
+    name: 'execute-async-response',
+    title: 'ExecuteAsyncResponse',
+    section: '5.11',
+    schema: ExecuteAsyncResponseSchema,
+  },
   { name: 'execute-response', title: 'ExecuteResponse', section: '5.11', schema: ExecuteResponseSchema },
   { name: 'sse-event-name', title: 'SseEventName', section: '5.11', schema: SseEventNameSchema },
   { name: 'introspect-request', title: 'IntrospectRequest', section: '5.12', schema: IntrospectRequestSchema },
@@ -176,7 +211,12 @@ export const WIRE_OBJECTS: readonly WireObject[] = [
   },
   { name: 'sign-jwt-input', title: 'SignJwtInput', section: '6.5', schema: SignJwtInputSchema },
   { name: 'sign-jwt-result', title: 'SignJwtResult', section: '6.5', schema: SignJwtResultSchema },
-  { name: 'directory-search-query', title: 'DirectorySearchQuery', section: '6.11', schema: DirectorySearchQuerySchema },
+  {
+    name: 'directory-search-query',
+    title: 'DirectorySearchQuery',
+    section: '6.11',
+    schema: DirectorySearchQuerySchema,
+  },
   {
     name: 'directory-search-response',
     title: 'DirectorySearchResponse',

@@ -1,4 +1,12 @@
-import { AREAS, CHECK_STATUSES, curlLine, targetName, type CheckResult, type Exchange, type Report } from '../model/index.ts';
+import {
+  AREAS,
+  CHECK_STATUSES,
+  curlLine,
+  targetName,
+  type CheckResult,
+  type Exchange,
+  type Report,
+} from '../model/index.ts';
 import { detailText } from './failure.ts';
 import { escapeXml as esc } from './xml.ts';
 
@@ -54,14 +62,19 @@ function exchangeHtml(exchange: Exchange, open = false): string {
     `<details class="exchange"${open ? ' open' : ''} id="${esc(`${exchange.check}#${exchange.seq}`)}"><summary><span class="id">#${exchange.seq} ${esc(exchange.request.method)} ${esc(exchange.request.url)}</span> → <b>${esc(outcome)}</b> <span class="muted">${esc(exchange.label ?? '')} · ${exchange.duration_ms} ms</span></summary>`,
     `<div>Request headers</div><pre>${headers(exchange.request.headers)}</pre>`,
   ];
-  if (exchange.request.jwt) parts.push(`<div>Bearer JWT (decoded, not verified)</div><pre>${json(exchange.request.jwt)}</pre>`);
-  if (exchange.request.body !== undefined) parts.push(`<div>Request body</div><pre>${esc(exchange.request.body)}</pre>`);
-  if (exchange.error) parts.push(`<div>Error</div><pre>${esc(`${exchange.error.kind}: ${exchange.error.message}`)}</pre>`);
+  if (exchange.request.jwt)
+    parts.push(`<div>Bearer JWT (decoded, not verified)</div><pre>${json(exchange.request.jwt)}</pre>`);
+  if (exchange.request.body !== undefined)
+    parts.push(`<div>Request body</div><pre>${esc(exchange.request.body)}</pre>`);
+  if (exchange.error)
+    parts.push(`<div>Error</div><pre>${esc(`${exchange.error.kind}: ${exchange.error.message}`)}</pre>`);
   const response = exchange.response;
   if (response) {
     parts.push(`<div>Response ${response.status} headers</div><pre>${headers(response.headers)}</pre>`);
-    if (response.events) parts.push(`<div>Events (${esc(response.stream_end ?? 'incomplete')})</div><pre>${json(response.events)}</pre>`);
-    if (response.body !== undefined) parts.push(`<div>Response body (${response.body_bytes} bytes)</div><pre>${esc(response.body)}</pre>`);
+    if (response.events)
+      parts.push(`<div>Events (${esc(response.stream_end ?? 'incomplete')})</div><pre>${json(response.events)}</pre>`);
+    if (response.body !== undefined)
+      parts.push(`<div>Response body (${response.body_bytes} bytes)</div><pre>${esc(response.body)}</pre>`);
   }
   parts.push(`<div>Replay</div><pre>${esc(curlLine(exchange.request))}</pre></details>`);
   return parts.join('\n');
@@ -71,8 +84,10 @@ function exchangeHtml(exchange: Exchange, open = false): string {
 function failureHtml(result: CheckResult): string {
   const failure = result.failure;
   if (failure === undefined) return '';
-  const cell = (value: unknown) => esc(typeof value === 'string' ? value : JSON.stringify(value, null, 2) ?? detailText(value));
-  const link = failure.exchange === undefined ? '' : `<div>Shown by exchange <span class="id">#${failure.exchange}</span></div>`;
+  const cell = (value: unknown) =>
+    esc(typeof value === 'string' ? value : (JSON.stringify(value, null, 2) ?? detailText(value)));
+  const link =
+    failure.exchange === undefined ? '' : `<div>Shown by exchange <span class="id">#${failure.exchange}</span></div>`;
   return `<table class="failure"><tr><th>expected</th><th>observed</th></tr><tr><td>${cell(failure.expected ?? '')}</td><td>${cell(failure.observed ?? '')}</td></tr></table>${link}`;
 }
 
@@ -85,13 +100,20 @@ function checkHtml(result: CheckResult): string {
   if (result.message) lines.push(`<pre>${esc(result.message)}</pre>`);
   lines.push(failureHtml(result));
   for (const note of result.notes) lines.push(`<div class="muted">note: ${esc(note)}</div>`);
-  if (result.requirements.length > 0) lines.push(`<div>Requirements: <span class="id">${esc(result.requirements.join(', '))}</span></div>`);
-  if (result.rulings.length > 0) lines.push(`<div>Rulings: <span class="id">${esc(result.rulings.join(', '))}</span></div>`);
+  if (result.requirements.length > 0)
+    lines.push(`<div>Requirements: <span class="id">${esc(result.requirements.join(', '))}</span></div>`);
+  if (result.rulings.length > 0)
+    lines.push(`<div>Rulings: <span class="id">${esc(result.rulings.join(', '))}</span></div>`);
   if (result.stack) lines.push(`<pre>${esc(result.stack)}</pre>`);
   if (result.exchanges.length < result.exchange_count) {
-    lines.push(`<div class="muted">${result.exchange_count} exchanges (not kept for a passing check; run with --record-exchanges all to keep them)</div>`);
+    lines.push(
+      `<div class="muted">${result.exchange_count} exchanges (not kept for a passing check; run with --record-exchanges all to keep them)</div>`,
+    );
   }
-  lines.push(...result.exchanges.map((exchange) => exchangeHtml(exchange, exchange.seq === result.failure?.exchange)), '</details>');
+  lines.push(
+    ...result.exchanges.map((exchange) => exchangeHtml(exchange, exchange.seq === result.failure?.exchange)),
+    '</details>',
+  );
   return lines.join('\n');
 }
 
@@ -107,9 +129,13 @@ function summaryTableHtml(report: Report): string {
 
 function filtersHtml(): string {
   const boxes = CHECK_STATUSES.map(
-    (status) => `<label><input type="checkbox" data-status-filter value="${esc(status)}" checked> ${esc(status)}</label>`,
+    (status) =>
+      `<label><input type="checkbox" data-status-filter value="${esc(status)}" checked> ${esc(status)}</label>`,
   ).join('');
-  const areas = ['<option value="">all areas</option>', ...AREAS.map((a) => `<option value="${esc(a)}">${esc(a)}</option>`)].join('');
+  const areas = [
+    '<option value="">all areas</option>',
+    ...AREAS.map((a) => `<option value="${esc(a)}">${esc(a)}</option>`),
+  ].join('');
   return `<div class="filters">${boxes}<select id="area-filter">${areas}</select> <input id="text-filter" placeholder="filter by id"></div>`;
 }
 
@@ -119,9 +145,19 @@ function coverageHtml(report: Report): string {
     (entry) =>
       `<tr><td class="id">${esc(entry.id)}</td><td>${esc(entry.level ?? '')}</td><td>${esc(entry.role ?? '')}</td><td>${esc(entry.observable ?? '')}</td><td><span class="badge ${esc(entry.status === 'warned' ? 'warning' : entry.status === 'untested' ? 'not-applicable' : entry.status)}">${esc(entry.status)}</span></td><td class="id">${esc(entry.checks.join(', '))}</td></tr>`,
   );
-  const unknown = coverage.unknown_ids.map((u) => `<li class="id">${esc(u.id)} (cited by ${esc(u.checks.join(', '))})</li>`);
+  const unknown = coverage.unknown_ids.map(
+    (u) => `<li class="id">${esc(u.id)} (cited by ${esc(u.checks.join(', '))})</li>`,
+  );
   return [
-    `<details><summary>Requirement coverage — ${esc(report.kind)}-observable: ${esc(Object.entries(coverage.observable_counts).map(([s, n]) => `${n} ${s}`).join(', '))}; whole catalogue: ${esc(Object.entries(coverage.counts).map(([s, n]) => `${n} ${s}`).join(', '))}${coverage.catalogue === 'unavailable' ? ` — catalogue unavailable: ${esc(coverage.catalogue_error ?? '')}` : ''}</summary>`,
+    `<details><summary>Requirement coverage — ${esc(report.kind)}-observable: ${esc(
+      Object.entries(coverage.observable_counts)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', '),
+    )}; whole catalogue: ${esc(
+      Object.entries(coverage.counts)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', '),
+    )}${coverage.catalogue === 'unavailable' ? ` — catalogue unavailable: ${esc(coverage.catalogue_error ?? '')}` : ''}</summary>`,
     `<table><tr><th>requirement</th><th>level</th><th>role</th><th>observable</th><th>status</th><th>checks</th></tr>${rows.join('')}</table>`,
     unknown.length > 0 ? `<p>Cited ids missing from the catalogue:</p><ul>${unknown.join('')}</ul>` : '',
     '</details>',
@@ -135,7 +171,9 @@ function baselineHtml(report: Report): string {
     ...baseline.new_failures.map((id) => `<li>new failure: <span class="id">${esc(id)}</span></li>`),
     ...baseline.fixed.map((e) => `<li>now passes, remove from baseline: <span class="id">${esc(e.check)}</span></li>`),
     ...baseline.stale.map((e) => `<li>names no known check: <span class="id">${esc(e.check)}</span></li>`),
-    ...baseline.known_failures.map((e) => `<li>known failure: <span class="id">${esc(e.check)}</span> ${esc(e.comment ?? '')}</li>`),
+    ...baseline.known_failures.map(
+      (e) => `<li>known failure: <span class="id">${esc(e.check)}</span> ${esc(e.comment ?? '')}</li>`,
+    ),
   ];
   return `<h2>Baseline ${esc(baseline.file)}</h2><ul>${items.join('')}</ul>`;
 }
@@ -159,15 +197,23 @@ function setupHtml(report: Report): string {
   const parts = [`<h2>Setup</h2>`];
   if (setup.error) parts.push(`<pre class="failed-text">${esc(setup.error)}</pre>`);
   parts.push(`<ul>${setup.notes.map((note) => `<li>${esc(note)}</li>`).join('')}</ul>`);
-  if (setup.control) parts.push(`<div>Control hooks (${esc(setup.control.url)}): ${esc(setup.control.supports.join(', ') || 'none')}</div>`);
-  if (setup.profile) parts.push(`<div>Target profile (${esc(setup.profile_source)})</div><pre>${json(setup.profile)}</pre>`);
-  if (setup.exchanges.length > 0) parts.push(`<details><summary>Setup exchanges (${setup.exchanges.length})</summary>${setup.exchanges.map((exchange) => exchangeHtml(exchange)).join('\n')}</details>`);
+  if (setup.control)
+    parts.push(
+      `<div>Control hooks (${esc(setup.control.url)}): ${esc(setup.control.supports.join(', ') || 'none')}</div>`,
+    );
+  if (setup.profile)
+    parts.push(`<div>Target profile (${esc(setup.profile_source)})</div><pre>${json(setup.profile)}</pre>`);
+  if (setup.exchanges.length > 0)
+    parts.push(
+      `<details><summary>Setup exchanges (${setup.exchanges.length})</summary>${setup.exchanges.map((exchange) => exchangeHtml(exchange)).join('\n')}</details>`,
+    );
   return parts.join('\n');
 }
 
 /** One self-contained HTML page: summary, filters, every check with its exchanges, coverage, setup. */
 export function renderHtml(report: Report): string {
-  const verdict = ['no failure beyond the baseline', 'conformance failures', 'setup or usage error'][report.exit_code] ?? '';
+  const verdict =
+    ['no failure beyond the baseline', 'conformance failures', 'setup or usage error'][report.exit_code] ?? '';
   const target = targetName(report);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

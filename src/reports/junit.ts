@@ -10,7 +10,8 @@ function details(result: CheckResult): string {
   if (result.requirements.length > 0) lines.push(`requirements: ${result.requirements.join(', ')}`);
   if (result.rulings.length > 0) lines.push(`rulings: ${result.rulings.join(', ')}`);
   for (const note of result.notes) lines.push(`note: ${note}`);
-  for (const exchange of result.exchanges) lines.push(`exchange ${exchange.seq}: ${describeExchange(exchange)}`, `  ${curlLine(exchange.request)}`);
+  for (const exchange of result.exchanges)
+    lines.push(`exchange ${exchange.seq}: ${describeExchange(exchange)}`, `  ${curlLine(exchange.request)}`);
   return lines.join('\n');
 }
 
@@ -31,7 +32,9 @@ function testcase(role: Report['kind'], result: CheckResult): string {
       break;
     case 'warning':
     case 'info':
-      body.push(`      <system-out>${esc(`${result.status.toUpperCase()} (${result.level}): ${details(result)}`)}</system-out>`);
+      body.push(
+        `      <system-out>${esc(`${result.status.toUpperCase()} (${result.level}): ${details(result)}`)}</system-out>`,
+      );
       break;
     case 'passed':
       if (result.notes.length > 0) body.push(`      <system-out>${esc(result.notes.join('\n'))}</system-out>`);
@@ -61,7 +64,9 @@ function properties(report: Report): string[] {
   if (report.workarounds.length === 0) return [];
   return [
     '    <properties>',
-    ...report.workarounds.map((w) => `      <property ${attributes({ name: `workaround.${w.name}`, value: `${w.value}: ${w.reason}` })}/>`),
+    ...report.workarounds.map(
+      (w) => `      <property ${attributes({ name: `workaround.${w.name}`, value: `${w.value}: ${w.reason}` })}/>`,
+    ),
     '    </properties>',
   ];
 }

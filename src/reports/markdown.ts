@@ -16,7 +16,8 @@ function listItem(result: CheckResult): string[] {
   const known = result.baseline === 'known-failure' ? ' — known failure (baseline)' : '';
   const lines = [`- **${md(result.id)}** [${result.level}]${cites}${known}: ${md(firstLine(result.message))}`];
   for (const line of failureLines(result)) lines.push(`  - ${md(line)}`);
-  const shown = result.exchanges.find((exchange) => exchange.seq === result.failure?.exchange) ?? result.exchanges.at(-1);
+  const shown =
+    result.exchanges.find((exchange) => exchange.seq === result.failure?.exchange) ?? result.exchanges.at(-1);
   if (shown) lines.push(`  - exchange #${shown.seq}: ${md(describeExchange(shown))}`);
   return lines;
 }
@@ -41,8 +42,13 @@ function workaroundsNotice(report: Report): string[] {
 export function renderMarkdown(report: Report): string {
   const out: string[] = [`# Agent Auth conformance — ${report.kind}`, ''];
   const target = targetName(report);
-  out.push(`Target: \`${target.replaceAll('`', '')}\` · spec ${report.spec_version} · ${report.tool.name} ${report.tool.version} · seed ${report.seed}`, '');
-  const verdict = ['✅ no failure beyond the baseline', '❌ conformance failures', '⚠️ setup or usage error'][report.exit_code];
+  out.push(
+    `Target: \`${target.replaceAll('`', '')}\` · spec ${report.spec_version} · ${report.tool.name} ${report.tool.version} · seed ${report.seed}`,
+    '',
+  );
+  const verdict = ['✅ no failure beyond the baseline', '❌ conformance failures', '⚠️ setup or usage error'][
+    report.exit_code
+  ];
   out.push(`**Result:** ${verdict} (exit ${report.exit_code})`, '');
   out.push(...workaroundsNotice(report));
   if (!report.setup.ok) {

@@ -24,7 +24,8 @@ export function parseFormats(value: string): ReportFormat[] {
     .map((name) => name.trim())
     .filter((name) => name !== '');
   const unknown = names.filter((name) => !(REPORT_FORMATS as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new Error(`unknown report format(s): ${unknown.join(', ')} (known: ${REPORT_FORMATS.join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(`unknown report format(s): ${unknown.join(', ')} (known: ${REPORT_FORMATS.join(', ')})`);
   if (names.length === 0) throw new Error('no report format given');
   return [...new Set(names)] as ReportFormat[];
 }
@@ -35,7 +36,11 @@ export function renderReports(report: Report, formats: readonly ReportFormat[]):
 }
 
 /** Writes the report in each format to `outDir` (created if needed); returns the written paths. */
-export async function writeReports(report: Report, outDir: string, formats: readonly ReportFormat[]): Promise<string[]> {
+export async function writeReports(
+  report: Report,
+  outDir: string,
+  formats: readonly ReportFormat[],
+): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const paths: string[] = [];
   for (const { file, text } of renderReports(report, formats)) {

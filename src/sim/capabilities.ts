@@ -68,7 +68,12 @@ export const DEMO_CAPABILITIES: readonly CapabilityDefinition[] = [
     }),
     output: transferOutput,
     policyConstraints: { amount: { max: 10_000 } },
-    run: (args) => ({ transfer_id: nextTransferId(), status: 'completed', amount: args.amount, currency: args.currency }),
+    run: (args) => ({
+      transfer_id: nextTransferId(),
+      status: 'completed',
+      amount: args.amount,
+      currency: args.currency,
+    }),
   },
   {
     name: 'transfer_international',
@@ -193,7 +198,10 @@ export function detailOf(definition: CapabilityDefinition): Capability {
 
 /** Whether `definition` matches a free-text listing query (any query word in its name or description). */
 export function matchesQuery(definition: CapabilityDefinition, query: string): boolean {
-  const words = query.toLowerCase().split(/[\s_]+/).filter((word) => word.length > 0);
+  const words = query
+    .toLowerCase()
+    .split(/[\s_]+/)
+    .filter((word) => word.length > 0);
   if (words.length === 0) return true;
   const haystack = `${definition.name.replace(/_/g, ' ')} ${definition.description}`.toLowerCase();
   return words.some((word) => haystack.includes(word));

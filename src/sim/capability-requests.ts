@@ -15,9 +15,13 @@ export interface CapabilityRequest {
  */
 export function readCapabilityRequests(ctx: SimContext, items: readonly CapabilityRequestItem[]): CapabilityRequest[] {
   const normalized = items.map((item) =>
-    typeof item === 'string' ? { name: item, constraints: undefined } : { name: item.name, constraints: item.constraints },
+    typeof item === 'string'
+      ? { name: item, constraints: undefined }
+      : { name: item.name, constraints: item.constraints },
   );
-  const unknownNames = [...new Set(normalized.filter((item) => ctx.catalog.find(item.name) === undefined).map((item) => item.name))];
+  const unknownNames = [
+    ...new Set(normalized.filter((item) => ctx.catalog.find(item.name) === undefined).map((item) => item.name)),
+  ];
   if (unknownNames.length > 0) {
     throw new ProtocolError(400, 'invalid_capabilities', 'One or more requested capabilities do not exist', {
       invalid_capabilities: unknownNames,
@@ -27,7 +31,8 @@ export function readCapabilityRequests(ctx: SimContext, items: readonly Capabili
   for (const item of normalized) {
     const definition = ctx.catalog.find(item.name)!;
     if (item.constraints !== undefined) checkConstraintShape(ctx, definition, item.constraints);
-    const constraints = item.constraints !== undefined && Object.keys(item.constraints).length > 0 ? item.constraints : undefined;
+    const constraints =
+      item.constraints !== undefined && Object.keys(item.constraints).length > 0 ? item.constraints : undefined;
     byName.set(item.name, { definition, constraints });
   }
   return [...byName.values()];

@@ -61,7 +61,8 @@ export function intersectConstraints(
     const a = requested?.[field];
     const b = policy?.[field];
     const merged = a === undefined ? b : b === undefined ? a : intersectField(a, b);
-    if (merged === undefined) return { ok: false, reason: `no value of '${field}' satisfies both the request and server policy` };
+    if (merged === undefined)
+      return { ok: false, reason: `no value of '${field}' satisfies both the request and server policy` };
     result[field] = merged;
   }
   return { ok: true, constraints: result };

@@ -46,7 +46,11 @@ export function registerControlRoutes(app: Hono<SimEnv>, ctx: SimContext): void 
       const agent = agentForApproval(ctx, body.agent_id, body.user_code);
       ctx.lifecycle.refresh(agent);
       if (agent.status !== 'pending' && !hasPendingGrants(agent)) {
-        throw new ProtocolError(409, 'nothing_pending', `Agent ${agent.id} (${agent.status}) has nothing awaiting approval`);
+        throw new ProtocolError(
+          409,
+          'nothing_pending',
+          `Agent ${agent.id} (${agent.status}) has nothing awaiting approval`,
+        );
       }
       approve(ctx, agent, { capabilities: body.capabilities, userId: body.user_id });
       return agentResult(ctx, agent);
@@ -55,7 +59,11 @@ export function registerControlRoutes(app: Hono<SimEnv>, ctx: SimContext): void 
       const agent = findAgent(ctx, body.agent_id);
       ctx.lifecycle.refresh(agent);
       if (agent.status !== 'pending' && !hasPendingGrants(agent)) {
-        throw new ProtocolError(409, 'nothing_pending', `Agent ${agent.id} (${agent.status}) has nothing awaiting approval`);
+        throw new ProtocolError(
+          409,
+          'nothing_pending',
+          `Agent ${agent.id} (${agent.status}) has nothing awaiting approval`,
+        );
       }
       deny(ctx, agent, { capabilities: body.capabilities, reason: body.reason });
       return agentResult(ctx, agent);
@@ -102,7 +110,8 @@ export function registerControlRoutes(app: Hono<SimEnv>, ctx: SimContext): void 
       return { ...hostResult(host), agents_revoked: agentsRevoked };
     },
     'delete-user': (body) => {
-      if (!ctx.store.users.has(body.user_id)) throw notFound('user_not_found', `No user with id '${body.user_id}' exists`);
+      if (!ctx.store.users.has(body.user_id))
+        throw notFound('user_not_found', `No user with id '${body.user_id}' exists`);
       const { hostsRevoked, agentsRevoked } = ctx.lifecycle.deleteUser(body.user_id);
       return { user_id: body.user_id, hosts_revoked: hostsRevoked, agents_revoked: agentsRevoked };
     },

@@ -14,7 +14,8 @@ const FAULT_LIST = [
   // Token verification (§4.2-§4.6, §8.2, §8.4, §8.7, §8.12)
   {
     name: 'accepts-wrong-typ-agent',
-    description: 'Agent-authenticated endpoints accept tokens whose typ is neither agent+jwt nor host+jwt (e.g. "JWT" or none).',
+    description:
+      'Agent-authenticated endpoints accept tokens whose typ is neither agent+jwt nor host+jwt (e.g. "JWT" or none).',
     requirements: ['AAP-4.3-03', 'AAP-4.5-STEP1'],
   },
   {
@@ -39,7 +40,8 @@ const FAULT_LIST = [
   },
   {
     name: 'short-replay-cache',
-    description: 'Replay-cache entries are dropped at exp instead of exp + clock skew, so a token replayed in the skew margin is accepted.',
+    description:
+      'Replay-cache entries are dropped at exp instead of exp + clock skew, so a token replayed in the skew margin is accepted.',
     requirements: ['AAP-8.2-05'],
   },
   {
@@ -175,7 +177,8 @@ const FAULT_LIST = [
   },
   {
     name: 'agent-exists-not-rejected',
-    description: 'Registering an already active agent key again creates a new agent instead of answering 409 agent_exists.',
+    description:
+      'Registering an already active agent key again creates a new agent instead of answering 409 agent_exists.',
     requirements: ['AAP-5.3-13'],
   },
   {
@@ -191,7 +194,8 @@ const FAULT_LIST = [
   },
   {
     name: 'wrong-error-code-capability-not-found',
-    description: 'An unknown capability name is answered 404 with the code unknown_capability instead of capability_not_found.',
+    description:
+      'An unknown capability name is answered 404 with the code unknown_capability instead of capability_not_found.',
     requirements: ['AAP-5.2.1-06', 'AAP-5.11-ERR.capability_not_found'],
   },
   {

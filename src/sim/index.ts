@@ -44,7 +44,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const recorder = new Recorder();
   let app: ReturnType<typeof createApp> | undefined;
 
-  const server = serve({ fetch: (request, env) => app!.fetch(request, env), port: resolved.port, hostname: '127.0.0.1' });
+  const server = serve({
+    fetch: (request, env) => app!.fetch(request, env),
+    port: resolved.port,
+    hostname: '127.0.0.1',
+  });
   await new Promise<void>((resolve, reject) => {
     if (server.listening) resolve();
     server.once('listening', () => resolve());

@@ -237,7 +237,8 @@ export function validateJwks(text: string, maxKeys: number): Record<string, unkn
   if (keys.length === 0) throw new JwksError('the JWKS document holds no keys');
   if (keys.length > maxKeys) throw new JwksError(`the JWKS document holds more than ${maxKeys} keys`);
   return keys.map((key, index) => {
-    if (typeof key !== 'object' || key === null || Array.isArray(key)) throw new JwksError(`JWKS key ${index} is not an object`);
+    if (typeof key !== 'object' || key === null || Array.isArray(key))
+      throw new JwksError(`JWKS key ${index} is not an object`);
     const jwk = key as Record<string, unknown>;
     if (typeof jwk.kty !== 'string') throw new JwksError(`JWKS key ${index} has no kty`);
     if (jwk.kty === 'oct') throw new JwksError(`JWKS key ${index} is a symmetric (oct) key`);
@@ -246,7 +247,8 @@ export function validateJwks(text: string, maxKeys: number): Record<string, unkn
     for (const param of required) {
       if (typeof jwk[param] !== 'string') throw new JwksError(`JWKS key ${index} (${jwk.kty}) lacks '${param}'`);
     }
-    if (PRIVATE_MEMBERS.some((member) => member in jwk)) throw new JwksError(`JWKS key ${index} carries private key material`);
+    if (PRIVATE_MEMBERS.some((member) => member in jwk))
+      throw new JwksError(`JWKS key ${index} carries private key material`);
     return jwk;
   });
 }

@@ -144,9 +144,15 @@ function rateLimit(ctx: SimContext): MiddlewareHandler<SimEnv> {
     if (limiter === undefined || ctx.faults.has('no-rate-limit') || c.req.path.startsWith(CONTROL_PATH)) return next();
     const decision = limiter.take(clientIdentity(c));
     if (!decision.allowed) {
-      throw new ProtocolError(429, 'rate_limited', 'Too many requests; retry later', {}, {
-        'Retry-After': String(decision.retryAfterSeconds),
-      });
+      throw new ProtocolError(
+        429,
+        'rate_limited',
+        'Too many requests; retry later',
+        {},
+        {
+          'Retry-After': String(decision.retryAfterSeconds),
+        },
+      );
     }
     return next();
   };

@@ -51,6 +51,7 @@ export function queryParams(c: SimHonoContext): Record<string, string> {
 /** A JSON body that must be an object, for endpoints that read individual members before validation. */
 export function jsonObjectBody(c: SimHonoContext): Record<string, unknown> {
   const body = jsonBody(c);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidRequest('The request body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalidRequest('The request body must be a JSON object');
   return body as Record<string, unknown>;
 }

@@ -107,7 +107,8 @@ export class Store {
   }
 
   hostByRetiredThumbprint(thumbprint: string): HostRecord | undefined {
-    for (const host of this.hosts.values()) if (host.retiredKeys.some((retired) => retired.thumbprint === thumbprint)) return host;
+    for (const host of this.hosts.values())
+      if (host.retiredKeys.some((retired) => retired.thumbprint === thumbprint)) return host;
     return undefined;
   }
 

@@ -2,7 +2,16 @@ import { jwkThumbprint } from '../jose/index.ts';
 import { AGENT_JWT_TYPE, HOST_JWT_TYPE, type Ed25519PublicJwk } from '../protocol/index.ts';
 import type { SimContext } from './sim-context.ts';
 import { forbidden, invalidJwt } from './errors.ts';
-import { checkReplay, checkSignature, checkTimes, decodeBearerJwt, fromJwks, stringClaim, type DecodedToken, type TokenKind } from './jwt-checks.ts';
+import {
+  checkReplay,
+  checkSignature,
+  checkTimes,
+  decodeBearerJwt,
+  fromJwks,
+  stringClaim,
+  type DecodedToken,
+  type TokenKind,
+} from './jwt-checks.ts';
 import type { AgentRecord, HostRecord } from './store.ts';
 
 export interface AgentVerification {

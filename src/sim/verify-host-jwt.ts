@@ -2,7 +2,15 @@ import { jwkThumbprint } from '../jose/index.ts';
 import { Ed25519PublicJwkSchema, HOST_JWT_TYPE, type Ed25519PublicJwk } from '../protocol/index.ts';
 import type { SimContext } from './sim-context.ts';
 import { forbidden, invalidJwt, notFound, ProtocolError } from './errors.ts';
-import { checkReplay, checkSignature, checkTimes, decodeBearerJwt, fromJwks, type DecodedToken, type TokenKind } from './jwt-checks.ts';
+import {
+  checkReplay,
+  checkSignature,
+  checkTimes,
+  decodeBearerJwt,
+  fromJwks,
+  type DecodedToken,
+  type TokenKind,
+} from './jwt-checks.ts';
 import type { HostRecord, KeyDelivery } from './store.ts';
 
 /** Host-authenticated operations; they differ in what an unknown or pending host may do. */

@@ -55,7 +55,9 @@ describe('module layering', () => {
 
   it('keeps the result model free of harness, simulator and renderer code', () => {
     const model = [...graph].filter(([file]) => folderOf(file) === 'model');
-    const outside = model.flatMap(([file, targets]) => targets.filter((t) => folderOf(t) !== 'model').map((t) => `${short(file)} → ${short(t)}`));
+    const outside = model.flatMap(([file, targets]) =>
+      targets.filter((t) => folderOf(t) !== 'model').map((t) => `${short(file)} → ${short(t)}`),
+    );
     expect(outside).toEqual([]);
   });
 

@@ -134,9 +134,7 @@ describe('loadCatalogue on crafted directories', () => {
 
   it('rejects unknown fields and values outside the vocabularies', () => {
     expect(() => loadCatalogue(catalogueDir({ 'a.yaml': [{ ...entry(), extra: 1 }] }))).toThrow(/extra/);
-    expect(() => loadCatalogue(catalogueDir({ 'a.yaml': [{ ...entry(), level: 'must' }] }))).toThrow(
-      /level/,
-    );
+    expect(() => loadCatalogue(catalogueDir({ 'a.yaml': [{ ...entry(), level: 'must' }] }))).toThrow(/level/);
   });
 
   it('rejects a file that is not a list or not YAML', () => {

@@ -42,20 +42,36 @@ describe('the server suite against better-auth with @better-auth/agent-auth', ()
 
   it('fails no check the baseline does not list', () => {
     expect(report.baseline?.new_failures.map(describeResult)).toEqual([]);
-    const unlisted = report.checks.filter((check) => (check.status === 'warning' || check.status === 'info') && !listed().has(check.id));
-    expect(unlisted.map((check) => describeResult(check.id)), 'warnings and informational findings the baseline does not list').toEqual([]);
+    const unlisted = report.checks.filter(
+      (check) => (check.status === 'warning' || check.status === 'info') && !listed().has(check.id),
+    );
+    expect(
+      unlisted.map((check) => describeResult(check.id)),
+      'warnings and informational findings the baseline does not list',
+    ).toEqual([]);
   });
 
   it('still sees every deviation the baseline lists', () => {
-    expect(report.baseline?.fixed.map((entry) => describeResult(entry.check)), 'now passing: remove from the baseline').toEqual([]);
-    expect(report.baseline?.stale.map((entry) => entry.check), 'listed checks the suite no longer defines').toEqual([]);
-    expect(report.baseline?.unverified.map((entry) => describeResult(entry.check)), 'listed checks that reached no verdict').toEqual([]);
+    expect(
+      report.baseline?.fixed.map((entry) => describeResult(entry.check)),
+      'now passing: remove from the baseline',
+    ).toEqual([]);
+    expect(
+      report.baseline?.stale.map((entry) => entry.check),
+      'listed checks the suite no longer defines',
+    ).toEqual([]);
+    expect(
+      report.baseline?.unverified.map((entry) => describeResult(entry.check)),
+      'listed checks that reached no verdict',
+    ).toEqual([]);
     expect(report.baseline?.ok).toBe(true);
     expect(report.exit_code).toBe(0);
   });
 
   it('runs with the declared agent-JWT issuer workaround, whose deviation its own check still fails', async () => {
-    expect(report.workarounds.map((workaround) => `${workaround.name}: ${workaround.value}`)).toEqual(['agentJwtIssuer: host-id']);
+    expect(report.workarounds.map((workaround) => `${workaround.name}: ${workaround.value}`)).toEqual([
+      'agentJwtIssuer: host-id',
+    ]);
     expect(describeResult('server.jwt.agent.execute.thumbprint-iss-accepted')).toMatch(/\[failed\]/);
     expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('Workarounds active (1)');
     expect(log.some((line) => line.startsWith('WORKAROUNDS ACTIVE (1)'))).toBe(true);

@@ -61,7 +61,15 @@ describe('better-auth reference target', () => {
     const profile = await loadProfile(new URL('../../examples/better-auth/profile.json', import.meta.url).pathname);
     const { body } = await getJson(`${target.issuer}/capability/list`);
     const listed = (body.capabilities as { name: string }[]).map((c) => c.name);
-    const named = [profile.sync, profile['with-input'], profile.constrainable?.name, profile.async, profile.stream, profile.second, profile.highRisk];
+    const named = [
+      profile.sync,
+      profile['with-input'],
+      profile.constrainable?.name,
+      profile.async,
+      profile.stream,
+      profile.second,
+      profile.highRisk,
+    ];
     for (const name of named) expect(listed).toContain(name);
   });
 
@@ -93,12 +101,19 @@ describe('better-auth reference target', () => {
     });
     expect(status).toBe(200);
     expect(body.status).toBe('active');
-    expect(body.agent_capability_grants).toEqual([expect.objectContaining({ capability: 'list_accounts', status: 'active' })]);
+    expect(body.agent_capability_grants).toEqual([
+      expect.objectContaining({ capability: 'list_accounts', status: 'active' }),
+    ]);
   });
 
   it('executes list_accounts with an agent JWT', async () => {
     const location = discovery.default_location ?? `${discovery.issuer}/capability/execute`;
-    const agentJwt = await mintAgentJwt({ agent, hostIss: registered.host_id, agentId: registered.agent_id, aud: location });
+    const agentJwt = await mintAgentJwt({
+      agent,
+      hostIss: registered.host_id,
+      agentId: registered.agent_id,
+      aud: location,
+    });
     const { status, body } = await postJson(location, { capability: 'list_accounts' }, agentJwt);
     expect(status).toBe(200);
     expect(body.data).toEqual([
@@ -109,7 +124,8 @@ describe('better-auth reference target', () => {
 
   it('runs the async and streaming capabilities named in the profile once approved', async () => {
     const location = discovery.default_location ?? `${discovery.issuer}/capability/execute`;
-    const agentJwt = (aud: string) => mintAgentJwt({ agent, hostIss: registered.host_id, agentId: registered.agent_id, aud });
+    const agentJwt = (aud: string) =>
+      mintAgentJwt({ agent, hostIss: registered.host_id, agentId: registered.agent_id, aud });
     const requested = await postJson(
       `${target.issuer}/agent/request-capability`,
       { capabilities: ['generate_report', 'stream_transactions'] },
@@ -122,7 +138,8 @@ describe('better-auth reference target', () => {
     const started = await postJson(location, { capability: 'generate_report' }, await agentJwt(location));
     expect([200, 202]).toContain(started.status);
     expect(started.body).toEqual({ status: 'pending', status_url: expect.any(String), retry_after: 1 });
-    const poll = async () => getJson(started.body.status_url, { headers: { authorization: `Bearer ${await agentJwt(location)}` } });
+    const poll = async () =>
+      getJson(started.body.status_url, { headers: { authorization: `Bearer ${await agentJwt(location)}` } });
     expect((await poll()).body.status).toBe('pending');
     expect((await poll()).body).toEqual({ status: 'completed', result: expect.objectContaining({ transactions: 3 }) });
 

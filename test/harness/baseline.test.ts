@@ -3,15 +3,31 @@ import { applyBaseline, BaselineError, parseBaseline } from '../../src/harness/b
 import type { CheckResult } from '../../src/model/index.ts';
 
 function result(id: string, status: CheckResult['status']): CheckResult {
-  return { id, title: id, area: 'jwt', requirements: [], rulings: [], level: 'MUST', status, notes: [], duration_ms: 1, exchange_count: 0, exchanges: [] };
+  return {
+    id,
+    title: id,
+    area: 'jwt',
+    requirements: [],
+    rulings: [],
+    level: 'MUST',
+    status,
+    notes: [],
+    duration_ms: 1,
+    exchange_count: 0,
+    exchanges: [],
+  };
 }
 
 describe('baseline', () => {
   it('validates the file shape', () => {
-    expect(parseBaseline({ expected_failures: [{ check: 'a', comment: 'known' }] }, 'b.json').expected_failures).toHaveLength(1);
+    expect(
+      parseBaseline({ expected_failures: [{ check: 'a', comment: 'known' }] }, 'b.json').expected_failures,
+    ).toHaveLength(1);
     expect(() => parseBaseline({ expected_failures: [{ id: 'a' }] }, 'b.json')).toThrow(BaselineError);
     expect(() => parseBaseline({ failures: [] }, 'b.json')).toThrow(BaselineError);
-    expect(() => parseBaseline({ expected_failures: [{ check: 'a' }, { check: 'a' }] }, 'b.json')).toThrow(/more than once/);
+    expect(() => parseBaseline({ expected_failures: [{ check: 'a' }, { check: 'a' }] }, 'b.json')).toThrow(
+      /more than once/,
+    );
   });
 
   it('accepts known failures and passes the run', () => {

@@ -31,7 +31,11 @@ describe('ControlClient', () => {
   it('records operations on the check and throws ControlError when one fails or is unsupported', async () => {
     const http = new HttpDriver().session('server.x.y');
     const clock = new TargetClock();
-    const control = new ControlClient(http, { baseUrl: `${server.url}/ctl`, supports: ['approve', 'advance-clock'], unknown: [] }, clock);
+    const control = new ControlClient(
+      http,
+      { baseUrl: `${server.url}/ctl`, supports: ['approve', 'advance-clock'], unknown: [] },
+      clock,
+    );
     expect(control.supports('reset')).toBe(false);
     const before = clock.nowSeconds();
     expect((await control.advanceClock({ seconds: 60 })).json).toEqual({ ok: true });

@@ -14,7 +14,17 @@ describe('coverage', () => {
     observable: 'black-box-server',
   });
   const result = (id: string, status: CheckResult['status'], requirements: string[]): CheckResult => ({
-    id, title: id, area: 'discovery', requirements, rulings: [], level: 'MUST', status, notes: [], duration_ms: 0, exchange_count: 0, exchanges: [],
+    id,
+    title: id,
+    area: 'discovery',
+    requirements,
+    rulings: [],
+    level: 'MUST',
+    status,
+    notes: [],
+    duration_ms: 0,
+    exchange_count: 0,
+    exchanges: [],
   });
 
   it('gives each requirement the worst verdict of the checks citing it', () => {

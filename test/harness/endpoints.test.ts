@@ -14,7 +14,11 @@ describe('endpoint resolution', () => {
     const { resolved, problems } = resolveEndpoints('https://x.example', { a: '/a', b: 3, c: 'ftp://z' });
     expect(Object.keys(resolved)).toEqual(['a']);
     expect(Object.keys(problems)).toEqual(['b', 'c']);
-    expect(defaultLocation({ issuer: 'https://x.example', endpoints: { execute: '/run' } })).toBe('https://x.example/run');
-    expect(defaultLocation({ issuer: 'https://x.example', default_location: 'https://e.example/x', endpoints: {} })).toBe('https://e.example/x');
+    expect(defaultLocation({ issuer: 'https://x.example', endpoints: { execute: '/run' } })).toBe(
+      'https://x.example/run',
+    );
+    expect(
+      defaultLocation({ issuer: 'https://x.example', default_location: 'https://e.example/x', endpoints: {} }),
+    ).toBe('https://e.example/x');
   });
 });

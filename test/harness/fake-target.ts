@@ -23,7 +23,10 @@ function originOf(req: IncomingMessage): string {
 }
 
 /** Serves a discovery document naming the server's own origin as issuer. */
-export function discoveryHandler(overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}): Handler {
+export function discoveryHandler(
+  overrides: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Handler {
   return (req, res) => {
     res
       .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=3600', ...headers })
@@ -38,5 +41,11 @@ export function fakeTarget(issuer = 'http://127.0.0.1:1', overrides: Record<stri
   for (const [key, value] of Object.entries(discovery.endpoints)) {
     if (typeof value === 'string') endpoints[key] = { value, form: 'relative', url: `${issuer}${value}` };
   }
-  return { issuer, discoveryUrl: `${issuer}/.well-known/agent-configuration`, discovery, endpoints, capabilityLocations: {} };
+  return {
+    issuer,
+    discoveryUrl: `${issuer}/.well-known/agent-configuration`,
+    discovery,
+    endpoints,
+    capabilityLocations: {},
+  };
 }

@@ -3,7 +3,15 @@ import { generateEd25519KeyPair, mintHostJwt } from '../../src/jose/index.ts';
 import { REDACTED } from '../../src/harness/exchange.ts';
 import { curlLine, shellQuote } from '../../src/model/index.ts';
 import { CheckAbortedError, HttpDriver } from '../../src/harness/http-driver.ts';
-import { closesSocket, huge, json, neverAnswers, stallsMidBody, startLocalServer, type LocalServer } from './local-server.ts';
+import {
+  closesSocket,
+  huge,
+  json,
+  neverAnswers,
+  stallsMidBody,
+  startLocalServer,
+  type LocalServer,
+} from './local-server.ts';
 
 let server: LocalServer;
 
@@ -155,7 +163,12 @@ describe('HttpDriver', () => {
 describe('curl lines', () => {
   it('single-quotes every part safely', () => {
     expect(shellQuote(`it's`)).toBe(`'it'\\''s'`);
-    const line = curlLine({ method: 'POST', url: 'http://h/x?a=1&b=2', headers: { 'X-Note': "a'b" }, body: `{"k":"v'$(rm -rf /)"}` });
+    const line = curlLine({
+      method: 'POST',
+      url: 'http://h/x?a=1&b=2',
+      headers: { 'X-Note': "a'b" },
+      body: `{"k":"v'$(rm -rf /)"}`,
+    });
     expect(line).toBe(
       `curl -sS -i -X 'POST' 'http://h/x?a=1&b=2' -H 'X-Note: a'\\''b' --data-raw '{"k":"v'\\''$(rm -rf /)"}'`,
     );

@@ -32,7 +32,8 @@ function run(simulator: RunningSimulator, profile: TargetProfile): Promise<Repor
   });
 }
 
-const summary = (report: Report) => report.checks.map((check) => `${check.id} [${check.status}]: ${check.message ?? ''}`);
+const summary = (report: Report) =>
+  report.checks.map((check) => `${check.id} [${check.status}]: ${check.message ?? ''}`);
 
 describe('JWKS checks against the simulator with loopback JWKS fetching allowed', () => {
   let simulator: RunningSimulator;
@@ -45,12 +46,17 @@ describe('JWKS checks against the simulator with loopback JWKS fetching allowed'
   it('passes every positive JWKS check and marks the loopback-refusal checks not applicable', async () => {
     const profile = parseProfile({ ...SIMULATOR_PROFILE, jwksLoopbackAllowed: true }, 'test profile');
     const report = await run(simulator, profile);
-    const refusalChecks = report.checks.filter((check) => check.id.endsWith('-loopback-refused') || check.id.endsWith('-loopback-not-fetched'));
+    const refusalChecks = report.checks.filter(
+      (check) => check.id.endsWith('-loopback-refused') || check.id.endsWith('-loopback-not-fetched'),
+    );
     const positive = report.checks.filter((check) => !refusalChecks.includes(check));
     expect(refusalChecks.length).toBe(2);
     expect(refusalChecks.map((check) => check.status)).toEqual(['not-applicable', 'not-applicable']);
     expect(positive.length).toBeGreaterThanOrEqual(10);
-    expect(positive.filter((check) => check.status !== 'passed').map((check) => `${check.id}: ${check.message}`), summary(report).join('\n')).toEqual([]);
+    expect(
+      positive.filter((check) => check.status !== 'passed').map((check) => `${check.id}: ${check.message}`),
+      summary(report).join('\n'),
+    ).toEqual([]);
     expect(report.exit_code).toBe(0);
   });
 });
@@ -65,13 +71,15 @@ describe('JWKS checks against the simulator without the allowance', () => {
 
   it('passes the loopback-refusal checks and skips the positive ones', async () => {
     const report = await run(simulator, parseProfile(SIMULATOR_PROFILE, 'simulator profile'));
-    const byStatus = (status: string) => report.checks.filter((check) => check.status === status).map((check) => check.id);
+    const byStatus = (status: string) =>
+      report.checks.filter((check) => check.status === status).map((check) => check.id);
     expect(byStatus('passed').sort(), summary(report).join('\n')).toEqual([
       'server.key-rotation.jwks.agent-loopback-not-fetched',
       'server.key-rotation.jwks.host-loopback-refused',
     ]);
     expect(byStatus('skipped').length).toBe(report.checks.length - 2);
-    for (const check of report.checks.filter((c) => c.status === 'skipped')) expect(check.message).toContain('RUL-JWKS-LOOPBACK');
+    for (const check of report.checks.filter((c) => c.status === 'skipped'))
+      expect(check.message).toContain('RUL-JWKS-LOOPBACK');
   });
 });
 

@@ -38,9 +38,14 @@ function fakeContext(seed = 42, checkId = 'server.test.property'): FakeContext {
 
 async function drawn(t: PropertyContext, numRuns = 5): Promise<number[]> {
   const values: number[] = [];
-  await checkProperty(t, [fc.integer()], async (value) => {
-    values.push(value);
-  }, { numRuns });
+  await checkProperty(
+    t,
+    [fc.integer()],
+    async (value) => {
+      values.push(value);
+    },
+    { numRuns },
+  );
   return values;
 }
 
@@ -79,18 +84,30 @@ describe('a falsified property', () => {
   it('fails the check with the verdict, the shrunk counterexample, the run count, seed and path', async () => {
     const t = fakeContext(42);
     const error = await failureOf(() =>
-      checkProperty(t, [fc.integer({ min: 0, max: 1000 }), fc.constantFrom('a', 'b')], async (amount, label) => {
-        t.request();
-        t.request();
-        if (amount > 10) t.fail(`execute with amount=${amount} (${label}): expected 403 constraint_violated, got 200`);
-      }, { numRuns: 10 }),
+      checkProperty(
+        t,
+        [fc.integer({ min: 0, max: 1000 }), fc.constantFrom('a', 'b')],
+        async (amount, label) => {
+          t.request();
+          t.request();
+          if (amount > 10)
+            t.fail(`execute with amount=${amount} (${label}): expected 403 constraint_violated, got 200`);
+        },
+        { numRuns: 10 },
+      ),
     );
     expect(error).toBeInstanceOf(Fail);
     const lines = error.message.split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe('execute with amount=11 (a): expected 403 constraint_violated, got 200');
-    expect(lines[1]).toMatch(/^property falsified by generated case \d+ of 10, after \d+ shrinks?; counterexample: \[11,"a"\]$/);
-    expect(lines[2]).toMatch(new RegExp(`^reproduce with --seed 42 \\(fast-check seed ${propertySeed(42, t.checkId)}, path "[0-9:]+"\\); requests of the failing case: exchanges #\\d+-#\\d+$`));
+    expect(lines[1]).toMatch(
+      /^property falsified by generated case \d+ of 10, after \d+ shrinks?; counterexample: \[11,"a"\]$/,
+    );
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^reproduce with --seed 42 \\(fast-check seed ${propertySeed(42, t.checkId)}, path "[0-9:]+"\\); requests of the failing case: exchanges #\\d+-#\\d+$`,
+      ),
+    );
     const [, first, last] = /exchanges #(\d+)-#(\d+)$/.exec(lines[2] as string) ?? [];
     expect(Number(last) - Number(first)).toBe(1);
     expect(Number(last)).toBeLessThanOrEqual(t.exchanges.length);
@@ -116,13 +133,18 @@ describe('a falsified property', () => {
     let runs = 0;
     let failedAt = 0;
     const error = await failureOf(() =>
-      checkProperty(t, [fc.integer({ min: 0, max: 1_000_000 })], async (value) => {
-        runs += 1;
-        if (value > 5) {
-          failedAt ||= runs;
-          t.fail(`value ${value} too large`);
-        }
-      }, { numRuns: 20, maxShrinkRuns: 2 }),
+      checkProperty(
+        t,
+        [fc.integer({ min: 0, max: 1_000_000 })],
+        async (value) => {
+          runs += 1;
+          if (value > 5) {
+            failedAt ||= runs;
+            t.fail(`value ${value} too large`);
+          }
+        },
+        { numRuns: 20, maxShrinkRuns: 2 },
+      ),
     );
     expect(runs - failedAt).toBeLessThanOrEqual(2);
     expect(error.message).toContain('(shrinking stopped early at 2 shrink attempts)');
@@ -185,19 +207,31 @@ describe('other outcomes', () => {
   it('fails, without a counterexample, when the predicate discards too many cases', async () => {
     const t = fakeContext();
     const error = await failureOf(() =>
-      checkProperty(t, [fc.nat()], async () => {
-        fc.pre(false);
-      }, { numRuns: 4 }),
+      checkProperty(
+        t,
+        [fc.nat()],
+        async () => {
+          fc.pre(false);
+        },
+        { numRuns: 4 },
+      ),
     );
     expect(error).toBeInstanceOf(Fail);
-    expect(error.message).toBe('the property could not be judged (seed 42): more than 12 generated cases were discarded');
+    expect(error.message).toBe(
+      'the property could not be judged (seed 42): more than 12 generated cases were discarded',
+    );
   });
 
   it('notes a property cut short by the time limit', async () => {
     const t = fakeContext();
-    await checkProperty(t, [fc.nat()], () => new Promise((resolve) => setTimeout(resolve, 40)), { numRuns: 20, timeLimitMs: 100 });
+    await checkProperty(t, [fc.nat()], () => new Promise((resolve) => setTimeout(resolve, 40)), {
+      numRuns: 20,
+      timeLimitMs: 100,
+    });
     expect(t.notes).toHaveLength(1);
-    expect(t.notes[0]).toMatch(/^property checked on \d+ of 20 generated cases: generation stopped at the 100 ms time limit \(seed 42\)$/);
+    expect(t.notes[0]).toMatch(
+      /^property checked on \d+ of 20 generated cases: generation stopped at the 100 ms time limit \(seed 42\)$/,
+    );
   });
 
   it('fails when not a single case completes within the time limit', async () => {

@@ -26,7 +26,13 @@ describe('ProtocolClient against the simulator', () => {
   function client(checkId: string, withControl = true, workarounds?: Workarounds): ProtocolClient {
     const http = driver.session(checkId);
     const clock = new TargetClock();
-    return new ProtocolClient(http, target, withControl ? new ControlClient(http, control, clock) : undefined, clock, workarounds);
+    return new ProtocolClient(
+      http,
+      target,
+      withControl ? new ControlClient(http, control, clock) : undefined,
+      clock,
+      workarounds,
+    );
   }
 
   it('registers, approves through the control hook and executes a sync capability', async () => {
@@ -53,7 +59,9 @@ describe('ProtocolClient against the simulator', () => {
     expect(agent.host).toBe(host);
     const second = await c.activeAgent({ host, capabilities: ['list_accounts'] });
     expect(second.registration.status).toBe('active');
-    await expect(client('test.client.no-control', false).activeAgent({ capabilities: ['list_accounts'] })).rejects.toThrow(Skip);
+    await expect(
+      client('test.client.no-control', false).activeAgent({ capabilities: ['list_accounts'] }),
+    ).rejects.toThrow(Skip);
   });
 
   it('lists, describes, requests capabilities, introspects and revokes', async () => {
@@ -61,7 +69,9 @@ describe('ProtocolClient against the simulator', () => {
     const agent = await c.activeAgent({ capabilities: ['list_accounts'] });
     expect((await c.listCapabilities()).status).toBe(200);
     const listed = await c.listCapabilities(agent);
-    expect(listed.json?.capabilities?.some((cap: { grant_status?: string }) => cap.grant_status === 'granted')).toBe(true);
+    expect(listed.json?.capabilities?.some((cap: { grant_status?: string }) => cap.grant_status === 'granted')).toBe(
+      true,
+    );
     expect((await c.describeCapability('check_balance', agent.host)).json?.name).toBe('check_balance');
     const requested = await c.requestCapability(agent, ['check_balance']);
     expect([200, 201]).toContain(requested.status);
@@ -91,7 +101,8 @@ describe('ProtocolClient against the simulator', () => {
     const started = await c.execute(agent, 'generate_report', {});
     expect(started.status).toBe(202);
     let polled = await c.poll(agent, started.json.status_url);
-    for (let i = 0; i < 5 && polled.json?.status === 'pending'; i += 1) polled = await c.poll(agent, started.json.status_url);
+    for (let i = 0; i < 5 && polled.json?.status === 'pending'; i += 1)
+      polled = await c.poll(agent, started.json.status_url);
     expect(polled.json?.status).toBe('completed');
     const stream = await c.execute(agent, 'stream_transactions');
     expect(stream.exchange.response?.stream_end).toBe('done');
@@ -113,7 +124,12 @@ describe('ProtocolClient against the simulator', () => {
     expect(declared.exchange.request.jwt?.claims?.['iss']).toBe(hostId);
     // The simulator follows §4.3, so the host id is no issuer it recognises.
     expect(declared.json?.error).toBe('invalid_jwt');
-    const explicit = await worked.execute(agent, 'list_accounts', {}, { tokenOpts: { hostIss: agent.host.keys.thumbprint } });
+    const explicit = await worked.execute(
+      agent,
+      'list_accounts',
+      {},
+      { tokenOpts: { hostIss: agent.host.keys.thumbprint } },
+    );
     expect(explicit.status).toBe(200);
     const unregistered = await worked.newHost();
     expect(worked.agentIssuer(unregistered)).toBe(unregistered.keys.thumbprint);
@@ -121,7 +137,10 @@ describe('ProtocolClient against the simulator', () => {
 
   it('sends hand-crafted requests with raw', async () => {
     const c = client('test.client.raw');
-    const result = await c.raw('POST', '/agent/register', { body: '{not json', headers: { 'Content-Type': 'application/json' } });
+    const result = await c.raw('POST', '/agent/register', {
+      body: '{not json',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(result.status).toBeGreaterThanOrEqual(400);
     expect(result.exchange.request.body).toBe('{not json');
   });

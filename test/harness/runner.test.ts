@@ -25,7 +25,11 @@ function env(overrides: Partial<RunEnvironment> = {}): RunEnvironment {
   };
 }
 
-function check(id: string, run: (t: CheckContext) => Promise<void>, extra: Partial<CheckDefinition> = {}): CheckDefinition {
+function check(
+  id: string,
+  run: (t: CheckContext) => Promise<void>,
+  extra: Partial<CheckDefinition> = {},
+): CheckDefinition {
   return defineCheck({ id, title: id, area: 'discovery', requirements: ['AAP-5.1-01'], level: 'MUST', run, ...extra });
 }
 
@@ -99,7 +103,10 @@ describe('scoring', () => {
     ]);
     expect(results[0]?.message).toBe('server offers no control hook for advance-clock');
     expect(ran).toBe(1);
-    const noControl = await runChecks([check('n.none', run, { needs: [{ control: 'approve' }] })], env({ control: undefined }));
+    const noControl = await runChecks(
+      [check('n.none', run, { needs: [{ control: 'approve' }] })],
+      env({ control: undefined }),
+    );
     expect(noControl[0]?.status).toBe('skipped');
   });
 
@@ -164,7 +171,8 @@ describe('a run against a hostile server', () => {
       '/capability/describe': json(200, { name: 'ping', description: 'no input' }),
       '/never': neverAnswers,
       '/huge': huge(10 * 1024 * 1024),
-      '/text': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('<html><script>alert(1)</script>'),
+      '/text': (_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end('<html><script>alert(1)</script>'),
       '/close': closesSocket,
     });
     out = await mkdtemp(join(tmpdir(), 'aac-runner-'));
@@ -206,9 +214,13 @@ describe('a run against a hostile server', () => {
       expectJsonCheck('h.huge', '/huge'),
       expectJsonCheck('h.text', '/text'),
       expectJsonCheck('h.close', '/close'),
-      check('h.loop', async (t) => {
-        for (;;) await t.client.raw('GET', '/never');
-      }, { timeoutMs: 1000 }),
+      check(
+        'h.loop',
+        async (t) => {
+          for (;;) await t.client.raw('GET', '/never');
+        },
+        { timeoutMs: 1000 },
+      ),
     ];
     const started = Date.now();
     const report = await runServerConformance(config(checks));
@@ -245,14 +257,20 @@ describe('a run against a hostile server', () => {
     expect(kept['x.fails']).toMatchObject({ status: 'failed', exchange_count: 2 });
     expect(kept['x.fails']?.exchanges).toHaveLength(2);
     // The failure says what was expected, what came back and which exchange shows it.
-    expect(kept['x.fails']).toMatchObject({ failure: { expected: { status: 201 }, observed: { status: 200 }, exchange: 2 } });
+    expect(kept['x.fails']).toMatchObject({
+      failure: { expected: { status: 201 }, observed: { status: 200 }, exchange: 2 },
+    });
 
     const all = byId(await runServerConformance(config(checks, { recordExchanges: 'all' })));
     expect(all['x.passes']?.exchanges).toHaveLength(2);
   });
 
   it('passes when nothing fails and honours --only/--skip', async () => {
-    const checks = [check('ok.a', async () => undefined), check('ok.b', async (t) => t.fail('x')), check('other.c', async () => undefined)];
+    const checks = [
+      check('ok.a', async () => undefined),
+      check('ok.b', async (t) => t.fail('x')),
+      check('other.c', async () => undefined),
+    ];
     const report = await runServerConformance(config(checks, { only: ['ok.*', 'other'], skip: ['ok.b'] }));
     expect(report.checks.map((c) => c.id)).toEqual(['ok.a', 'other.c']);
     expect(report.exit_code).toBe(0);

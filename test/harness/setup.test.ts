@@ -29,7 +29,9 @@ describe('loadTarget (setup phase)', () => {
   });
 
   it('refuses a discovery answer that is not a JSON object', async () => {
-    server.use(mock.get(DISCOVERY, () => new HttpResponse('<html>hello</html>', { headers: { 'content-type': 'text/html' } })));
+    server.use(
+      mock.get(DISCOVERY, () => new HttpResponse('<html>hello</html>', { headers: { 'content-type': 'text/html' } })),
+    );
     await expect(loadTarget(session(), DISCOVERY, [])).rejects.toBeInstanceOf(SetupError);
   });
 
@@ -53,10 +55,18 @@ describe('loadTarget (setup phase)', () => {
 
 describe('completeProfile (capability roles)', () => {
   it('infers roles from the unauthenticated listing and records capability locations', async () => {
-    serveDiscovery({ issuer: ORIGIN, endpoints: { capabilities: '/capability/list', describe_capability: '/capability/describe' } });
+    serveDiscovery({
+      issuer: ORIGIN,
+      endpoints: { capabilities: '/capability/list', describe_capability: '/capability/describe' },
+    });
     server.use(
       mock.get(`${ORIGIN}/capability/list`, () =>
-        HttpResponse.json({ capabilities: [{ name: 'ping', description: 'p' }, { name: 'lookup', description: 'l' }] }),
+        HttpResponse.json({
+          capabilities: [
+            { name: 'ping', description: 'p' },
+            { name: 'lookup', description: 'l' },
+          ],
+        }),
       ),
       mock.get(`${ORIGIN}/capability/describe`, ({ request }) => {
         const name = new URL(request.url).searchParams.get('name');

@@ -1,16 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { inferProfile, mergeProfiles, parseProfile, ProfileError, sampleArguments } from '../../src/harness/target-profile.ts';
+import {
+  inferProfile,
+  mergeProfiles,
+  parseProfile,
+  ProfileError,
+  sampleArguments,
+} from '../../src/harness/target-profile.ts';
 
 describe('target profile', () => {
   const capabilities = [
-    { name: 'check_balance', input: { type: 'object', required: ['account_id'], properties: { account_id: { type: 'string' } } } },
+    {
+      name: 'check_balance',
+      input: { type: 'object', required: ['account_id'], properties: { account_id: { type: 'string' } } },
+    },
     { name: 'list_accounts' },
     {
       name: 'transfer_money',
       input: {
         type: 'object',
         required: ['amount', 'currency', 'destination_account'],
-        properties: { amount: { type: 'number' }, currency: { type: 'string' }, destination_account: { type: 'string' } },
+        properties: {
+          amount: { type: 'number' },
+          currency: { type: 'string' },
+          destination_account: { type: 'string' },
+        },
       },
     },
     { name: 'generate_report', input: { type: 'object', properties: { fail: { type: 'boolean' } } } },
@@ -20,10 +33,19 @@ describe('target profile', () => {
     const profile = inferProfile(capabilities);
     expect(profile.sync).toBe('list_accounts');
     expect(profile['with-input']).toBe('check_balance');
-    expect(profile.constrainable).toEqual({ name: 'transfer_money', numericField: 'amount', stringField: 'currency', exactField: 'destination_account' });
+    expect(profile.constrainable).toEqual({
+      name: 'transfer_money',
+      numericField: 'amount',
+      stringField: 'currency',
+      exactField: 'destination_account',
+    });
     expect(profile.second).toBe('generate_report');
     expect(profile.async).toBeUndefined();
-    expect(profile.arguments?.['transfer_money']).toEqual({ amount: 1, currency: 'conformance', destination_account: 'conformance' });
+    expect(profile.arguments?.['transfer_money']).toEqual({
+      amount: 1,
+      currency: 'conformance',
+      destination_account: 'conformance',
+    });
     expect(sampleArguments({ required: ['k'], properties: { k: { enum: ['USD', 'EUR'] } } })).toEqual({ k: 'USD' });
   });
 

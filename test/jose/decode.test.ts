@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { base64url } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeJwtUnverified, generateEd25519KeyPair, looksLikeJwt, signJwt, type Ed25519KeyPair } from '../../src/jose/index.ts';
+import {
+  decodeJwtUnverified,
+  generateEd25519KeyPair,
+  looksLikeJwt,
+  signJwt,
+  type Ed25519KeyPair,
+} from '../../src/jose/index.ts';
 
 let key: Ed25519KeyPair;
 beforeAll(async () => {
@@ -14,7 +20,10 @@ const GOOD_HEADER = b64('{"alg":"EdDSA"}');
 describe('decodeJwtUnverified', () => {
   it('decodes header and claims of a signed token', async () => {
     const token = await signJwt({ key, header: { typ: 'agent+jwt' }, claims: { sub: 'a', n: 1 } });
-    expect(decodeJwtUnverified(token)).toEqual({ header: { alg: 'EdDSA', typ: 'agent+jwt' }, claims: { sub: 'a', n: 1 } });
+    expect(decodeJwtUnverified(token)).toEqual({
+      header: { alg: 'EdDSA', typ: 'agent+jwt' },
+      claims: { sub: 'a', n: 1 },
+    });
   });
 
   it.each([

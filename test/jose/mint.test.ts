@@ -84,7 +84,9 @@ describe('mintHostJwt', () => {
   it('applies iat, exp and lifetimeSeconds', async () => {
     const withLifetime = decodeJwtUnverified(await mintHostJwt({ host, aud: AUD, now: NOW, lifetimeSeconds: 300 }));
     expect(withLifetime.claims).toMatchObject({ iat: NOW, exp: NOW + 300 });
-    const explicit = decodeJwtUnverified(await mintHostJwt({ host, aud: AUD, now: NOW, iat: NOW - 500, exp: NOW - 400 }));
+    const explicit = decodeJwtUnverified(
+      await mintHostJwt({ host, aud: AUD, now: NOW, iat: NOW - 500, exp: NOW - 400 }),
+    );
     expect(explicit.claims).toMatchObject({ iat: NOW - 500, exp: NOW - 400 });
     const fromIat = decodeJwtUnverified(await mintHostJwt({ host, aud: AUD, iat: NOW + 10 }));
     expect(fromIat.claims).toMatchObject({ iat: NOW + 10, exp: NOW + 70 });
@@ -166,7 +168,14 @@ describe('mintHostJwt', () => {
 
 describe('mintAgentJwt', () => {
   it('mints a well-formed agent JWT that jose verifies, with exactly the expected header and claims', async () => {
-    const token = await mintAgentJwt({ agent, hostIss: host.thumbprint, agentId: 'agt_1', aud: AUD, now: NOW, jti: 'a-1' });
+    const token = await mintAgentJwt({
+      agent,
+      hostIss: host.thumbprint,
+      agentId: 'agt_1',
+      aud: AUD,
+      now: NOW,
+      jti: 'a-1',
+    });
     const { header, claims } = await verifyEdDsaJwt(token, agent.publicJwk, { typ: 'agent+jwt', currentDate: AT_NOW });
     expect(header).toEqual({ alg: 'EdDSA', typ: 'agent+jwt', kid: 'agent-1' });
     expect(claims).toEqual({ iss: host.thumbprint, sub: 'agt_1', aud: AUD, iat: NOW, exp: NOW + 60, jti: 'a-1' });
@@ -216,8 +225,7 @@ describe('signJwt', () => {
 });
 
 describe('malformed variants', () => {
-  const hostToken = (variant: TokenVariant) =>
-    mintHostJwt({ host, aud: AUD, now: NOW, jti: 'j', variant });
+  const hostToken = (variant: TokenVariant) => mintHostJwt({ host, aud: AUD, now: NOW, jti: 'j', variant });
 
   it('alg-none: header alg none, empty signature, rejected by jose', async () => {
     const token = await hostToken('alg-none');

@@ -111,12 +111,18 @@ export const VALID_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
     { label: 'delegated', value: 'delegated' },
     { label: 'autonomous', value: 'autonomous' },
   ],
-  'agent-status': ['pending', 'active', 'expired', 'revoked', 'rejected', 'claimed'].map((value) => ({ label: value, value })),
+  'agent-status': ['pending', 'active', 'expired', 'revoked', 'rejected', 'claimed'].map((value) => ({
+    label: value,
+    value,
+  })),
   'host-status': ['active', 'pending', 'revoked', 'rejected'].map((value) => ({ label: value, value })),
   'grant-status': ['active', 'pending', 'denied'].map((value) => ({ label: value, value })),
   'capability-summary': [
     { label: 'unauthenticated', value: { name: 'list_accounts', description: 'List accounts' } },
-    { label: 'with grant status', value: { name: 'check_balance', description: 'Read a balance', grant_status: 'not_granted' } },
+    {
+      label: 'with grant status',
+      value: { name: 'check_balance', description: 'Read a balance', grant_status: 'not_granted' },
+    },
   ],
   capability: [
     {
@@ -165,7 +171,14 @@ export const VALID_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
   'host-jwt-claims': [
     {
       label: 'inline host key, no agent key',
-      value: { iss: HOST_THUMBPRINT, aud: ISSUER, iat: 1900000000, exp: 1900000060, jti: 'hj-1', host_public_key: HOST_KEY },
+      value: {
+        iss: HOST_THUMBPRINT,
+        aud: ISSUER,
+        iat: 1900000000,
+        exp: 1900000060,
+        jti: 'hj-1',
+        host_public_key: HOST_KEY,
+      },
     },
     {
       label: 'jwks host key',
@@ -210,7 +223,14 @@ export const VALID_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
   'agent-jwt-claims': [
     {
       label: 'execution at default location',
-      value: { iss: HOST_THUMBPRINT, sub: 'agt_sim_9', aud: EXECUTE_URL, iat: 1900000000, exp: 1900000030, jti: 'aj-1' },
+      value: {
+        iss: HOST_THUMBPRINT,
+        sub: 'agt_sim_9',
+        aud: EXECUTE_URL,
+        iat: 1900000000,
+        exp: 1900000030,
+        jti: 'aj-1',
+      },
     },
     {
       label: 'restricted to capabilities, with cnf',
@@ -246,7 +266,11 @@ export const VALID_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
     },
     {
       label: 'without grant status, paginated',
-      value: { capabilities: [{ name: 'list_accounts', description: 'List accounts' }], next_cursor: 'page-2', has_more: true },
+      value: {
+        capabilities: [{ name: 'list_accounts', description: 'List accounts' }],
+        next_cursor: 'page-2',
+        has_more: true,
+      },
     },
     { label: 'last page', value: { capabilities: [], next_cursor: null, has_more: false } },
   ],
@@ -310,7 +334,10 @@ export const VALID_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
   'denied-grant': [
     { label: 'with reason', value: deniedGrant },
     { label: 'without reason', value: { capability: 'transfer_money', status: 'denied' } },
-    { label: 'null reason', value: { capability: 'transfer_money', status: 'denied', reason: null, denied_by: 'usr_sim_1' } },
+    {
+      label: 'null reason',
+      value: { capability: 'transfer_money', status: 'denied', reason: null, denied_by: 'usr_sim_1' },
+    },
   ],
   grant: [
     { label: 'active', value: activeTransferGrant },
@@ -448,7 +475,13 @@ export const VALID_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
     { label: 'inactive', value: { active: false } },
     {
       label: 'active',
-      value: { active: true, agent_id: 'agt_a', host_id: 'hst_a', agent_capability_grants: [bareActiveGrant], mode: 'delegated' },
+      value: {
+        active: true,
+        agent_id: 'agt_a',
+        host_id: 'hst_a',
+        agent_capability_grants: [bareActiveGrant],
+        mode: 'delegated',
+      },
     },
   ],
   'compact-grant': [
@@ -478,7 +511,9 @@ export const VALID_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
     },
     { label: 'approval code', value: { error: 'authorization_pending', message: 'Still waiting' } },
   ],
-  'agent-auth-challenge-params': [{ label: 'discovery', value: { discovery: `${ISSUER}/.well-known/agent-configuration` } }],
+  'agent-auth-challenge-params': [
+    { label: 'discovery', value: { discovery: `${ISSUER}/.well-known/agent-configuration` } },
+  ],
   'sign-jwt-input': [
     { label: 'minimal', value: { agent_id: 'agt_sim_9' } },
     { label: 'full', value: { agent_id: 'agt_sim_9', aud: EXECUTE_URL, capabilities: ['check_balance'] } },
@@ -539,19 +574,32 @@ export const INVALID_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
       label: 'pending without approval',
       value: { ...agentView, status: 'pending', agent_capability_grants: [pendingGrant] },
     },
-    { label: 'expired is not a registration outcome', value: { ...agentView, status: 'expired', agent_capability_grants: [] } },
+    {
+      label: 'expired is not a registration outcome',
+      value: { ...agentView, status: 'expired', agent_capability_grants: [] },
+    },
     { label: 'grants missing', value: { ...agentView, status: 'active' } },
   ],
-  'pending-grant': [{ label: 'pending with capability details', value: { ...pendingGrant, description: 'Wire abroad' } }],
+  'pending-grant': [
+    { label: 'pending with capability details', value: { ...pendingGrant, description: 'Wire abroad' } },
+  ],
   'denied-grant': [{ label: 'denied with input schema', value: { ...deniedGrant, input: transferInput } }],
   grant: [{ label: 'unknown grant status', value: { capability: 'x', status: 'granted' } }],
-  'compact-grant': [{ label: 'compact grant with constraints', value: { ...bareActiveGrant, constraints: { amount: 1 } } }],
+  'compact-grant': [
+    { label: 'compact grant with constraints', value: { ...bareActiveGrant, constraints: { amount: 1 } } },
+  ],
   'request-capability-request': [{ label: 'empty capability list', value: { capabilities: [] } }],
   'request-capability-response': [
-    { label: 'pending grant without approval', value: { agent_id: 'agt_sim_9', agent_capability_grants: [pendingGrant] } },
+    {
+      label: 'pending grant without approval',
+      value: { agent_id: 'agt_sim_9', agent_capability_grants: [pendingGrant] },
+    },
   ],
   'status-response': [
-    { label: 'timestamp without zone', value: { ...agentView, status: 'active', agent_capability_grants: [], created_at: '2030-04-01T08:00:00' } },
+    {
+      label: 'timestamp without zone',
+      value: { ...agentView, status: 'active', agent_capability_grants: [], created_at: '2030-04-01T08:00:00' },
+    },
   ],
   'reactivate-response': [
     {
@@ -583,9 +631,14 @@ export const INVALID_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
     { label: 'sync mixed with async', value: { data: 1, status: 'pending', status_url: `${ISSUER}/jobs/j_1` } },
     { label: 'unknown async status', value: { status: 'running', status_url: `${ISSUER}/jobs/j_1` } },
   ],
-  'introspect-inactive-response': [{ label: 'inactive leaking agent_id', value: { active: false, agent_id: 'agt_sim_9' } }],
+  'introspect-inactive-response': [
+    { label: 'inactive leaking agent_id', value: { active: false, agent_id: 'agt_sim_9' } },
+  ],
   'introspect-response': [
-    { label: 'active without agent_id', value: { active: true, host_id: 'h', agent_capability_grants: [], mode: 'delegated' } },
+    {
+      label: 'active without agent_id',
+      value: { active: true, host_id: 'h', agent_capability_grants: [], mode: 'delegated' },
+    },
   ],
   'error-response': [
     { label: 'missing message', value: { error: 'invalid_request' } },
@@ -623,16 +676,28 @@ export const INVALID_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
   'host-jwt-registration-claims': [
     {
       label: 'registration without agent key',
-      value: { iss: HOST_THUMBPRINT, aud: ISSUER, iat: 1900000000, exp: 1900000060, jti: 'hj-7', host_public_key: HOST_KEY },
+      value: {
+        iss: HOST_THUMBPRINT,
+        aud: ISSUER,
+        iat: 1900000000,
+        exp: 1900000060,
+        jti: 'hj-7',
+        host_public_key: HOST_KEY,
+      },
     },
   ],
   'agent-jwt-claims': [
-    { label: 'capabilities not an array', value: { iss: 'i', sub: 's', aud: 'a', iat: 1, exp: 2, jti: 'j', capabilities: 'all' } },
+    {
+      label: 'capabilities not an array',
+      value: { iss: 'i', sub: 's', aud: 'a', iat: 1, exp: 2, jti: 'j', capabilities: 'all' },
+    },
   ],
   approval: [
     { label: 'device authorization without user_code', value: without(deviceApproval, 'user_code') },
     { label: 'ciba without interval', value: without(cibaApproval, 'interval') },
   ],
   'extension-approval': [{ label: 'core method name', value: { ...extensionApproval, method: 'ciba' } }],
-  'directory-search-response': [{ label: 'provider is not a discovery document', value: { providers: [{}], intent: 'x', count: 1 } }],
+  'directory-search-response': [
+    { label: 'provider is not a discovery document', value: { providers: [{}], intent: 'x', count: 1 } },
+  ],
 };

@@ -30,7 +30,9 @@ describe('wire-object registry', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const wireObject of WIRE_OBJECTS) {
       expect(wireObject.name).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
-      expect((protocol as Record<string, unknown>)[`${wireObject.title}Schema`], wireObject.title).toBe(wireObject.schema);
+      expect((protocol as Record<string, unknown>)[`${wireObject.title}Schema`], wireObject.title).toBe(
+        wireObject.schema,
+      );
     }
   });
 
@@ -44,10 +46,12 @@ describe('wire-object registry', () => {
   it('parses every valid fixture and rejects every invalid one', () => {
     const schemas = new Map(WIRE_OBJECTS.map((wireObject) => [wireObject.name, wireObject.schema]));
     for (const [name, fixtures] of Object.entries(VALID_FIXTURES)) {
-      for (const fixture of fixtures) expect(schemas.get(name)?.safeParse(fixture.value).success, `${name}: ${fixture.label}`).toBe(true);
+      for (const fixture of fixtures)
+        expect(schemas.get(name)?.safeParse(fixture.value).success, `${name}: ${fixture.label}`).toBe(true);
     }
     for (const [name, fixtures] of Object.entries(INVALID_FIXTURES)) {
-      for (const fixture of fixtures) expect(schemas.get(name)?.safeParse(fixture.value).success, `${name}: ${fixture.label}`).toBe(false);
+      for (const fixture of fixtures)
+        expect(schemas.get(name)?.safeParse(fixture.value).success, `${name}: ${fixture.label}`).toBe(false);
     }
   });
 });
@@ -81,7 +85,9 @@ describe('discriminated shapes', () => {
 
   it('accepts extension approval methods but not a malformed core method', () => {
     expect(ApprovalSchema.safeParse({ method: 'magic_link', expires_in: 5, interval: 1 }).success).toBe(true);
-    expect(ApprovalSchema.safeParse({ method: 'device_authorization', expires_in: 5, interval: 1 }).success).toBe(false);
+    expect(ApprovalSchema.safeParse({ method: 'device_authorization', expires_in: 5, interval: 1 }).success).toBe(
+      false,
+    );
   });
 });
 
@@ -141,7 +147,12 @@ describe('WWW-Authenticate challenges', () => {
   });
 
   it('combines several header lines and reads token68, tokens and quoted-pairs', () => {
-    expect(parseWwwAuthenticate(['Negotiate a87421000492aa874209af8bc028==', 'AgentAuth DISCOVERY=x, note="say \\"hi\\" \\\\"'])).toEqual([
+    expect(
+      parseWwwAuthenticate([
+        'Negotiate a87421000492aa874209af8bc028==',
+        'AgentAuth DISCOVERY=x, note="say \\"hi\\" \\\\"',
+      ]),
+    ).toEqual([
       { scheme: 'Negotiate', params: {}, token68: 'a87421000492aa874209af8bc028==' },
       { scheme: 'AgentAuth', params: { discovery: 'x', note: 'say "hi" \\' } },
     ]);
@@ -150,7 +161,14 @@ describe('WWW-Authenticate challenges', () => {
   });
 
   it('rejects malformed headers', () => {
-    for (const header of ['AgentAuth discovery="x', 'AgentAuth a="1", b=', 'AgentAuth a=1, a=2', 'AgentAuth a=1 b=2', '=x', 'A=b']) {
+    for (const header of [
+      'AgentAuth discovery="x',
+      'AgentAuth a="1", b=',
+      'AgentAuth a=1, a=2',
+      'AgentAuth a=1 b=2',
+      '=x',
+      'A=b',
+    ]) {
       expect(() => parseWwwAuthenticate(header), header).toThrow(ChallengeSyntaxError);
     }
   });
@@ -163,7 +181,12 @@ describe('WWW-Authenticate challenges', () => {
       fc.constant(0x09),
       fc.integer({ min: 0x80, max: 0xff }),
     );
-    const paramValue = fc.array(quotableChar.map((code) => String.fromCharCode(code)), { maxLength: 24 }).map((chars) => chars.join(''));
+    const paramValue = fc
+      .array(
+        quotableChar.map((code) => String.fromCharCode(code)),
+        { maxLength: 24 },
+      )
+      .map((chars) => chars.join(''));
     const withParams: fc.Arbitrary<AuthChallenge> = fc.record({
       scheme: token,
       params: fc

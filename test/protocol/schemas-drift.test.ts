@@ -27,7 +27,11 @@ describe('schemas --check', () => {
       await writeFile(grant, (await readFile(grant, 'utf8')).replace('"active"', '"granted"'));
       await unlink(join(dir, 'index.json'));
       await writeFile(join(dir, 'stale.json'), '{}\n');
-      expect(await checkSchemas(dir)).toEqual({ differing: ['grant.json'], missing: ['index.json'], extra: ['stale.json'] });
+      expect(await checkSchemas(dir)).toEqual({
+        differing: ['grant.json'],
+        missing: ['index.json'],
+        extra: ['stale.json'],
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

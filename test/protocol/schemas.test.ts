@@ -138,8 +138,10 @@ describe('generated JSON Schemas', () => {
   });
 
   it('every wire object has fixtures', () => {
-    for (const wireObject of WIRE_OBJECTS) expect(VALID_FIXTURES[wireObject.name]?.length ?? 0, wireObject.name).toBeGreaterThan(0);
-    for (const name of [...Object.keys(VALID_FIXTURES), ...Object.keys(INVALID_FIXTURES)]) expect(documents.has(name), name).toBe(true);
+    for (const wireObject of WIRE_OBJECTS)
+      expect(VALID_FIXTURES[wireObject.name]?.length ?? 0, wireObject.name).toBeGreaterThan(0);
+    for (const name of [...Object.keys(VALID_FIXTURES), ...Object.keys(INVALID_FIXTURES)])
+      expect(documents.has(name), name).toBe(true);
   });
 
   for (const [name, fixtures] of Object.entries(VALID_FIXTURES)) {
@@ -163,7 +165,8 @@ describe('generated JSON Schemas', () => {
 
         it(`rejects ${fixture.label} with a member of the wrong type`, () => {
           if (!isObject(fixture.value)) {
-            if (typeof document().type === 'string') expect(validate(name, wrongTypeFor(fixture.value)).valid).toBe(false);
+            if (typeof document().type === 'string')
+              expect(validate(name, wrongTypeFor(fixture.value)).valid).toBe(false);
             return;
           }
           for (const key of Object.keys(fixture.value)) {
@@ -174,7 +177,10 @@ describe('generated JSON Schemas', () => {
             );
             const replacementType = jsonType(replacement);
             if (declaredTypes.length === 0 || declaredTypes.every((type) => type === replacementType)) continue;
-            expect(validate(name, withKey(fixture.value, key, replacement)).valid, `${key} := ${JSON.stringify(replacement)}`).toBe(false);
+            expect(
+              validate(name, withKey(fixture.value, key, replacement)).valid,
+              `${key} := ${JSON.stringify(replacement)}`,
+            ).toBe(false);
           }
         });
 

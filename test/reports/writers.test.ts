@@ -45,13 +45,19 @@ describe('report writers', () => {
     expect(names).toContain('failure');
     expect(names).toContain('skipped');
     expect(names).toContain('error');
-    expect(xml).toContain('<testsuites name="agent-auth-conformance server" tests="5" failures="1" errors="1" skipped="1"');
+    expect(xml).toContain(
+      '<testsuites name="agent-auth-conformance server" tests="5" failures="1" errors="1" skipped="1"',
+    );
     expect(xml).toContain('&lt;script&gt;');
     expect(xml).not.toContain('\u0001');
   });
 
   it('JUnit reports a setup failure as an erroring testcase', () => {
-    const report = { ...sampleReport([]), setup: { ...sampleReport([]).setup, ok: false, error: 'discovery is unreachable <x>' }, exit_code: 2 as const };
+    const report = {
+      ...sampleReport([]),
+      setup: { ...sampleReport([]).setup, ok: false, error: 'discovery is unreachable <x>' },
+      exit_code: 2 as const,
+    };
     const xml = renderJunit(report);
     assertWellFormedXml(xml);
     expect(xml).toContain('name="setup"');
@@ -110,7 +116,12 @@ describe('report writers', () => {
     try {
       const paths = await writeReports(sampleReport(), join(out, 'nested'), ['json', 'junit', 'html', 'md']);
       expect(paths).toHaveLength(4);
-      expect((await readdir(join(out, 'nested'))).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'summary.md']);
+      expect((await readdir(join(out, 'nested'))).sort()).toEqual([
+        'junit.xml',
+        'report.html',
+        'report.json',
+        'summary.md',
+      ]);
       expect(await readFile(join(out, 'nested', 'summary.md'), 'utf8')).toContain('Agent Auth conformance');
     } finally {
       await rm(out, { recursive: true, force: true });

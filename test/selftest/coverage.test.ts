@@ -27,13 +27,17 @@ const observable = catalogue.filter(serverObservable);
 
 describe('requirement coverage of the server suite', () => {
   it('cites only requirement ids the catalogue defines', () => {
-    const unknown = [...citing].filter(([id]) => !byId.has(id)).map(([id, checks]) => `${id} (cited by ${checks.join(', ')})`);
+    const unknown = [...citing]
+      .filter(([id]) => !byId.has(id))
+      .map(([id, checks]) => `${id} (cited by ${checks.join(', ')})`);
     expect(unknown).toEqual([]);
   });
 
   it('cites every server-observable requirement, or lists it in spec/uncovered.yaml with a reason', () => {
     const listed = new Set(uncovered.map((entry) => entry.id));
-    const missing = observable.filter((r) => !citing.has(r.id) && !listed.has(r.id)).map((r) => `${r.id} (${r.level}, ${r.observable}): ${r.summary}`);
+    const missing = observable
+      .filter((r) => !citing.has(r.id) && !listed.has(r.id))
+      .map((r) => `${r.id} (${r.level}, ${r.observable}): ${r.summary}`);
     const covered = observable.filter((r) => citing.has(r.id)).length;
     const percent = observable.length === 0 ? 100 : (100 * covered) / observable.length;
     console.info(
@@ -47,7 +51,8 @@ describe('requirement coverage of the server suite', () => {
     const problems = uncovered.flatMap((entry) => {
       const requirement = byId.get(entry.id);
       if (requirement === undefined) return [`${entry.id}: not in the catalogue`];
-      if (!serverObservable(requirement)) return [`${entry.id}: not server-observable (${requirement.role}, ${requirement.observable})`];
+      if (!serverObservable(requirement))
+        return [`${entry.id}: not server-observable (${requirement.role}, ${requirement.observable})`];
       const checks = citing.get(entry.id);
       return checks ? [`${entry.id}: stale, now cited by ${checks.join(', ')}`] : [];
     });
@@ -56,7 +61,10 @@ describe('requirement coverage of the server suite', () => {
 
   it('applies every ruling: each is cited by a check or a catalogue entry, and every cited ruling exists', () => {
     const rulings = loadRulings().map((ruling) => ruling.id);
-    const cited = new Set([...serverChecks.flatMap((check) => check.rulings ?? []), ...catalogue.flatMap((r) => r.rulings ?? [])]);
+    const cited = new Set([
+      ...serverChecks.flatMap((check) => check.rulings ?? []),
+      ...catalogue.flatMap((r) => r.rulings ?? []),
+    ]);
     const uncited = rulings.filter((id) => !cited.has(id));
     const unknown = [...cited].filter((id) => !rulings.includes(id));
     expect(uncited, `rulings nothing cites: ${uncited.join(', ')}`).toEqual([]);

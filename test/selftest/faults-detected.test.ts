@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model/index.ts';
 import { FAULTS, type FaultDefinition, type FaultName } from '../../src/sim/index.ts';
-import { CONFIGURATION_NAMES, mapWithConcurrency, runAgainstSimulator, type ConfigurationName } from './simulated-run.ts';
+import {
+  CONFIGURATION_NAMES,
+  mapWithConcurrency,
+  runAgainstSimulator,
+  type ConfigurationName,
+} from './simulated-run.ts';
 
 /** Faulty simulators run side by side; each run's checks use the runner's own concurrency. */
 const PARALLEL_FAULTS = 2;
@@ -45,9 +50,11 @@ async function detect(fault: FaultDefinition): Promise<Detection> {
     const cites = (requirements: readonly string[]) => requirements.some((id) => fault.requirements.includes(id));
     const attributed = failing.filter((result) => cites(result.requirements)).map((result) => result.id);
     const other = failing.filter((result) => !cites(result.requirements)).map((result) => result.id);
-    const verdict: Verdict = attributed.length > 0 ? 'detected' : other.length > 0 ? 'wrongly attributed' : 'undetected';
+    const verdict: Verdict =
+      attributed.length > 0 ? 'detected' : other.length > 0 ? 'wrongly attributed' : 'undetected';
     // A wrong attribution is kept over a later silent run: it is the more telling finding.
-    if (detection === undefined || verdict !== 'undetected') detection = { fault, verdict, configuration, attributed, other };
+    if (detection === undefined || verdict !== 'undetected')
+      detection = { fault, verdict, configuration, attributed, other };
     if (verdict === 'detected') break;
   }
   return detection as Detection;
@@ -56,7 +63,14 @@ async function detect(fault: FaultDefinition): Promise<Detection> {
 function markdownTable(detections: readonly Detection[]): string {
   const cell = (ids: readonly string[]) => (ids.length === 0 ? '—' : ids.map((id) => `\`${id}\``).join('<br>'));
   const rows = detections.map((d) =>
-    [`\`${d.fault.name}\``, d.fault.requirements.join(', '), d.configuration, cell(d.attributed), cell(d.other), d.verdict].join(' | '),
+    [
+      `\`${d.fault.name}\``,
+      d.fault.requirements.join(', '),
+      d.configuration,
+      cell(d.attributed),
+      cell(d.other),
+      d.verdict,
+    ].join(' | '),
   );
   const detected = detections.filter((d) => d.verdict === 'detected').length;
   return [
@@ -93,7 +107,10 @@ describe('every simulator fault is caught by the suite', () => {
     }
     const missed = detections
       .filter((d) => d.verdict !== 'detected')
-      .map((d) => `${d.fault.name} (${d.verdict}; breaks ${d.fault.requirements.join(', ')}${d.other.length ? `; failing instead: ${d.other.join(', ')}` : ''})`);
+      .map(
+        (d) =>
+          `${d.fault.name} (${d.verdict}; breaks ${d.fault.requirements.join(', ')}${d.other.length ? `; failing instead: ${d.other.join(', ')}` : ''})`,
+      );
     expect(missed, `faults not caught at the right check:\n  ${missed.join('\n  ')}`).toEqual([]);
   }, 600_000);
 });

@@ -44,14 +44,18 @@ describe('schemas/report.json', () => {
   async function problems(report: unknown): Promise<string[]> {
     const schema = JSON.parse(await readFile(join(SCHEMA_DIR, 'report.json'), 'utf8')) as { $id: string };
     const validate = ajv.getSchema(schema.$id) ?? ajv.compile(schema);
-    return validate(report) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`);
+    return validate(report)
+      ? []
+      : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`);
   }
 
   const written = async (dir: string): Promise<{ checks: { status: string }[] }> =>
     JSON.parse(await readFile(join(dir, 'report.json'), 'utf8'));
 
   it('is listed in the schema index as a tool document', async () => {
-    const index = JSON.parse(await readFile(join(SCHEMA_DIR, 'index.json'), 'utf8')) as { tool_documents?: { file: string }[] };
+    const index = JSON.parse(await readFile(join(SCHEMA_DIR, 'index.json'), 'utf8')) as {
+      tool_documents?: { file: string }[];
+    };
     expect(index.tool_documents?.map((entry) => entry.file)).toContain('report.json');
   });
 

@@ -64,7 +64,10 @@ export async function startConfiguredSimulator(
 }
 
 /** Runs the server suite in-process against a running simulator and returns the report. */
-export function runSuite({ simulator, profile }: ConfiguredSimulator, options: Omit<SimulatedRunOptions, 'configuration' | 'faults'> = {}): Promise<Report> {
+export function runSuite(
+  { simulator, profile }: ConfiguredSimulator,
+  options: Omit<SimulatedRunOptions, 'configuration' | 'faults'> = {},
+): Promise<Report> {
   return runServerConformance({
     toolVersion: packageJson.version,
     url: simulator.origin,
@@ -94,7 +97,11 @@ export async function runAgainstSimulator(options: SimulatedRunOptions = {}): Pr
 }
 
 /** Runs `worker` over `items` with at most `limit` in flight; results keep the order of `items`. */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, worker: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  worker: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const lane = async () => {

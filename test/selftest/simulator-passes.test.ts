@@ -14,7 +14,8 @@ describe('the server suite against the fault-free simulator', () => {
       reports.set(configuration, report);
       expect(report.setup.ok, report.setup.error).toBe(true);
       const offenders = report.checks.filter((result) => !ACCEPTABLE.has(result.status));
-      if (offenders.length > 0) console.error(`[${configuration}] checks that did not pass:\n  ${describeResults(offenders).join('\n  ')}`);
+      if (offenders.length > 0)
+        console.error(`[${configuration}] checks that did not pass:\n  ${describeResults(offenders).join('\n  ')}`);
       expect(describeResults(offenders)).toEqual([]);
       expect(report.exit_code).toBe(0);
       expect(report.summary.counts.passed).toBeGreaterThan(0);
@@ -27,10 +28,14 @@ describe('the server suite against the fault-free simulator', () => {
       return report ? [{ name, report }] : [];
     });
     if (finished.length !== CONFIGURATION_NAMES.length) return; // a set-up failed above; that failure says more
-    const ran = new Set(finished.flatMap(({ report }) => report.checks.filter((r) => r.status === 'passed').map((r) => r.id)));
+    const ran = new Set(
+      finished.flatMap(({ report }) => report.checks.filter((r) => r.status === 'passed').map((r) => r.id)),
+    );
     const idle = (finished[0]?.report.checks ?? []).filter((result) => !ran.has(result.id));
     const lines = idle.map((result) => {
-      const why = finished.map(({ name, report }) => `${name}: ${report.checks.find((r) => r.id === result.id)?.message ?? '?'}`);
+      const why = finished.map(
+        ({ name, report }) => `${name}: ${report.checks.find((r) => r.id === result.id)?.message ?? '?'}`,
+      );
       return `${result.id} — ${why.join(' | ')}`;
     });
     expect(lines, 'checks no self-test set-up runs, so nothing proves they work').toEqual([]);

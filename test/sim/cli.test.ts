@@ -22,7 +22,19 @@ describe('agent-auth-conformance simulate', () => {
       if (text.startsWith('listening ')) announced(text.trim().slice('listening '.length));
       return true;
     });
-    const run = program().parseAsync(['node', 'cli', 'simulate', '--port', '0', '--fault', 'no-replay-cache', '--session-ttl', '60', '--modes', 'delegated']);
+    const run = program().parseAsync([
+      'node',
+      'cli',
+      'simulate',
+      '--port',
+      '0',
+      '--fault',
+      'no-replay-cache',
+      '--session-ttl',
+      '60',
+      '--modes',
+      'delegated',
+    ]);
     const issuer = await listening;
     expect(issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const discovery = await (await fetch(`${issuer}/.well-known/agent-configuration`)).json();

@@ -14,7 +14,19 @@ describe('operator control API agent-auth-control/1', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.contract).toBe('agent-auth-control/1');
     expect(answer.body.supports).toEqual(
-      expect.arrayContaining(['approve', 'deny', 'link-host', 'unlink-host', 'set-host-defaults', 'expire-agent', 'advance-clock', 'revoke-host', 'delete-user', 'remove-capability', 'reset']),
+      expect.arrayContaining([
+        'approve',
+        'deny',
+        'link-host',
+        'unlink-host',
+        'set-host-defaults',
+        'expire-agent',
+        'advance-clock',
+        'revoke-host',
+        'delete-user',
+        'remove-capability',
+        'reset',
+      ]),
     );
   });
 
@@ -30,13 +42,25 @@ describe('operator control API agent-auth-control/1', () => {
     expect(unsupported.status).toBe(501);
     ErrorResponseSchema.parse(unsupported.body);
     expect((await d.control('advance-clock', { seconds: -5 })).status).toBe(400);
-    expect((await d.request('POST', `${d.sim.controlUrl}/reset`, { body: 'not json', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    expect(
+      (
+        await d.request('POST', `${d.sim.controlUrl}/reset`, {
+          body: 'not json',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('approve by user code', async () => {
     const answer = await d.register({ capabilities: ['check_balance'] });
     const approved = await d.control('approve', { user_code: answer.body.approval.user_code });
-    expect(approved.body).toMatchObject({ ok: true, agent_id: answer.body.agent_id, status: 'active', host_status: 'active' });
+    expect(approved.body).toMatchObject({
+      ok: true,
+      agent_id: answer.body.agent_id,
+      status: 'active',
+      host_status: 'active',
+    });
     expect((await d.control('approve', { agent_id: answer.body.agent_id })).status).toBe(409);
   });
 
@@ -48,7 +72,7 @@ describe('operator control API agent-auth-control/1', () => {
     expect(status.body.agent_capability_grants.map((g: any) => g.status)).toEqual(['denied', 'denied']);
   });
 
-  it('AAP-2.10-01 AAP-2.10-STEP1 AAP-2.10-STEP2 AAP-2.9-01: link-host claims the host\'s active autonomous agents', async () => {
+  it("AAP-2.10-01 AAP-2.10-STEP1 AAP-2.10-STEP2 AAP-2.9-01: link-host claims the host's active autonomous agents", async () => {
     const a = await d.activeAgent({ mode: 'autonomous' });
     const linked = await d.control('link-host', { host_id: a.hostId, user_id: 'usr_bob' });
     expect(linked.body).toMatchObject({ ok: true, user_id: 'usr_bob' });
@@ -73,7 +97,7 @@ describe('operator control API agent-auth-control/1', () => {
     expect(errorCode(await d.execute(a, 'check_balance', { account_id: 'x' }))).toBe('host_revoked');
   });
 
-  it('AAP-2.6-01 AAP-2.6-02: delete-user revokes the user\'s hosts and their agents', async () => {
+  it("AAP-2.6-01 AAP-2.6-02: delete-user revokes the user's hosts and their agents", async () => {
     const b = await d.activeAgent();
     await d.control('unlink-host', { host_id: b.hostId });
     await d.control('link-host', { host_id: b.hostId, user_id: 'usr_dave' });
@@ -115,8 +139,19 @@ describe('recorder, rate limiting and malformed input', () => {
       await d.get('/.well-known/agent-configuration');
       await d.post('/agent/introspect', { token: 'x' });
       const log = d.sim.recorder.entries();
-      expect(log[0]).toMatchObject({ seq: 1, method: 'GET', path: '/.well-known/agent-configuration', status: 200, channel: 'protocol' });
-      expect(log[1]).toMatchObject({ method: 'POST', path: '/agent/introspect', body: '{"token":"x"}', responseBody: '{"active":false}' });
+      expect(log[0]).toMatchObject({
+        seq: 1,
+        method: 'GET',
+        path: '/.well-known/agent-configuration',
+        status: 200,
+        channel: 'protocol',
+      });
+      expect(log[1]).toMatchObject({
+        method: 'POST',
+        path: '/agent/introspect',
+        body: '{"token":"x"}',
+        responseBody: '{"active":false}',
+      });
       expect(log[1]!.headers['content-type']).toBe('application/json');
     } finally {
       await d.stop();

@@ -23,7 +23,11 @@ describe('execute (§5.11)', () => {
         'stream_transactions',
         {
           name: 'transfer_money',
-          constraints: { amount: { min: 1, max: 1000 }, currency: { in: ['USD', 'EUR'] }, destination_account: 'acc_456' },
+          constraints: {
+            amount: { min: 1, max: 1000 },
+            currency: { in: ['USD', 'EUR'] },
+            destination_account: 'acc_456',
+          },
         },
       ],
     });
@@ -39,7 +43,9 @@ describe('execute (§5.11)', () => {
 
   it('AAP-5.11-01: accepts the default location (and the issuer) as audience at the execute endpoint, no other audience', async () => {
     expect((await d.execute(a, 'list_accounts', undefined, { aud: d.issuer })).status).toBe(200);
-    const other = await d.execute(a, 'list_accounts', undefined, { aud: 'https://elsewhere.example/capability/execute' });
+    const other = await d.execute(a, 'list_accounts', undefined, {
+      aud: 'https://elsewhere.example/capability/execute',
+    });
     expect(other.status).toBe(401);
     expect(errorCode(other)).toBe('invalid_jwt');
   });
@@ -91,7 +97,11 @@ describe('execute (§5.11)', () => {
 
   it('AAP-2.13-OP.max AAP-2.13-OP.min AAP-2.13-OP.in AAP-2.13-07 AAP-5.11-27 AAP-5.11-28: constraint violations answer 403 with violations', async () => {
     expect((await d.execute(a, 'transfer_money', TRANSFER)).status).toBe(200);
-    const answer = await d.execute(a, 'transfer_money', { amount: 5000, currency: 'GBP', destination_account: 'acc_999' });
+    const answer = await d.execute(a, 'transfer_money', {
+      amount: 5000,
+      currency: 'GBP',
+      destination_account: 'acc_999',
+    });
     expect(answer.status).toBe(403);
     expect(answer.body.error).toBe('constraint_violated');
     expect(answer.body.violations).toEqual([
@@ -113,7 +123,11 @@ describe('execute (§5.11)', () => {
     const unknown = await d.execute(a, 'does_not_exist', {});
     expect(unknown.status).toBe(404);
     expect(errorCode(unknown)).toBe('capability_not_found');
-    const ungranted = await d.execute(a, 'transfer_international', { amount: 1, currency: 'USD', destination_iban: 'x' });
+    const ungranted = await d.execute(a, 'transfer_international', {
+      amount: 1,
+      currency: 'USD',
+      destination_iban: 'x',
+    });
     expect(ungranted.status).toBe(403);
     expect(errorCode(ungranted)).toBe('capability_not_granted');
   });
@@ -133,7 +147,10 @@ describe('execute (§5.11)', () => {
       await other.control('remove-capability', { name: 'list_accounts' });
       const answer = await other.execute(agent, 'list_accounts');
       expect(answer.status).toBe(403);
-      expect(answer.body).toMatchObject({ error: 'capability_not_granted', message: expect.stringContaining('removed') });
+      expect(answer.body).toMatchObject({
+        error: 'capability_not_granted',
+        message: expect.stringContaining('removed'),
+      });
     } finally {
       await other.stop();
     }
@@ -152,7 +169,12 @@ describe('introspection (§5.12)', () => {
     const token = await d.agentJwt(a, { capabilities: ['list_accounts'] });
     const answer = await d.post('/agent/introspect', { token });
     const body = IntrospectActiveResponseSchema.parse(answer.body);
-    expect(body).toMatchObject({ agent_id: a.agentId, host_id: a.hostId, mode: 'delegated', user_id: 'usr_simulated_user' });
+    expect(body).toMatchObject({
+      agent_id: a.agentId,
+      host_id: a.hostId,
+      mode: 'delegated',
+      user_id: 'usr_simulated_user',
+    });
     expect(body.agent_capability_grants).toEqual([{ capability: 'list_accounts', status: 'active' }]);
     // the same token is still usable
     expect((await d.get('/capability/list', token)).status).toBe(200);
@@ -160,7 +182,8 @@ describe('introspection (§5.12)', () => {
 
   it('AAP-5.12-RESP.active: any failure is { active: false }', async () => {
     const a = await d.activeAgent();
-    const inactive = async (token: string) => expect((await d.post('/agent/introspect', { token })).body).toEqual({ active: false });
+    const inactive = async (token: string) =>
+      expect((await d.post('/agent/introspect', { token })).body).toEqual({ active: false });
     await inactive('garbage');
     await inactive('');
     await inactive(await d.agentJwt(a, { aud: 'https://other.example' }));

@@ -42,7 +42,9 @@ const SCENARIOS: Record<FaultName, Scenario> = {
   'accepts-wrong-typ-host': {
     async run(d) {
       const a = await d.activeAgent();
-      expect((await d.get(`/agent/status?agent_id=${a.agentId}`, await d.hostJwt(a.host, { typ: 'JWT' }))).status).toBe(200);
+      expect((await d.get(`/agent/status?agent_id=${a.agentId}`, await d.hostJwt(a.host, { typ: 'JWT' }))).status).toBe(
+        200,
+      );
     },
   },
   'accepts-host-token-as-agent': {
@@ -104,13 +106,17 @@ const SCENARIOS: Record<FaultName, Scenario> = {
   'accepts-future-iat': {
     async run(d) {
       const a = await d.activeAgent();
-      expect((await d.get('/capability/list', await d.agentJwt(a, { iat: d.now() + 45, exp: d.now() + 100 }))).status).toBe(200);
+      expect(
+        (await d.get('/capability/list', await d.agentJwt(a, { iat: d.now() + 45, exp: d.now() + 100 }))).status,
+      ).toBe(200);
     },
   },
   'accepts-expired-jwt': {
     async run(d) {
       const a = await d.activeAgent();
-      expect((await d.get('/capability/list', await d.agentJwt(a, { iat: d.now() - 300, exp: d.now() - 200 }))).status).toBe(200);
+      expect(
+        (await d.get('/capability/list', await d.agentJwt(a, { iat: d.now() - 300, exp: d.now() - 200 }))).status,
+      ).toBe(200);
     },
   },
   'no-iss-thumbprint-check': {
@@ -122,7 +128,10 @@ const SCENARIOS: Record<FaultName, Scenario> = {
   'key-mode-switch-accepted': {
     async run(d) {
       const a = await d.activeAgent();
-      const token = await d.hostJwt(a.host, { hostJwksUrl: 'https://jwks.example/h.json', includeHostPublicKey: false });
+      const token = await d.hostJwt(a.host, {
+        hostJwksUrl: 'https://jwks.example/h.json',
+        includeHostPublicKey: false,
+      });
       expect((await d.get(`/agent/status?agent_id=${a.agentId}`, token)).status).toBe(200);
     },
   },
@@ -329,20 +338,26 @@ const SCENARIOS: Record<FaultName, Scenario> = {
   'widens-constraints': {
     async run(d) {
       const a = await constrained(d, { amount: { max: 500 } });
-      const grant = (await d.status(a)).body.agent_capability_grants.find((g: any) => g.capability === 'transfer_money');
+      const grant = (await d.status(a)).body.agent_capability_grants.find(
+        (g: any) => g.capability === 'transfer_money',
+      );
       expect(grant.constraints.amount.max).toBeGreaterThan(500);
     },
   },
   'unknown-operator-ignored': {
     async run(d) {
-      const answer = await d.register({ capabilities: [{ name: 'transfer_money', constraints: { amount: { between: [1, 5] } } }] });
+      const answer = await d.register({
+        capabilities: [{ name: 'transfer_money', constraints: { amount: { between: [1, 5] } } }],
+      });
       expect(answer.status).toBe(200);
     },
   },
   'capabilities-claim-ignored': {
     async run(d) {
       const a = await d.activeAgent({ capabilities: ['check_balance', 'list_accounts'] });
-      expect((await d.execute(a, 'check_balance', { account_id: 'x' }, { capabilities: ['list_accounts'] })).status).toBe(200);
+      expect(
+        (await d.execute(a, 'check_balance', { account_id: 'x' }, { capabilities: ['list_accounts'] })).status,
+      ).toBe(200);
     },
   },
   'sync-response-has-status': {
@@ -413,7 +428,10 @@ describe('fault registry', () => {
     const shouldOnly = new Set(['pending-registration-not-idempotent', 'agent-exists-not-rejected']);
     for (const fault of FAULTS) {
       const entries = fault.requirements.map((id) => catalogue.get(id));
-      expect(entries.every((entry) => entry !== undefined), `${fault.name}: ${fault.requirements.join(', ')}`).toBe(true);
+      expect(
+        entries.every((entry) => entry !== undefined),
+        `${fault.name}: ${fault.requirements.join(', ')}`,
+      ).toBe(true);
       for (const entry of entries) expect(entry!.role, `${fault.name} -> ${entry!.id}`).toBe('server');
       const breaksMust = entries.some((entry) => entry!.level === 'MUST' || entry!.level === 'MUST NOT');
       expect(breaksMust, fault.name).toBe(!shouldOnly.has(fault.name));

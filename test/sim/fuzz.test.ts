@@ -34,33 +34,86 @@ const PATHS = [
   '/nowhere',
 ];
 
-const printable = fc.string({ unit: fc.constantFrom(...' !"#$%&\'()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_`abcxyz{|}~'), maxLength: 60 });
+const printable = fc.string({
+  unit: fc.constantFrom(...' !"#$%&\'()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_`abcxyz{|}~'),
+  maxLength: 60,
+});
 const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'POST', 'POST', 'GET');
 const query = fc.oneof(
   fc.constant(''),
-  fc.constantFrom('?agent_id=', '?agent_id=agt_x', '?name=check_balance', '?name=', '?limit=2', '?limit=-1', '?limit=9999999999999', '?cursor=abc', '?cursor=eyJvIjotMX0', '?query=%00', '?agent_id=a&agent_id=b', '?name=%E0%A4%A', '?query=%', '?%=%'),
+  fc.constantFrom(
+    '?agent_id=',
+    '?agent_id=agt_x',
+    '?name=check_balance',
+    '?name=',
+    '?limit=2',
+    '?limit=-1',
+    '?limit=9999999999999',
+    '?cursor=abc',
+    '?cursor=eyJvIjotMX0',
+    '?query=%00',
+    '?agent_id=a&agent_id=b',
+    '?name=%E0%A4%A',
+    '?query=%',
+    '?%=%',
+  ),
   printable.map((s) => `?${encodeURIComponent(s)}=${encodeURIComponent(s)}`),
 );
-const contentType = fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jwk-set+json', '*/*', 'garbage');
+const contentType = fc.constantFrom(
+  undefined,
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/jwk-set+json',
+  '*/*',
+  'garbage',
+);
 const nearValidBody = fc.record(
   {
     name: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
     capabilities: fc.oneof(
       fc.array(fc.oneof(fc.constantFrom('check_balance', 'transfer_money', 'nope'), fc.string()), { maxLength: 4 }),
       fc.array(
-        fc.record({
-          name: fc.constantFrom('transfer_money', 'check_balance', 'x'),
-          constraints: fc.dictionary(fc.constantFrom('amount', 'currency', 'destination_account', 'zzz'), fc.oneof(fc.jsonValue(), fc.record({ max: fc.jsonValue(), min: fc.double(), in: fc.jsonValue(), weird: fc.integer() }, { requiredKeys: [] }))),
-        }, { requiredKeys: ['name'] }),
+        fc.record(
+          {
+            name: fc.constantFrom('transfer_money', 'check_balance', 'x'),
+            constraints: fc.dictionary(
+              fc.constantFrom('amount', 'currency', 'destination_account', 'zzz'),
+              fc.oneof(
+                fc.jsonValue(),
+                fc.record(
+                  { max: fc.jsonValue(), min: fc.double(), in: fc.jsonValue(), weird: fc.integer() },
+                  { requiredKeys: [] },
+                ),
+              ),
+            ),
+          },
+          { requiredKeys: ['name'] },
+        ),
         { maxLength: 3 },
       ),
       fc.jsonValue(),
     ),
     mode: fc.oneof(fc.constantFrom('delegated', 'autonomous', 'other'), fc.jsonValue()),
     agent_id: fc.oneof(fc.string(), fc.jsonValue()),
-    capability: fc.oneof(fc.constantFrom('check_balance', 'list_accounts', 'generate_report', 'stream_transactions', 'transfer_money', 'nope'), fc.jsonValue()),
+    capability: fc.oneof(
+      fc.constantFrom(
+        'check_balance',
+        'list_accounts',
+        'generate_report',
+        'stream_transactions',
+        'transfer_money',
+        'nope',
+      ),
+      fc.jsonValue(),
+    ),
     arguments: fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom('account_id', 'amount', 'fail'), fc.jsonValue())),
-    public_key: fc.oneof(fc.jsonValue(), fc.record({ kty: fc.constantFrom('OKP', 'RSA', 'oct'), crv: fc.string(), x: fc.string() })),
+    public_key: fc.oneof(
+      fc.jsonValue(),
+      fc.record({ kty: fc.constantFrom('OKP', 'RSA', 'oct'), crv: fc.string(), x: fc.string() }),
+    ),
     token: fc.oneof(fc.string(), fc.jsonValue()),
     seconds: fc.oneof(fc.double(), fc.jsonValue()),
     clock: fc.oneof(fc.constantFrom('session', 'max'), fc.string()),
@@ -71,14 +124,33 @@ const body = fc.oneof(
   { weight: 3, arbitrary: nearValidBody.map((v) => JSON.stringify(v)) },
   { weight: 2, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
   { weight: 2, arbitrary: fc.string({ maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', '{', '[1,', '{"name":}', 'null', '\u0000', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      '{',
+      '[1,',
+      '{"name":}',
+      'null',
+      '\u0000',
+      '{"__proto__":{"x":1}}',
+      '{"constructor":{"prototype":{}}}',
+    ),
+  },
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 
 type TokenSpec =
   | { kind: 'none' }
   | { kind: 'garbage'; value: string }
-  | { kind: 'agent' | 'host'; typ: string | undefined; aud: 'issuer' | 'execute' | 'other'; variant: TokenVariant; omit: string[]; extra: Record<string, unknown> };
+  | {
+      kind: 'agent' | 'host';
+      typ: string | undefined;
+      aud: 'issuer' | 'execute' | 'other';
+      variant: TokenVariant;
+      omit: string[];
+      extra: Record<string, unknown>;
+    };
 
 const tokenSpec: fc.Arbitrary<TokenSpec> = fc.oneof(
   fc.constant({ kind: 'none' as const }),
@@ -87,7 +159,17 @@ const tokenSpec: fc.Arbitrary<TokenSpec> = fc.oneof(
     kind: fc.constantFrom('agent' as const, 'host' as const),
     typ: fc.constantFrom(undefined, 'agent+jwt', 'host+jwt', 'JWT'),
     aud: fc.constantFrom('issuer' as const, 'execute' as const, 'other' as const),
-    variant: fc.constantFrom<TokenVariant>('valid', 'valid', 'valid', 'alg-none', 'hs256-public-key', 'corrupt-signature', 'other-key', 'non-json-payload', 'wrong-alg-header'),
+    variant: fc.constantFrom<TokenVariant>(
+      'valid',
+      'valid',
+      'valid',
+      'alg-none',
+      'hs256-public-key',
+      'corrupt-signature',
+      'other-key',
+      'non-json-payload',
+      'wrong-alg-header',
+    ),
     omit: fc.subarray(['iss', 'sub', 'aud', 'iat', 'exp', 'jti']),
     extra: fc.record(
       {
@@ -111,7 +193,9 @@ describe('malformed input never yields a 5xx (fast-check)', () => {
   let agent: RegisteredAgent;
   beforeAll(async () => {
     d = await SimDriver.start();
-    agent = await d.activeAgent({ capabilities: ['check_balance', 'list_accounts', 'generate_report', 'stream_transactions', 'transfer_money'] });
+    agent = await d.activeAgent({
+      capabilities: ['check_balance', 'list_accounts', 'generate_report', 'stream_transactions', 'transfer_money'],
+    });
   });
   afterAll(() => d.stop());
 
@@ -123,11 +207,19 @@ describe('malformed input never yields a 5xx (fast-check)', () => {
     const token =
       spec.kind === 'agent'
         ? await d.agentJwt(agent, common)
-        : await d.hostJwt(Math.random() < 0.5 ? agent.host : await generateEd25519KeyPair(), { ...common, agentPublicKey: (await generateEd25519KeyPair()).publicJwk });
+        : await d.hostJwt(Math.random() < 0.5 ? agent.host : await generateEd25519KeyPair(), {
+            ...common,
+            agentPublicKey: (await generateEd25519KeyPair()).publicJwk,
+          });
     return `Bearer ${token}`;
   }
 
-  async function check(m: string, path: string, headers: Record<string, string>, payload: string | undefined): Promise<void> {
+  async function check(
+    m: string,
+    path: string,
+    headers: Record<string, string>,
+    payload: string | undefined,
+  ): Promise<void> {
     const sendsBody = payload !== undefined && m !== 'GET' && m !== 'HEAD';
     const response = await fetch(`${d.issuer}${path}`, { method: m, headers, ...(sendsBody && { body: payload }) });
     const text = await response.text();
@@ -140,13 +232,21 @@ describe('malformed input never yields a 5xx (fast-check)', () => {
 
   it('random methods, paths, queries, bodies, content types and tokens', async () => {
     await fc.assert(
-      fc.asyncProperty(method, fc.constantFrom(...PATHS), query, contentType, body, tokenSpec, async (m, path, q, type, payload, spec) => {
-        const headers: Record<string, string> = {};
-        const auth = await authorization(spec);
-        if (auth !== undefined) headers.authorization = auth;
-        if (type !== undefined) headers['content-type'] = type;
-        await check(m, `${path}${q}`, headers, payload);
-      }),
+      fc.asyncProperty(
+        method,
+        fc.constantFrom(...PATHS),
+        query,
+        contentType,
+        body,
+        tokenSpec,
+        async (m, path, q, type, payload, spec) => {
+          const headers: Record<string, string> = {};
+          const auth = await authorization(spec);
+          if (auth !== undefined) headers.authorization = auth;
+          if (type !== undefined) headers['content-type'] = type;
+          await check(m, `${path}${q}`, headers, payload);
+        },
+      ),
       { numRuns: 1200 },
     );
   });

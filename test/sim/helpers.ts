@@ -60,7 +60,11 @@ export class SimDriver {
     });
   }
 
-  async request(method: string, path: string, init: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+  async request(
+    method: string,
+    path: string,
+    init: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     const headers: Record<string, string> = { ...init.headers };
     if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
     let body: string | undefined;
@@ -123,7 +127,12 @@ export class SimDriver {
     };
   }
 
-  async execute(a: RegisteredAgent, capability: string, args?: Record<string, unknown>, opts: AgentTokenOptions = {}): Promise<Answer> {
+  async execute(
+    a: RegisteredAgent,
+    capability: string,
+    args?: Record<string, unknown>,
+    opts: AgentTokenOptions = {},
+  ): Promise<Answer> {
     const token = await this.agentJwt(a, { aud: this.executeUrl, ...opts });
     return this.post('/capability/execute', { capability, ...(args !== undefined && { arguments: args }) }, token);
   }

@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Route = (path: string) => { status?: number; headers?: Record<string, string>; body?: string; hang?: boolean };
+export type Route = (path: string) => {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  hang?: boolean;
+};
 
 /** A loopback HTTP server whose answers the test controls, for JWKS fetching tests. */
 export class JwksServer {
@@ -24,7 +29,9 @@ export class JwksServer {
       }
       const answer = route(path);
       if (answer.hang) return;
-      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers }).end(answer.body ?? '');
+      res
+        .writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers })
+        .end(answer.body ?? '');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     self = new JwksServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);

@@ -17,7 +17,9 @@ describe('JWKS-keyed hosts and agents (§4.1, §4.2, §8.7)', () => {
     await keys.stop();
   });
 
-  async function jwksHost(path: string): Promise<{ host: Ed25519KeyPair; url: string; publish: (...k: Ed25519KeyPair[]) => void }> {
+  async function jwksHost(
+    path: string,
+  ): Promise<{ host: Ed25519KeyPair; url: string; publish: (...k: Ed25519KeyPair[]) => void }> {
     const host = await generateEd25519KeyPair({ kid: 'h1' });
     let published = [host];
     const url = keys.json(path, () => jwks(...published));
@@ -35,7 +37,9 @@ describe('JWKS-keyed hosts and agents (§4.1, §4.2, §8.7)', () => {
     expect(registered.status).toBe(200);
     const agentId = registered.body.agent_id;
     await d.control('approve', { agent_id: agentId });
-    expect((await d.get(`/agent/status?agent_id=${agentId}`, await d.hostJwt(host, { hostJwksUrl: url }))).status).toBe(200);
+    expect((await d.get(`/agent/status?agent_id=${agentId}`, await d.hostJwt(host, { hostJwksUrl: url }))).status).toBe(
+      200,
+    );
 
     // The host rotates at its JWKS URL; agents may present the new iss before any host JWT does.
     const rotated = await generateEd25519KeyPair({ kid: 'h2' });
@@ -46,10 +50,17 @@ describe('JWKS-keyed hosts and agents (§4.1, §4.2, §8.7)', () => {
     expect(viaNewKey.status).toBe(200);
 
     // Inline keys are refused for a JWKS host, and inline rotation does not apply.
-    const inline = await d.get(`/agent/status?agent_id=${agentId}`, await d.hostJwt(rotated, { hostJwksUrl: url, includeHostPublicKey: true }));
+    const inline = await d.get(
+      `/agent/status?agent_id=${agentId}`,
+      await d.hostJwt(rotated, { hostJwksUrl: url, includeHostPublicKey: true }),
+    );
     expect(inline.status).toBe(401);
     const fresh = await generateEd25519KeyPair();
-    const rotate = await d.post('/host/rotate-key', { public_key: fresh.publicJwk }, await d.hostJwt(rotated, { hostJwksUrl: url }));
+    const rotate = await d.post(
+      '/host/rotate-key',
+      { public_key: fresh.publicJwk },
+      await d.hostJwt(rotated, { hostJwksUrl: url }),
+    );
     expect(rotate.status).toBe(400);
   });
 
@@ -64,15 +75,29 @@ describe('JWKS-keyed hosts and agents (§4.1, §4.2, §8.7)', () => {
     );
     expect(registered.status).toBe(200);
     await d.control('approve', { agent_id: registered.body.agent_id });
-    const token = await mintAgentJwt({ agent, agentId: registered.body.agent_id, hostIss: host.thumbprint, aud: d.issuer, now: d.now() });
+    const token = await mintAgentJwt({
+      agent,
+      agentId: registered.body.agent_id,
+      hostIss: host.thumbprint,
+      aud: d.issuer,
+      now: d.now(),
+    });
     expect((await d.get('/capability/list', token)).status).toBe(200);
-    const missingKid = await d.post('/agent/register', { name: 'x' }, await d.hostJwt(host, { agentJwksUrl: url, agentKid: 'nope' }));
+    const missingKid = await d.post(
+      '/agent/register',
+      { name: 'x' },
+      await d.hostJwt(host, { agentJwksUrl: url, agentKid: 'nope' }),
+    );
     expect(errorCode(missingKid)).toBe('invalid_request');
   });
 
   it('host and agent JWKS URLs must differ (§4.2)', async () => {
     const { host, url } = await jwksHost('/host-c.json');
-    const answer = await d.post('/agent/register', { name: 'same' }, await d.hostJwt(host, { hostJwksUrl: url, agentJwksUrl: url, agentKid: 'h1' }));
+    const answer = await d.post(
+      '/agent/register',
+      { name: 'same' },
+      await d.hostJwt(host, { hostJwksUrl: url, agentJwksUrl: url, agentKid: 'h1' }),
+    );
     expect(answer.status).toBe(400);
   });
 
@@ -110,7 +135,9 @@ describe('JWKS fetch protections (§8.12)', () => {
     expect(() => validateJwks('{"keys":[{"kty":"XYZ"}]}', 20)).toThrow(/unknown key type/);
     expect(() => validateJwks('{"keys":[{"kty":"OKP","crv":"Ed25519"}]}', 20)).toThrow(/lacks 'x'/);
     expect(() => validateJwks('{"keys":[{"kty":"OKP","crv":"Ed25519","x":"a","d":"b"}]}', 20)).toThrow(/private/);
-    expect(validateJwks('{"keys":[{"kty":"RSA","n":"a","e":"b"},{"kty":"OKP","crv":"Ed25519","x":"a"}]}', 20)).toHaveLength(2);
+    expect(
+      validateJwks('{"keys":[{"kty":"RSA","n":"a","e":"b"},{"kty":"OKP","crv":"Ed25519","x":"a"}]}', 20),
+    ).toHaveLength(2);
     const many = JSON.stringify({ keys: Array.from({ length: 21 }, () => ({ kty: 'OKP', crv: 'Ed25519', x: 'a' })) });
     expect(() => validateJwks(many, 20)).toThrow(/more than 20/);
   });
@@ -148,7 +175,15 @@ describe('JWKS fetch protections (§8.12)', () => {
   it('AAP-8.12-01 AAP-8.12-03: refuses http, loopback, private and link-local targets unless allowed', async () => {
     const strict = fetcher({ allowLoopback: false });
     await expect(strict.ed25519Key(`${keys.origin}/one.json`, 'k1')).rejects.toThrow(/loopback/);
-    for (const url of ['https://127.0.0.1/x', 'https://[::1]/x', 'https://169.254.169.254/x', 'https://192.168.1.1/x', 'https://172.16.0.1/x', 'https://[fd00::1]/x', 'https://localhost/x']) {
+    for (const url of [
+      'https://127.0.0.1/x',
+      'https://[::1]/x',
+      'https://169.254.169.254/x',
+      'https://192.168.1.1/x',
+      'https://172.16.0.1/x',
+      'https://[fd00::1]/x',
+      'https://localhost/x',
+    ]) {
       await expect(strict.ed25519Key(url, 'k1')).rejects.toThrow(JwksError);
     }
     await expect(strict.ed25519Key('ftp://example.com/x', 'k1')).rejects.toThrow(/https/);

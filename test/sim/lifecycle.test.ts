@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair } from '../../src/jose/index.ts';
-import { ReactivateResponseSchema, RequestCapabilityResponseSchema, StatusResponseSchema } from '../../src/protocol/index.ts';
+import {
+  ReactivateResponseSchema,
+  RequestCapabilityResponseSchema,
+  StatusResponseSchema,
+} from '../../src/protocol/index.ts';
 import { SimDriver, errorCode } from './helpers.ts';
 
 describe('request-capability (§5.4)', () => {
@@ -12,7 +16,11 @@ describe('request-capability (§5.4)', () => {
 
   it('AAP-5.4: default capabilities are granted at once, others pend with an approval', async () => {
     const a = await d.activeAgent({ capabilities: ['check_balance'] });
-    const answer = await d.post('/agent/request-capability', { capabilities: ['list_accounts', 'transfer_money'] }, await d.agentJwt(a));
+    const answer = await d.post(
+      '/agent/request-capability',
+      { capabilities: ['list_accounts', 'transfer_money'] },
+      await d.agentJwt(a),
+    );
     expect(answer.status).toBe(200);
     const body = RequestCapabilityResponseSchema.parse(answer.body);
     expect(body.agent_capability_grants.map((g) => [g.capability, g.status])).toEqual([
@@ -36,7 +44,11 @@ describe('request-capability (§5.4)', () => {
     const a = await d.activeAgent();
     const unknown = await d.post('/agent/request-capability', { capabilities: ['nope'] }, await d.agentJwt(a));
     expect(unknown.body).toMatchObject({ error: 'invalid_capabilities', invalid_capabilities: ['nope'] });
-    const host = await d.post('/agent/request-capability', { capabilities: ['list_accounts'] }, await d.hostJwt(a.host));
+    const host = await d.post(
+      '/agent/request-capability',
+      { capabilities: ['list_accounts'] },
+      await d.hostJwt(a.host),
+    );
     expect(host.status).toBe(401);
   });
 
@@ -86,17 +98,27 @@ describe('status, revoke, key rotation (§5.5, §5.7, §5.8, §5.9, §5.10)', ()
     const exec = await d.execute(a, 'check_balance', { account_id: 'acc_1' });
     expect(exec.status).toBe(403);
     expect(errorCode(exec)).toBe('agent_revoked');
-    expect(errorCode(await d.post('/agent/revoke', { agent_id: 'agt_nope' }, await d.hostJwt(a.host)))).toBe('agent_not_found');
+    expect(errorCode(await d.post('/agent/revoke', { agent_id: 'agt_nope' }, await d.hostJwt(a.host)))).toBe(
+      'agent_not_found',
+    );
   });
 
   it('AAP-5.8-01 AAP-5.8-02: agent key rotation stops the old key at once', async () => {
     const a = await d.activeAgent();
     const fresh = await generateEd25519KeyPair();
-    const answer = await d.post('/agent/rotate-key', { agent_id: a.agentId, public_key: fresh.publicJwk }, await d.hostJwt(a.host));
+    const answer = await d.post(
+      '/agent/rotate-key',
+      { agent_id: a.agentId, public_key: fresh.publicJwk },
+      await d.hostJwt(a.host),
+    );
     expect(answer.body).toEqual({ agent_id: a.agentId, status: 'active' });
     expect((await d.execute(a, 'check_balance', { account_id: 'x' })).status).toBe(401);
     expect((await d.execute({ ...a, agent: fresh }, 'check_balance', { account_id: 'x' })).status).toBe(200);
-    const rsa = await d.post('/agent/rotate-key', { agent_id: a.agentId, public_key: { kty: 'RSA', n: 'x', e: 'AQAB' } }, await d.hostJwt(a.host));
+    const rsa = await d.post(
+      '/agent/rotate-key',
+      { agent_id: a.agentId, public_key: { kty: 'RSA', n: 'x', e: 'AQAB' } },
+      await d.hostJwt(a.host),
+    );
     expect(errorCode(rsa)).toBe('unsupported_algorithm');
   });
 
@@ -166,7 +188,9 @@ describe('lifetime clocks and reactivation (§2.4, §2.5, §5.6)', () => {
     const body = ReactivateResponseSchema.parse(answer.body);
     expect(body.status).toBe('active');
     expect(body.agent_capability_grants.map((g) => g.capability).sort()).toEqual(['check_balance', 'list_accounts']);
-    expect((await d.execute(a, 'transfer_money', { amount: 1, currency: 'USD', destination_account: 'x' })).status).toBe(403);
+    expect(
+      (await d.execute(a, 'transfer_money', { amount: 1, currency: 'USD', destination_account: 'x' })).status,
+    ).toBe(403);
     expect((await d.execute(a, 'list_accounts')).status).toBe(200);
   });
 
@@ -180,18 +204,26 @@ describe('lifetime clocks and reactivation (§2.4, §2.5, §5.6)', () => {
     await d.control('set-host-defaults', { host_id: a.hostId, capabilities: ['check_balance'] });
     const p = await d.register({ capabilities: ['transfer_money'] }, { host: a.host });
     expect(p.body.status).toBe('pending');
-    expect(errorCode(await d.post('/agent/reactivate', { agent_id: p.body.agent_id }, await d.hostJwt(a.host)))).toBe('agent_pending');
+    expect(errorCode(await d.post('/agent/reactivate', { agent_id: p.body.agent_id }, await d.hostJwt(a.host)))).toBe(
+      'agent_pending',
+    );
     expect(pending.body.status).toBe('active');
 
     const r = await d.activeAgent({}, { host: a.host });
     await d.post('/agent/revoke', { agent_id: r.agentId }, await d.hostJwt(a.host));
-    expect(errorCode(await d.post('/agent/reactivate', { agent_id: r.agentId }, await d.hostJwt(a.host)))).toBe('agent_revoked');
+    expect(errorCode(await d.post('/agent/reactivate', { agent_id: r.agentId }, await d.hostJwt(a.host)))).toBe(
+      'agent_revoked',
+    );
 
     const j = await d.register({ capabilities: ['transfer_money'] }, { host: a.host });
     await d.control('deny', { agent_id: j.body.agent_id });
-    expect(errorCode(await d.post('/agent/reactivate', { agent_id: j.body.agent_id }, await d.hostJwt(a.host)))).toBe('agent_rejected');
+    expect(errorCode(await d.post('/agent/reactivate', { agent_id: j.body.agent_id }, await d.hostJwt(a.host)))).toBe(
+      'agent_rejected',
+    );
 
-    expect(errorCode(await d.post('/agent/reactivate', { agent_id: 'agt_nope' }, await d.hostJwt(a.host)))).toBe('agent_not_found');
+    expect(errorCode(await d.post('/agent/reactivate', { agent_id: 'agt_nope' }, await d.hostJwt(a.host)))).toBe(
+      'agent_not_found',
+    );
   });
 
   it('AAP-5.6-STEP2 AAP-5.6-02 AAP-2.5-03: past the absolute lifetime reactivation revokes and answers absolute_lifetime_exceeded', async () => {

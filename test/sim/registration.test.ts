@@ -23,7 +23,12 @@ describe('registration (§5.3)', () => {
   });
 
   it('AAP-7.2: chooses CIBA when preferred and a login hint is given', async () => {
-    const answer = await d.register({ capabilities: ['check_balance'], preferred_method: 'ciba', login_hint: 'alice@example.com', binding_message: 'hi' });
+    const answer = await d.register({
+      capabilities: ['check_balance'],
+      preferred_method: 'ciba',
+      login_hint: 'alice@example.com',
+      binding_message: 'hi',
+    });
     expect(answer.body.approval).toEqual({ method: 'ciba', expires_in: 300, interval: 5, binding_message: 'hi' });
   });
 
@@ -35,12 +40,18 @@ describe('registration (§5.3)', () => {
     expect(second.body.status).toBe('active');
     expect(second.body.agent_capability_grants.map((g: any) => g.status)).toEqual(['active', 'active']);
     expect(second.body.approval).toBeUndefined();
-    expect(second.body.agent_capability_grants[0]).toMatchObject({ description: expect.any(String), input: expect.any(Object) });
+    expect(second.body.agent_capability_grants[0]).toMatchObject({
+      description: expect.any(String),
+      input: expect.any(Object),
+    });
   });
 
   it('a linked host gets CIBA without a login hint; non-default capabilities stay pending', async () => {
     const first = await d.activeAgent();
-    const second = await d.register({ capabilities: ['check_balance', 'transfer_money'], preferred_method: 'ciba' }, { host: first.host });
+    const second = await d.register(
+      { capabilities: ['check_balance', 'transfer_money'], preferred_method: 'ciba' },
+      { host: first.host },
+    );
     expect(second.body.status).toBe('active');
     expect(second.body.agent_capability_grants.map((g: any) => [g.capability, g.status])).toEqual([
       ['check_balance', 'active'],
@@ -59,7 +70,10 @@ describe('registration (§5.3)', () => {
     const status = await d.status(first);
     expect(status.body).toMatchObject({ status: 'active', mode: 'autonomous' });
     expect(status.body.user_id).toBeUndefined();
-    const second = await d.register({ mode: 'autonomous', capabilities: ['list_accounts', 'generate_report'] }, { host: first.host });
+    const second = await d.register(
+      { mode: 'autonomous', capabilities: ['list_accounts', 'generate_report'] },
+      { host: first.host },
+    );
     expect(second.body.agent_capability_grants.map((g: any) => g.status)).toEqual(['active', 'pending']);
   });
 
@@ -70,7 +84,12 @@ describe('registration (§5.3)', () => {
     expect(status.body.status).toBe('active');
     expect(status.body.agent_capability_grants).toEqual([
       expect.objectContaining({ capability: 'check_balance', status: 'active' }),
-      { capability: 'transfer_international', status: 'denied', reason: expect.any(String), denied_by: expect.any(String) },
+      {
+        capability: 'transfer_international',
+        status: 'denied',
+        reason: expect.any(String),
+        denied_by: expect.any(String),
+      },
     ]);
   });
 
@@ -104,7 +123,9 @@ describe('registration (§5.3)', () => {
   });
 
   it('AAP-2.13-10 AAP-2.13-11 AAP-5.13-ERR.unknown_constraint_operator: unknown operators are rejected with the list', async () => {
-    const answer = await d.register({ capabilities: [{ name: 'transfer_money', constraints: { amount: { max: 5, between: [1, 2] } } }] });
+    const answer = await d.register({
+      capabilities: [{ name: 'transfer_money', constraints: { amount: { max: 5, between: [1, 2] } } }],
+    });
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ error: 'unknown_constraint_operator', unknown_operators: ['between'] });
   });
@@ -135,7 +156,9 @@ describe('registration (§5.3)', () => {
 
   it('AAP-5.13-ERR.register.unsupported_algorithm: a non-Ed25519 agent key', async () => {
     const host = await generateEd25519KeyPair();
-    const token = await d.hostJwt(host, { extraClaims: { agent_public_key: { kty: 'EC', crv: 'P-256', x: 'a', y: 'b' } } });
+    const token = await d.hostJwt(host, {
+      extraClaims: { agent_public_key: { kty: 'EC', crv: 'P-256', x: 'a', y: 'b' } },
+    });
     const answer = await d.post('/agent/register', { name: 'x' }, token);
     expect(errorCode(answer)).toBe('unsupported_algorithm');
   });
@@ -158,9 +181,20 @@ describe('registration (§5.3)', () => {
   it('AAP-2.13-02 AAP-2.13-03 AAP-5.3-17: server policy narrows constraints (amount capped at 10000) and never widens them', async () => {
     const a = await d.activeAgent({});
     await d.control('set-host-defaults', { host_id: a.hostId, capabilities: ['transfer_money'] });
-    const wide = await d.register({ capabilities: [{ name: 'transfer_money', constraints: { amount: { max: 50_000 }, currency: { in: ['USD'] } } }] }, { host: a.host });
-    expect(wide.body.agent_capability_grants[0]).toMatchObject({ status: 'active', constraints: { amount: { max: 10_000 }, currency: { in: ['USD'] } } });
-    const narrow = await d.register({ capabilities: [{ name: 'transfer_money', constraints: { amount: { max: 500 } } }] }, { host: a.host });
+    const wide = await d.register(
+      {
+        capabilities: [{ name: 'transfer_money', constraints: { amount: { max: 50_000 }, currency: { in: ['USD'] } } }],
+      },
+      { host: a.host },
+    );
+    expect(wide.body.agent_capability_grants[0]).toMatchObject({
+      status: 'active',
+      constraints: { amount: { max: 10_000 }, currency: { in: ['USD'] } },
+    });
+    const narrow = await d.register(
+      { capabilities: [{ name: 'transfer_money', constraints: { amount: { max: 500 } } }] },
+      { host: a.host },
+    );
     expect(narrow.body.agent_capability_grants[0].constraints).toEqual({ amount: { max: 500 } });
     const none = await d.register({ capabilities: ['transfer_money'] }, { host: a.host });
     expect(none.body.agent_capability_grants[0].constraints).toEqual({ amount: { max: 10_000 } });

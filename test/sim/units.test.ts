@@ -41,7 +41,10 @@ describe('ReplayCache (AAP-4.6-02, AAP-8.2-05)', () => {
 describe('RateLimiter (AAP-8.13-01)', () => {
   it('allows `limit` requests per window and tells how long to wait', () => {
     let base = 0;
-    const limiter = new RateLimiter(createSimClock(() => base), { limit: 2, windowSeconds: 10 });
+    const limiter = new RateLimiter(
+      createSimClock(() => base),
+      { limit: 2, windowSeconds: 10 },
+    );
     expect(limiter.take('x').allowed).toBe(true);
     expect(limiter.take('x').allowed).toBe(true);
     expect(limiter.take('x')).toEqual({ allowed: false, retryAfterSeconds: 10 });
@@ -59,7 +62,9 @@ describe('constraints (§2.13)', () => {
       country: { not_in: ['XX'] },
       destination: 'acc_1',
     };
-    expect(findViolations(constraints, { amount: 10, currency: 'USD', country: 'DE', destination: 'acc_1' })).toEqual([]);
+    expect(findViolations(constraints, { amount: 10, currency: 'USD', country: 'DE', destination: 'acc_1' })).toEqual(
+      [],
+    );
     expect(findViolations(constraints, { amount: '10', currency: 'GBP', country: 'XX' }).map((v) => v.field)).toEqual([
       'amount',
       'currency',
@@ -71,18 +76,27 @@ describe('constraints (§2.13)', () => {
   });
 
   it('AAP-2.13-03: intersection takes the tightest bound and never widens', () => {
-    expect(intersectConstraints({ amount: { max: 500 } }, { amount: { max: 10_000 } })).toEqual({ ok: true, constraints: { amount: { max: 500 } } });
+    expect(intersectConstraints({ amount: { max: 500 } }, { amount: { max: 10_000 } })).toEqual({
+      ok: true,
+      constraints: { amount: { max: 500 } },
+    });
     expect(intersectConstraints({ amount: { max: 50_000, min: 5 } }, { amount: { max: 10_000 } })).toEqual({
       ok: true,
       constraints: { amount: { min: 5, max: 10_000 } },
     });
-    expect(intersectConstraints(undefined, { amount: { max: 10 } })).toEqual({ ok: true, constraints: { amount: { max: 10 } } });
+    expect(intersectConstraints(undefined, { amount: { max: 10 } })).toEqual({
+      ok: true,
+      constraints: { amount: { max: 10 } },
+    });
     expect(intersectConstraints({ currency: { in: ['USD', 'EUR'] } }, { currency: { in: ['EUR', 'GBP'] } })).toEqual({
       ok: true,
       constraints: { currency: { in: ['EUR'] } },
     });
     expect(intersectConstraints({ amount: 20_000 }, { amount: { max: 10_000 } }).ok).toBe(false);
-    expect(intersectConstraints({ amount: 200 }, { amount: { max: 10_000 } })).toEqual({ ok: true, constraints: { amount: 200 } });
+    expect(intersectConstraints({ amount: 200 }, { amount: { max: 10_000 } })).toEqual({
+      ok: true,
+      constraints: { amount: 200 },
+    });
     expect(intersectConstraints({ amount: { min: 20_000 } }, { amount: { max: 10_000 } }).ok).toBe(false);
     expect(intersectConstraints(undefined, undefined)).toEqual({ ok: true, constraints: undefined });
   });

@@ -56,7 +56,8 @@ describe('agent JWT verification (§4.3, §4.5, §8.2)', () => {
   });
 
   it('AAP-4.3-CLAIM.jti AAP-4.3-CLAIM.exp AAP-4.3-CLAIM.iat: missing registered claims are rejected', async () => {
-    for (const claim of ['exp', 'iat', 'jti', 'sub', 'iss', 'aud']) await rejected(await d.agentJwt(a, { omitClaims: [claim] }));
+    for (const claim of ['exp', 'iat', 'jti', 'sub', 'iss', 'aud'])
+      await rejected(await d.agentJwt(a, { omitClaims: [claim] }));
   });
 
   it('AAP-4.6-03 AAP-8.4-01: a replayed jti is rejected', async () => {
@@ -92,7 +93,11 @@ describe('agent JWT verification (§4.3, §4.5, §8.2)', () => {
   });
 
   it('host tokens on agent endpoints are refused', async () => {
-    const answer = await d.post('/agent/request-capability', { capabilities: ['list_accounts'] }, await d.hostJwt(a.host));
+    const answer = await d.post(
+      '/agent/request-capability',
+      { capabilities: ['list_accounts'] },
+      await d.hostJwt(a.host),
+    );
     expect(answer.status).toBe(401);
   });
 });
@@ -151,7 +156,9 @@ describe('host JWT verification (§4.2, §4.5.1, §8.7)', () => {
   });
 
   it('AAP-8.7-06: an inline host cannot switch to host_jwks_url', async () => {
-    await rejected(await d.hostJwt(a.host, { hostJwksUrl: 'https://jwks.example/host.json', includeHostPublicKey: false }));
+    await rejected(
+      await d.hostJwt(a.host, { hostJwksUrl: 'https://jwks.example/host.json', includeHostPublicKey: false }),
+    );
   });
 
   it('AAP-4.5.1-STEP8: a pending host may only register and poll; revoked hosts get host_revoked', async () => {

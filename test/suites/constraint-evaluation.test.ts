@@ -46,12 +46,18 @@ describe('isAtLeastAsTight', () => {
 
   it('never calls a granted range tight when it admits a value the request refuses', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -50, max: 50 }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: -60, max: 60 }), fc.integer({ min: 0, max: 60 }), (min, span, gMin, gSpan) => {
-        const requested = { min, max: min + span };
-        const granted = { min: gMin, max: gMin + gSpan };
-        if (!isAtLeastAsTight(granted, requested)) return;
-        for (let value = gMin; value <= gMin + gSpan; value += 1) expect(satisfies(requested, value)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: -50, max: 50 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: -60, max: 60 }),
+        fc.integer({ min: 0, max: 60 }),
+        (min, span, gMin, gSpan) => {
+          const requested = { min, max: min + span };
+          const granted = { min: gMin, max: gMin + gSpan };
+          if (!isAtLeastAsTight(granted, requested)) return;
+          for (let value = gMin; value <= gMin + gSpan; value += 1) expect(satisfies(requested, value)).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -2,7 +2,14 @@ import type { Ed25519KeyPair } from '../../jose/index.ts';
 import type { AgentMode, CapabilityRequestItem } from '../../protocol/index.ts';
 import { resolveEndpoint } from '../endpoints.ts';
 import type { HttpResult } from '../http-driver.ts';
-import { authLabel, newHostKeys, type AgentIdentity, type AgentRef, type Auth, type HostIdentity } from './identities.ts';
+import {
+  authLabel,
+  newHostKeys,
+  type AgentIdentity,
+  type AgentRef,
+  type Auth,
+  type HostIdentity,
+} from './identities.ts';
 import { ClientTokens, type AgentTokenOptions, type HostTokenOptions } from './tokens.ts';
 
 export interface RegisterOptions {
@@ -67,7 +74,11 @@ export class ProtocolCalls extends ClientTokens {
     return this.http.send({ method: 'GET', url: this.target.discoveryUrl, label: 'discovery' });
   }
 
-  async register(host: HostIdentity, opts: RegisterOptions = {}, tokenOpts: HostTokenOptions = {}): Promise<RegisterResult> {
+  async register(
+    host: HostIdentity,
+    opts: RegisterOptions = {},
+    tokenOpts: HostTokenOptions = {},
+  ): Promise<RegisterResult> {
     const agentKeys = opts.agentKeys ?? (await this.newAgentKeys());
     this.agentCount += 1;
     const body = withoutUndefined({
@@ -207,7 +218,11 @@ export class ProtocolCalls extends ClientTokens {
    * Polls an async `status_url` with a fresh agent JWT (§5.11). The spec names no audience for polls;
    * the default is the issuer, as for other requests to the authorization server (§4.3).
    */
-  async poll(agent: AgentIdentity, statusUrl: string, opts: { aud?: string; tokenOpts?: AgentTokenOptions } = {}): Promise<HttpResult> {
+  async poll(
+    agent: AgentIdentity,
+    statusUrl: string,
+    opts: { aud?: string; tokenOpts?: AgentTokenOptions } = {},
+  ): Promise<HttpResult> {
     const aud = opts.aud ?? this.issuer;
     return this.http.send({
       method: 'GET',
@@ -233,7 +248,11 @@ export class ProtocolCalls extends ClientTokens {
     });
   }
 
-  async describeCapability(name: string, auth: Auth = 'none', tokenOpts: HostTokenOptions & AgentTokenOptions = {}): Promise<HttpResult> {
+  async describeCapability(
+    name: string,
+    auth: Auth = 'none',
+    tokenOpts: HostTokenOptions & AgentTokenOptions = {},
+  ): Promise<HttpResult> {
     return this.http.send({
       method: 'GET',
       url: `${this.endpointUrl('describe_capability')}?name=${encodeURIComponent(name)}`,
@@ -242,7 +261,10 @@ export class ProtocolCalls extends ClientTokens {
     });
   }
 
-  introspect(token: string, opts: { body?: Record<string, unknown>; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  introspect(
+    token: string,
+    opts: { body?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult> {
     const request = {
       method: 'POST',
       url: this.endpointUrl('introspect'),
@@ -254,11 +276,16 @@ export class ProtocolCalls extends ClientTokens {
 
   /** A hand-crafted request; `url` is absolute or a path appended to the issuer. */
   raw(method: string, url: string, opts: RawOptions = {}): Promise<HttpResult> {
-    const absolute = url.startsWith('/') ? resolveEndpoint(this.issuer, url)?.url ?? url : url;
+    const absolute = url.startsWith('/') ? (resolveEndpoint(this.issuer, url)?.url ?? url) : url;
     return this.http.send({ method, url: absolute, ...opts, label: opts.label ?? `raw ${method}` });
   }
 
-  private async hostPost(endpoint: string, host: HostIdentity, body: Record<string, unknown>, tokenOpts: HostTokenOptions): Promise<HttpResult> {
+  private async hostPost(
+    endpoint: string,
+    host: HostIdentity,
+    body: Record<string, unknown>,
+    tokenOpts: HostTokenOptions,
+  ): Promise<HttpResult> {
     return this.http.send({
       method: 'POST',
       url: this.endpointUrl(endpoint),
@@ -276,5 +303,6 @@ function withoutUndefined(record: Record<string, unknown>): Record<string, unkno
 /** Keeps the newest approval object an answer carries, so operator approval can quote its user code. */
 function rememberApproval(agent: AgentRef, result: HttpResult): void {
   const approval: unknown = result.json?.approval;
-  if ('kind' in agent && typeof approval === 'object' && approval !== null) (agent as AgentIdentity).approval = approval;
+  if ('kind' in agent && typeof approval === 'object' && approval !== null)
+    (agent as AgentIdentity).approval = approval;
 }

@@ -30,7 +30,9 @@ export class ProtocolClient extends ProtocolCalls {
     const agent = this.requireRegistered(registration);
     if (registration.json?.status === 'active') return agent;
     if (registration.json?.status !== 'pending') {
-      throw new Fail(`precondition: registration answered status ${JSON.stringify(registration.json?.status)}, expected "active" or "pending"`);
+      throw new Fail(
+        `precondition: registration answered status ${JSON.stringify(registration.json?.status)}, expected "active" or "pending"`,
+      );
     }
     await this.approve(agent);
     return agent;
@@ -43,13 +45,17 @@ export class ProtocolClient extends ProtocolCalls {
     const registration = await this.register(host, registerOpts);
     const agent = this.requireRegistered(registration);
     if (registration.json?.status !== 'pending') {
-      throw new Skip(`could not obtain a pending agent: registration answered status ${JSON.stringify(registration.json?.status)}`);
+      throw new Skip(
+        `could not obtain a pending agent: registration answered status ${JSON.stringify(registration.json?.status)}`,
+      );
     }
     return agent;
   }
 
   /** A host linked to a user, by approving a delegated registration through the control hook (§2.9). */
-  async linkedHost(opts: Omit<FixtureOptions, 'host' | 'mode'> = {}): Promise<{ host: HostIdentity; agent: AgentIdentity }> {
+  async linkedHost(
+    opts: Omit<FixtureOptions, 'host' | 'mode'> = {},
+  ): Promise<{ host: HostIdentity; agent: AgentIdentity }> {
     const host = await this.newHost();
     const agent = await this.activeAgent({ ...opts, host, mode: 'delegated' });
     return { host, agent };
@@ -68,7 +74,9 @@ export class ProtocolClient extends ProtocolCalls {
     });
     const last = await this.awaitAgentStatus(agent, 'active');
     if (last.json?.status !== 'active') {
-      throw new Fail(`precondition: agent still not active after operator approval (last status: ${describeExchange(last.exchange)} ${JSON.stringify(last.json?.status)})`);
+      throw new Fail(
+        `precondition: agent still not active after operator approval (last status: ${describeExchange(last.exchange)} ${JSON.stringify(last.json?.status)})`,
+      );
     }
   }
 
@@ -85,7 +93,9 @@ export class ProtocolClient extends ProtocolCalls {
 
   private requireRegistered(registration: RegisterResult): AgentIdentity {
     if (!registration.agent) {
-      throw new Fail(`precondition: registration did not create an agent: ${describeExchange(registration.exchange)} ${registration.body.slice(0, 300)}`);
+      throw new Fail(
+        `precondition: registration did not create an agent: ${describeExchange(registration.exchange)} ${registration.body.slice(0, 300)}`,
+      );
     }
     return registration.agent;
   }

@@ -28,8 +28,10 @@ export interface AgentIdentity {
   /** Keys replaced by rotateAgentKey, oldest first. */
   previousKeys: Ed25519KeyPair[];
   /** The registration response body, unvalidated (loosely typed like HttpResult.json). */
+  // biome-ignore lint/suspicious/noExplicitAny: read loosely like HttpResult.json
   registration: any;
   /** The newest approval object the server handed out for this agent (registration, request-capability, reactivate). */
+  // biome-ignore lint/suspicious/noExplicitAny: read loosely like HttpResult.json
   approval?: any;
 }
 
@@ -54,8 +56,16 @@ export class ClientIdentities extends ClientBase {
    */
   async newHost(opts: { name?: string; kid?: string | null; jwksUrl?: string } = {}): Promise<HostIdentity> {
     this.hostCount += 1;
-    const keys = opts.kid === undefined ? await newHostKeys() : await generateEd25519KeyPair(opts.kid === null ? {} : { kid: opts.kid });
-    const host: HostIdentity = { kind: 'host', name: opts.name ?? `${DEFAULT_HOST_NAME} host ${this.hostCount}`, keys, previousKeys: [] };
+    const keys =
+      opts.kid === undefined
+        ? await newHostKeys()
+        : await generateEd25519KeyPair(opts.kid === null ? {} : { kid: opts.kid });
+    const host: HostIdentity = {
+      kind: 'host',
+      name: opts.name ?? `${DEFAULT_HOST_NAME} host ${this.hostCount}`,
+      keys,
+      previousKeys: [],
+    };
     if (opts.jwksUrl !== undefined) host.jwksUrl = opts.jwksUrl;
     return host;
   }

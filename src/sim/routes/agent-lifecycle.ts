@@ -80,7 +80,9 @@ function reactivate(ctx: SimContext, host: HostRecord, agent: AgentRecord) {
   if (absoluteRevoked && !resetsAbsolute) {
     throw forbidden('absolute_lifetime_exceeded', 'The agent outlived its absolute lifetime and cannot be reactivated');
   }
-  const revivable = agent.status === 'expired' || (absoluteRevoked && resetsAbsolute) ||
+  const revivable =
+    agent.status === 'expired' ||
+    (absoluteRevoked && resetsAbsolute) ||
     (agent.status === 'revoked' && ctx.faults.has('reactivates-revoked-agent'));
   if (!revivable) {
     throw forbidden(`agent_${agent.status}`, `The agent is ${agent.status} and cannot be reactivated`);

@@ -56,7 +56,11 @@ function setCacheHeaders(c: SimHonoContext, caller: CallerIdentity): void {
 async function authenticate(ctx: SimContext, authorization: string | undefined): Promise<CallerIdentity> {
   const caller = await identifyCaller(ctx, authorization);
   if (caller.kind === 'anonymous' && ctx.options.capabilityListRequiresAuth) {
-    throw new ProtocolError(401, 'authentication_required', 'This server requires a host or agent JWT to list capabilities.');
+    throw new ProtocolError(
+      401,
+      'authentication_required',
+      'This server requires a host or agent JWT to list capabilities.',
+    );
   }
   return caller;
 }

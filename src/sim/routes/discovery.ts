@@ -26,8 +26,7 @@ export function registerDiscoveryRoutes(app: Hono<SimEnv>, ctx: SimContext): voi
 
   app.get(DEVICE_PATH, (c) =>
     c.json({
-      message:
-        'This simulator has no approval UI: approve or deny pending requests through the operator control API.',
+      message: 'This simulator has no approval UI: approve or deny pending requests through the operator control API.',
       code: c.req.query('code') ?? null,
     }),
   );

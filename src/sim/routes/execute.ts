@@ -40,7 +40,11 @@ export function registerExecuteRoutes(app: Hono<SimEnv>, ctx: SimContext): void 
     enforceConstraints(ctx, grant, args);
     switch (definition.mode) {
       case 'sync':
-        return c.json(ctx.faults.has('sync-response-has-status') ? { data: definition.run(args), status: 'completed' } : { data: definition.run(args) });
+        return c.json(
+          ctx.faults.has('sync-response-has-status')
+            ? { data: definition.run(args), status: 'completed' }
+            : { data: definition.run(args) },
+        );
       case 'async':
         return startJob(c, ctx, verified, definition, args);
       case 'stream':
@@ -63,7 +67,10 @@ export function registerExecuteRoutes(app: Hono<SimEnv>, ctx: SimContext): void 
     job.polls += 1;
     if (job.polls === 1) return c.json({ status: 'pending', status_url: statusUrl });
     if (job.fail) {
-      return c.json({ status: 'failed', error: { error: 'report_failed', message: 'The report job failed as requested' } });
+      return c.json({
+        status: 'failed',
+        error: { error: 'report_failed', message: 'The report job failed as requested' },
+      });
     }
     return c.json({ status: 'completed', result: job.result });
   });
@@ -94,9 +101,14 @@ function enforceConstraints(ctx: SimContext, grant: GrantRecord, args: Record<st
   if (grant.constraints === undefined) return;
   const unknown = unknownConstraintOperators(grant.constraints);
   if (unknown.length > 0 && !ctx.faults.has('unknown-operator-ignored')) {
-    throw new ProtocolError(400, 'unknown_constraint_operator', `The grant uses unknown operators: ${unknown.join(', ')}`, {
-      unknown_operators: unknown,
-    });
+    throw new ProtocolError(
+      400,
+      'unknown_constraint_operator',
+      `The grant uses unknown operators: ${unknown.join(', ')}`,
+      {
+        unknown_operators: unknown,
+      },
+    );
   }
   const ignored = new Set(IGNORED_CONSTRAINT_FAULTS.filter(([fault]) => ctx.faults.has(fault)).map(([, kind]) => kind));
   const violations = findViolations(grant.constraints, args, ignored);
@@ -141,6 +153,7 @@ function stream(c: SimHonoContext, ctx: SimContext, definition: CapabilityDefini
       await sse.writeSSE({ event: 'data', data: JSON.stringify(chunk) });
       sent += 1;
     }
-    if (!ctx.faults.has('sse-no-done-event')) await sse.writeSSE({ event: 'done', data: JSON.stringify({ chunks: sent }) });
+    if (!ctx.faults.has('sse-no-done-event'))
+      await sse.writeSSE({ event: 'done', data: JSON.stringify({ chunks: sent }) });
   });
 }

@@ -67,7 +67,9 @@ export function registerRegistrationRoute(app: Hono<SimEnv>, ctx: SimContext): v
       keyIdentity: agentKey.identity,
       retiredKeys: [],
       status: 'pending',
-      grants: requested.map((item) => issueGrant(ctx, host, { mode }, item.definition, item.constraints, request.reason)),
+      grants: requested.map((item) =>
+        issueGrant(ctx, host, { mode }, item.definition, item.constraints, request.reason),
+      ),
       createdAt: now,
       updatedAt: now,
     };

@@ -14,7 +14,8 @@ export function registerRequestCapabilityRoute(app: Hono<SimEnv>, ctx: SimContex
     const { agent, host } = await verifyAgentJwt(ctx, c.req.header('authorization'), { audiences: [ctx.issuer] });
     const request = validate(RequestCapabilityRequestSchema, jsonBody(c), 'capability request');
     const requested = readCapabilityRequests(ctx, request.capabilities);
-    const isActive = (name: string) => agent.grants.some((grant) => grant.capability === name && grant.status === 'active');
+    const isActive = (name: string) =>
+      agent.grants.some((grant) => grant.capability === name && grant.status === 'active');
     const fresh = requested.filter((item) => !isActive(item.definition.name));
     if (fresh.length === 0) {
       throw new ProtocolError(409, 'already_granted', 'All requested capabilities are already granted');
@@ -27,9 +28,10 @@ export function registerRequestCapabilityRoute(app: Hono<SimEnv>, ctx: SimContex
     return c.json({
       agent_id: agent.id,
       agent_capability_grants: issued.map((grant) => grantView(ctx, grant)),
-      ...(agent.approval !== undefined && issued.some((grant) => grant.status === 'pending') && {
-        approval: approvalView(ctx, agent.approval),
-      }),
+      ...(agent.approval !== undefined &&
+        issued.some((grant) => grant.status === 'pending') && {
+          approval: approvalView(ctx, agent.approval),
+        }),
     });
   });
 }

@@ -1,4 +1,10 @@
-import { argumentsFor, capabilityForRole, type Auth, type CheckContext, type TargetProfile } from '../../../src/harness/api.ts';
+import {
+  argumentsFor,
+  capabilityForRole,
+  type Auth,
+  type CheckContext,
+  type TargetProfile,
+} from '../../../src/harness/api.ts';
 import { activeAgent } from './registration.ts';
 
 /**

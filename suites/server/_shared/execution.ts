@@ -22,9 +22,16 @@ export function activeSyncAgent(t: CheckContext, opts: FixtureOptions = {}): Pro
 }
 
 /** Precondition: the agent can execute the sync capability right now. */
-export async function expectExecutes(t: CheckContext, agent: AgentIdentity, when: string, tokenOpts?: AgentTokenOptions): Promise<void> {
+export async function expectExecutes(
+  t: CheckContext,
+  agent: AgentIdentity,
+  when: string,
+  tokenOpts?: AgentTokenOptions,
+): Promise<void> {
   const result = await executeSync(t, agent, tokenOpts);
   if (result.error || result.status !== 200) {
-    t.fail(`${when}: expected the agent to execute ${t.capability('sync')} (HTTP 200, §5.11), got ${describeAnswer(result)}`);
+    t.fail(
+      `${when}: expected the agent to execute ${t.capability('sync')} (HTTP 200, §5.11), got ${describeAnswer(result)}`,
+    );
   }
 }

@@ -8,7 +8,10 @@ import { expectRefusal, type Refusal } from './refusals.ts';
  */
 
 /** Both answers RUL-FOREIGN-AGENT accepts when a host names another host's agent. */
-const FOREIGN_AGENT_REFUSALS: readonly Refusal[] = [[403, 'unauthorized'], [404, 'agent_not_found']];
+const FOREIGN_AGENT_REFUSALS: readonly Refusal[] = [
+  [403, 'unauthorized'],
+  [404, 'agent_not_found'],
+];
 
 export interface ForeignSetup {
   /** The agent under attack, registered under its own host. */

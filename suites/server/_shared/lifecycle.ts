@@ -1,4 +1,10 @@
-import { describeAnswer, type AgentRef, type CheckContext, type HostIdentity, type HostTokenOptions } from '../../../src/harness/api.ts';
+import {
+  describeAnswer,
+  type AgentRef,
+  type CheckContext,
+  type HostIdentity,
+  type HostTokenOptions,
+} from '../../../src/harness/api.ts';
 import { grantsOf, type WireGrant } from './grants.ts';
 
 /** An agent's state as status reports it (§5.5), and the host_id the server gave its host. */
@@ -8,7 +14,8 @@ export async function hostIdOf(t: CheckContext, host: HostIdentity, agent: Agent
   if (host.hostId !== undefined) return host.hostId;
   const result = await t.client.status(agent);
   const hostId: unknown = result.json?.host_id;
-  if (typeof hostId !== 'string') t.fail(`precondition: no host_id in the registration or status answer (${describeAnswer(result)})`);
+  if (typeof hostId !== 'string')
+    t.fail(`precondition: no host_id in the registration or status answer (${describeAnswer(result)})`);
   host.hostId = hostId;
   return hostId;
 }
@@ -23,6 +30,7 @@ export async function readStatus(
   const result = await t.client.status(agent, tokenOpts);
   t.expectStatus(result, 200, what);
   const status: unknown = result.json?.status;
-  if (typeof status !== 'string') t.fail(`${what}: the status answer has no string "status" (§5.5); ${describeAnswer(result)}`);
+  if (typeof status !== 'string')
+    t.fail(`${what}: the status answer has no string "status" (§5.5); ${describeAnswer(result)}`);
   return { status, grants: grantsOf(result.json), json: result.json as Record<string, unknown> };
 }

@@ -31,11 +31,19 @@ export const INVALID_JWT: Refusal = [401, 'invalid_jwt'];
  * Fails unless the answer is one of `accepted` (status and code together); returns the one it is.
  * `expected` explains the rule for the message, e.g. `§5.11, RUL-STATE-ERROR-STATUS`.
  */
-export function expectRefusal(t: CheckContext, result: HttpResult, accepted: readonly Refusal[], what: string, expected: string): Refusal {
+export function expectRefusal(
+  t: CheckContext,
+  result: HttpResult,
+  accepted: readonly Refusal[],
+  what: string,
+  expected: string,
+): Refusal {
   const code = errorCode(result);
   const match = accepted.find(([status, name]) => status === result.status && name === code);
   if (!match || result.error) {
-    t.fail(`${what}: expected ${accepted.map(([status, name]) => `${status} ${name}`).join(' or ')} (${expected}), got ${describeAnswer(result)}`);
+    t.fail(
+      `${what}: expected ${accepted.map(([status, name]) => `${status} ${name}`).join(' or ')} (${expected}), got ${describeAnswer(result)}`,
+    );
   }
   if (typeof result.json?.message !== 'string') t.note(`${what}: the error response has no string "message" (§5.13)`);
   return match;

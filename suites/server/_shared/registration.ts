@@ -18,7 +18,12 @@ import {
  * `jwks`: then any 2xx answer with an agent_id will do (those checks judge key fetching, not the
  * registration status code), and a failure says how often the server fetched the set.
  */
-export function expectRegistered(t: CheckContext, result: RegisterResult, what = 'registration', jwks?: PublishedJwks): AgentIdentity {
+export function expectRegistered(
+  t: CheckContext,
+  result: RegisterResult,
+  what = 'registration',
+  jwks?: PublishedJwks,
+): AgentIdentity {
   if (jwks === undefined) t.expectStatus(result, [200, 201], what);
   if (result.agent === undefined) {
     const fetched = jwks === undefined ? '' : ` (the server fetched ${jwks.url} ${jwks.fetches.length} time(s))`;

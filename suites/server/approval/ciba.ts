@@ -7,7 +7,9 @@ import { expectApproval } from '../_shared/shape.ts';
  * A registration on a host already linked to a user (so the server knows whom to ask), preferring
  * CIBA for a high-risk capability that always needs approval (§7.2, §7.5).
  */
-async function cibaPreferredRegistration(t: CheckContext): Promise<{ agent: AgentIdentity; approval: Approval; highRisk: string }> {
+async function cibaPreferredRegistration(
+  t: CheckContext,
+): Promise<{ agent: AgentIdentity; approval: Approval; highRisk: string }> {
   const sync = t.capability('sync');
   const highRisk = t.capability('high-risk');
   const { host } = await t.client.linkedHost({ capabilities: [sync] });
@@ -19,7 +21,9 @@ async function cibaPreferredRegistration(t: CheckContext): Promise<{ agent: Agen
   });
   const agent = expectRegistered(t, result);
   if (result.json?.status !== 'pending') {
-    t.skip(`the registration for high-risk "${highRisk}" needed no approval (status ${JSON.stringify(result.json?.status)})`);
+    t.skip(
+      `the registration for high-risk "${highRisk}" needed no approval (status ${JSON.stringify(result.json?.status)})`,
+    );
   }
   const approval = expectApproval(t, result.json?.approval, 'approval object of the CIBA-preferred registration');
   return { agent, approval, highRisk };
@@ -36,7 +40,8 @@ const cibaNeeds = [
 
 const cibaApprovalObject = defineCheck({
   id: 'server.approval.ciba-approval-object',
-  title: 'A CIBA-preferred registration on a linked host gets a well-formed approval of an advertised method, and approval activates it',
+  title:
+    'A CIBA-preferred registration on a linked host gets a well-formed approval of an advertised method, and approval activates it',
   area: 'approval',
   requirements: [
     'AAP-7.2-02',
@@ -56,7 +61,8 @@ const cibaApprovalObject = defineCheck({
       `the approval method "${approval.method}" is not among the advertised approval_methods ${JSON.stringify(t.discovery.approval_methods)} (§7.5)`,
     );
     t.note(`the server chose approval method "${approval.method}"`);
-    const userCode = 'user_code' in approval && typeof approval.user_code === 'string' ? { user_code: approval.user_code } : {};
+    const userCode =
+      'user_code' in approval && typeof approval.user_code === 'string' ? { user_code: approval.user_code } : {};
     await t.control!.approve({ agent_id: agent.agentId, ...userCode });
     const status = await awaitGrantStatus(t, agent, highRisk, ['active']);
     t.expectStatus(status, 200, 'status after approval');

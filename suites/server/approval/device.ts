@@ -1,4 +1,10 @@
-import { defineCheck, StatusResponseSchema, type AgentIdentity, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
+import {
+  defineCheck,
+  StatusResponseSchema,
+  type AgentIdentity,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import { describeGrants, grantFor, grantsOf } from '../_shared/grants.ts';
 import { registerPending } from '../_shared/registration.ts';
 import { expectApproval } from '../_shared/shape.ts';
@@ -7,10 +13,15 @@ import { expectCannotExecute } from './fixtures.ts';
 /** A pending registration under a fresh host whose approval the server runs as device authorization. */
 async function pendingDeviceRegistration(t: CheckContext): Promise<AgentIdentity> {
   const sync = t.capability('sync');
-  const { agent, result } = await registerPending(t, { capabilities: [sync], preferred_method: 'device_authorization' });
+  const { agent, result } = await registerPending(t, {
+    capabilities: [sync],
+    preferred_method: 'device_authorization',
+  });
   const approval = expectApproval(t, result.json?.approval, 'approval object of the pending registration');
   if (approval.method !== 'device_authorization') {
-    t.notApplicable(`the server chose approval method "${approval.method}" for a never-seen host, not device_authorization`);
+    t.notApplicable(
+      `the server chose approval method "${approval.method}" for a never-seen host, not device_authorization`,
+    );
   }
   return agent;
 }
@@ -34,7 +45,13 @@ const deviceApproved = defineCheck({
     'AAP-5.5-RESP.created_at',
   ],
   level: 'MUST',
-  needs: [{ endpoint: 'register' }, { endpoint: 'status' }, { approvalMethod: 'device_authorization' }, { control: 'approve' }, { capability: 'sync' }],
+  needs: [
+    { endpoint: 'register' },
+    { endpoint: 'status' },
+    { approvalMethod: 'device_authorization' },
+    { control: 'approve' },
+    { capability: 'sync' },
+  ],
   async run(t: CheckContext) {
     const sync = t.capability('sync');
     const agent = await pendingDeviceRegistration(t);
@@ -63,12 +80,20 @@ const deviceDeniedNotActive = defineCheck({
   requirements: ['AAP-5.5-04'],
   level: 'MUST',
   rulings: ['RUL-FULL-DENIAL', 'RUL-NON-ACTIVE-AUTH'],
-  needs: [{ endpoint: 'register' }, { endpoint: 'status' }, { approvalMethod: 'device_authorization' }, { control: 'deny' }, { capability: 'sync' }],
+  needs: [
+    { endpoint: 'register' },
+    { endpoint: 'status' },
+    { approvalMethod: 'device_authorization' },
+    { control: 'deny' },
+    { capability: 'sync' },
+  ],
   async run(t: CheckContext) {
     const agent = await pendingDeviceRegistration(t);
     const status = await statusAfterDenial(t, agent);
     if (status.status === 401 || status.status === 403) {
-      t.note(`status of the denied agent answered ${status.status} ${String(status.json?.error)}; checking that its own JWT is refused instead`);
+      t.note(
+        `status of the denied agent answered ${status.status} ${String(status.json?.error)}; checking that its own JWT is refused instead`,
+      );
       await expectCannotExecute(t, agent, 'the user denied the registration');
       return;
     }
@@ -79,7 +104,8 @@ const deviceDeniedNotActive = defineCheck({
       body.status === 'rejected' || (body.status === 'active' && active.length === 0),
       `after the user denied the request, status is "${body.status}" with grants ${describeGrants(body)}; expected "rejected" (§7.1, RUL-FULL-DENIAL)`,
     );
-    if (body.status === 'active') t.note('the denied agent is active with no active grant (scored by the denied-rejected check)');
+    if (body.status === 'active')
+      t.note('the denied agent is active with no active grant (scored by the denied-rejected check)');
   },
 });
 
@@ -90,12 +116,20 @@ const deviceDeniedRejected = defineCheck({
   requirements: ['AAP-7.1-04', 'AAP-2.3-STATE.rejected'],
   level: 'SHOULD',
   rulings: ['RUL-FULL-DENIAL'],
-  needs: [{ endpoint: 'register' }, { endpoint: 'status' }, { approvalMethod: 'device_authorization' }, { control: 'deny' }, { capability: 'sync' }],
+  needs: [
+    { endpoint: 'register' },
+    { endpoint: 'status' },
+    { approvalMethod: 'device_authorization' },
+    { control: 'deny' },
+    { capability: 'sync' },
+  ],
   async run(t: CheckContext) {
     const agent = await pendingDeviceRegistration(t);
     const status = await statusAfterDenial(t, agent);
     if (status.status === 401 || status.status === 403) {
-      t.skip(`status of the denied agent answered ${status.status} ${String(status.json?.error)}, so its state cannot be observed`);
+      t.skip(
+        `status of the denied agent answered ${status.status} ${String(status.json?.error)}, so its state cannot be observed`,
+      );
     }
     t.expectStatus(status, 200, 'status after denial');
     const body = t.expectJson(status, StatusResponseSchema, 'status after denial (§5.5)');

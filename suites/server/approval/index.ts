@@ -8,4 +8,12 @@ import { checks as pendingStatus } from './pending-status.ts';
 import { checks as requestCapability } from './request-capability.ts';
 
 /** Checks of the approval area (§7, §5.3 partial approval, §5.4). */
-export const checks: CheckDefinition[] = [...device, ...ciba, ...partial, ...pendingStatus, ...requestCapability, ...deniedGrant, ...methods];
+export const checks: CheckDefinition[] = [
+  ...device,
+  ...ciba,
+  ...partial,
+  ...pendingStatus,
+  ...requestCapability,
+  ...deniedGrant,
+  ...methods,
+];

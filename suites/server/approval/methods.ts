@@ -20,7 +20,12 @@ function approvalsSeen(t: CheckContext): SeenApproval[] {
     if (exchange.label?.startsWith('control') || exchange.response === undefined) return [];
     const approval: unknown = (responseJson(exchange) as { approval?: unknown } | undefined)?.approval;
     if (typeof approval !== 'object' || approval === null || Array.isArray(approval)) return [];
-    return [{ where: `${exchange.label ?? exchange.request.method} (${exchange.request.url})`, approval: approval as Record<string, unknown> }];
+    return [
+      {
+        where: `${exchange.label ?? exchange.request.method} (${exchange.request.url})`,
+        approval: approval as Record<string, unknown>,
+      },
+    ];
   });
 }
 
@@ -34,10 +39,18 @@ async function startApprovalFlows(t: CheckContext): Promise<SeenApproval[]> {
   const preferences = [undefined, ...t.discovery.approval_methods.slice(0, MAX_PREFERENCES)];
   for (const preferred of preferences) {
     const host = await t.client.newHost();
-    await t.client.register(host, { mode: fixtureMode(t), capabilities: [sync], ...(preferred !== undefined && { preferred_method: preferred }) });
+    await t.client.register(host, {
+      mode: fixtureMode(t),
+      capabilities: [sync],
+      ...(preferred !== undefined && { preferred_method: preferred }),
+    });
   }
   const highRisk = t.profile.highRisk;
-  if (highRisk !== undefined && t.control?.supports('approve') && t.client.target.endpoints['request_capability'] !== undefined) {
+  if (
+    highRisk !== undefined &&
+    t.control?.supports('approve') &&
+    t.client.target.endpoints['request_capability'] !== undefined
+  ) {
     const agent = await activeAgent(t, { capabilities: [sync] });
     await t.client.requestCapability(agent, [highRisk], { reason: 'conformance: approval method probe' });
   }
@@ -55,7 +68,9 @@ const methodsAdvertised = defineCheck({
     const seen = await startApprovalFlows(t);
     if (seen.length === 0) t.skip('no answer carried an approval object (no registration was left pending)');
     const advertised = t.discovery.approval_methods;
-    const offenders = seen.filter(({ approval }) => typeof approval.method !== 'string' || !advertised.includes(approval.method));
+    const offenders = seen.filter(
+      ({ approval }) => typeof approval.method !== 'string' || !advertised.includes(approval.method),
+    );
     t.expect(
       offenders.length === 0,
       `approval objects with a method discovery does not advertise in approval_methods ${JSON.stringify(advertised)}: ${offenders
@@ -76,13 +91,19 @@ const notificationUrl = defineCheck({
   needs: [{ endpoint: 'register' }, { capability: 'sync' }],
   async run(t: CheckContext) {
     const seen = await startApprovalFlows(t);
-    const carrying = seen.filter(({ approval }) => approval.notification_url !== undefined && approval.notification_url !== null);
+    const carrying = seen.filter(
+      ({ approval }) => approval.notification_url !== undefined && approval.notification_url !== null,
+    );
     // Without the optional §10.10.2 profile there is nothing to judge, and clients poll status instead.
     if (carrying.length === 0) {
-      t.note(`none of the ${seen.length} approval object(s) seen carries notification_url (the §10.10.2 profile is not used)`);
+      t.note(
+        `none of the ${seen.length} approval object(s) seen carries notification_url (the §10.10.2 profile is not used)`,
+      );
       return;
     }
-    const malformed = carrying.filter(({ approval }) => typeof approval.notification_url !== 'string' || !isAbsoluteHttpUrl(approval.notification_url));
+    const malformed = carrying.filter(
+      ({ approval }) => typeof approval.notification_url !== 'string' || !isAbsoluteHttpUrl(approval.notification_url),
+    );
     t.expect(
       malformed.length === 0,
       `notification_url is not an absolute http(s) URL: ${malformed.map(({ where, approval }) => `${JSON.stringify(approval.notification_url)} from ${where}`).join('; ')} (§10.10.2: an SSE endpoint)`,
@@ -96,17 +117,32 @@ const requestCapabilityPreferredMethod = defineCheck({
   area: 'approval',
   requirements: ['AAP-5.4-FIELD.preferred_method'],
   level: 'MAY',
-  needs: [{ endpoint: 'request_capability' }, { control: 'approve' }, { capability: 'sync' }, { capability: 'high-risk' }],
+  needs: [
+    { endpoint: 'request_capability' },
+    { control: 'approve' },
+    { capability: 'sync' },
+    { capability: 'high-risk' },
+  ],
   async run(t: CheckContext) {
     const highRisk = t.capability('high-risk');
     const advertised = t.discovery.approval_methods;
     // A method other than the baseline makes the hint meaningful, when the server offers one.
-    const preferred = advertised.find((method) => method !== 'device_authorization') ?? advertised[0] ?? 'device_authorization';
+    const preferred =
+      advertised.find((method) => method !== 'device_authorization') ?? advertised[0] ?? 'device_authorization';
     const agent = await activeAgent(t, { capabilities: [t.capability('sync')] });
-    const result = await t.client.requestCapability(agent, [highRisk], { preferred_method: preferred, reason: 'conformance: preferred method probe' });
-    t.expectStatus(result, [200, 201], `request-capability for "${highRisk}" with preferred_method "${preferred}" (§5.4: a hint the server may follow or not)`);
+    const result = await t.client.requestCapability(agent, [highRisk], {
+      preferred_method: preferred,
+      reason: 'conformance: preferred method probe',
+    });
+    t.expectStatus(
+      result,
+      [200, 201],
+      `request-capability for "${highRisk}" with preferred_method "${preferred}" (§5.4: a hint the server may follow or not)`,
+    );
     if (grantFor(result.json, highRisk)?.status !== 'pending') {
-      t.skip(`the request for "${highRisk}" answered grants ${describeGrants(result.json)}, nothing pending, so there is no approval method to read`);
+      t.skip(
+        `the request for "${highRisk}" answered grants ${describeGrants(result.json)}, nothing pending, so there is no approval method to read`,
+      );
     }
     const approval = expectApproval(t, result.json?.approval, 'approval object of the capability request');
     t.expect(

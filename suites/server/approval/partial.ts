@@ -57,9 +57,15 @@ const partialApproval = defineCheck({
   async run(t: CheckContext) {
     const { status, approved, denied } = await approveSubset(t);
     const body = t.expectJson(status, StatusResponseSchema, 'status after partial approval (§5.5)');
-    t.expect(body.status === 'active', `after approving "${approved}" only, the agent is "${body.status}"; one approved capability makes it active (§5.3)`);
+    t.expect(
+      body.status === 'active',
+      `after approving "${approved}" only, the agent is "${body.status}"; one approved capability makes it active (§5.3)`,
+    );
     const active = grantFor(body, approved);
-    t.expect(active?.status === 'active', `after approving "${approved}", the grants are ${describeGrants(body)}; expected "${approved}" active (§5.3)`);
+    t.expect(
+      active?.status === 'active',
+      `after approving "${approved}", the grants are ${describeGrants(body)}; expected "${approved}" active (§5.3)`,
+    );
     expectShape(t, active, ActiveGrantSchema, `active grant ${approved} (§5.3)`);
     expectShape(t, deniedGrant(t, status, denied), DeniedGrantSchema, `denied grant ${denied} (§5.3)`);
   },
@@ -84,7 +90,7 @@ const partialApprovalReason = defineCheck({
 
 const deniedGrantReason = defineCheck({
   id: 'server.approval.denied-grant-reason',
-  title: "A grant the user denies with a reason shows that denial and a reason in status",
+  title: 'A grant the user denies with a reason shows that denial and a reason in status',
   area: 'approval',
   requirements: ['AAP-5.3-29'],
   level: 'SHOULD',
@@ -105,7 +111,8 @@ const deniedGrantReason = defineCheck({
       typeof reason === 'string' && reason.trim() !== '',
       `denied grant ${denied} has reason ${JSON.stringify(reason)} although the user gave one; denied grants should carry a string reason (§5.3, §5.5)`,
     );
-    if (reason !== userReason) t.note(`the server reports the reason "${reason}" instead of the user's "${userReason}"`);
+    if (reason !== userReason)
+      t.note(`the server reports the reason "${reason}" instead of the user's "${userReason}"`);
   },
 });
 
@@ -121,10 +128,16 @@ const everyCapabilityDenied = defineCheck({
     const requested = [t.capability('sync'), t.capability('second')];
     const { agent, result } = await registerPending(t, { capabilities: requested });
     const userCode: unknown = result.json?.approval?.user_code;
-    await t.control!.approve({ agent_id: agent.agentId, capabilities: [], ...(typeof userCode === 'string' && { user_code: userCode }) });
+    await t.control!.approve({
+      agent_id: agent.agentId,
+      capabilities: [],
+      ...(typeof userCode === 'string' && { user_code: userCode }),
+    });
     const status = await t.client.awaitAgentStatus(agent, ['active', 'rejected']);
     if (status.status === 401 || status.status === 403) {
-      t.note(`status of the agent answered ${status.status} ${String(status.json?.error)}; checking that its own JWT is refused instead`);
+      t.note(
+        `status of the agent answered ${status.status} ${String(status.json?.error)}; checking that its own JWT is refused instead`,
+      );
       await expectCannotExecute(t, agent, 'the user approved none of its capabilities');
       return;
     }

@@ -10,7 +10,10 @@ async function pendingHostStatus(t: CheckContext): Promise<{ result: HttpResult;
 function expectPendingView(t: CheckContext, result: HttpResult, agentId: string): void {
   const body = t.expectJson(result, StatusResponseSchema, 'status of the pending agent (§5.5)');
   t.expect(body.agent_id === agentId, `status answered agent ${body.agent_id}, asked for ${agentId} (§5.5)`);
-  t.expect(body.status === 'pending', `status reports "${body.status}" for an agent awaiting approval, expected "pending" (§5.3)`);
+  t.expect(
+    body.status === 'pending',
+    `status reports "${body.status}" for an agent awaiting approval, expected "pending" (§5.3)`,
+  );
 }
 
 const pendingHostStatusAnswered = defineCheck({
@@ -25,7 +28,9 @@ const pendingHostStatusAnswered = defineCheck({
     const { result, agentId } = await pendingHostStatus(t);
     if (result.status === 403) {
       t.expectError(result, 403, 'host_pending', 'status polled by the pending host (§4.5.1 step 8)');
-      t.note('the server refuses status polls from pending hosts (403 host_pending), tolerated by RUL-PENDING-HOST-STATUS');
+      t.note(
+        'the server refuses status polls from pending hosts (403 host_pending), tolerated by RUL-PENDING-HOST-STATUS',
+      );
       return;
     }
     t.expectStatus(result, [200, 403], 'status polled by the pending host (§5.3)');

@@ -37,7 +37,8 @@ const highRiskNeeds = [
 
 const requestCapabilityResponse = defineCheck({
   id: 'server.approval.request-capability-response',
-  title: 'Requesting a capability answers only the new grant, with an approval object when pending, and the agent stays active',
+  title:
+    'Requesting a capability answers only the new grant, with an approval object when pending, and the agent stays active',
   area: 'approval',
   requirements: [
     'AAP-5.4-01',
@@ -54,13 +55,17 @@ const requestCapabilityResponse = defineCheck({
   async run(t: CheckContext) {
     const { agent, result, highRisk } = await requestHighRisk(t);
     const body = t.expectJson(result, RequestCapabilityResponseSchema, 'request-capability answer (§5.4)');
-    t.expect(body.agent_id === agent.agentId, `the answer names agent ${body.agent_id}, the request came from ${agent.agentId} (§5.4)`);
+    t.expect(
+      body.agent_id === agent.agentId,
+      `the answer names agent ${body.agent_id}, the request came from ${agent.agentId} (§5.4)`,
+    );
     const named = grantsOf(body).map((grant) => grant.capability);
     t.expect(
       named.length === 1 && named[0] === highRisk,
       `the answer lists grants ${describeGrants(body)}; it covers only the requested "${highRisk}" (§5.4)`,
     );
-    if (grantFor(body, highRisk)?.status === 'pending') expectApproval(t, body.approval, 'approval object of the capability request');
+    if (grantFor(body, highRisk)?.status === 'pending')
+      expectApproval(t, body.approval, 'approval object of the capability request');
     const status = await t.client.status(agent);
     t.expectStatus(status, 200, 'status after the capability request');
     t.expect(
@@ -108,9 +113,15 @@ const requestedGrantApproved = defineCheck({
     const status = await awaitGrantStatus(t, agent, highRisk, ['active']);
     t.expectStatus(status, 200, 'status after approval');
     const grant = grantFor(status.json, highRisk);
-    t.expect(grant?.status === 'active', `after the user approved "${highRisk}", status shows ${describeGrants(status.json)} (§5.4)`);
+    t.expect(
+      grant?.status === 'active',
+      `after the user approved "${highRisk}", status shows ${describeGrants(status.json)} (§5.4)`,
+    );
     const active = expectShape(t, grant, ActiveGrantSchema, `approved grant ${highRisk} (§5.4)`);
-    t.expect(typeof active.description === 'string', `approved grant ${highRisk} has no description; active grants carry full capability details (§5.4)`);
+    t.expect(
+      typeof active.description === 'string',
+      `approved grant ${highRisk} has no description; active grants carry full capability details (§5.4)`,
+    );
   },
 });
 
@@ -130,7 +141,10 @@ const requestedGrantDenied = defineCheck({
     const status = await awaitGrantStatus(t, agent, highRisk, ['denied']);
     t.expectStatus(status, 200, 'status after the denial');
     const grant = grantFor(status.json, highRisk);
-    t.expect(grant?.status === 'denied', `after the user denied "${highRisk}", status shows ${describeGrants(status.json)} (§5.4, §5.5)`);
+    t.expect(
+      grant?.status === 'denied',
+      `after the user denied "${highRisk}", status shows ${describeGrants(status.json)} (§5.4, §5.5)`,
+    );
     expectShape(t, grant, DeniedGrantSchema, `denied grant ${highRisk} (§5.3)`);
     t.expect(
       status.json?.status === 'active',
@@ -151,7 +165,10 @@ const alreadyGranted = defineCheck({
     const sync = t.capability('sync');
     const agent = await activeAgent(t, { capabilities: [sync] });
     const status = await awaitGrantStatus(t, agent, sync, ['active']);
-    t.expect(grantFor(status.json, sync)?.status === 'active', `precondition: the approved agent's grants are ${describeGrants(status.json)}, no active "${sync}"`);
+    t.expect(
+      grantFor(status.json, sync)?.status === 'active',
+      `precondition: the approved agent's grants are ${describeGrants(status.json)}, no active "${sync}"`,
+    );
     const result = await t.client.requestCapability(agent, [sync]);
     t.expectError(result, 409, 'already_granted', `request-capability for the already granted "${sync}" (§5.13)`);
   },
@@ -165,7 +182,11 @@ async function requestUnknown(t: CheckContext): Promise<{ result: HttpResult; un
   return { result, unknown };
 }
 
-const unknownNeeds = [{ endpoint: 'request_capability' }, { control: 'approve' as const }, { capability: 'sync' as const }];
+const unknownNeeds = [
+  { endpoint: 'request_capability' },
+  { control: 'approve' as const },
+  { capability: 'sync' as const },
+];
 
 const invalidCapabilities = defineCheck({
   id: 'server.approval.request-capability-invalid',
@@ -190,7 +211,10 @@ const invalidCapabilitiesListed = defineCheck({
     const { result, unknown } = await requestUnknown(t);
     const listed = t.expectJson(result, ErrorResponseSchema, 'invalid_capabilities error (§5.13)').invalid_capabilities;
     t.expect(listed !== undefined, 'the invalid_capabilities error has no invalid_capabilities array (§5.13)');
-    t.expect(listed.includes(unknown), `invalid_capabilities ${JSON.stringify(listed)} does not name "${unknown}" (§5.13)`);
+    t.expect(
+      listed.includes(unknown),
+      `invalid_capabilities ${JSON.stringify(listed)} does not name "${unknown}" (§5.13)`,
+    );
   },
 });
 

@@ -12,7 +12,8 @@ import {
 async function refusedListing(t: CheckContext): Promise<HttpResult> {
   const result = await t.client.listCapabilities('none');
   t.expect(!result.error, `unauthenticated listing: no answer (${result.error?.kind}: ${result.error?.message})`);
-  if (result.status !== 401) t.notApplicable(`the server answers unauthenticated listing with ${result.status}, not 401`);
+  if (result.status !== 401)
+    t.notApplicable(`the server answers unauthenticated listing with ${result.status}, not 401`);
   return result;
 }
 
@@ -50,8 +51,14 @@ const authRequiredChallenge = defineCheck({
   async run(t: CheckContext) {
     const result = await refusedListing(t);
     const header = result.headers['www-authenticate'];
-    t.expect(header !== undefined, 'the 401 of the unauthenticated listing has no WWW-Authenticate header (§5.2, §5.14)');
-    t.expect(agentAuthChallenge(t, result) !== undefined, `WWW-Authenticate "${header}" has no AgentAuth challenge (§5.2, §5.14)`);
+    t.expect(
+      header !== undefined,
+      'the 401 of the unauthenticated listing has no WWW-Authenticate header (§5.2, §5.14)',
+    );
+    t.expect(
+      agentAuthChallenge(t, result) !== undefined,
+      `WWW-Authenticate "${header}" has no AgentAuth challenge (§5.2, §5.14)`,
+    );
   },
 });
 
@@ -68,7 +75,10 @@ const challengeDiscovery = defineCheck({
     if (challenge === undefined) t.notApplicable('the 401 carries no AgentAuth challenge');
     const discovery = challenge.params['discovery'];
     t.expect(discovery !== undefined, 'the AgentAuth challenge has no discovery parameter (§5.14)');
-    t.expect(isAbsoluteHttpUrl(discovery), `the AgentAuth discovery parameter "${discovery}" is not an absolute http(s) URL (§5.14)`);
+    t.expect(
+      isAbsoluteHttpUrl(discovery),
+      `the AgentAuth discovery parameter "${discovery}" is not an absolute http(s) URL (§5.14)`,
+    );
     t.expect(
       new URL(discovery).pathname.endsWith(DISCOVERY_PATH),
       `the AgentAuth discovery parameter "${discovery}" does not point at ${DISCOVERY_PATH} (§5.14)`,

@@ -1,4 +1,10 @@
-import { defineCheck, describeExchange, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/api.ts';
+import {
+  defineCheck,
+  describeExchange,
+  type CheckContext,
+  type CheckDefinition,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 
 const NOT_A_JWT = 'conformance-not-a-jwt';
 
@@ -27,15 +33,25 @@ const invalidTokenRefused = defineCheck({
     const sync = t.capability('sync');
     const probes: [string, () => Promise<HttpResult>][] = [
       ['list with a bearer token that is not a JWT', () => t.client.listCapabilities('none', {}, { token: NOT_A_JWT })],
-      ['list with a host JWT whose signature has one bit flipped', () => t.client.listCapabilities(host, {}, { variant: 'corrupt-signature' })],
-      [`describe ${sync} with a bearer token that is not a JWT`, () => t.client.describeCapability(sync, 'none', { token: NOT_A_JWT })],
+      [
+        'list with a host JWT whose signature has one bit flipped',
+        () => t.client.listCapabilities(host, {}, { variant: 'corrupt-signature' }),
+      ],
+      [
+        `describe ${sync} with a bearer token that is not a JWT`,
+        () => t.client.describeCapability(sync, 'none', { token: NOT_A_JWT }),
+      ],
     ];
     const problems: string[] = [];
     for (const [what, send] of probes) {
       const result = await send();
-      if (result.status !== 401 || result.json?.error !== 'invalid_jwt') problems.push(`${what}: expected 401 invalid_jwt, got ${answer(result)}`);
+      if (result.status !== 401 || result.json?.error !== 'invalid_jwt')
+        problems.push(`${what}: expected 401 invalid_jwt, got ${answer(result)}`);
     }
-    t.expect(problems.length === 0, `a failed token was not refused (§4.5, §5.13, RUL-OPTIONAL-AUTH-BAD-TOKEN):\n- ${problems.join('\n- ')}`);
+    t.expect(
+      problems.length === 0,
+      `a failed token was not refused (§4.5, §5.13, RUL-OPTIONAL-AUTH-BAD-TOKEN):\n- ${problems.join('\n- ')}`,
+    );
   },
 });
 

@@ -13,7 +13,6 @@ async function capabilityAnswers(t: CheckContext): Promise<HttpResult[]> {
   return [list, described];
 }
 
-
 const cacheControl = defineCheck({
   id: 'server.capabilities.cache-control',
   title: 'Capability list and describe answers carry Cache-Control',
@@ -44,7 +43,10 @@ const cacheMaxAge = defineCheck({
       const what = answer.exchange.label ?? answer.exchange.request.url;
       t.expect(header !== undefined, `${what}: no Cache-Control header (§10.6)`);
       const seconds = maxAge(header);
-      t.expect(seconds === 300, `${what}: Cache-Control "${header}" has max-age ${seconds ?? '(absent)'}, not the recommended 300 (§10.6)`);
+      t.expect(
+        seconds === 300,
+        `${what}: Cache-Control "${header}" has max-age ${seconds ?? '(absent)'}, not the recommended 300 (§10.6)`,
+      );
     }
   },
 });

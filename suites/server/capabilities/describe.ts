@@ -1,10 +1,21 @@
-import { CapabilitySchema, defineCheck, type Auth, type Capability, type CheckContext, type HttpResult } from '../../../src/harness/api.ts';
+import {
+  CapabilitySchema,
+  defineCheck,
+  type Auth,
+  type Capability,
+  type CheckContext,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import { capabilityCaller, unknownCapabilityName } from '../_shared/capabilities.ts';
 import { activeAgent } from '../_shared/registration.ts';
 import { activeGrantNames, listAll } from './fixtures.ts';
 
 /** Describes `name` and requires a 200 capability object naming that capability (§5.2.1). */
-async function describedCapability(t: CheckContext, name: string, auth: Auth): Promise<{ result: HttpResult; capability: Capability }> {
+async function describedCapability(
+  t: CheckContext,
+  name: string,
+  auth: Auth,
+): Promise<{ result: HttpResult; capability: Capability }> {
   const result = await t.client.describeCapability(name, auth);
   t.expectStatus(result, 200);
   const capability = t.expectJson(result, CapabilitySchema);
@@ -38,7 +49,8 @@ const describeWithoutAuth = defineCheck({
   needs: [{ endpoint: 'capabilities' }, { endpoint: 'describe_capability' }],
   async run(t: CheckContext) {
     const probe = await t.client.listCapabilities('none');
-    if (probe.status === 401) t.notApplicable('the server lists no capability without authentication, so none is public');
+    if (probe.status === 401)
+      t.notApplicable('the server lists no capability without authentication, so none is public');
     const [first] = await listAll(t, 'none');
     if (first === undefined) t.notApplicable('the unauthenticated listing is empty: no public capability to describe');
     const { capability } = await describedCapability(t, first.name, 'none');
@@ -103,7 +115,10 @@ const describeSchemas = defineCheck({
     const name = t.capability('with-input');
     const { capability } = await describedCapability(t, name, await capabilityCaller(t));
     const input = capability.input;
-    t.expect(input !== undefined, `describe ${name}: no "input" schema, though the capability takes a required argument (§5.2.1)`);
+    t.expect(
+      input !== undefined,
+      `describe ${name}: no "input" schema, though the capability takes a required argument (§5.2.1)`,
+    );
     const required: unknown = input['required'];
     const properties: unknown = input['properties'];
     t.expect(
@@ -111,7 +126,9 @@ const describeSchemas = defineCheck({
       `describe ${name}: the input schema lists no required fields (${JSON.stringify(input)}), though the capability takes a required argument (§5.2.1)`,
     );
     t.expect(
-      typeof properties === 'object' && properties !== null && required.every((field) => typeof field === 'string' && field in properties),
+      typeof properties === 'object' &&
+        properties !== null &&
+        required.every((field) => typeof field === 'string' && field in properties),
       `describe ${name}: the input schema's required fields ${JSON.stringify(required)} are not all defined under "properties" (§5.2.1)`,
     );
     if (capability.output === undefined) t.note(`describe ${name}: no output schema (allowed when none is defined)`);
@@ -131,4 +148,10 @@ const describeUnknown = defineCheck({
   },
 });
 
-export const checks = [describeWithoutAuth, describeWithHostJwt, describeWithAgentJwt, describeSchemas, describeUnknown];
+export const checks = [
+  describeWithoutAuth,
+  describeWithHostJwt,
+  describeWithAgentJwt,
+  describeSchemas,
+  describeUnknown,
+];

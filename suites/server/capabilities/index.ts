@@ -8,4 +8,12 @@ import { checks as pagination } from './pagination.ts';
 import { checks as query } from './query.ts';
 
 /** Checks of the capabilities area (§5.2, §5.2.1, §5.14, §10.6). */
-export const checks: CheckDefinition[] = [...listing, ...describe, ...pagination, ...query, ...authRequired, ...badToken, ...caching];
+export const checks: CheckDefinition[] = [
+  ...listing,
+  ...describe,
+  ...pagination,
+  ...query,
+  ...authRequired,
+  ...badToken,
+  ...caching,
+];

@@ -45,7 +45,9 @@ const listWithoutAuth = defineCheck({
   async run(t: CheckContext) {
     const probe = await t.client.listCapabilities('none');
     if (probe.status === 401) {
-      t.note('the server requires authentication to list capabilities, which §5.2 allows; see the list-auth-required checks');
+      t.note(
+        'the server requires authentication to list capabilities, which §5.2 allows; see the list-auth-required checks',
+      );
       return;
     }
     const entries = await listAll(t, 'none');
@@ -59,7 +61,14 @@ const listWithHostJwt = defineCheck({
   id: 'server.capabilities.list-host-jwt',
   title: "Capability listing with a linked host's JWT returns the user's capabilities without grant_status",
   area: 'capabilities',
-  requirements: ['AAP-5.2-03', 'AAP-5.2-SHAPE.host-jwt', 'AAP-5.2-RESP.capabilities', 'AAP-5.2-01', 'AAP-5.2-02', 'AAP-2.12-FIELD.grant_status'],
+  requirements: [
+    'AAP-5.2-03',
+    'AAP-5.2-SHAPE.host-jwt',
+    'AAP-5.2-RESP.capabilities',
+    'AAP-5.2-01',
+    'AAP-5.2-02',
+    'AAP-2.12-FIELD.grant_status',
+  ],
   level: 'MUST',
   needs: [{ endpoint: 'capabilities' }, { mode: 'delegated' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {
@@ -79,7 +88,14 @@ const listWithAgentJwt = defineCheck({
   id: 'server.capabilities.list-agent-jwt',
   title: 'Capability listing with an agent JWT marks every capability granted or not_granted, matching the grants',
   area: 'capabilities',
-  requirements: ['AAP-5.2-03', 'AAP-5.2-SHAPE.agent-jwt', 'AAP-5.2-RESP.capabilities', 'AAP-5.2-01', 'AAP-5.2-02', 'AAP-2.12-FIELD.grant_status'],
+  requirements: [
+    'AAP-5.2-03',
+    'AAP-5.2-SHAPE.agent-jwt',
+    'AAP-5.2-RESP.capabilities',
+    'AAP-5.2-01',
+    'AAP-5.2-02',
+    'AAP-2.12-FIELD.grant_status',
+  ],
   level: 'MUST',
   needs: [{ endpoint: 'capabilities' }, { control: 'approve' }, { capability: 'sync' }],
   async run(t: CheckContext) {

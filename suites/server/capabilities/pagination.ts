@@ -26,7 +26,10 @@ const paginationWalk = defineCheck({
     let oversized = 0;
     for (;;) {
       pages += 1;
-      t.expect(pages <= maxPages, `the limit=1 walk did not end within ${maxPages} pages for ${full.length} capabilities (§5.2)`);
+      t.expect(
+        pages <= maxPages,
+        `the limit=1 walk did not end within ${maxPages} pages for ${full.length} capabilities (§5.2)`,
+      );
       const { body } = await listPage(t, caller, cursor === undefined ? { limit: 1 } : { limit: 1, cursor });
       walked.push(...body.capabilities.map((entry) => entry.name));
       if (!continues(body)) {
@@ -40,13 +43,20 @@ const paginationWalk = defineCheck({
         typeof body.next_cursor === 'string' && body.next_cursor !== '',
         `page ${pages} says has_more is true but gives no next_cursor to continue from (§5.2)`,
       );
-      t.expect(body.next_cursor !== cursor, `page ${pages} hands back the cursor it was given, so the walk cannot advance (§5.2)`);
+      t.expect(
+        body.next_cursor !== cursor,
+        `page ${pages} hands back the cursor it was given, so the walk cannot advance (§5.2)`,
+      );
       cursor = body.next_cursor;
     }
-    if (pages === 1 && full.length > 1) t.note('the server ignores limit and answers everything in one page (pagination is optional, §5.2)');
+    if (pages === 1 && full.length > 1)
+      t.note('the server ignores limit and answers everything in one page (pagination is optional, §5.2)');
     if (oversized > 0) t.note(`${oversized} page(s) held more than the requested limit of 1 entry`);
     const duplicates = walked.filter((name, index) => walked.indexOf(name) !== index);
-    t.expect(duplicates.length === 0, `the limit=1 walk yielded ${[...new Set(duplicates)].join(', ')} more than once (§5.2)`);
+    t.expect(
+      duplicates.length === 0,
+      `the limit=1 walk yielded ${[...new Set(duplicates)].join(', ')} more than once (§5.2)`,
+    );
     const missing = full.filter((name) => !walked.includes(name));
     const extra = walked.filter((name) => !full.includes(name));
     t.expect(

@@ -23,7 +23,9 @@ const queryTolerated = defineCheck({
         `listing with query "${query}" returns ${unknown.map((entry) => entry.name).join(', ')}, which the unfiltered listing does not offer (§5.2)`,
       );
       if (query === word && !body.capabilities.some((entry) => entry.name === first.name)) {
-        t.note(`query "${word}" did not return "${first.name}", whose name contains it (matching is the server's choice)`);
+        t.note(
+          `query "${word}" did not return "${first.name}", whose name contains it (matching is the server's choice)`,
+        );
       }
     }
   },

@@ -45,7 +45,7 @@ export function isAtLeastAsTight(granted: ConstraintValue, requested: Constraint
 function impliedBy(operator: string, bound: unknown, granted: ConstraintOperatorObject): boolean {
   const allowed = granted.in;
   // A granted `in` list implies any requested operator that every listed value meets.
-  if (allowed !== undefined && allowed.every((value) => satisfies({ [operator]: bound } as ConstraintValue, value) === true)) {
+  if (allowed?.every((value) => satisfies({ [operator]: bound } as ConstraintValue, value) === true)) {
     return true;
   }
   switch (operator) {
@@ -54,7 +54,10 @@ function impliedBy(operator: string, bound: unknown, granted: ConstraintOperator
     case 'min':
       return typeof bound === 'number' && typeof granted.min === 'number' && granted.min >= bound;
     case 'not_in':
-      return Array.isArray(bound) && bound.every((value) => granted.not_in?.some((excluded) => isDeepStrictEqual(excluded, value)) === true);
+      return (
+        Array.isArray(bound) &&
+        bound.every((value) => granted.not_in?.some((excluded) => isDeepStrictEqual(excluded, value)) === true)
+      );
     default:
       return false;
   }

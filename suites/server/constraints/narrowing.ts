@@ -23,13 +23,19 @@ const neverWidened = defineCheck({
     for (const [field, constraint] of Object.entries(requested)) {
       const effective = granted?.[field];
       if (effective === undefined) {
-        t.fail(`the grant lost the requested constraint on "${field}" (${JSON.stringify(constraint)}); granted constraints: ${JSON.stringify(granted ?? null)} (§2.13: never wider than requested)`);
+        t.fail(
+          `the grant lost the requested constraint on "${field}" (${JSON.stringify(constraint)}); granted constraints: ${JSON.stringify(granted ?? null)} (§2.13: never wider than requested)`,
+        );
       }
       if (!isAtLeastAsTight(effective, constraint)) {
-        t.fail(`the granted constraint on "${field}" is ${JSON.stringify(effective)}, wider than the requested ${JSON.stringify(constraint)} (§2.13)`);
+        t.fail(
+          `the granted constraint on "${field}" is ${JSON.stringify(effective)}, wider than the requested ${JSON.stringify(constraint)} (§2.13)`,
+        );
       }
       if (!isDeepStrictEqual(effective, constraint)) {
-        t.note(`"${field}": requested ${JSON.stringify(constraint)}, granted the narrower ${JSON.stringify(effective)}`);
+        t.note(
+          `"${field}": requested ${JSON.stringify(constraint)}, granted the narrower ${JSON.stringify(effective)}`,
+        );
       }
     }
   },

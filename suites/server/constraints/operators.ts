@@ -37,19 +37,34 @@ const CASES: OperatorCase[] = [
     key: 'exact',
     title: 'an exact-value constraint',
     requirements: ['AAP-2.13-07'],
-    probe: (_role, v) => ({ field: v.exactField, constraint: v.exact, inside: [v.exact], outside: [`${v.exact}-other`] }),
+    probe: (_role, v) => ({
+      field: v.exactField,
+      constraint: v.exact,
+      inside: [v.exact],
+      outside: [`${v.exact}-other`],
+    }),
   },
   {
     key: 'min',
     title: 'the min operator (inclusive)',
     requirements: ['AAP-2.13-OP.min'],
-    probe: (role, v) => ({ field: role.numericField, constraint: { min: v.number }, inside: [v.number], outside: [v.number - 1] }),
+    probe: (role, v) => ({
+      field: role.numericField,
+      constraint: { min: v.number },
+      inside: [v.number],
+      outside: [v.number - 1],
+    }),
   },
   {
     key: 'max',
     title: 'the max operator (inclusive)',
     requirements: ['AAP-2.13-OP.max'],
-    probe: (role, v) => ({ field: role.numericField, constraint: { max: v.number }, inside: [v.number], outside: [v.number + 1] }),
+    probe: (role, v) => ({
+      field: role.numericField,
+      constraint: { max: v.number },
+      inside: [v.number],
+      outside: [v.number + 1],
+    }),
   },
   {
     key: 'in',
@@ -89,10 +104,17 @@ const CASES: OperatorCase[] = [
 const show = (value: unknown) => JSON.stringify(value);
 
 /** Skips when the server narrowed the grant so far that the in-bounds arguments are no longer allowed (§2.13 permits narrowing). */
-function requireAllowedByGrant(t: CheckContext, granted: Record<string, ConstraintValue> | undefined, args: Record<string, unknown>, requested: string): void {
+function requireAllowedByGrant(
+  t: CheckContext,
+  granted: Record<string, ConstraintValue> | undefined,
+  args: Record<string, unknown>,
+  requested: string,
+): void {
   for (const [field, constraint] of Object.entries(granted ?? {})) {
     if (satisfies(constraint, args[field]) !== true) {
-      t.skip(`the server granted ${show(granted)} for the requested ${requested}; the arguments ${show(args)} break its ${field} constraint, so the operator cannot be probed at the requested bounds`);
+      t.skip(
+        `the server granted ${show(granted)} for the requested ${requested}; the arguments ${show(args)} break its ${field} constraint, so the operator cannot be probed at the requested bounds`,
+      );
     }
   }
 }
@@ -115,11 +137,20 @@ function operatorCheck(c: OperatorCase): CheckDefinition {
         const args = { ...values.args, [field]: value };
         requireAllowedByGrant(t, granted, args, requested);
         const result = await t.client.execute(agent, role.name, args);
-        t.expectStatus(result, [200, 202], `execute ${role.name} with ${field}=${show(value)}, inside the requested ${requested} (§2.13)`);
+        t.expectStatus(
+          result,
+          [200, 202],
+          `execute ${role.name} with ${field}=${show(value)}, inside the requested ${requested} (§2.13)`,
+        );
       }
       for (const value of outside) {
         const result = await t.client.execute(agent, role.name, { ...values.args, [field]: value });
-        t.expectError(result, 403, 'constraint_violated', `execute ${role.name} with ${field}=${show(value)}, outside the requested ${requested} (§2.13, §5.11)`);
+        t.expectError(
+          result,
+          403,
+          'constraint_violated',
+          `execute ${role.name} with ${field}=${show(value)}, outside the requested ${requested} (§2.13, §5.11)`,
+        );
       }
     },
   });
@@ -139,9 +170,17 @@ const violationsArray = defineCheck({
     const { agent } = await constrainedAgent(t, role, { [role.numericField]: constraint });
     const outside = values.number + 1;
     const result = await t.client.execute(agent, role.name, { ...values.args, [role.numericField]: outside });
-    t.expectError(result, 403, 'constraint_violated', `execute ${role.name} with ${role.numericField}=${outside} above ${show(constraint)} (§5.11)`);
+    t.expectError(
+      result,
+      403,
+      'constraint_violated',
+      `execute ${role.name} with ${role.numericField}=${outside} above ${show(constraint)} (§5.11)`,
+    );
     const error = t.expectJson(result, ErrorResponseSchema, 'constraint_violated error');
-    t.expect(error.violations !== undefined, `the constraint_violated error has no violations array naming the broken constraint (§5.11); body: ${result.body.slice(0, 300)}`);
+    t.expect(
+      error.violations !== undefined,
+      `the constraint_violated error has no violations array naming the broken constraint (§5.11); body: ${result.body.slice(0, 300)}`,
+    );
     t.expect(
       error.violations.some((violation) => violation.field === role.numericField),
       `the violations array does not name the field "${role.numericField}" (§5.11): ${show(error.violations)}`,

@@ -113,14 +113,21 @@ function admitted(constraint: ConstraintValue | undefined, domain: readonly unkn
 function outside(constraint: ConstraintValue | undefined, domain: readonly unknown[]): unknown[] {
   if (constraint === undefined) return [];
   if (isOperatorObject(constraint) && (constraint.min !== undefined || constraint.max !== undefined)) {
-    return [...(constraint.min === undefined ? [] : [constraint.min - 1]), ...(constraint.max === undefined ? [] : [constraint.max + 1])];
+    return [
+      ...(constraint.min === undefined ? [] : [constraint.min - 1]),
+      ...(constraint.max === undefined ? [] : [constraint.max + 1]),
+    ];
   }
   return domain.filter((value) => satisfies(constraint, value) === false);
 }
 
 /** A numeric constraint's bounds; otherwise the values it admits. */
 function bounds(constraint: ConstraintValue | undefined, domain: readonly unknown[]): unknown[] {
-  if (constraint !== undefined && isOperatorObject(constraint) && (constraint.min !== undefined || constraint.max !== undefined)) {
+  if (
+    constraint !== undefined &&
+    isOperatorObject(constraint) &&
+    (constraint.min !== undefined || constraint.max !== undefined)
+  ) {
     return [constraint.min, constraint.max].filter((bound) => bound !== undefined);
   }
   return admitted(constraint, domain);
@@ -131,12 +138,21 @@ function pickFrom(candidates: readonly unknown[], fallback: readonly unknown[], 
   return pool[index % pool.length];
 }
 
-function resolvePlan(plan: ExecutionPlan, domains: [string, readonly unknown[]][], constraints: Constraints): Record<string, unknown> {
+function resolvePlan(
+  plan: ExecutionPlan,
+  domains: [string, readonly unknown[]][],
+  constraints: Constraints,
+): Record<string, unknown> {
   return Object.fromEntries(
     domains.map(([field, domain], position) => {
       const constraint = constraints[field];
       if (position !== plan.vary) return [field, pickFrom(admitted(constraint, domain), domain, plan.fit + position)];
-      const candidates = plan.kind === 'outside' ? outside(constraint, domain) : plan.kind === 'bound' ? bounds(constraint, domain) : domain;
+      const candidates =
+        plan.kind === 'outside'
+          ? outside(constraint, domain)
+          : plan.kind === 'bound'
+            ? bounds(constraint, domain)
+            : domain;
       return [field, pickFrom(candidates, domain, plan.index)];
     }),
   );
@@ -162,9 +178,10 @@ interface ConstraintCase {
 /** A constraint set and one to MAX_EXECUTIONS argument sets, each inside the constraints or just off in one field. */
 function constraintCases(d: Domain): fc.Arbitrary<ConstraintCase> {
   const domains = argumentDomains(d);
-  return fc
-    .tuple(constraintSets(d), executionPlans(domains.length))
-    .map(([constraints, plans]) => ({ constraints, argumentList: plans.map((plan) => resolvePlan(plan, domains, constraints)) }));
+  return fc.tuple(constraintSets(d), executionPlans(domains.length)).map(([constraints, plans]) => ({
+    constraints,
+    argumentList: plans.map((plan) => resolvePlan(plan, domains, constraints)),
+  }));
 }
 
 /** Fails unless every requested constraint survives in the grant at least as tight (§2.13). */
@@ -193,7 +210,8 @@ function brokenConstraints(granted: Constraints, args: Record<string, unknown>):
 
 const randomConstraints = defineCheck({
   id: 'server.constraints.property.random-constraints',
-  title: 'Execution under random constraint sets is allowed or refused with 403 constraint_violated exactly as §2.13 predicts',
+  title:
+    'Execution under random constraint sets is allowed or refused with 403 constraint_violated exactly as §2.13 predicts',
   area: 'constraints',
   requirements: [
     'AAP-2.13-07',
@@ -224,14 +242,21 @@ const randomConstraints = defineCheck({
           const args = { ...d.values.args, ...overrides };
           const broken = brokenConstraints(granted ?? {}, args);
           if (broken === undefined) {
-            t.skip(`the server granted ${show(granted)}, which uses constraint operators this suite does not know, so it cannot predict executions`);
+            t.skip(
+              `the server granted ${show(granted)}, which uses constraint operators this suite does not know, so it cannot predict executions`,
+            );
           }
           const result = await t.client.execute(agent, d.role.name, args);
           const what = `execute ${d.role.name} with ${show(overrides)} under the granted constraints ${show(granted ?? null)} (requested ${show(constraints)})`;
           if (broken.length === 0) {
             t.expectStatus(result, [200, 202], `${what}: the arguments meet every constraint (§2.13)`);
           } else {
-            t.expectError(result, 403, 'constraint_violated', `${what}: the arguments break the constraint on ${broken.join(', ')} (§2.13, §5.11)`);
+            t.expectError(
+              result,
+              403,
+              'constraint_violated',
+              `${what}: the arguments break the constraint on ${broken.join(', ')} (§2.13, §5.11)`,
+            );
           }
         }
       },

@@ -21,7 +21,9 @@ function constraintsWithUnknownOperator(t: CheckContext, role: ConstrainableRole
 async function registerWithUnknownOperator(t: CheckContext): Promise<HttpResult> {
   const role = constrainable(t);
   const host = await t.client.newHost();
-  return t.client.register(host, { capabilities: [{ name: role.name, constraints: constraintsWithUnknownOperator(t, role) }] });
+  return t.client.register(host, {
+    capabilities: [{ name: role.name, constraints: constraintsWithUnknownOperator(t, role) }],
+  });
 }
 
 const REQUIREMENTS = ['AAP-2.13-10', 'AAP-5.13-ERR.unknown_constraint_operator'];
@@ -50,7 +52,9 @@ const atCapabilityRequest = defineCheck({
   async run(t) {
     const role = constrainable(t);
     const agent = await t.client.activeAgent();
-    const result = await t.client.requestCapability(agent, [{ name: role.name, constraints: constraintsWithUnknownOperator(t, role) }]);
+    const result = await t.client.requestCapability(agent, [
+      { name: role.name, constraints: constraintsWithUnknownOperator(t, role) },
+    ]);
     t.expectError(result, 400, 'unknown_constraint_operator', `POST request-capability asking for ${WHAT} (§2.13)`);
   },
 });
@@ -68,7 +72,9 @@ const listsOperators = defineCheck({
     const error = t.expectJson(result, ErrorResponseSchema, 'unknown_constraint_operator error');
     const listed = error.unknown_operators ?? [];
     if (!listed.includes(UNKNOWN_OPERATOR)) {
-      t.fail(`the error's unknown_operators array ${error.unknown_operators === undefined ? 'is missing' : `is ${JSON.stringify(listed)}`}; expected it to name "${UNKNOWN_OPERATOR}" (§2.13)`);
+      t.fail(
+        `the error's unknown_operators array ${error.unknown_operators === undefined ? 'is missing' : `is ${JSON.stringify(listed)}`}; expected it to name "${UNKNOWN_OPERATOR}" (§2.13)`,
+      );
     }
   },
 });

@@ -1,7 +1,6 @@
 import { defineCheck, maxAge, type CheckContext } from '../../../src/harness/api.ts';
 import { fetchDiscoveryObject } from './fixtures.ts';
 
-
 const cacheControl = defineCheck({
   id: 'server.discovery.cache-control',
   title: 'Discovery carries a Cache-Control header with max-age',
@@ -27,7 +26,10 @@ const cacheMaxAge = defineCheck({
     const header = result.headers['cache-control'];
     t.expect(header !== undefined, 'the discovery response has no Cache-Control header');
     const seconds = maxAge(header);
-    t.expect(seconds === 3600, `Cache-Control is "${header}": max-age ${seconds ?? '(absent)'} is not the recommended 3600`);
+    t.expect(
+      seconds === 3600,
+      `Cache-Control is "${header}": max-age ${seconds ?? '(absent)'} is not the recommended 3600`,
+    );
   },
 });
 

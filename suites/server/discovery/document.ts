@@ -1,4 +1,9 @@
-import { defineCheck, DiscoveryDocumentSchema, isAbsoluteHttpUrl, type CheckContext } from '../../../src/harness/api.ts';
+import {
+  defineCheck,
+  DiscoveryDocumentSchema,
+  isAbsoluteHttpUrl,
+  type CheckContext,
+} from '../../../src/harness/api.ts';
 import { fetchDiscoveryObject } from './fixtures.ts';
 
 const served = defineCheck({
@@ -56,7 +61,10 @@ const versionFormat = defineCheck({
     const { document } = await fetchDiscoveryObject(t);
     const version = document['version'];
     t.expect(typeof version === 'string', `"version" is ${JSON.stringify(version)}, not a string`);
-    t.expect(/^[0-9]+\.[0-9]+(-draft)?$/.test(version), `"version" is "${version}", not MAJOR.MINOR or MAJOR.MINOR-draft`);
+    t.expect(
+      /^[0-9]+\.[0-9]+(-draft)?$/.test(version),
+      `"version" is "${version}", not MAJOR.MINOR or MAJOR.MINOR-draft`,
+    );
   },
 });
 
@@ -71,7 +79,10 @@ const versionMajor = defineCheck({
     const version = document['version'];
     t.expect(typeof version === 'string', `"version" is ${JSON.stringify(version)}, not a string`);
     const major = /^([0-9]+)\./.exec(version)?.[1];
-    t.expect(major === '1', `"version" is "${version}": major version ${major ?? '(none)'} is not 1, so this suite (1.0-draft) does not apply`);
+    t.expect(
+      major === '1',
+      `"version" is "${version}": major version ${major ?? '(none)'} is not 1, so this suite (1.0-draft) does not apply`,
+    );
     if (version !== '1.0-draft') t.note(`version is "${version}"; this suite follows "1.0-draft"`);
   },
 });
@@ -91,7 +102,8 @@ const issuerAbsolute = defineCheck({
     t.expect(url.search === '' && url.hash === '', `"issuer" is "${issuer}": a base URL carries no query or fragment`);
     if (issuer.endsWith('/')) t.note('"issuer" ends with "/": joining it with endpoint paths gives a double slash');
     const discoveryOrigin = new URL(t.client.target.discoveryUrl).origin;
-    if (url.origin !== discoveryOrigin) t.note(`issuer origin ${url.origin} differs from the discovery origin ${discoveryOrigin}`);
+    if (url.origin !== discoveryOrigin)
+      t.note(`issuer origin ${url.origin} differs from the discovery origin ${discoveryOrigin}`);
   },
 });
 

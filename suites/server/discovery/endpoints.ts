@@ -1,4 +1,10 @@
-import { defineCheck, ENDPOINT_KEYS, isAbsoluteHttpUrl, resolveEndpoint, type CheckContext } from '../../../src/harness/api.ts';
+import {
+  defineCheck,
+  ENDPOINT_KEYS,
+  isAbsoluteHttpUrl,
+  resolveEndpoint,
+  type CheckContext,
+} from '../../../src/harness/api.ts';
 import { fetchDiscoveryObject } from './fixtures.ts';
 
 const endpointsResolvable = defineCheck({
@@ -24,7 +30,10 @@ const endpointsResolvable = defineCheck({
         continue;
       }
       const resolution = typeof value === 'string' ? resolveEndpoint(issuer, value) : undefined;
-      if (!resolution) problems.push(`- "${key}" is ${JSON.stringify(value)}: neither a path starting with "/" nor an absolute http(s) URL`);
+      if (!resolution)
+        problems.push(
+          `- "${key}" is ${JSON.stringify(value)}: neither a path starting with "/" nor an absolute http(s) URL`,
+        );
       else forms[resolution.form].push(key);
     }
     if (forms.relative.length > 0) t.note(`issuer-relative paths: ${forms.relative.join(', ')}`);
@@ -53,7 +62,8 @@ const defaultLocation = defineCheck({
     t.expect(typeof declared === 'string', `"default_location" is ${JSON.stringify(declared)}, not a string`);
     t.expect(isAbsoluteHttpUrl(declared), `"default_location" is "${declared}", not an absolute http(s) URL`);
     if (derived === undefined) t.note('default_location is given; endpoints.execute is absent or unusable');
-    else if (derived !== declared) t.note(`default_location ${declared} differs from {issuer}{endpoints.execute} = ${derived}`);
+    else if (derived !== declared)
+      t.note(`default_location ${declared} differs from {issuer}{endpoints.execute} = ${derived}`);
   },
 });
 

@@ -1,7 +1,9 @@
 import type { CheckContext, HttpResult } from '../../../src/harness/api.ts';
 
 /** Fetches discovery without credentials (recorded on the check) and returns its JSON object. */
-export async function fetchDiscoveryObject(t: CheckContext): Promise<{ result: HttpResult; document: Record<string, unknown> }> {
+export async function fetchDiscoveryObject(
+  t: CheckContext,
+): Promise<{ result: HttpResult; document: Record<string, unknown> }> {
   const result = await t.client.fetchDiscovery();
   t.expectStatus(result, 200, 'GET discovery');
   const document: unknown = result.json;

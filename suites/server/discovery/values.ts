@@ -31,7 +31,10 @@ const modesValid = defineCheck({
     t.expect(modes, `"modes" is ${JSON.stringify(document['modes'])}, not an array of strings`);
     t.expect(modes.length > 0, '"modes" is empty: a server supports at least one mode');
     const unknown = modes.filter((mode) => !MODES.includes(mode));
-    t.expect(unknown.length === 0, `"modes" holds values other than "delegated" and "autonomous": ${unknown.join(', ')}`);
+    t.expect(
+      unknown.length === 0,
+      `"modes" holds values other than "delegated" and "autonomous": ${unknown.join(', ')}`,
+    );
     if (new Set(modes).size !== modes.length) t.note(`"modes" repeats a value: ${JSON.stringify(modes)}`);
   },
 });

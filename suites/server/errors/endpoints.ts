@@ -1,4 +1,10 @@
-import { defineCheck, type AgentRef, type CheckContext, type HostIdentity, type HttpResult } from '../../../src/harness/api.ts';
+import {
+  defineCheck,
+  type AgentRef,
+  type CheckContext,
+  type HostIdentity,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import { capabilityCaller, unknownCapabilityName } from '../_shared/capabilities.ts';
 import { activeAgent } from '../_shared/registration.ts';
 import { ERROR_FORMAT_REQUIREMENTS, expectErrors, type ErrorProbe } from './fixtures.ts';
@@ -13,8 +19,17 @@ function unknownAgent(t: CheckContext, host: HostIdentity): AgentRef {
 }
 
 /** POSTs to a discovery endpoint with a verbatim body (for malformed JSON) or a JSON value. */
-function post(t: CheckContext, endpoint: string, content: { body: string } | { json: unknown }, token: string, label: string): Promise<HttpResult> {
-  const payload = 'body' in content ? { body: content.body, headers: { 'Content-Type': 'application/json' } } : { json: content.json };
+function post(
+  t: CheckContext,
+  endpoint: string,
+  content: { body: string } | { json: unknown },
+  token: string,
+  label: string,
+): Promise<HttpResult> {
+  const payload =
+    'body' in content
+      ? { body: content.body, headers: { 'Content-Type': 'application/json' } }
+      : { json: content.json };
   return t.client.raw('POST', t.client.endpointUrl(endpoint), { ...payload, token, label });
 }
 
@@ -68,20 +83,40 @@ const statusErrors = defineCheck({
   id: 'server.errors.format-status',
   title: 'Agent status answers bad requests and unknown agents with §5.13 errors',
   area: 'errors',
-  requirements: [...ERROR_FORMAT_REQUIREMENTS, invalidRequest, invalidJwt, 'AAP-5.13-ERR.status.agent_not_found', 'AAP-5.5-PARAM.agent_id'],
+  requirements: [
+    ...ERROR_FORMAT_REQUIREMENTS,
+    invalidRequest,
+    invalidJwt,
+    'AAP-5.13-ERR.status.agent_not_found',
+    'AAP-5.5-PARAM.agent_id',
+  ],
   level: 'MUST',
   needs: [{ endpoint: 'status' }, ...activeHostNeeds],
   async run(t: CheckContext) {
     const host = await activeHost(t);
     await expectErrors(t, 'GET status', [
-      { what: 'unknown agent_id', send: () => t.client.status(unknownAgent(t, host)), status: 404, code: 'agent_not_found' },
+      {
+        what: 'unknown agent_id',
+        send: () => t.client.status(unknownAgent(t, host)),
+        status: 404,
+        code: 'agent_not_found',
+      },
       {
         what: 'no agent_id parameter',
-        send: async () => t.client.raw('GET', t.client.endpointUrl('status'), { token: await t.client.hostToken(host), label: 'status without agent_id' }),
+        send: async () =>
+          t.client.raw('GET', t.client.endpointUrl('status'), {
+            token: await t.client.hostToken(host),
+            label: 'status without agent_id',
+          }),
         status: 400,
         code: 'invalid_request',
       },
-      { what: 'host JWT with a corrupted signature', send: () => t.client.status(unknownAgent(t, host), CORRUPT), status: 401, code: 'invalid_jwt' },
+      {
+        what: 'host JWT with a corrupted signature',
+        send: () => t.client.status(unknownAgent(t, host), CORRUPT),
+        status: 401,
+        code: 'invalid_jwt',
+      },
     ]);
   },
 });
@@ -92,7 +127,8 @@ function agentIdEndpointProbes(t: CheckContext, endpoint: 'revoke' | 'reactivate
   return [
     {
       what: 'malformed JSON body',
-      send: async () => post(t, endpoint, { body: MALFORMED_JSON }, await t.client.hostToken(host), `${endpoint}: malformed JSON`),
+      send: async () =>
+        post(t, endpoint, { body: MALFORMED_JSON }, await t.client.hostToken(host), `${endpoint}: malformed JSON`),
       status: 400,
       code: 'invalid_request',
     },
@@ -102,7 +138,12 @@ function agentIdEndpointProbes(t: CheckContext, endpoint: 'revoke' | 'reactivate
       status: 400,
       code: 'invalid_request',
     },
-    { what: 'host JWT with a corrupted signature', send: () => call(unknownAgent(t, host), CORRUPT), status: 401, code: 'invalid_jwt' },
+    {
+      what: 'host JWT with a corrupted signature',
+      send: () => call(unknownAgent(t, host), CORRUPT),
+      status: 401,
+      code: 'invalid_jwt',
+    },
     { what: 'unknown agent_id', send: () => call(unknownAgent(t, host)), status: 404, code: 'agent_not_found' },
   ];
 }
@@ -144,13 +185,27 @@ const requestCapabilityErrors = defineCheck({
     await expectErrors(t, 'POST request-capability', [
       {
         what: 'malformed JSON body',
-        send: async () => post(t, 'request_capability', { body: MALFORMED_JSON }, await t.client.agentToken(agent), 'request capability: malformed JSON'),
+        send: async () =>
+          post(
+            t,
+            'request_capability',
+            { body: MALFORMED_JSON },
+            await t.client.agentToken(agent),
+            'request capability: malformed JSON',
+          ),
         status: 400,
         code: 'invalid_request',
       },
       {
         what: 'body without capabilities',
-        send: async () => post(t, 'request_capability', { json: {} }, await t.client.agentToken(agent), 'request capability without capabilities'),
+        send: async () =>
+          post(
+            t,
+            'request_capability',
+            { json: {} },
+            await t.client.agentToken(agent),
+            'request capability without capabilities',
+          ),
         status: 400,
         code: 'invalid_request',
       },
@@ -165,18 +220,25 @@ const requestCapabilityErrors = defineCheck({
 });
 
 /** Probes of the key rotation endpoints; `body` is a complete request body apart from the key. */
-function rotationProbes(t: CheckContext, endpoint: 'rotate_key' | 'rotate_host_key', host: HostIdentity, body: Record<string, unknown>): ErrorProbe[] {
+function rotationProbes(
+  t: CheckContext,
+  endpoint: 'rotate_key' | 'rotate_host_key',
+  host: HostIdentity,
+  body: Record<string, unknown>,
+): ErrorProbe[] {
   const label = endpoint.replaceAll('_', ' ');
   return [
     {
       what: 'malformed JSON body',
-      send: async () => post(t, endpoint, { body: MALFORMED_JSON }, await t.client.hostToken(host), `${label}: malformed JSON`),
+      send: async () =>
+        post(t, endpoint, { body: MALFORMED_JSON }, await t.client.hostToken(host), `${label}: malformed JSON`),
       status: 400,
       code: 'invalid_request',
     },
     {
       what: 'body without public_key',
-      send: async () => post(t, endpoint, { json: body }, await t.client.hostToken(host), `${label} without public_key`),
+      send: async () =>
+        post(t, endpoint, { json: body }, await t.client.hostToken(host), `${label} without public_key`),
       status: 400,
       code: 'invalid_request',
     },
@@ -184,7 +246,13 @@ function rotationProbes(t: CheckContext, endpoint: 'rotate_key' | 'rotate_host_k
       what: 'host JWT with a corrupted signature',
       send: async () => {
         const key = (await t.client.newAgentKeys()).publicJwk;
-        return post(t, endpoint, { json: { ...body, public_key: key } }, await t.client.hostToken(host, CORRUPT), `${label}: corrupted JWT`);
+        return post(
+          t,
+          endpoint,
+          { json: { ...body, public_key: key } },
+          await t.client.hostToken(host, CORRUPT),
+          `${label}: corrupted JWT`,
+        );
       },
       status: 401,
       code: 'invalid_jwt',
@@ -201,7 +269,11 @@ const rotateKeyErrors = defineCheck({
   needs: [{ endpoint: 'rotate_key' }, ...activeHostNeeds],
   async run(t: CheckContext) {
     const host = await activeHost(t);
-    await expectErrors(t, 'POST rotate-key', rotationProbes(t, 'rotate_key', host, { agent_id: unknownAgent(t, host).agentId }));
+    await expectErrors(
+      t,
+      'POST rotate-key',
+      rotationProbes(t, 'rotate_key', host, { agent_id: unknownAgent(t, host).agentId }),
+    );
   },
 });
 
@@ -229,7 +301,12 @@ const revokeHostErrors = defineCheck({
     const host = await activeHost(t);
     const stranger = await t.client.newHost();
     await expectErrors(t, 'POST host revoke', [
-      { what: 'host JWT with a corrupted signature', send: () => t.client.revokeHost(host, CORRUPT), status: 401, code: 'invalid_jwt' },
+      {
+        what: 'host JWT with a corrupted signature',
+        send: () => t.client.revokeHost(host, CORRUPT),
+        status: 401,
+        code: 'invalid_jwt',
+      },
       {
         what: 'JWT of a host the server does not know',
         send: () => t.client.revokeHost(stranger),
@@ -257,7 +334,8 @@ function anonymousListing(anonymous: HttpResult): (result: HttpResult) => string
     const expected = listedNames(anonymous);
     if (names === undefined || expected === undefined || names.join() !== expected.join()) return undefined;
     const entries: unknown[] = result.json.capabilities;
-    if (entries.some((entry) => (entry as { grant_status?: unknown } | null)?.grant_status !== undefined)) return undefined;
+    if (entries.some((entry) => (entry as { grant_status?: unknown } | null)?.grant_status !== undefined))
+      return undefined;
     return 'answered with the anonymous listing instead of 401 invalid_jwt, tolerated by RUL-OPTIONAL-AUTH-BAD-TOKEN (server.capabilities.invalid-token-refused scores it)';
   };
 }
@@ -274,8 +352,20 @@ const capabilityListErrors = defineCheck({
     const host = await t.client.newHost();
     const tolerated = anonymousListing(await t.client.listCapabilities('none'));
     await expectErrors(t, 'GET capability list', [
-      { what: 'a bearer token that is not a JWT', send: () => t.client.listCapabilities('none', {}, { token: NOT_A_JWT }), status: 401, code: 'invalid_jwt', tolerated },
-      { what: 'host JWT with a corrupted signature', send: () => t.client.listCapabilities(host, {}, CORRUPT), status: 401, code: 'invalid_jwt', tolerated },
+      {
+        what: 'a bearer token that is not a JWT',
+        send: () => t.client.listCapabilities('none', {}, { token: NOT_A_JWT }),
+        status: 401,
+        code: 'invalid_jwt',
+        tolerated,
+      },
+      {
+        what: 'host JWT with a corrupted signature',
+        send: () => t.client.listCapabilities(host, {}, CORRUPT),
+        status: 401,
+        code: 'invalid_jwt',
+        tolerated,
+      },
     ]);
   },
 });
@@ -284,21 +374,41 @@ const describeErrors = defineCheck({
   id: 'server.errors.format-capability-describe',
   title: 'Capability describe answers bad requests and unknown names with §5.13 errors',
   area: 'errors',
-  requirements: [...ERROR_FORMAT_REQUIREMENTS, invalidRequest, invalidJwt, 'AAP-5.2.1-PARAM.name', 'AAP-5.13-ERR.capability-describe.capability_not_found'],
+  requirements: [
+    ...ERROR_FORMAT_REQUIREMENTS,
+    invalidRequest,
+    invalidJwt,
+    'AAP-5.2.1-PARAM.name',
+    'AAP-5.13-ERR.capability-describe.capability_not_found',
+  ],
   level: 'MUST',
   rulings: ['RUL-OPTIONAL-AUTH-BAD-TOKEN'],
   needs: [{ endpoint: 'describe_capability' }],
   async run(t: CheckContext) {
     const caller = await capabilityCaller(t);
-    const token = caller === 'none' ? undefined : caller.kind === 'agent' ? await t.client.agentToken(caller) : await t.client.hostToken(caller);
+    const token =
+      caller === 'none'
+        ? undefined
+        : caller.kind === 'agent'
+          ? await t.client.agentToken(caller)
+          : await t.client.hostToken(caller);
     await expectErrors(t, 'GET capability describe', [
       {
         what: 'no name parameter',
-        send: () => t.client.raw('GET', t.client.endpointUrl('describe_capability'), { ...(token !== undefined && { token }), label: 'describe without name' }),
+        send: () =>
+          t.client.raw('GET', t.client.endpointUrl('describe_capability'), {
+            ...(token !== undefined && { token }),
+            label: 'describe without name',
+          }),
         status: 400,
         code: 'invalid_request',
       },
-      { what: 'unknown capability name', send: () => t.client.describeCapability(unknownCapabilityName(t), caller), status: 404, code: 'capability_not_found' },
+      {
+        what: 'unknown capability name',
+        send: () => t.client.describeCapability(unknownCapabilityName(t), caller),
+        status: 404,
+        code: 'capability_not_found',
+      },
       {
         what: 'a bearer token that is not a JWT',
         send: () => t.client.describeCapability(unknownCapabilityName(t), 'none', { token: NOT_A_JWT }),
@@ -327,12 +437,25 @@ const executeErrors = defineCheck({
     const location = t.client.locationFor(sync);
     const send = async (content: { body: string } | { json: unknown }, label: string) => {
       const token = await t.client.agentToken(agent, { aud: location });
-      const payload = 'body' in content ? { body: content.body, headers: { 'Content-Type': 'application/json' } } : { json: content.json };
+      const payload =
+        'body' in content
+          ? { body: content.body, headers: { 'Content-Type': 'application/json' } }
+          : { json: content.json };
       return t.client.raw('POST', location, { ...payload, token, label });
     };
     await expectErrors(t, `POST ${location}`, [
-      { what: 'malformed JSON body', send: () => send({ body: MALFORMED_JSON }, 'execute: malformed JSON'), status: 400, code: 'invalid_request' },
-      { what: 'body without capability', send: () => send({ json: { arguments: {} } }, 'execute without capability'), status: 400, code: 'invalid_request' },
+      {
+        what: 'malformed JSON body',
+        send: () => send({ body: MALFORMED_JSON }, 'execute: malformed JSON'),
+        status: 400,
+        code: 'invalid_request',
+      },
+      {
+        what: 'body without capability',
+        send: () => send({ json: { arguments: {} } }, 'execute without capability'),
+        status: 400,
+        code: 'invalid_request',
+      },
       {
         what: 'agent JWT with a corrupted signature',
         send: () => t.client.execute(agent, sync, {}, { tokenOpts: CORRUPT }),

@@ -36,7 +36,8 @@ export function errorFormatProblems(result: HttpResult): string[] {
         : `the explanation is in the OAuth "error_description" member instead of "message"`,
     );
   }
-  if (problems.length === 0) problems.push(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+  if (problems.length === 0)
+    problems.push(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
   return problems;
 }
 
@@ -64,11 +65,15 @@ export async function expectErrors(t: CheckContext, endpoint: string, probes: re
     if (tolerated !== undefined) {
       t.note(`${probe.what}: ${tolerated}`);
     } else if (!statuses.includes(result.status) || typeof code !== 'string' || !codes.includes(code)) {
-      const got = typeof code === 'string' ? `${result.status} ${code}` : `${result.status}; body: ${result.body.slice(0, 200) || '(empty)'}`;
+      const got =
+        typeof code === 'string'
+          ? `${result.status} ${code}`
+          : `${result.status}; body: ${result.body.slice(0, 200) || '(empty)'}`;
       problems.push(`${probe.what}: expected ${expected}, got ${got}`);
     }
     if (result.status >= 400) {
-      for (const problem of errorFormatProblems(result)) problems.push(`${probe.what}: the ${result.status} answer breaks the error format: ${problem}`);
+      for (const problem of errorFormatProblems(result))
+        problems.push(`${probe.what}: the ${result.status} answer breaks the error format: ${problem}`);
     }
   }
   t.expect(problems.length === 0, `${endpoint} (§5.13):\n- ${problems.join('\n- ')}`);

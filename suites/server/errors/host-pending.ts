@@ -16,7 +16,12 @@ const hostPending = defineCheck({
   async run(t: CheckContext) {
     const { host } = await registerPending(t, { capabilities: [t.capability('sync')] });
     const result = await t.client.rotateHostKey(host);
-    t.expectError(result, 403, 'host_pending', 'host key rotation by a host whose first registration awaits approval (§4.5.1 step 8, §5.13)');
+    t.expectError(
+      result,
+      403,
+      'host_pending',
+      'host key rotation by a host whose first registration awaits approval (§4.5.1 step 8, §5.13)',
+    );
   },
 });
 

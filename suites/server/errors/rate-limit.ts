@@ -9,7 +9,9 @@ import { errorFormatProblems } from './fixtures.ts';
 async function burstUntilLimited(t: CheckContext): Promise<HttpResult> {
   const declared = t.profile.rateLimit;
   if (declared === undefined) {
-    t.skip('the target profile declares no reachable rate limit, so a missing limiter cannot be told from a high one (RUL-RATE-LIMIT-OBSERVABILITY)');
+    t.skip(
+      'the target profile declares no reachable rate limit, so a missing limiter cannot be told from a high one (RUL-RATE-LIMIT-OBSERVABILITY)',
+    );
   }
   const agent = await activeAgent(t, { capabilities: [t.capability('sync')] });
   for (let sent = 1; sent <= declared.burst + 1; sent += 1) {
@@ -18,7 +20,10 @@ async function burstUntilLimited(t: CheckContext): Promise<HttpResult> {
       t.note(`429 after ${sent} request(s) from one agent (declared burst ${declared.burst})`);
       return result;
     }
-    t.expect(!result.error, `request ${sent} of the burst got no answer (${result.error?.kind}: ${result.error?.message})`);
+    t.expect(
+      !result.error,
+      `request ${sent} of the burst got no answer (${result.error?.kind}: ${result.error?.message})`,
+    );
   }
   return t.fail(
     `${declared.burst + 1} capability listings from one agent all succeeded; the profile declares that a burst of ${declared.burst} is rate limited with 429 rate_limited (§8.13)`,

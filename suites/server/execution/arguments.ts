@@ -31,13 +31,19 @@ async function inputFixture(t: CheckContext): Promise<InputFixture> {
   const capability = t.capability('with-input');
   const agent = await agentWith(t, [capability]);
   const described = await describeAs(t, agent, capability);
-  if (described === undefined) t.notApplicable(`describe ${capability} gave no capability object, so its input schema is unknown`);
+  if (described === undefined)
+    t.notApplicable(`describe ${capability} gave no capability object, so its input schema is unknown`);
   const field = requiredFields(described).find((name) => fieldType(described, name) === 'string');
-  if (field === undefined) t.notApplicable(`the described input schema of ${capability} has no required string field: ${JSON.stringify(described['input'])}`);
+  if (field === undefined)
+    t.notApplicable(
+      `the described input schema of ${capability} has no required string field: ${JSON.stringify(described['input'])}`,
+    );
   const valid = argumentsOf(t, capability, described);
   const result = await t.client.execute(agent, capability, valid);
   if (result.status < 200 || result.status >= 300) {
-    t.skip(`${capability} does not execute with the arguments ${JSON.stringify(valid)} (${describeAnswer(result)}), so refusing other arguments would prove nothing`);
+    t.skip(
+      `${capability} does not execute with the arguments ${JSON.stringify(valid)} (${describeAnswer(result)}), so refusing other arguments would prove nothing`,
+    );
   }
   return { agent, capability, valid, field };
 }
@@ -55,7 +61,12 @@ const wrongType = defineCheck({
     const { agent, capability, valid, field } = await inputFixture(t);
     const args = { ...valid, [field]: 12345 };
     const result = await t.client.execute(agent, capability, args);
-    t.expectError(result, 400, 'invalid_request', `execute ${capability} with ${JSON.stringify(args)}, "${field}" being a string in its input schema (§5.2.1)`);
+    t.expectError(
+      result,
+      400,
+      'invalid_request',
+      `execute ${capability} with ${JSON.stringify(args)}, "${field}" being a string in its input schema (§5.2.1)`,
+    );
   },
 });
 
@@ -70,7 +81,12 @@ const missingRequired = defineCheck({
     const { agent, capability, valid, field } = await inputFixture(t);
     const { [field]: _omitted, ...args } = valid;
     const result = await t.client.execute(agent, capability, args);
-    t.expectError(result, 400, 'invalid_request', `execute ${capability} with ${JSON.stringify(args)}, without its required "${field}" (§5.2.1)`);
+    t.expectError(
+      result,
+      400,
+      'invalid_request',
+      `execute ${capability} with ${JSON.stringify(args)}, without its required "${field}" (§5.2.1)`,
+    );
   },
 });
 
@@ -85,11 +101,17 @@ const withoutArguments = defineCheck({
     const capability = t.capability('sync');
     const agent = await agentWith(t, [capability]);
     const required = requiredFields(await describeAs(t, agent, capability));
-    if (required.length > 0) t.notApplicable(`${capability} requires input (${required.join(', ')}), so it cannot run without arguments`);
+    if (required.length > 0)
+      t.notApplicable(`${capability} requires input (${required.join(', ')}), so it cannot run without arguments`);
     const given = argumentsFor(t.profile, capability);
-    if (Object.keys(given).length > 0) t.note(`the profile gives arguments for ${capability} (${JSON.stringify(given)}); they are left out here`);
+    if (Object.keys(given).length > 0)
+      t.note(`the profile gives arguments for ${capability} (${JSON.stringify(given)}); they are left out here`);
     const result = await t.client.execute(agent, capability);
-    t.expectStatus(result, 200, `execute ${capability} with a body of only {"capability"} (§5.11: arguments is optional)`);
+    t.expectStatus(
+      result,
+      200,
+      `execute ${capability} with a body of only {"capability"} (§5.11: arguments is optional)`,
+    );
   },
 });
 

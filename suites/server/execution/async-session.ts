@@ -26,13 +26,21 @@ export interface AsyncExecution {
  * status_url (§5.11), with status 202 unless `anyOkStatus` (checks about polling leave the 202 rule
  * to the check that judges it).
  */
-export async function startAsyncExecution(t: CheckContext, opts: { anyOkStatus?: boolean } = {}): Promise<AsyncExecution> {
+export async function startAsyncExecution(
+  t: CheckContext,
+  opts: { anyOkStatus?: boolean } = {},
+): Promise<AsyncExecution> {
   const capability = t.capability('async');
   const agent = await agentWith(t, [capability]);
   const location = t.client.locationFor(capability);
   const started = await execute(t, agent, capability);
   if (opts.anyOkStatus) t.expectStatus(started, [200, 202], `execute ${capability} (async capability)`);
-  else t.expectStatus(started, 202, `execute ${capability} (async capability; §5.11: an unfinished execution answers 202)`);
+  else
+    t.expectStatus(
+      started,
+      202,
+      `execute ${capability} (async capability; §5.11: an unfinished execution answers 202)`,
+    );
   const pending = t.expectJson(started, ExecuteAsyncPendingSchema, `async pending answer of ${capability} (§5.11)`);
   return { agent, capability, location, started, statusUrl: pending.status_url };
 }
@@ -40,7 +48,9 @@ export async function startAsyncExecution(t: CheckContext, opts: { anyOkStatus?:
 /** Polling checks are not applicable when status_url leaves the target: agent JWTs go only to the target. */
 export function requireTargetOrigin(t: CheckContext, execution: AsyncExecution): void {
   if (!isTargetOrigin(t, execution.statusUrl, execution.location)) {
-    t.notApplicable(`status_url ${execution.statusUrl} is on another origin than the issuer and the execution location; the suite sends agent JWTs only to the target`);
+    t.notApplicable(
+      `status_url ${execution.statusUrl} is on another origin than the issuer and the execution location; the suite sends agent JWTs only to the target`,
+    );
   }
 }
 
@@ -86,7 +96,9 @@ export class StatusPoller {
       if (answer.json?.status !== 'pending') return answers;
       await sleep(suggestedWaitMs(answer));
     }
-    this.t.skip(`the execution was still pending after ${MAX_POLLS} polls (last: ${describeAnswer(answers[answers.length - 1]!)}); the suite does not wait longer`);
+    this.t.skip(
+      `the execution was still pending after ${MAX_POLLS} polls (last: ${describeAnswer(answers[answers.length - 1]!)}); the suite does not wait longer`,
+    );
   }
 }
 

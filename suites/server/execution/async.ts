@@ -33,7 +33,10 @@ const pending = defineCheck({
   needs: NEEDS,
   async run(t: CheckContext) {
     const execution = await startAsyncExecution(t);
-    t.expect(isAbsoluteHttpUrl(execution.statusUrl), `status_url ${execution.statusUrl} is not an absolute http(s) URL (§5.11)`);
+    t.expect(
+      isAbsoluteHttpUrl(execution.statusUrl),
+      `status_url ${execution.statusUrl} is not an absolute http(s) URL (§5.11)`,
+    );
   },
 });
 
@@ -42,7 +45,11 @@ async function pollUntilSettled(t: CheckContext, execution: AsyncExecution): Pro
   requireTargetOrigin(t, execution);
   const answers = await new StatusPoller(t, execution).untilSettled();
   for (const [index, answer] of answers.entries()) {
-    t.expectJson(answer, ExecuteAsyncResponseSchema, `poll ${index + 1} of ${execution.statusUrl} (async shapes of §5.11)`);
+    t.expectJson(
+      answer,
+      ExecuteAsyncResponseSchema,
+      `poll ${index + 1} of ${execution.statusUrl} (async shapes of §5.11)`,
+    );
   }
   return answers;
 }
@@ -71,10 +78,16 @@ const completed = defineCheck({
     const last = answers[answers.length - 1]!;
     if (last.json?.status === 'failed') {
       t.expectJson(last, ExecuteAsyncFailedSchema, 'failed async answer (§5.11)');
-      t.skip(`the execution failed with the profile's arguments (${JSON.stringify(last.json.error)}), so no completed answer could be observed`);
+      t.skip(
+        `the execution failed with the profile's arguments (${JSON.stringify(last.json.error)}), so no completed answer could be observed`,
+      );
     }
     t.expectStatus(last, [200, 202], 'completed poll answer (§5.11: 200; 202 tolerated by RUL-ASYNC-STATUS-CODES)');
-    t.expectJson(last, ExecuteAsyncCompletedSchema, 'completed async answer (§5.11: status completed and result, no data, status_url or error)');
+    t.expectJson(
+      last,
+      ExecuteAsyncCompletedSchema,
+      'completed async answer (§5.11: status completed and result, no data, status_url or error)',
+    );
   },
 });
 
@@ -96,17 +109,29 @@ const failed = defineCheck({
     const capability = t.capability('async');
     const args =
       failureArgumentsFor(t.profile, 'async') ??
-      t.notApplicable('the target profile gives no failureArguments.async, so no failing async execution can be started');
+      t.notApplicable(
+        'the target profile gives no failureArguments.async, so no failing async execution can be started',
+      );
     const agent = await agentWith(t, [capability]);
     const location = t.client.locationFor(capability);
     const started = await t.client.execute(agent, capability, args);
-    t.expectStatus(started, [200, 202], `execute ${capability} with the profile's failure arguments ${JSON.stringify(args)}`);
+    t.expectStatus(
+      started,
+      [200, 202],
+      `execute ${capability} with the profile's failure arguments ${JSON.stringify(args)}`,
+    );
     let last = started;
     if (started.json?.status === 'failed') {
       t.note('the execution failed at once: the execute answer itself has the failed shape');
     } else {
       const pending = t.expectJson(started, ExecuteAsyncPendingSchema, `async pending answer of ${capability} (§5.11)`);
-      const answers = await pollUntilSettled(t, { agent, capability, location, started, statusUrl: pending.status_url });
+      const answers = await pollUntilSettled(t, {
+        agent,
+        capability,
+        location,
+        started,
+        statusUrl: pending.status_url,
+      });
       last = answers[answers.length - 1]!;
     }
     t.expect(
@@ -114,7 +139,11 @@ const failed = defineCheck({
       `execute ${capability} with ${JSON.stringify(args)}: expected the execution to end with status "failed", got ${describeAnswer(last)} with status ${JSON.stringify(last.json?.status)}`,
     );
     t.expectStatus(last, [200, 202], 'failed async answer (§5.11: 200; 202 tolerated by RUL-ASYNC-STATUS-CODES)');
-    t.expectJson(last, ExecuteAsyncFailedSchema, 'failed async answer (§5.11: status failed and a §5.13 error object, no data, status_url or result)');
+    t.expectJson(
+      last,
+      ExecuteAsyncFailedSchema,
+      'failed async answer (§5.11: status failed and a §5.13 error object, no data, status_url or result)',
+    );
   },
 });
 
@@ -130,7 +159,9 @@ const pollsAnswer200 = defineCheck({
     const answers = await pollToEnd(t);
     const other = answers.map((answer, index) => ({ answer, index })).filter(({ answer }) => answer.status !== 200);
     if (other.length > 0) {
-      const list = other.map(({ answer, index }) => `poll ${index + 1} (${answer.json?.status}): ${answer.status}`).join(', ');
+      const list = other
+        .map(({ answer, index }) => `poll ${index + 1} (${answer.json?.status}): ${answer.status}`)
+        .join(', ');
       t.fail(`poll answers should use 200 OK (§5.11); got ${list}`);
     }
   },
@@ -140,7 +171,9 @@ const pollsAnswer200 = defineCheck({
 function expectPollRefused(t: CheckContext, result: HttpResult, what: string): void {
   const refused = !result.error && result.status >= 400 && result.status < 500;
   if (!refused || result.json?.result !== undefined || result.json?.status !== undefined) {
-    t.fail(`${what}: expected the poll to be refused with an error (§5.11, RUL-POLL-AUTH), got ${describeAnswer(result)}; body: ${result.body.slice(0, 200)}`);
+    t.fail(
+      `${what}: expected the poll to be refused with an error (§5.11, RUL-POLL-AUTH), got ${describeAnswer(result)}; body: ${result.body.slice(0, 200)}`,
+    );
   }
 }
 
@@ -148,7 +181,9 @@ function expectPollRefused(t: CheckContext, result: HttpResult, what: string): v
 async function expectOwnPollWorks(t: CheckContext, poller: StatusPoller): Promise<void> {
   const own = await poller.poll();
   if (!(own.status === 200 || own.status === 202) || own.json?.status === undefined) {
-    t.fail(`precondition: the initiating agent's own poll with a fresh agent JWT was not answered with an async status (${describeAnswer(own)})`);
+    t.fail(
+      `precondition: the initiating agent's own poll with a fresh agent JWT was not answered with an async status (${describeAnswer(own)})`,
+    );
   }
 }
 

@@ -22,7 +22,9 @@ export function execute(t: CheckContext, agent: AgentIdentity, capability: strin
 export async function activeGrants(t: CheckContext, agent: AgentIdentity): Promise<string[]> {
   const status = await t.client.status(agent);
   t.expectStatus(status, 200, 'status of the agent');
-  const grants: unknown[] = Array.isArray(status.json?.agent_capability_grants) ? status.json.agent_capability_grants : [];
+  const grants: unknown[] = Array.isArray(status.json?.agent_capability_grants)
+    ? status.json.agent_capability_grants
+    : [];
   return grants
     .map((grant) => grant as { capability?: unknown; status?: unknown } | null)
     .filter((grant) => grant?.status === 'active' && typeof grant.capability === 'string')
@@ -32,7 +34,9 @@ export async function activeGrants(t: CheckContext, agent: AgentIdentity): Promi
 /** Every capability the profile names for some role. */
 export function profileCapabilities(t: CheckContext): string[] {
   const roles: CapabilityRole[] = ['sync', 'with-input', 'constrainable', 'async', 'stream', 'second', 'high-risk'];
-  const names = roles.map((role) => capabilityForRole(t.profile, role)).filter((name): name is string => name !== undefined);
+  const names = roles
+    .map((role) => capabilityForRole(t.profile, role))
+    .filter((name): name is string => name !== undefined);
   return [...new Set(names)];
 }
 
@@ -61,7 +65,9 @@ export type Described = Record<string, unknown>;
 export async function describeAs(t: CheckContext, agent: AgentIdentity, name: string): Promise<Described | undefined> {
   const result = await t.client.describeCapability(name, agent);
   const json: unknown = result.json;
-  return result.status === 200 && typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Described) : undefined;
+  return result.status === 200 && typeof json === 'object' && json !== null && !Array.isArray(json)
+    ? (json as Described)
+    : undefined;
 }
 
 /** Execution arguments for `name`: the profile's own over samples of the described input schema. */
@@ -72,5 +78,7 @@ export function argumentsOf(t: CheckContext, name: string, described: Described 
 /** Required fields of a described input schema (none when it has no `required` list). */
 export function requiredFields(described: Described | undefined): string[] {
   const input = described?.['input'] as { required?: unknown } | undefined;
-  return Array.isArray(input?.required) ? input.required.filter((field): field is string => typeof field === 'string') : [];
+  return Array.isArray(input?.required)
+    ? input.required.filter((field): field is string => typeof field === 'string')
+    : [];
 }

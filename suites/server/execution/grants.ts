@@ -22,13 +22,15 @@ function isError(result: HttpResult, pairs: [number, string][]): boolean {
 async function executeUnknownCapability(t: CheckContext): Promise<{ name: string; result: HttpResult }> {
   const agent = await agentWith(t, [t.capability('sync')]);
   const name = `conformance_missing_${randomUUID().replaceAll('-', '')}`;
-  const location = defaultLocation(t.discovery) ?? t.notApplicable('discovery gives no default_location and no execute endpoint');
+  const location =
+    defaultLocation(t.discovery) ?? t.notApplicable('discovery gives no default_location and no execute endpoint');
   return { name, result: await t.client.execute(agent, name, {}, { location }) };
 }
 
 const unknownRefused = defineCheck({
   id: 'server.execution.unknown-capability.refused',
-  title: 'Executing a capability name that does not exist is refused (404 capability_not_found or 403 capability_not_granted)',
+  title:
+    'Executing a capability name that does not exist is refused (404 capability_not_found or 403 capability_not_granted)',
   area: 'execution',
   requirements: ['AAP-5.11-ERR.capability_not_found', 'AAP-5.11-02'],
   level: 'MUST',
@@ -36,8 +38,15 @@ const unknownRefused = defineCheck({
   needs: NEEDS,
   async run(t: CheckContext) {
     const { name, result } = await executeUnknownCapability(t);
-    if (!isError(result, [[404, 'capability_not_found'], [403, 'capability_not_granted']])) {
-      t.fail(`execute ${name} (no such capability): expected 404 capability_not_found (§5.11), got ${describeAnswer(result)}`);
+    if (
+      !isError(result, [
+        [404, 'capability_not_found'],
+        [403, 'capability_not_granted'],
+      ])
+    ) {
+      t.fail(
+        `execute ${name} (no such capability): expected 404 capability_not_found (§5.11), got ${describeAnswer(result)}`,
+      );
     }
   },
 });
@@ -52,7 +61,12 @@ const unknownCode = defineCheck({
   needs: NEEDS,
   async run(t: CheckContext) {
     const { name, result } = await executeUnknownCapability(t);
-    t.expectError(result, 404, 'capability_not_found', `execute ${name} (no such capability; §5.11, RUL-REMOVED-CAPABILITY)`);
+    t.expectError(
+      result,
+      404,
+      'capability_not_found',
+      `execute ${name} (no such capability; §5.11, RUL-REMOVED-CAPABILITY)`,
+    );
   },
 });
 
@@ -72,7 +86,10 @@ async function agentAndUngrantedCapability(t: CheckContext, opts: { hostDefault:
     ? candidates.filter((name) => name !== highRisk)
     : [...candidates.filter((name) => name === highRisk), ...candidates.filter((name) => name !== highRisk)];
   const target = ordered[0];
-  if (target === undefined) t.notApplicable(`the agent holds every capability the profile names (${held.join(', ')}), so none is left ungranted`);
+  if (target === undefined)
+    t.notApplicable(
+      `the agent holds every capability the profile names (${held.join(', ')}), so none is left ungranted`,
+    );
   let defaults: string | undefined;
   if (opts.hostDefault || (target !== highRisk && t.control?.supports('set-host-defaults'))) {
     const capabilities = opts.hostDefault ? [...held, target] : held;
@@ -84,7 +101,8 @@ async function agentAndUngrantedCapability(t: CheckContext, opts: { hostDefault:
 
 const notGranted = defineCheck({
   id: 'server.execution.not-granted',
-  title: 'Executing an existing capability the agent holds no grant for, outside its host defaults, answers 403 capability_not_granted',
+  title:
+    'Executing an existing capability the agent holds no grant for, outside its host defaults, answers 403 capability_not_granted',
   area: 'execution',
   requirements: [
     'AAP-5.11-02',
@@ -98,9 +116,18 @@ const notGranted = defineCheck({
   async run(t: CheckContext) {
     const { agent, held, target, defaults } = await agentAndUngrantedCapability(t, { hostDefault: false });
     const outside =
-      defaults !== undefined ? `; the host defaults are now ${defaults}` : target === t.profile.highRisk ? '; it is the high-risk capability, never a host default' : '';
+      defaults !== undefined
+        ? `; the host defaults are now ${defaults}`
+        : target === t.profile.highRisk
+          ? '; it is the high-risk capability, never a host default'
+          : '';
     const result = await execute(t, agent, target);
-    t.expectError(result, 403, 'capability_not_granted', `execute ${target}, which the agent was never granted (it holds ${held.join(', ') || 'nothing'}${outside}; §5.11)`);
+    t.expectError(
+      result,
+      403,
+      'capability_not_granted',
+      `execute ${target}, which the agent was never granted (it holds ${held.join(', ') || 'nothing'}${outside}; §5.11)`,
+    );
   },
 });
 
@@ -121,26 +148,37 @@ const notGrantedHostDefault = defineCheck({
         `execute ${target}, a default capability of the host (defaults ${defaults}) that the agent held no grant for (it held ${held.join(', ') || 'nothing'}), was answered ${describeAnswer(result)}${after.includes(target) ? ' and status now lists an active grant for it' : ''}: the capability was granted on the spot without a request (§5.11, RUL-HOST-DEFAULT-EXECUTION)`,
       );
     }
-    t.expectError(result, 403, 'capability_not_granted', `execute ${target}, a host default capability the agent holds no grant for (§5.11, RUL-HOST-DEFAULT-EXECUTION)`);
+    t.expectError(
+      result,
+      403,
+      'capability_not_granted',
+      `execute ${target}, a host default capability the agent holds no grant for (§5.11, RUL-HOST-DEFAULT-EXECUTION)`,
+    );
   },
 });
 
 /** Executes the sync capability with a token restricted to some other capability (§4.3 capabilities claim). */
-async function executeOutsideClaim(t: CheckContext): Promise<{ result: HttpResult; claim: string[]; capability: string }> {
+async function executeOutsideClaim(
+  t: CheckContext,
+): Promise<{ result: HttpResult; claim: string[]; capability: string }> {
   const capability = t.capability('sync');
   const agent = await agentWith(t, [capability]);
   const allowed = await execute(t, agent, capability);
   t.expectStatus(allowed, [200, 202], `precondition: execute ${capability} with an unrestricted token`);
   const claim = [profileCapabilities(t).find((name) => name !== capability) ?? 'conformance_other_capability'];
-  const listed = await t.client.execute(agent, capability, argumentsFor(t.profile, capability), { capabilities: [capability] });
+  const listed = await t.client.execute(agent, capability, argumentsFor(t.profile, capability), {
+    capabilities: [capability],
+  });
   t.expectStatus(listed, [200, 202], `execute ${capability} with a token whose capabilities claim lists it (§4.3)`);
-  const result = await t.client.execute(agent, capability, argumentsFor(t.profile, capability), { capabilities: claim });
+  const result = await t.client.execute(agent, capability, argumentsFor(t.profile, capability), {
+    capabilities: claim,
+  });
   return { result, claim, capability };
 }
 
 const claimRefused = defineCheck({
   id: 'server.execution.capabilities-claim.refused',
-  title: "A token whose capabilities claim omits the capability cannot execute it, though the agent holds the grant",
+  title: 'A token whose capabilities claim omits the capability cannot execute it, though the agent holds the grant',
   area: 'execution',
   requirements: ['AAP-4.3-07', 'AAP-4.5-STEP11', 'AAP-4.3-CLAIM.capabilities'],
   level: 'MUST',
@@ -148,8 +186,15 @@ const claimRefused = defineCheck({
   needs: NEEDS,
   async run(t: CheckContext) {
     const { result, claim, capability } = await executeOutsideClaim(t);
-    if (!isError(result, [[403, 'capability_not_granted'], [401, 'invalid_jwt']])) {
-      t.fail(`execute ${capability} with capabilities claim ${JSON.stringify(claim)}: expected 403 capability_not_granted (§4.3, §4.5 step 11), got ${describeAnswer(result)}`);
+    if (
+      !isError(result, [
+        [403, 'capability_not_granted'],
+        [401, 'invalid_jwt'],
+      ])
+    ) {
+      t.fail(
+        `execute ${capability} with capabilities claim ${JSON.stringify(claim)}: expected 403 capability_not_granted (§4.3, §4.5 step 11), got ${describeAnswer(result)}`,
+      );
     }
   },
 });
@@ -164,8 +209,20 @@ const claimCode = defineCheck({
   needs: NEEDS,
   async run(t: CheckContext) {
     const { result, claim, capability } = await executeOutsideClaim(t);
-    t.expectError(result, 403, 'capability_not_granted', `execute ${capability} with capabilities claim ${JSON.stringify(claim)} (RUL-CAPABILITIES-CLAIM-CODE)`);
+    t.expectError(
+      result,
+      403,
+      'capability_not_granted',
+      `execute ${capability} with capabilities claim ${JSON.stringify(claim)} (RUL-CAPABILITIES-CLAIM-CODE)`,
+    );
   },
 });
 
-export const checks: CheckDefinition[] = [unknownRefused, unknownCode, notGranted, notGrantedHostDefault, claimRefused, claimCode];
+export const checks: CheckDefinition[] = [
+  unknownRefused,
+  unknownCode,
+  notGranted,
+  notGrantedHostDefault,
+  claimRefused,
+  claimCode,
+];

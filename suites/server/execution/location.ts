@@ -16,7 +16,8 @@ const MAX_DESCRIBED = 30;
 /** Capability names the agent sees listed (§5.2), at most MAX_DESCRIBED. */
 async function listedNames(t: CheckContext, agent: AgentIdentity): Promise<string[]> {
   const listing = await t.client.listCapabilities(agent);
-  const entries: unknown[] = listing.status === 200 && Array.isArray(listing.json?.capabilities) ? listing.json.capabilities : [];
+  const entries: unknown[] =
+    listing.status === 200 && Array.isArray(listing.json?.capabilities) ? listing.json.capabilities : [];
   return entries
     .map((entry) => (entry as { name?: unknown } | null)?.name)
     .filter((name): name is string => typeof name === 'string')
@@ -40,7 +41,7 @@ async function ownLocations(t: CheckContext, agent: AgentIdentity): Promise<Map<
 
 const executesAtLocation = defineCheck({
   id: 'server.execution.capability-location',
-  title: "A capability executes at its own location with aud = that location (or, without one, at default_location)",
+  title: 'A capability executes at its own location with aud = that location (or, without one, at default_location)',
   area: 'execution',
   requirements: ['AAP-2.12-FIELD.location'],
   level: 'MAY',
@@ -50,9 +51,15 @@ const executesAtLocation = defineCheck({
     const scout = await agentWith(t, [sync]);
     const [own] = await ownLocations(t, scout);
     if (own === undefined) {
-      const location = defaultLocation(t.discovery) ?? t.notApplicable('no capability names its own location and discovery gives no default_location');
+      const location =
+        defaultLocation(t.discovery) ??
+        t.notApplicable('no capability names its own location and discovery gives no default_location');
       const result = await t.client.execute(scout, sync, argumentsFor(t.profile, sync), { location, aud: location });
-      t.expectStatus(result, 200, `execute ${sync}, which names no location, at default_location ${location} with aud = that URL (§2.12)`);
+      t.expectStatus(
+        result,
+        200,
+        `execute ${sync}, which names no location, at default_location ${location} with aud = that URL (§2.12)`,
+      );
       t.note(`no described capability names its own location; ${sync} executed at default_location instead`);
       return;
     }
@@ -61,7 +68,9 @@ const executesAtLocation = defineCheck({
     const args = argumentsOf(t, name, await describeAs(t, agent, name));
     const result = await t.client.execute(agent, name, args, { location, aud: location });
     if (result.error || result.status < 200 || result.status >= 300) {
-      t.fail(`execute ${name} at its own location ${location} with aud = that URL and arguments ${JSON.stringify(args)}: expected a 2xx answer (§2.12, §2.15), got ${describeAnswer(result)}`);
+      t.fail(
+        `execute ${name} at its own location ${location} with aud = that URL and arguments ${JSON.stringify(args)}: expected a 2xx answer (§2.12, §2.15), got ${describeAnswer(result)}`,
+      );
     }
     t.note(`${name} executed at its own location ${location}`);
   },

@@ -19,7 +19,8 @@ function modeOf(result: HttpResult): Mode | undefined {
   const json: unknown = result.json;
   if (typeof json !== 'object' || json === null) return undefined;
   const body = json as { status?: unknown; status_url?: unknown; data?: unknown };
-  if (body.status_url !== undefined || ['pending', 'completed', 'failed'].includes(body.status as string)) return 'async';
+  if (body.status_url !== undefined || ['pending', 'completed', 'failed'].includes(body.status as string))
+    return 'async';
   return 'data' in body ? 'sync' : undefined;
 }
 
@@ -45,7 +46,9 @@ const oneMode = defineCheck({
         t.expectStatus(result, [200, 202], `${attempt} execution of ${name}`);
         const mode = modeOf(result);
         if (mode === undefined) {
-          t.fail(`${attempt} execution of ${name} answered ${describeAnswer(result)} in none of the modes of §2.15 (no event stream, no async status, no sync data): ${result.body.slice(0, 200)}`);
+          t.fail(
+            `${attempt} execution of ${name} answered ${describeAnswer(result)} in none of the modes of §2.15 (no event stream, no async status, no sync data): ${result.body.slice(0, 200)}`,
+          );
         }
         modes.push(mode);
       }
@@ -75,7 +78,10 @@ const retryAfterHint = defineCheck({
     const execution = await startAsyncExecution(t, { anyOkStatus: true });
     requireTargetOrigin(t, execution);
     const polls = await new StatusPoller(t, execution).untilSettled();
-    const answers = [{ what: 'the execute answer', result: execution.started }, ...polls.map((result, index) => ({ what: `poll ${index + 1}`, result }))];
+    const answers = [
+      { what: 'the execute answer', result: execution.started },
+      ...polls.map((result, index) => ({ what: `poll ${index + 1}`, result })),
+    ];
     const hints: string[] = [];
     const problems: string[] = [];
     for (const { what, result } of answers) {
@@ -87,11 +93,19 @@ const retryAfterHint = defineCheck({
       const member: unknown = result.json?.retry_after;
       if (member !== undefined) {
         hints.push(`${what}: retry_after ${JSON.stringify(member)}`);
-        if (typeof member !== 'number' || !Number.isFinite(member) || member < 0) problems.push(`${what} has retry_after ${JSON.stringify(member)}`);
+        if (typeof member !== 'number' || !Number.isFinite(member) || member < 0)
+          problems.push(`${what} has retry_after ${JSON.stringify(member)}`);
       }
     }
-    t.expect(problems.length === 0, `a retry hint is not a non-negative number of seconds (§2.15): ${problems.join('; ')}`);
-    t.note(hints.length > 0 ? `retry hints: ${hints.join('; ')}` : `none of the ${answers.length} async answers suggests a retry delay (optional, §2.15)`);
+    t.expect(
+      problems.length === 0,
+      `a retry hint is not a non-negative number of seconds (§2.15): ${problems.join('; ')}`,
+    );
+    t.note(
+      hints.length > 0
+        ? `retry hints: ${hints.join('; ')}`
+        : `none of the ${answers.length} async answers suggests a retry delay (optional, §2.15)`,
+    );
   },
 });
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { capabilityForRole, defineCheck, describeAnswer, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import {
+  capabilityForRole,
+  defineCheck,
+  describeAnswer,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
 import { agentWith, argumentsOf, describeAs } from './fixtures.ts';
 
 /** Roles whose capability executes synchronously, so its answer carries `data` (§5.11). */
@@ -22,7 +28,13 @@ const outputConforms = defineCheck({
   level: 'SHOULD',
   needs: [{ capability: 'sync' }, { control: 'approve' }],
   async run(t: CheckContext) {
-    const names = [...new Set(SYNC_ROLES.map((role) => capabilityForRole(t.profile, role)).filter((name): name is string => name !== undefined))];
+    const names = [
+      ...new Set(
+        SYNC_ROLES.map((role) => capabilityForRole(t.profile, role)).filter(
+          (name): name is string => name !== undefined,
+        ),
+      ),
+    ];
     const agent = await agentWith(t, names);
     const checked: string[] = [];
     for (const name of names) {
@@ -36,8 +48,15 @@ const outputConforms = defineCheck({
       }
       const args = argumentsOf(t, name, described);
       const result = await t.client.execute(agent, name, args);
-      if (result.status !== 200 || typeof result.json !== 'object' || result.json === null || !('data' in result.json)) {
-        t.note(`${name} with ${JSON.stringify(args)} answered ${describeAnswer(result)} without sync data; not checked`);
+      if (
+        result.status !== 200 ||
+        typeof result.json !== 'object' ||
+        result.json === null ||
+        !('data' in result.json)
+      ) {
+        t.note(
+          `${name} with ${JSON.stringify(args)} answered ${describeAnswer(result)} without sync data; not checked`,
+        );
         continue;
       }
       const parsed = validator.safeParse(result.json.data);
@@ -48,7 +67,10 @@ const outputConforms = defineCheck({
       }
       checked.push(name);
     }
-    if (checked.length === 0) t.notApplicable(`no sync capability of the profile (${names.join(', ')}) describes an output schema whose data could be checked`);
+    if (checked.length === 0)
+      t.notApplicable(
+        `no sync capability of the profile (${names.join(', ')}) describes an output schema whose data could be checked`,
+      );
     t.note(`data checked against the described output schema: ${checked.join(', ')}`);
   },
 });

@@ -17,20 +17,30 @@ import { activeGrants, agentWith, profileCapabilities } from './fixtures.ts';
 async function spareCapability(t: CheckContext): Promise<string> {
   // An agent sees capabilities an anonymous caller may not (§5.2).
   const listing = await t.client.listCapabilities(await t.client.activeAgent());
-  const entries: unknown[] = listing.status === 200 && Array.isArray(listing.json?.capabilities) ? listing.json.capabilities : [];
-  if (entries.length === 0) t.skip(`cannot find a capability to remove: the capability listing answered ${describeAnswer(listing)} without capabilities`);
+  const entries: unknown[] =
+    listing.status === 200 && Array.isArray(listing.json?.capabilities) ? listing.json.capabilities : [];
+  if (entries.length === 0)
+    t.skip(
+      `cannot find a capability to remove: the capability listing answered ${describeAnswer(listing)} without capabilities`,
+    );
   const used = profileCapabilities(t);
   const spare = entries
     .map((entry) => (entry as { name?: unknown } | null)?.name)
     .find((name): name is string => typeof name === 'string' && !used.includes(name));
   return (
     spare ??
-    t.skip(`every listed capability plays a role in the target profile (${used.join(', ')}); removing one would break other checks, and no spare capability is left to remove`)
+    t.skip(
+      `every listed capability plays a role in the target profile (${used.join(', ')}); removing one would break other checks, and no spare capability is left to remove`,
+    )
   );
 }
 
 /** Arguments for a capability the profile may not know: its own, else samples from the described input schema. */
-async function argumentsForSpare(t: CheckContext, name: string, agent: AgentIdentity): Promise<Record<string, unknown>> {
+async function argumentsForSpare(
+  t: CheckContext,
+  name: string,
+  agent: AgentIdentity,
+): Promise<Record<string, unknown>> {
   const known = argumentsFor(t.profile, name);
   const described = await t.client.describeCapability(name, agent);
   return described.status === 200 ? { ...sampleArguments(described.json?.input), ...known } : known;
@@ -41,11 +51,16 @@ async function executeRemovedCapability(t: CheckContext): Promise<{ name: string
   const name = await spareCapability(t);
   const agent = await agentWith(t, [name]);
   const held = await activeGrants(t, agent);
-  if (!held.includes(name)) t.fail(`precondition: after approval the agent holds no active grant for ${name} (holds: ${held.join(', ') || 'nothing'})`);
+  if (!held.includes(name))
+    t.fail(
+      `precondition: after approval the agent holds no active grant for ${name} (holds: ${held.join(', ') || 'nothing'})`,
+    );
   const args = await argumentsForSpare(t, name, agent);
   const before = await t.client.execute(agent, name, args);
   if (before.status < 200 || before.status >= 300) {
-    t.skip(`${name} does not execute with the sample arguments ${JSON.stringify(args)} (${describeAnswer(before)}), so a refusal after its removal would prove nothing`);
+    t.skip(
+      `${name} does not execute with the sample arguments ${JSON.stringify(args)} (${describeAnswer(before)}), so a refusal after its removal would prove nothing`,
+    );
   }
   await t.control!.removeCapability({ name });
   return { name, result: await t.client.execute(agent, name, args) };
@@ -65,8 +80,13 @@ const removedRefused = defineCheck({
   async run(t) {
     const { name, result } = await executeRemovedCapability(t);
     const code = result.json?.error;
-    const refused = (result.status === 403 && code === 'capability_not_granted') || (result.status === 404 && code === 'capability_not_found');
-    if (!refused) t.fail(`execute ${name} after the operator removed it: expected 403 capability_not_granted (§2.12), got ${describeAnswer(result)}`);
+    const refused =
+      (result.status === 403 && code === 'capability_not_granted') ||
+      (result.status === 404 && code === 'capability_not_found');
+    if (!refused)
+      t.fail(
+        `execute ${name} after the operator removed it: expected 403 capability_not_granted (§2.12), got ${describeAnswer(result)}`,
+      );
   },
 });
 
@@ -82,7 +102,12 @@ const removedCode = defineCheck({
   exclusive: true,
   async run(t: CheckContext) {
     const { name, result } = await executeRemovedCapability(t);
-    t.expectError(result, 403, 'capability_not_granted', `execute ${name} after the operator removed it (§2.12, RUL-REMOVED-CAPABILITY)`);
+    t.expectError(
+      result,
+      403,
+      'capability_not_granted',
+      `execute ${name} after the operator removed it (§2.12, RUL-REMOVED-CAPABILITY)`,
+    );
     const message: unknown = result.json?.message;
     t.expect(
       typeof message === 'string' && message.trim() !== '',

@@ -1,4 +1,9 @@
-import { argumentsFor, defineCheck, ExecuteSyncResponseSchema, type CheckDefinition } from '../../../src/harness/api.ts';
+import {
+  argumentsFor,
+  defineCheck,
+  ExecuteSyncResponseSchema,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
 import { agentWith, execute } from './fixtures.ts';
 
 const NEEDS = [{ capability: 'sync' as const }, { control: 'approve' as const }];
@@ -7,7 +12,12 @@ const syncShape = defineCheck({
   id: 'server.execution.sync-shape',
   title: 'A sync execution answers 200 with data and none of status, status_url, result or error',
   area: 'execution',
-  requirements: ['AAP-5.11-SHAPE.sync_success.includes', 'AAP-5.11-SHAPE.sync_success.excludes', 'AAP-5.11-RESP.data', 'AAP-4.5-STEP13'],
+  requirements: [
+    'AAP-5.11-SHAPE.sync_success.includes',
+    'AAP-5.11-SHAPE.sync_success.excludes',
+    'AAP-5.11-RESP.data',
+    'AAP-4.5-STEP13',
+  ],
   level: 'MUST',
   needs: NEEDS,
   async run(t) {

@@ -10,11 +10,20 @@ import {
 import { INTROSPECT_NEEDS } from './fixtures.ts';
 
 /** Introspects a fresh token of `agent` (aud = issuer unless overridden) and expects an active answer. */
-async function expectActive(t: CheckContext, agent: AgentIdentity, what: string, capabilities?: string[]): Promise<IntrospectActiveResponse> {
+async function expectActive(
+  t: CheckContext,
+  agent: AgentIdentity,
+  what: string,
+  capabilities?: string[],
+): Promise<IntrospectActiveResponse> {
   const token = await t.client.agentToken(agent, capabilities === undefined ? {} : { capabilities });
   const result = await t.client.introspect(token);
   t.expectStatus(result, 200, `introspect ${what}`);
-  return t.expectJson(result, IntrospectActiveResponseSchema, `introspection of ${what} (§5.12 active answer with compact grants)`);
+  return t.expectJson(
+    result,
+    IntrospectActiveResponseSchema,
+    `introspection of ${what} (§5.12 active answer with compact grants)`,
+  );
 }
 
 function grantNames(answer: IntrospectActiveResponse): string[] {
@@ -44,12 +53,21 @@ const active = defineCheck({
     const constrainable = t.profile.constrainable;
     const requested: CapabilityRequestItem[] = [sync];
     if (constrainable !== undefined && constrainable.name !== sync) {
-      requested.push({ name: constrainable.name, constraints: { [constrainable.stringField]: { not_in: ['conformance-blocked'] } } });
+      requested.push({
+        name: constrainable.name,
+        constraints: { [constrainable.stringField]: { not_in: ['conformance-blocked'] } },
+      });
     }
     const agent = await t.client.activeAgent({ capabilities: requested });
     const answer = await expectActive(t, agent, 'a valid agent JWT with aud = issuer');
-    t.expect(answer.agent_id === agent.agentId, `agent_id is ${JSON.stringify(answer.agent_id)}, expected the token's sub ${agent.agentId} (§5.12)`);
-    t.expect(answer.host_id === agent.host.hostId, `host_id is ${JSON.stringify(answer.host_id)}, expected ${agent.host.hostId}, the host that registered the agent (§5.12)`);
+    t.expect(
+      answer.agent_id === agent.agentId,
+      `agent_id is ${JSON.stringify(answer.agent_id)}, expected the token's sub ${agent.agentId} (§5.12)`,
+    );
+    t.expect(
+      answer.host_id === agent.host.hostId,
+      `host_id is ${JSON.stringify(answer.host_id)}, expected ${agent.host.hostId}, the host that registered the agent (§5.12)`,
+    );
     t.expect(answer.mode === agent.mode, `mode is ${JSON.stringify(answer.mode)}, expected ${agent.mode} (§5.12)`);
     const names = grantNames(answer);
     t.expect(
@@ -82,12 +100,20 @@ const claimFilter = defineCheck({
     const agent = await t.client.activeAgent({ capabilities: [sync, second] });
     const full = grantNames(await expectActive(t, agent, 'a token without capabilities claim'));
     if (!full.includes(sync) || !full.includes(second)) {
-      t.fail(`precondition: the unrestricted introspection should list the agent's active grants ${sync} and ${second}, got ${JSON.stringify(full)} (§5.12)`);
+      t.fail(
+        `precondition: the unrestricted introspection should list the agent's active grants ${sync} and ${second}, got ${JSON.stringify(full)} (§5.12)`,
+      );
     }
     const filtered = grantNames(await expectActive(t, agent, `a token with capabilities ["${sync}"]`, [sync]));
     const extra = filtered.filter((name) => name !== sync);
-    t.expect(extra.length === 0, `with capabilities ["${sync}"] the answer still lists ${JSON.stringify(extra)} (§5.12: only capabilities in the claim)`);
-    t.expect(filtered.includes(sync), `with capabilities ["${sync}"] the answer no longer lists ${sync} itself: ${JSON.stringify(filtered)}`);
+    t.expect(
+      extra.length === 0,
+      `with capabilities ["${sync}"] the answer still lists ${JSON.stringify(extra)} (§5.12: only capabilities in the claim)`,
+    );
+    t.expect(
+      filtered.includes(sync),
+      `with capabilities ["${sync}"] the answer no longer lists ${sync} itself: ${JSON.stringify(filtered)}`,
+    );
   },
 });
 

@@ -12,7 +12,6 @@ import {
 } from '../../../src/harness/api.ts';
 import { INTROSPECT_NEEDS } from './fixtures.ts';
 
-
 /** A token that introspection must report as inactive, and how to obtain it. */
 interface InactiveCase {
   key: string;
@@ -28,13 +27,15 @@ const CASES: InactiveCase[] = [
     key: 'expired-jwt',
     title: 'a token that expired two minutes ago',
     requirements: ['AAP-4.5-STEP8'],
-    introspect: async (t, agent) => t.client.introspect(await t.client.agentToken(agent, { iat: t.client.now() - 180, exp: t.client.now() - 120 })),
+    introspect: async (t, agent) =>
+      t.client.introspect(await t.client.agentToken(agent, { iat: t.client.now() - 180, exp: t.client.now() - 120 })),
   },
   {
     key: 'bad-signature',
     title: 'a token whose signature has one bit flipped',
     requirements: ['AAP-4.5-STEP7'],
-    introspect: async (t, agent) => t.client.introspect(await t.client.agentToken(agent, { variant: 'corrupt-signature' })),
+    introspect: async (t, agent) =>
+      t.client.introspect(await t.client.agentToken(agent, { variant: 'corrupt-signature' })),
   },
   {
     key: 'revoked-agent',
@@ -55,7 +56,8 @@ const CASES: InactiveCase[] = [
     key: 'unknown-agent',
     title: 'a token whose sub names no agent',
     requirements: ['AAP-4.5-STEP5'],
-    introspect: async (t, agent) => t.client.introspect(await t.client.agentToken(agent, { agentId: `agt_conformance_${randomUUID()}` })),
+    introspect: async (t, agent) =>
+      t.client.introspect(await t.client.agentToken(agent, { agentId: `agt_conformance_${randomUUID()}` })),
   },
   {
     key: 'wrong-typ',
@@ -68,10 +70,10 @@ const CASES: InactiveCase[] = [
     title: 'a token whose aud is another server',
     requirements: ['AAP-4.5-STEP3'],
     rulings: ['RUL-INTROSPECT-AUDIENCE'],
-    introspect: async (t, agent) => t.client.introspect(await t.client.agentToken(agent, { aud: 'https://other-server.invalid' })),
+    introspect: async (t, agent) =>
+      t.client.introspect(await t.client.agentToken(agent, { aud: 'https://other-server.invalid' })),
   },
 ];
-
 
 /** MUST: never active. A 4xx error instead of 200 {active:false} is left to the SHOULD check (RUL-INTROSPECT-ANSWERS). */
 function inactiveCheck(c: InactiveCase): CheckDefinition {
@@ -87,7 +89,8 @@ function inactiveCheck(c: InactiveCase): CheckDefinition {
       const agent = await t.client.activeAgent();
       const result = await c.introspect(t, agent);
       const inactive = result.status === 200 && result.json?.active === false;
-      const refused = !result.error && result.status >= 400 && result.status < 500 && typeof result.json?.error === 'string';
+      const refused =
+        !result.error && result.status >= 400 && result.status < 500 && typeof result.json?.error === 'string';
       if (!inactive && !refused) {
         t.fail(`introspecting ${c.title}: expected 200 {"active": false} (§5.12), got ${describeAnswer(result)}`);
       }
@@ -111,7 +114,9 @@ const inactiveAnswerShape = defineCheck({
       if (!parsed?.success) problems.push(`${c.title}: ${describeAnswer(result)}`);
     }
     if (problems.length > 0) {
-      t.fail(`inactive tokens should be answered 200 {"active": false} with no agent fields (§5.12, RFC 7662 §2.2):\n- ${problems.join('\n- ')}`);
+      t.fail(
+        `inactive tokens should be answered 200 {"active": false} with no agent fields (§5.12, RFC 7662 §2.2):\n- ${problems.join('\n- ')}`,
+      );
     }
   },
 });
@@ -125,11 +130,16 @@ const missingToken = defineCheck({
   rulings: ['RUL-INTROSPECT-ANSWERS'],
   needs: [{ endpoint: 'introspect' }],
   async run(t) {
-    const result = await t.client.raw('POST', t.client.endpointUrl('introspect'), { json: {}, label: 'introspect without token' });
+    const result = await t.client.raw('POST', t.client.endpointUrl('introspect'), {
+      json: {},
+      label: 'introspect without token',
+    });
     const inactive = result.status === 200 && result.json?.active === false;
     const invalid = result.status === 400 && result.json?.error === 'invalid_request';
     if (!inactive && !invalid) {
-      t.fail(`POST introspect with an empty body: expected 400 invalid_request or 200 {"active": false} (§5.12, RUL-INTROSPECT-ANSWERS), got ${describeAnswer(result)}`);
+      t.fail(
+        `POST introspect with an empty body: expected 400 invalid_request or 200 {"active": false} (§5.12, RUL-INTROSPECT-ANSWERS), got ${describeAnswer(result)}`,
+      );
     }
   },
 });

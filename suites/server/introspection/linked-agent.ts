@@ -11,13 +11,24 @@ import { INTROSPECT_NEEDS } from './fixtures.ts';
 const SKEW_SECONDS = 60;
 
 /** An active delegated agent under a host linked to a user, its introspection, and its status answer. */
-async function introspectLinkedAgent(t: CheckContext): Promise<{ answer: IntrospectActiveResponse; status: Record<string, unknown> | undefined }> {
-  const { agent } = await t.client.linkedHost({ capabilities: [t.profile.sync ?? t.notApplicable('the target profile names no "sync" capability')] });
+async function introspectLinkedAgent(
+  t: CheckContext,
+): Promise<{ answer: IntrospectActiveResponse; status: Record<string, unknown> | undefined }> {
+  const { agent } = await t.client.linkedHost({
+    capabilities: [t.profile.sync ?? t.notApplicable('the target profile names no "sync" capability')],
+  });
   const result = await t.client.introspect(await t.client.agentToken(agent));
   t.expectStatus(result, 200, 'introspect a valid token of an active delegated agent of a linked host');
-  const answer = t.expectJson(result, IntrospectActiveResponseSchema, 'introspection of a delegated agent of a linked host (§5.12 active answer)');
+  const answer = t.expectJson(
+    result,
+    IntrospectActiveResponseSchema,
+    'introspection of a delegated agent of a linked host (§5.12 active answer)',
+  );
   const status = await t.client.status(agent);
-  return { answer, status: status.status === 200 && typeof status.json === 'object' && status.json !== null ? status.json : undefined };
+  return {
+    answer,
+    status: status.status === 200 && typeof status.json === 'object' && status.json !== null ? status.json : undefined,
+  };
 }
 
 const NEEDS = [...INTROSPECT_NEEDS, { mode: 'delegated' as const }, { capability: 'sync' as const }];
@@ -33,7 +44,9 @@ const userId = defineCheck({
   async run(t: CheckContext) {
     const { answer, status } = await introspectLinkedAgent(t);
     if (answer.user_id === undefined || answer.user_id === null) {
-      t.note(`the active answer carries no user_id although the agent's host is linked (optional, §5.12): ${JSON.stringify(answer)}`);
+      t.note(
+        `the active answer carries no user_id although the agent's host is linked (optional, §5.12): ${JSON.stringify(answer)}`,
+      );
       return;
     }
     t.expect(answer.user_id !== '', 'the active answer carries an empty user_id (§5.12)');

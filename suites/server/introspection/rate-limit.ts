@@ -14,19 +14,30 @@ const rateLimited = defineCheck({
   async run(t: CheckContext) {
     const declared = t.profile.rateLimit;
     if (declared === undefined) {
-      t.skip('the target profile declares no reachable rate limit, so a missing limiter cannot be told from a high one (RUL-RATE-LIMIT-OBSERVABILITY)');
+      t.skip(
+        'the target profile declares no reachable rate limit, so a missing limiter cannot be told from a high one (RUL-RATE-LIMIT-OBSERVABILITY)',
+      );
     }
-    const agent = await t.client.activeAgent({ capabilities: [t.profile.sync ?? t.notApplicable('the target profile names no "sync" capability')] });
+    const agent = await t.client.activeAgent({
+      capabilities: [t.profile.sync ?? t.notApplicable('the target profile names no "sync" capability')],
+    });
     for (let sent = 1; sent <= declared.burst + 1; sent += 1) {
       const result = await t.client.introspect(await t.client.agentToken(agent));
       if (result.status === 429) {
         t.expectError(result, 429, 'rate_limited', `introspection ${sent} of the burst (§5.12, §8.13)`);
-        t.note(`429 after ${sent} introspection request(s) without caller authentication (declared burst ${declared.burst})`);
+        t.note(
+          `429 after ${sent} introspection request(s) without caller authentication (declared burst ${declared.burst})`,
+        );
         return;
       }
-      t.expect(!result.error, `introspection ${sent} of the burst got no answer (${result.error?.kind}: ${result.error?.message})`);
+      t.expect(
+        !result.error,
+        `introspection ${sent} of the burst got no answer (${result.error?.kind}: ${result.error?.message})`,
+      );
       if (sent === 1 && (result.status === 401 || result.status === 403)) {
-        t.notApplicable(`introspection without caller authentication answered ${result.status}: the server protects the endpoint, so the rate limit of §5.12 for unauthenticated use does not apply`);
+        t.notApplicable(
+          `introspection without caller authentication answered ${result.status}: the server protects the endpoint, so the rate limit of §5.12 for unauthenticated use does not apply`,
+        );
       }
     }
     t.fail(

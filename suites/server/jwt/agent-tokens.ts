@@ -149,7 +149,10 @@ const DEFECTS: AgentTokenDefect[] = [
       return Promise.all(
         issuers.map(async (hostIss) => ({
           token: await p.mintFor(other, { hostIss }),
-          detail: hostIss === host.keys.thumbprint ? `iss = this host's key thumbprint` : `iss = this host's id ${hostIss} (issuer workaround)`,
+          detail:
+            hostIss === host.keys.thumbprint
+              ? `iss = this host's key thumbprint`
+              : `iss = this host's id ${hostIss} (issuer workaround)`,
         })),
       );
     },
@@ -161,7 +164,11 @@ function defectCheck(endpoint: ProbeEndpoint<AgentProbe>, defect: AgentTokenDefe
     id: `server.jwt.agent.${endpoint.key}.${defect.key}`,
     title: `${endpoint.what} refuses an agent JWT ${defect.title}`,
     area: 'jwt',
-    requirements: [...defect.requirements, ...(defect.endpointRequirements?.[endpoint.key] ?? []), 'AAP-5.13-ERR.invalid_jwt'],
+    requirements: [
+      ...defect.requirements,
+      ...(defect.endpointRequirements?.[endpoint.key] ?? []),
+      'AAP-5.13-ERR.invalid_jwt',
+    ],
     level: 'MUST',
     needs: endpoint.needs,
     async run(t) {
@@ -172,7 +179,8 @@ function defectCheck(endpoint: ProbeEndpoint<AgentProbe>, defect: AgentTokenDefe
         expectInvalidJwt(t, await probe.send(minted), what, defect.cite, probe.accepted);
         return;
       }
-      for (const { token, detail } of minted) expectInvalidJwt(t, await probe.send(token), `${what} (${detail})`, defect.cite, probe.accepted);
+      for (const { token, detail } of minted)
+        expectInvalidJwt(t, await probe.send(token), `${what} (${detail})`, defect.cite, probe.accepted);
     },
   };
   const rulings = [...(defect.rulings ?? []), ...(defect.endpointRulings?.[endpoint.key] ?? [])];

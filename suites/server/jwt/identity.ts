@@ -1,4 +1,10 @@
-import { argumentsFor, defineCheck, describeExchange, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import {
+  argumentsFor,
+  defineCheck,
+  describeExchange,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
 import { isSuccess } from './probes.ts';
 
 /**
@@ -18,13 +24,22 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const host = await t.client.newHost({ kid: null });
       const registration = await t.client.register(host);
-      const agent = registration.agent ?? t.fail(`precondition: registration did not create an agent: ${describeExchange(registration.exchange)}`);
+      const agent =
+        registration.agent ??
+        t.fail(`precondition: registration did not create an agent: ${describeExchange(registration.exchange)}`);
       if (registration.json?.status === 'pending') {
         const userCode: unknown = agent.registration?.approval?.user_code;
-        await t.control!.approve({ agent_id: agent.agentId, user_code: typeof userCode === 'string' ? userCode : undefined });
+        await t.control!.approve({
+          agent_id: agent.agentId,
+          user_code: typeof userCode === 'string' ? userCode : undefined,
+        });
       }
       const status = await t.client.awaitAgentStatus(agent, 'active');
-      t.expectStatus(status, 200, 'GET status with a host JWT whose iss is the thumbprint of the host key, which has no kid (§4.2: an inline-key host is identified by that thumbprint)');
+      t.expectStatus(
+        status,
+        200,
+        'GET status with a host JWT whose iss is the thumbprint of the host key, which has no kid (§4.2: an inline-key host is identified by that thumbprint)',
+      );
     },
   }),
   defineCheck({
@@ -44,9 +59,15 @@ export const checks: CheckDefinition[] = [
       if (!isSuccess(result) && declared !== thumbprint) {
         // A declared issuer workaround is in force: show whether iss alone made the difference.
         const control = await t.client.execute(agent, capability, args, { tokenOpts: { hostIss: declared } });
-        t.note(`the same request with iss = ${declared} (the issuer workaround of the target profile) was answered HTTP ${control.status}`);
+        t.note(
+          `the same request with iss = ${declared} (the issuer workaround of the target profile) was answered HTTP ${control.status}`,
+        );
       }
-      t.expectStatus(result, 200, `POST execute ${capability} with an agent JWT whose iss is the host key thumbprint ${thumbprint} (§4.3, §4.5 step 4)`);
+      t.expectStatus(
+        result,
+        200,
+        `POST execute ${capability} with an agent JWT whose iss is the host key thumbprint ${thumbprint} (§4.3, §4.5 step 4)`,
+      );
     },
   }),
 ];

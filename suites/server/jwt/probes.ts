@@ -146,7 +146,9 @@ async function withPositiveControl(t: CheckContext, probe: AgentProbe): Promise<
   const result = await probe.send(await probe.mint());
   if (!probe.accepted(result)) {
     const code = typeof result.json?.error === 'string' ? ` ${result.json.error}` : '';
-    t.fail(`precondition: ${probe.what} with a well-formed agent JWT was refused (HTTP ${result.status}${code}), so refusals of defective tokens would prove nothing`);
+    t.fail(
+      `precondition: ${probe.what} with a well-formed agent JWT was refused (HTTP ${result.status}${code}), so refusals of defective tokens would prove nothing`,
+    );
   }
   return probe;
 }
@@ -154,7 +156,13 @@ async function withPositiveControl(t: CheckContext, probe: AgentProbe): Promise<
 /** A capability of the target worth requesting: any the profile names. */
 function requestableCapability(t: CheckContext): string {
   const { profile } = t;
-  const name = profile.second ?? profile.sync ?? profile['with-input'] ?? profile.constrainable?.name ?? profile.async ?? profile.stream;
+  const name =
+    profile.second ??
+    profile.sync ??
+    profile['with-input'] ??
+    profile.constrainable?.name ??
+    profile.async ??
+    profile.stream;
   return name ?? t.notApplicable('the target profile names no capability to request');
 }
 
@@ -175,7 +183,9 @@ export function expectInvalidJwt(
   accepted: (result: HttpResult) => boolean = isSuccess,
 ): void {
   if (accepted(result)) {
-    t.fail(`${what}: the token was accepted (HTTP ${result.status}${typeof result.json?.error === 'string' ? ` ${result.json.error}` : ''}); expected 401 invalid_jwt (${cite}, §5.13)`);
+    t.fail(
+      `${what}: the token was accepted (HTTP ${result.status}${typeof result.json?.error === 'string' ? ` ${result.json.error}` : ''}); expected 401 invalid_jwt (${cite}, §5.13)`,
+    );
   }
   t.expectError(result, 401, 'invalid_jwt', `${what} (${cite}, §5.13)`);
 }

@@ -1,4 +1,10 @@
-import { defineCheck, describeExchange, type CheckContext, type CheckDefinition, type HttpResult } from '../../../src/harness/api.ts';
+import {
+  defineCheck,
+  describeExchange,
+  type CheckContext,
+  type CheckDefinition,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
 import {
   AGENT_ENDPOINTS,
   executeEndpoint,
@@ -34,7 +40,8 @@ function answer(result: HttpResult): string {
 /** Sends `token` and fails unless the server took it as valid. */
 async function expectAccepted(t: CheckContext, probe: TokenProbe<unknown>, token: string, what: string): Promise<void> {
   const result = await probe.send(token);
-  if (!probe.accepted(result)) t.fail(`${probe.what} with ${what}: expected the token to be accepted, got ${answer(result)}`);
+  if (!probe.accepted(result))
+    t.fail(`${probe.what} with ${what}: expected the token to be accepted, got ${answer(result)}`);
 }
 
 function jtiReplayed(endpoint: AnyEndpoint, kind: Kind): CheckDefinition {
@@ -54,7 +61,13 @@ function jtiReplayed(endpoint: AnyEndpoint, kind: Kind): CheckDefinition {
       const token = await probe.mint();
       await expectAccepted(t, probe, token, `a fresh valid ${kind.token} (precondition)`);
       const replay = await probe.send(token);
-      expectInvalidJwt(t, replay, `${probe.what} replaying the same ${kind.token} a second time`, '§4.6, §8.4', probe.accepted);
+      expectInvalidJwt(
+        t,
+        replay,
+        `${probe.what} replaying the same ${kind.token} a second time`,
+        '§4.6, §8.4',
+        probe.accepted,
+      );
     },
   });
 }
@@ -82,7 +95,13 @@ function replayInSkewMargin(endpoint: AnyEndpoint, kind: Kind): CheckDefinition 
         );
       }
       const replay = await probe.send(token);
-      expectInvalidJwt(t, replay, `${probe.what} replaying ${kind.aToken} accepted 5 s after its exp`, '§8.2 effective validity window, §8.4', probe.accepted);
+      expectInvalidJwt(
+        t,
+        replay,
+        `${probe.what} replaying ${kind.aToken} accepted 5 s after its exp`,
+        '§8.2 effective validity window, §8.4',
+        probe.accepted,
+      );
     },
   });
 }
@@ -100,7 +119,12 @@ function futureIatWithinSkew(endpoint: AnyEndpoint, kind: Kind): CheckDefinition
     async run(t) {
       const probe = await endpoint.open(t);
       const token = await probe.mint({ iat: probe.now() + 20 });
-      await expectAccepted(t, probe, token, `${kind.aToken} whose iat is 20 s ahead, within the 30 s cap of §8.2 (the server grants less skew; RUL-SKEW-TOLERANCE)`);
+      await expectAccepted(
+        t,
+        probe,
+        token,
+        `${kind.aToken} whose iat is 20 s ahead, within the 30 s cap of §8.2 (the server grants less skew; RUL-SKEW-TOLERANCE)`,
+      );
     },
   });
 }
@@ -116,7 +140,13 @@ function expiredBeyondSkew(endpoint: AnyEndpoint, kind: Kind): CheckDefinition {
     async run(t) {
       const probe = await endpoint.open(t);
       const result = await probe.send(await probe.mint({ iat: probe.now() - 100, exp: probe.now() - 40 }));
-      expectInvalidJwt(t, result, `${probe.what} with ${kind.aToken} whose exp passed 40 s ago`, '§8.2 skew of at most 30 s', probe.accepted);
+      expectInvalidJwt(
+        t,
+        result,
+        `${probe.what} with ${kind.aToken} whose exp passed 40 s ago`,
+        '§8.2 skew of at most 30 s',
+        probe.accepted,
+      );
     },
   });
 }
@@ -133,7 +163,12 @@ const executionAudience = defineCheck({
   async run(t) {
     const probe = await executeEndpoint.open(t);
     const location = t.client.locationFor(t.capability('sync'));
-    await expectAccepted(t, probe, await probe.mint({ aud: location }), `aud = the resolved location ${location} (§4.3, §5.11)`);
+    await expectAccepted(
+      t,
+      probe,
+      await probe.mint({ aud: location }),
+      `aud = the resolved location ${location} (§4.3, §5.11)`,
+    );
     if (location !== t.client.issuer) {
       const result = await probe.send(await probe.mint({ aud: t.client.issuer }));
       t.note(
@@ -155,7 +190,12 @@ const agentKeyClaimsOptional = defineCheck({
     const probe = await statusEndpoint.open(t);
     await expectAccepted(t, probe, await probe.mint(), 'a host JWT without agent key claims');
     const agentKeys = await t.client.newAgentKeys();
-    await expectAccepted(t, probe, await probe.mint({ agentPublicKey: agentKeys.publicJwk }), 'a host JWT that also carries agent_public_key');
+    await expectAccepted(
+      t,
+      probe,
+      await probe.mint({ agentPublicKey: agentKeys.publicJwk }),
+      'a host JWT that also carries agent_public_key',
+    );
   },
 });
 

@@ -12,7 +12,10 @@ import { expectRefusal, INVALID_JWT, withinOneSecond, type Refusal } from '../_s
 import { MALFORMED_ED25519_JWKS, p256PublicJwk } from '../_shared/unusable-keys.ts';
 
 const NEEDS: CheckNeed[] = [{ endpoint: 'rotate_key' }, { control: 'approve' }, { capability: 'sync' }];
-const BAD_KEY_REFUSALS: readonly Refusal[] = [[400, 'unsupported_algorithm'], [400, 'invalid_request']];
+const BAD_KEY_REFUSALS: readonly Refusal[] = [
+  [400, 'unsupported_algorithm'],
+  [400, 'invalid_request'],
+];
 
 export const checks: CheckDefinition[] = [
   defineCheck({
@@ -27,8 +30,14 @@ export const checks: CheckDefinition[] = [
       const result = await t.client.rotateAgentKey(agent);
       t.expectStatus(result, 200, 'rotate the agent key (§5.8)');
       const body = t.expectJson(result, RotateAgentKeyResponseSchema, 'agent key rotation response (§5.8)');
-      t.expect(body.agent_id === agent.agentId, `agent key rotation response: expected agent_id "${agent.agentId}", got "${body.agent_id}"`);
-      t.expect(body.status === 'active', `agent key rotation response: expected the active agent's status "active" (§5.8), got "${body.status}"`);
+      t.expect(
+        body.agent_id === agent.agentId,
+        `agent key rotation response: expected agent_id "${agent.agentId}", got "${body.agent_id}"`,
+      );
+      t.expect(
+        body.status === 'active',
+        `agent key rotation response: expected the active agent's status "active" (§5.8), got "${body.status}"`,
+      );
     },
   }),
   defineCheck({
@@ -61,7 +70,13 @@ export const checks: CheckDefinition[] = [
       const result = await t.client.rotateAgentKey(agent);
       t.expectStatus(result, 200, 'rotate the agent key (§5.8)');
       const execute = await withinOneSecond(() => executeSync(t, agent, { agent: oldKeys }));
-      expectRefusal(t, execute, [INVALID_JWT], 'execute with the replaced agent key', '§5.8: the old key stops working immediately; §5.13');
+      expectRefusal(
+        t,
+        execute,
+        [INVALID_JWT],
+        'execute with the replaced agent key',
+        '§5.8: the old key stops working immediately; §5.13',
+      );
     },
   }),
   defineCheck({
@@ -76,9 +91,16 @@ export const checks: CheckDefinition[] = [
       const setup = await foreignSetup(t);
       const result = await t.client.rotateAgentKey(asIntruder(setup));
       expectForeignRefusal(t, result, setup, "rotate the key of another host's agent");
-      await expectExecutes(t, setup.victim, "execute with the victim's own key afterwards (the refused rotation must change nothing)");
+      await expectExecutes(
+        t,
+        setup.victim,
+        "execute with the victim's own key afterwards (the refused rotation must change nothing)",
+      );
       const intruderKey = await executeSync(t, setup.victim, { agent: result.newKeys });
-      t.expect(intruderKey.status !== 200, `execute with the key the other host tried to install: expected a refusal, got ${describeAnswer(intruderKey)}`);
+      t.expect(
+        intruderKey.status !== 200,
+        `execute with the key the other host tried to install: expected a refusal, got ${describeAnswer(intruderKey)}`,
+      );
     },
   }),
   defineCheck({
@@ -92,8 +114,13 @@ export const checks: CheckDefinition[] = [
       const agent = await activeSyncAgent(t);
       const result = await t.client.rotateAgentKey(agent, { body: { public_key: await p256PublicJwk() } });
       const [, code] = expectRefusal(t, result, BAD_KEY_REFUSALS, 'rotate the agent key to a P-256 key', '§4.1, §5.13');
-      if (code === 'invalid_request') t.note('a well-formed P-256 key was answered invalid_request; §5.13 names unsupported_algorithm for it');
-      await expectExecutes(t, agent, 'execute with the current key afterwards (the refused rotation must change nothing)');
+      if (code === 'invalid_request')
+        t.note('a well-formed P-256 key was answered invalid_request; §5.13 names unsupported_algorithm for it');
+      await expectExecutes(
+        t,
+        agent,
+        'execute with the current key afterwards (the refused rotation must change nothing)',
+      );
     },
   }),
   defineCheck({
@@ -111,7 +138,11 @@ export const checks: CheckDefinition[] = [
       }
       const missing = await t.client.rotateAgentKey(agent, { body: { public_key: undefined } });
       expectRefusal(t, missing, [[400, 'invalid_request']], 'rotate the agent key without public_key', '§5.8, §5.13');
-      await expectExecutes(t, agent, 'execute with the current key afterwards (the refused rotations must change nothing)');
+      await expectExecutes(
+        t,
+        agent,
+        'execute with the current key afterwards (the refused rotations must change nothing)',
+      );
     },
   }),
 ];

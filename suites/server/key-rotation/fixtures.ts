@@ -23,7 +23,9 @@ export const AGENT_KID = 'conformance-agent-key-1';
 export function noteReachability(t: CheckContext): void {
   const { hostname } = new URL(t.client.issuer);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
-    t.note(`the target (${hostname}) does not look like it runs on this machine; it can reach the harness's JWKS on 127.0.0.1 only if it does`);
+    t.note(
+      `the target (${hostname}) does not look like it runs on this machine; it can reach the harness's JWKS on 127.0.0.1 only if it does`,
+    );
   }
 }
 
@@ -60,7 +62,9 @@ export function defineLoopbackJwksCheck(check: Omit<CheckDefinition, 'area'>): C
 /** Checks of the refusal itself do not apply once the operator allowed loopback fetching (RUL-JWKS-LOOPBACK). */
 export function requireNoLoopbackAllowance(t: CheckContext): void {
   if (t.profile.jwksLoopbackAllowed === true) {
-    t.notApplicable('the target profile declares jwksLoopbackAllowed: the operator allowed http JWKS fetches from 127.0.0.1 for this run, so fetching the harness JWKS is expected (RUL-JWKS-LOOPBACK)');
+    t.notApplicable(
+      'the target profile declares jwksLoopbackAllowed: the operator allowed http JWKS fetches from 127.0.0.1 for this run, so fetching the harness JWKS is expected (RUL-JWKS-LOOPBACK)',
+    );
   }
   noteReachability(t);
 }
@@ -83,10 +87,18 @@ export async function newJwksHost(t: CheckContext): Promise<JwksHostFixture> {
 export async function jwksHostWithAgent(t: CheckContext): Promise<JwksHostFixture & { agent: AgentIdentity }> {
   const fixture = await newJwksHost(t);
   const registration = await t.client.register(fixture.host, { capabilities: [t.capability('sync')] });
-  const agent = expectRegistered(t, registration, 'precondition: register under a JWKS-keyed host (host_jwks_url + kid, §4.2)', fixture.published);
+  const agent = expectRegistered(
+    t,
+    registration,
+    'precondition: register under a JWKS-keyed host (host_jwks_url + kid, §4.2)',
+    fixture.published,
+  );
   const status: unknown = registration.json?.status;
   if (status === 'pending') await t.client.approve(agent);
-  else if (status !== 'active') t.fail(`precondition: the registration answered status ${JSON.stringify(status)}, expected "active" or "pending" (§5.3)`);
+  else if (status !== 'active')
+    t.fail(
+      `precondition: the registration answered status ${JSON.stringify(status)}, expected "active" or "pending" (§5.3)`,
+    );
   return { ...fixture, agent };
 }
 

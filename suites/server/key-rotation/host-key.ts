@@ -14,7 +14,10 @@ import { expectRefusal, INVALID_JWT, isRefusal, withinOneSecond, type Refusal } 
 import { p256PublicJwk } from '../_shared/unusable-keys.ts';
 
 const NEEDS: CheckNeed[] = [{ endpoint: 'rotate_host_key' }, { control: 'approve' }, { capability: 'sync' }];
-const BAD_KEY_REFUSALS: readonly Refusal[] = [[400, 'unsupported_algorithm'], [400, 'invalid_request']];
+const BAD_KEY_REFUSALS: readonly Refusal[] = [
+  [400, 'unsupported_algorithm'],
+  [400, 'invalid_request'],
+];
 
 /** An approved, linked host with one active agent granted the sync capability. */
 function linkedHostWithAgent(t: CheckContext) {
@@ -35,8 +38,14 @@ export const checks: CheckDefinition[] = [
       const result = await t.client.rotateHostKey(host);
       t.expectStatus(result, 200, 'rotate the host key (§5.9)');
       const body = t.expectJson(result, RotateHostKeyResponseSchema, 'host key rotation response (§5.9)');
-      t.expect(body.host_id === hostId, `host key rotation response: expected host_id "${hostId}", got "${body.host_id}"`);
-      t.expect(body.status === 'active', `host key rotation response: expected the active host's status "active" (§5.9), got "${body.status}"`);
+      t.expect(
+        body.host_id === hostId,
+        `host key rotation response: expected host_id "${hostId}", got "${body.host_id}"`,
+      );
+      t.expect(
+        body.status === 'active',
+        `host key rotation response: expected the active host's status "active" (§5.9), got "${body.status}"`,
+      );
     },
   }),
   defineCheck({
@@ -52,10 +61,16 @@ export const checks: CheckDefinition[] = [
       const result = await t.client.rotateHostKey(host);
       t.expectStatus(result, 200, 'rotate the host key (§5.9)');
       const after = await readStatus(t, agent, {}, 'status with the new host key (§5.9)');
-      t.expect(after.status === before.status, `status with the new host key: the agent's status changed from "${before.status}" to "${after.status}" (§5.9)`);
+      t.expect(
+        after.status === before.status,
+        `status with the new host key: the agent's status changed from "${before.status}" to "${after.status}" (§5.9)`,
+      );
       const grantsBefore = activeCapabilities(before.grants).join(', ');
       const grantsAfter = activeCapabilities(after.grants).join(', ');
-      t.expect(grantsBefore === grantsAfter, `status with the new host key: active grants changed from [${grantsBefore}] to [${grantsAfter}] (§5.9)`);
+      t.expect(
+        grantsBefore === grantsAfter,
+        `status with the new host key: active grants changed from [${grantsBefore}] to [${grantsAfter}] (§5.9)`,
+      );
       t.expect(
         after.json.host_id === before.json.host_id && after.json.user_id === before.json.user_id,
         `status with the new host key: host_id/user_id changed from ${JSON.stringify([before.json.host_id, before.json.user_id])} to ${JSON.stringify([after.json.host_id, after.json.user_id])} (§5.9)`,
@@ -99,11 +114,19 @@ export const checks: CheckDefinition[] = [
       const declared = t.client.agentIssuer(host);
       if (declared !== host.keys.thumbprint) {
         // A declared issuer workaround: the agents must keep working under the identifier it names, too.
-        await expectExecutes(t, agent, `execute with iss = ${declared} (the issuer workaround of the target profile; §5.9)`);
+        await expectExecutes(
+          t,
+          agent,
+          `execute with iss = ${declared} (the issuer workaround of the target profile; §5.9)`,
+        );
       }
-      await expectExecutes(t, agent, 'execute with iss = the new host thumbprint (§5.9, RUL-HOST-ROTATION-AGENT-ISS)', { hostIss: host.keys.thumbprint });
+      await expectExecutes(t, agent, 'execute with iss = the new host thumbprint (§5.9, RUL-HOST-ROTATION-AGENT-ISS)', {
+        hostIss: host.keys.thumbprint,
+      });
       const oldIss = await executeSync(t, agent, { hostIss: oldThumbprint });
-      t.note(`an agent token still naming the old host thumbprint was answered ${describeAnswer(oldIss)} (either is accepted by RUL-HOST-ROTATION-AGENT-ISS)`);
+      t.note(
+        `an agent token still naming the old host thumbprint was answered ${describeAnswer(oldIss)} (either is accepted by RUL-HOST-ROTATION-AGENT-ISS)`,
+      );
     },
   }),
   defineCheck({
@@ -117,8 +140,14 @@ export const checks: CheckDefinition[] = [
       const { host, agent } = await linkedHostWithAgent(t);
       const result = await t.client.rotateHostKey(host, { body: { public_key: await p256PublicJwk() } });
       const [, code] = expectRefusal(t, result, BAD_KEY_REFUSALS, 'rotate the host key to a P-256 key', '§4.1, §5.13');
-      if (code === 'invalid_request') t.note('a well-formed P-256 key was answered invalid_request; §5.13 names unsupported_algorithm for it');
-      await readStatus(t, agent, {}, 'status with the current host key afterwards (the refused rotation must change nothing)');
+      if (code === 'invalid_request')
+        t.note('a well-formed P-256 key was answered invalid_request; §5.13 names unsupported_algorithm for it');
+      await readStatus(
+        t,
+        agent,
+        {},
+        'status with the current host key afterwards (the refused rotation must change nothing)',
+      );
     },
   }),
   defineCheck({
@@ -131,10 +160,24 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const { host, agent } = await linkedHostWithAgent(t);
       const result = await t.client.rotateHostKey(host, { tokenOpts: { variant: 'other-key' } });
-      expectRefusal(t, result, [INVALID_JWT], 'rotate the host key with a JWT signed by another key', '§5.9, §4.5.1 step 5');
-      await readStatus(t, agent, {}, 'status with the current host key afterwards (the refused rotation must change nothing)');
+      expectRefusal(
+        t,
+        result,
+        [INVALID_JWT],
+        'rotate the host key with a JWT signed by another key',
+        '§5.9, §4.5.1 step 5',
+      );
+      await readStatus(
+        t,
+        agent,
+        {},
+        'status with the current host key afterwards (the refused rotation must change nothing)',
+      );
       const proposed = await t.client.status(agent, { host: result.newKeys });
-      t.expect(isRefusal(proposed), `status signed with the key the refused rotation proposed: expected an error, got ${describeAnswer(proposed)}`);
+      t.expect(
+        isRefusal(proposed),
+        `status signed with the key the refused rotation proposed: expected an error, got ${describeAnswer(proposed)}`,
+      );
     },
   }),
 ];

@@ -23,12 +23,19 @@ export const checks: CheckDefinition[] = [
       const { host, published } = await newJwksHost(t);
       published.replace(jwks(host.keys), { 'cache-control': `public, max-age=${MAX_AGE_SECONDS}` });
       const registration = await t.client.register(host, { capabilities: [t.capability('sync')] });
-      const agent = expectRegistered(t, registration, 'precondition: register under a JWKS-keyed host (host_jwks_url + kid, §4.2)', published);
+      const agent = expectRegistered(
+        t,
+        registration,
+        'precondition: register under a JWKS-keyed host (host_jwks_url + kid, §4.2)',
+        published,
+      );
       if (registration.json?.status === 'pending') await t.client.approve(agent);
       const before = published.fetches.length;
       for (let probe = 1; probe <= PROBES; probe += 1) await readStatus(t, agent, {}, `status ${probe} of ${PROBES}`);
       const fetched = published.fetches.length - before;
-      t.note(`${published.url} was fetched ${published.fetches.length} time(s) in all, ${fetched} during ${PROBES} consecutive status reads`);
+      t.note(
+        `${published.url} was fetched ${published.fetches.length} time(s) in all, ${fetched} during ${PROBES} consecutive status reads`,
+      );
       t.expect(
         fetched <= 1,
         `the server fetched ${published.url} ${fetched} times for ${PROBES} consecutive host requests although the document allows caching it for ${MAX_AGE_SECONDS} s (§8.12: cache JWKS responses per their cache headers)`,

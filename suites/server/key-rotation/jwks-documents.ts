@@ -30,17 +30,27 @@ interface BadDocument {
  * registers one more fresh JWKS-keyed host with an untouched set, expecting success, so the refusals
  * can only be due to the documents.
  */
-async function expectDocumentsRefused(t: CheckContext, expected: string, documents: readonly BadDocument[]): Promise<void> {
+async function expectDocumentsRefused(
+  t: CheckContext,
+  expected: string,
+  documents: readonly BadDocument[],
+): Promise<void> {
   requireLoopbackAllowance(t);
   for (const document of documents) {
     const { host, published } = await newJwksHost(t);
     await document.serve?.(published, jwks(host.keys));
     const refused = await t.client.register(host, {}, document.kid === undefined ? {} : { kid: document.kid });
     expectRegistrationRefused(t, refused, `register with ${document.what}`, expected);
-    if (published.fetches.length === 0) t.note(`${document.what}: the server refused without fetching it, so its document validation was not observed`);
+    if (published.fetches.length === 0)
+      t.note(`${document.what}: the server refused without fetching it, so its document validation was not observed`);
   }
   const control = await newJwksHost(t);
-  expectRegistered(t, await t.client.register(control.host), 'control: a fresh JWKS-keyed host with a valid set registers', control.published);
+  expectRegistered(
+    t,
+    await t.client.register(control.host),
+    'control: a fresh JWKS-keyed host with a valid set registers',
+    control.published,
+  );
 }
 
 export const checks: CheckDefinition[] = [
@@ -54,8 +64,14 @@ export const checks: CheckDefinition[] = [
     needs: [{ endpoint: 'register' }],
     async run(t: CheckContext) {
       await expectDocumentsRefused(t, '§8.12: the response must parse as a JWK Set', [
-        { what: 'a host JWKS URL answering text that is not JSON', serve: (published) => published.replaceText('{"keys": [') },
-        { what: 'a host JWKS URL answering a JSON object without "keys"', serve: (published, valid) => published.replace({ key: valid.keys[0] }) },
+        {
+          what: 'a host JWKS URL answering text that is not JSON',
+          serve: (published) => published.replaceText('{"keys": ['),
+        },
+        {
+          what: 'a host JWKS URL answering a JSON object without "keys"',
+          serve: (published, valid) => published.replace({ key: valid.keys[0] }),
+        },
       ]);
     },
   }),
@@ -85,11 +101,15 @@ export const checks: CheckDefinition[] = [
       await expectDocumentsRefused(t, '§8.12: every key needs kty and the parameters of its type, and a known type', [
         {
           what: 'a host JWKS holding the host key and an OKP key without x',
-          serve: (published, valid) => published.replace({ keys: [...valid.keys, { kty: 'OKP', crv: 'Ed25519', kid: 'conformance-key-without-x' }] }),
+          serve: (published, valid) =>
+            published.replace({
+              keys: [...valid.keys, { kty: 'OKP', crv: 'Ed25519', kid: 'conformance-key-without-x' }],
+            }),
         },
         {
           what: 'a host JWKS holding the host key and a key of the unknown type "XYZ"',
-          serve: (published, valid) => published.replace({ keys: [...valid.keys, { kty: 'XYZ', kid: 'conformance-unknown-kty', x: 'AAAA' }] }),
+          serve: (published, valid) =>
+            published.replace({ keys: [...valid.keys, { kty: 'XYZ', kid: 'conformance-unknown-kty', x: 'AAAA' }] }),
         },
       ]);
     },
@@ -103,9 +123,16 @@ export const checks: CheckDefinition[] = [
     rulings: ['RUL-JWKS-LOOPBACK', 'RUL-JWKS-SYMMETRIC-KEY'],
     needs: [{ endpoint: 'register' }],
     async run(t: CheckContext) {
-      await expectDocumentsRefused(t, '§8.12: a set holding a symmetric key is rejected before any of its keys is used', [
-        { what: 'a host JWKS holding the host key and an oct key', serve: (published, valid) => published.replace({ keys: [...valid.keys, OCT_KEY] }) },
-      ]);
+      await expectDocumentsRefused(
+        t,
+        '§8.12: a set holding a symmetric key is rejected before any of its keys is used',
+        [
+          {
+            what: 'a host JWKS holding the host key and an oct key',
+            serve: (published, valid) => published.replace({ keys: [...valid.keys, OCT_KEY] }),
+          },
+        ],
+      );
     },
   }),
   defineCheck({
@@ -136,7 +163,9 @@ export const checks: CheckDefinition[] = [
           what: `a host JWKS holding the host key among ${OVERSIZED_KEY_COUNT} keys`,
           serve: async (published, valid) => {
             const fillers = await Promise.all(
-              Array.from({ length: OVERSIZED_KEY_COUNT - 1 }, (_, index) => generateEd25519KeyPair({ kid: `conformance-filler-${index + 1}` })),
+              Array.from({ length: OVERSIZED_KEY_COUNT - 1 }, (_, index) =>
+                generateEd25519KeyPair({ kid: `conformance-filler-${index + 1}` }),
+              ),
             );
             published.replace({ keys: [...jwks(...fillers).keys, ...valid.keys] });
           },

@@ -23,14 +23,19 @@ export const checks: CheckDefinition[] = [
       const target = await t.jwks.publish('host', jwks(host.keys));
       const hops = [published];
       for (let hop = 1; hop < REDIRECTS; hop += 1) hops.push(await t.jwks.publish('host', { keys: [] }));
-      hops.forEach((from, index) => from.redirectTo(hops[index + 1]?.url ?? target.url));
+      for (const [index, from] of hops.entries()) from.redirectTo(hops[index + 1]?.url ?? target.url);
       const registration = await t.client.register(host);
       const followed = hops.filter((hop) => hop.fetches.length > 0).length - 1;
       t.expect(
         target.fetches.length === 0,
         `register with a host_jwks_url redirecting ${REDIRECTS} times: the server followed every redirect and fetched the document (§8.12: at most 3 redirects)`,
       );
-      expectRegistrationRefused(t, registration, `register with a host_jwks_url redirecting ${REDIRECTS} times`, '§8.12: at most 3 redirects');
+      expectRegistrationRefused(
+        t,
+        registration,
+        `register with a host_jwks_url redirecting ${REDIRECTS} times`,
+        '§8.12: at most 3 redirects',
+      );
       t.note(`the server followed ${Math.max(0, followed)} redirect(s) before giving up`);
     },
   }),
@@ -45,7 +50,12 @@ export const checks: CheckDefinition[] = [
       published.replace({ ...jwks(host.keys), padding: 'x'.repeat(OVERSIZED_BYTES) });
       const registration = await t.client.register(host);
       t.expect(!registration.error, `register with a 16 MB host JWKS: no answer (${describeAnswer(registration)})`);
-      expectRegistrationRefused(t, registration, 'register with a host JWKS whose body is 16 MB', '§8.12: response bodies are capped (e.g. 1 MB)');
+      expectRegistrationRefused(
+        t,
+        registration,
+        'register with a host JWKS whose body is 16 MB',
+        '§8.12: response bodies are capped (e.g. 1 MB)',
+      );
     },
   }),
   defineLoopbackJwksCheck({
@@ -57,7 +67,12 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const { agent, published } = await jwksHostWithAgent(t);
       published.withdraw(503);
-      await readStatus(t, agent, {}, 'status after the host JWKS URL started answering 503 (§10.4: use previously cached keys)');
+      await readStatus(
+        t,
+        agent,
+        {},
+        'status after the host JWKS URL started answering 503 (§10.4: use previously cached keys)',
+      );
     },
   }),
   defineLoopbackJwksCheck({
@@ -70,7 +85,11 @@ export const checks: CheckDefinition[] = [
       const { host, published } = await newJwksHost(t);
       published.withdraw(503);
       const registration = await t.client.register(host);
-      const clear = !registration.error && registration.status >= 400 && registration.status !== 500 && errorCode(registration) !== undefined;
+      const clear =
+        !registration.error &&
+        registration.status >= 400 &&
+        registration.status !== 500 &&
+        errorCode(registration) !== undefined;
       t.expect(
         clear && typeof registration.json?.agent_id !== 'string',
         `register with a host_jwks_url answering 503: expected a refusal carrying a §5.13 error object (§10.4: a clear error), got ${describeAnswer(registration)}`,

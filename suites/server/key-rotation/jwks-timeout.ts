@@ -1,4 +1,11 @@
-import { defineCheck, describeAnswer, sleep, type CheckContext, type CheckDefinition, type JwksFetch } from '../../../src/harness/api.ts';
+import {
+  defineCheck,
+  describeAnswer,
+  sleep,
+  type CheckContext,
+  type CheckDefinition,
+  type JwksFetch,
+} from '../../../src/harness/api.ts';
 import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from './fixtures.ts';
 
 /**
@@ -7,7 +14,6 @@ import { expectRegistrationRefused, newJwksHost, requireLoopbackAllowance } from
  */
 const STALL_BOUND_MS = 10_000;
 const WATCH_INTERVAL_MS = 100;
-
 
 /** Waits until the server drops the stalled fetch or the bound after the fetch's start has passed. */
 async function awaitAbandonment(fetch: JwksFetch): Promise<number | undefined> {
@@ -36,9 +42,13 @@ export const checks: CheckDefinition[] = [
       const fetch = published.fetches[0];
       if (fetch === undefined) {
         if (typeof registration.json?.agent_id === 'string') {
-          t.fail(`register with a host_jwks_url that never answers: the server registered the host without fetching ${published.url}, so it cannot have verified the host JWT (§4.5.1), got ${describeAnswer(registration)}`);
+          t.fail(
+            `register with a host_jwks_url that never answers: the server registered the host without fetching ${published.url}, so it cannot have verified the host JWT (§4.5.1), got ${describeAnswer(registration)}`,
+          );
         }
-        t.skip(`the server answered ${describeAnswer(registration)} without fetching ${published.url}, so its fetch timeout cannot be observed`);
+        t.skip(
+          `the server answered ${describeAnswer(registration)} without fetching ${published.url}, so its fetch timeout cannot be observed`,
+        );
       }
       const abandonedAfterMs = await awaitAbandonment(fetch);
       const what = 'register with a host_jwks_url that accepts the connection and never answers';
@@ -54,7 +64,12 @@ export const checks: CheckDefinition[] = [
         return;
       }
       t.expect(!registration.error, `${what}: no answer (${describeAnswer(registration)})`);
-      expectRegistrationRefused(t, registration, what, '§8.12: the fetch times out, so the host key cannot be obtained');
+      expectRegistrationRefused(
+        t,
+        registration,
+        what,
+        '§8.12: the fetch times out, so the host key cannot be obtained',
+      );
       t.expect(
         registration.exchange.duration_ms <= STALL_BOUND_MS,
         `${what}: the refusal came only after ${registration.exchange.duration_ms} ms (§8.12: connect and read timeouts, e.g. 5 s each)`,

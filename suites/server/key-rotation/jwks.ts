@@ -20,7 +20,12 @@ import {
 } from './fixtures.ts';
 
 /** Every positive JWKS check registers, approves and reads status; agent ones also execute. */
-const HOST_NEEDS: CheckNeed[] = [{ endpoint: 'register' }, { endpoint: 'status' }, { control: 'approve' }, { capability: 'sync' }];
+const HOST_NEEDS: CheckNeed[] = [
+  { endpoint: 'register' },
+  { endpoint: 'status' },
+  { control: 'approve' },
+  { capability: 'sync' },
+];
 /** How many status reads the caching check makes after the host is set up. */
 const CACHE_PROBES = 3;
 
@@ -35,13 +40,23 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const { host, published } = await newJwksHost(t);
       const registration = await t.client.register(host, { capabilities: [t.capability('sync')] });
-      const agent = expectRegistered(t, registration, `register with host_jwks_url ${published.url} and kid (§4.2)`, published);
+      const agent = expectRegistered(
+        t,
+        registration,
+        `register with host_jwks_url ${published.url} and kid (§4.2)`,
+        published,
+      );
       t.expect(
         published.fetches.length > 0,
         `register with host_jwks_url: the server accepted the host JWT without ever fetching ${published.url}, so it cannot have verified its signature (§4.5.1 steps 4-5)`,
       );
       if (registration.json?.status === 'pending') await t.client.approve(agent);
-      const status = await readStatus(t, agent, {}, 'status with a host JWT naming host_jwks_url and kid (§4.2, §4.5.1)');
+      const status = await readStatus(
+        t,
+        agent,
+        {},
+        'status with a host JWT naming host_jwks_url and kid (§4.2, §4.5.1)',
+      );
       if (typeof registration.json?.host_id === 'string') {
         t.expect(
           status.json.host_id === registration.json.host_id,
@@ -60,13 +75,19 @@ export const checks: CheckDefinition[] = [
       const { agent } = await jwksHostWithAgent(t);
       const stranger = await generateEd25519KeyPair();
       const result = await t.client.status(agent, { iss: stranger.thumbprint });
-      expectAuthRefusal(t, result, "status with a host JWT signed by the JWKS key but claiming another key's thumbprint as iss", '§4.2, §4.5.1 step 4');
+      expectAuthRefusal(
+        t,
+        result,
+        "status with a host JWT signed by the JWKS key but claiming another key's thumbprint as iss",
+        '§4.2, §4.5.1 step 4',
+      );
       await readStatus(t, agent, {}, 'status with a correct host JWT afterwards');
     },
   }),
   defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.agent-executes',
-    title: 'A JWKS-keyed agent (agent_jwks_url and agent_kid) registers and executes; tokens signed by another key are refused',
+    title:
+      'A JWKS-keyed agent (agent_jwks_url and agent_kid) registers and executes; tokens signed by another key are refused',
     requirements: ['AAP-4.2-CLAIM.agent_jwks_url', 'AAP-4.2-CLAIM.agent_kid', 'AAP-4.5.1-STEP9', 'AAP-4.5-STEP7'],
     level: 'MUST',
     needs: HOST_NEEDS,
@@ -74,14 +95,29 @@ export const checks: CheckDefinition[] = [
       const { host } = await t.client.linkedHost();
       const agentKeys = await t.client.newAgentKeys({ kid: AGENT_KID });
       const published = await t.jwks.publish('agent', jwks(agentKeys));
-      const agent = await t.client.activeAgent({ host, agentKeys, agentJwksUrl: published.url, capabilities: [t.capability('sync')] });
-      await expectExecutes(t, agent, `execute as an agent registered with agent_jwks_url ${published.url} and agent_kid (§4.2)`);
+      const agent = await t.client.activeAgent({
+        host,
+        agentKeys,
+        agentJwksUrl: published.url,
+        capabilities: [t.capability('sync')],
+      });
+      await expectExecutes(
+        t,
+        agent,
+        `execute as an agent registered with agent_jwks_url ${published.url} and agent_kid (§4.2)`,
+      );
       t.expect(
         published.fetches.length > 0,
         `the JWKS-keyed agent executed although the server never fetched ${published.url}, so it cannot have verified the agent's signature (§4.5 step 7)`,
       );
       const forged = await executeSync(t, agent, { variant: 'other-key' });
-      expectRefusal(t, forged, [INVALID_JWT], `execute with an agent JWT naming kid ${AGENT_KID} but signed by a key outside the agent's JWKS`, '§4.5 step 7, §5.13');
+      expectRefusal(
+        t,
+        forged,
+        [INVALID_JWT],
+        `execute with an agent JWT naming kid ${AGENT_KID} but signed by a key outside the agent's JWKS`,
+        '§4.5 step 7, §5.13',
+      );
     },
   }),
   defineLoopbackJwksCheck({
@@ -96,7 +132,12 @@ export const checks: CheckDefinition[] = [
       const before = await readStatus(t, agent, {}, 'status before the JWKS rotation');
       await rotateJwksHostKey(fixture);
       const fetchesBefore = published.fetches.length;
-      const after = await readStatus(t, agent, {}, 'status with a host JWT signed by the newly published key (new kid and iss; §4.5.1 step 4, §8.7)');
+      const after = await readStatus(
+        t,
+        agent,
+        {},
+        'status with a host JWT signed by the newly published key (new kid and iss; §4.5.1 step 4, §8.7)',
+      );
       t.expect(
         published.fetches.length > fetchesBefore,
         `status with the rotated key was answered 200 although the server did not fetch ${published.url} again, so it cannot have verified the new key (§4.5.1 step 4: re-fetch the JWKS)`,
@@ -105,7 +146,9 @@ export const checks: CheckDefinition[] = [
         after.json.host_id === before.json.host_id && after.status === before.status,
         `status after the JWKS rotation: host_id/status changed from ${JSON.stringify([before.json.host_id, before.status])} to ${JSON.stringify([after.json.host_id, after.status])} (§8.7: the host is the same)`,
       );
-      await expectExecutes(t, agent, 'execute with iss = the rotated host thumbprint (§8.7)', { hostIss: agent.host.keys.thumbprint });
+      await expectExecutes(t, agent, 'execute with iss = the rotated host thumbprint (§8.7)', {
+        hostIss: agent.host.keys.thumbprint,
+      });
     },
   }),
   defineLoopbackJwksCheck({
@@ -128,7 +171,8 @@ export const checks: CheckDefinition[] = [
   }),
   defineLoopbackJwksCheck({
     id: 'server.key-rotation.jwks.previous-identifier-grace',
-    title: "After a JWKS host's key changes, its previous identifier keeps working while the old key is still published",
+    title:
+      "After a JWKS host's key changes, its previous identifier keeps working while the old key is still published",
     requirements: ['AAP-8.7-03'],
     level: 'SHOULD',
     needs: HOST_NEEDS,
@@ -136,7 +180,12 @@ export const checks: CheckDefinition[] = [
       const fixture = await jwksHostWithAgent(t);
       const { agent } = fixture;
       const previous = await rotateJwksHostKey(fixture);
-      await readStatus(t, agent, {}, 'precondition: status with the newly published key (the server moves the host identifier)');
+      await readStatus(
+        t,
+        agent,
+        {},
+        'precondition: status with the newly published key (the server moves the host identifier)',
+      );
       const agentResult = await executeSync(t, agent, { hostIss: previous.thumbprint });
       t.expect(
         agentResult.status === 200 && !agentResult.error,
@@ -158,10 +207,16 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const { agent, published } = await jwksHostWithAgent(t);
       const fetchesBefore = published.fetches.length;
-      for (let probe = 1; probe <= CACHE_PROBES; probe += 1) await readStatus(t, agent, {}, `status ${probe} of ${CACHE_PROBES}`);
+      for (let probe = 1; probe <= CACHE_PROBES; probe += 1)
+        await readStatus(t, agent, {}, `status ${probe} of ${CACHE_PROBES}`);
       const fetched = published.fetches.length - fetchesBefore;
-      t.note(`${published.url} was fetched ${published.fetches.length} time(s) in all, ${fetched} during ${CACHE_PROBES} status reads`);
-      t.expect(fetched < CACHE_PROBES, `the server fetched ${published.url} for each of ${CACHE_PROBES} consecutive host requests signed by the same key (§4.2, §10.4: cache fetched keys)`);
+      t.note(
+        `${published.url} was fetched ${published.fetches.length} time(s) in all, ${fetched} during ${CACHE_PROBES} status reads`,
+      );
+      t.expect(
+        fetched < CACHE_PROBES,
+        `the server fetched ${published.url} for each of ${CACHE_PROBES} consecutive host requests signed by the same key (§4.2, §10.4: cache fetched keys)`,
+      );
     },
   }),
   defineLoopbackJwksCheck({
@@ -177,7 +232,12 @@ export const checks: CheckDefinition[] = [
       // One document holds both keys, so only the shared URL can be the reason for a refusal.
       published.replace(jwks(host.keys, agentKeys));
       const shared = await t.client.register(host, { agentKeys, agentJwksUrl: published.url });
-      expectRegistrationRefused(t, shared, `register with agent_jwks_url equal to host_jwks_url ${published.url}`, '§4.2: host and agent JWKS URLs point to different endpoints');
+      expectRegistrationRefused(
+        t,
+        shared,
+        `register with agent_jwks_url equal to host_jwks_url ${published.url}`,
+        '§4.2: host and agent JWKS URLs point to different endpoints',
+      );
       const agentSet = await t.jwks.publish('agent', jwks(agentKeys));
       const distinct = await t.client.register(host, { agentKeys, agentJwksUrl: agentSet.url });
       expectRegistered(t, distinct, 'control: the same registration with a distinct agent_jwks_url', agentSet);

@@ -22,7 +22,12 @@ export const checks: CheckDefinition[] = [
         includeHostPublicKey: false,
         kid: 'conformance-host-key',
       });
-      expectAuthRefusal(t, result, 'status with a host JWT carrying host_jwks_url for an inline-key host', '§8.7: the key delivery mode is fixed at registration');
+      expectAuthRefusal(
+        t,
+        result,
+        'status with a host JWT carrying host_jwks_url for an inline-key host',
+        '§8.7: the key delivery mode is fixed at registration',
+      );
       await readStatus(t, agent, {}, 'status with the inline host key afterwards');
     },
   }),
@@ -39,7 +44,12 @@ export const checks: CheckDefinition[] = [
       const { agent } = await jwksHostWithAgent(t);
       await readStatus(t, agent, {}, 'precondition: status with host_jwks_url');
       const result = await t.client.status(agent, { hostJwksUrl: undefined, includeHostPublicKey: true });
-      expectAuthRefusal(t, result, 'status with a host JWT carrying host_public_key for a JWKS-keyed host', '§8.7: the key delivery mode is fixed at registration');
+      expectAuthRefusal(
+        t,
+        result,
+        'status with a host JWT carrying host_public_key for a JWKS-keyed host',
+        '§8.7: the key delivery mode is fixed at registration',
+      );
       await readStatus(t, agent, {}, 'status with host_jwks_url afterwards');
     },
   }),

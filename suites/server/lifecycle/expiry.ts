@@ -28,7 +28,13 @@ function expiryCheck(clock: 'session' | 'max', what: string): CheckDefinition {
       const agent = await agentPastClock(t, clock);
       await expectAgentStatus(t, agent, 'expired', `status after the ${what} elapsed (§2.3, §2.4)`);
       const result = await executeSync(t, agent);
-      expectRefusal(t, result, [AGENT_EXPIRED, INVALID_JWT], `execute by an agent whose ${what} elapsed`, '§4.5 step 6, §5.11, RUL-STATE-ERROR-STATUS');
+      expectRefusal(
+        t,
+        result,
+        [AGENT_EXPIRED, INVALID_JWT],
+        `execute by an agent whose ${what} elapsed`,
+        '§4.5 step 6, §5.11, RUL-STATE-ERROR-STATUS',
+      );
     },
   });
 }
@@ -47,7 +53,13 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const agent = await agentPastClock(t, 'session');
       const result = await executeSync(t, agent);
-      expectRefusal(t, result, [AGENT_EXPIRED], 'execute by an expired agent', '§5.11, §5.13; 401 invalid_jwt is tolerated as a warning by RUL-STATE-ERROR-STATUS');
+      expectRefusal(
+        t,
+        result,
+        [AGENT_EXPIRED],
+        'execute by an expired agent',
+        '§5.11, §5.13; 401 invalid_jwt is tolerated as a warning by RUL-STATE-ERROR-STATUS',
+      );
     },
   }),
   defineCheck({
@@ -60,7 +72,12 @@ export const checks: CheckDefinition[] = [
     needs: [{ control: 'expire-agent' }, { control: 'approve' }, { capability: 'sync' }],
     async run(t: CheckContext) {
       const agent = await agentPastClock(t, 'absolute');
-      await expectAgentStatus(t, agent, 'revoked', 'status after the absolute lifetime elapsed (§2.4: the agent becomes revoked)');
+      await expectAgentStatus(
+        t,
+        agent,
+        'revoked',
+        'status after the absolute lifetime elapsed (§2.4: the agent becomes revoked)',
+      );
       const result = await executeSync(t, agent);
       const [, code] = expectRefusal(
         t,
@@ -69,7 +86,8 @@ export const checks: CheckDefinition[] = [
         'execute by an agent past its absolute lifetime',
         '§2.4, §5.13, RUL-ABSOLUTE-LIFETIME-CODE',
       );
-      if (code === 'invalid_jwt') t.note('refused with 401 invalid_jwt rather than a 403 state code (tolerated by RUL-STATE-ERROR-STATUS)');
+      if (code === 'invalid_jwt')
+        t.note('refused with 401 invalid_jwt rather than a 403 state code (tolerated by RUL-STATE-ERROR-STATUS)');
     },
   }),
 ];

@@ -42,8 +42,11 @@ export async function pendingAgent(t: CheckContext): Promise<PendingAgent> {
       capability = t.capability('sync');
     }
     const registration = await t.client.register(host, { capabilities: [capability] });
-    if (registration.agent && registration.json?.status === 'pending') return { agent: registration.agent, hostPending: false };
-    t.skip(`could not obtain a pending agent under an approved host: registering for ${capability} answered ${describeAnswer(registration)}`);
+    if (registration.agent && registration.json?.status === 'pending')
+      return { agent: registration.agent, hostPending: false };
+    t.skip(
+      `could not obtain a pending agent under an approved host: registering for ${capability} answered ${describeAnswer(registration)}`,
+    );
   }
   return { agent: await t.client.pendingAgent({ capabilities: [t.capability('sync')] }), hostPending: true };
 }
@@ -58,7 +61,9 @@ export async function rejectedAgent(t: CheckContext): Promise<PendingAgent> {
   await control(t).deny({ agent_id: pending.agent.agentId, reason: 'conformance: whole registration denied' });
   const last = await t.client.awaitAgentStatus(pending.agent, 'rejected');
   if (last.json?.status !== 'rejected') {
-    t.skip(`after the operator denied the registration the agent is not "rejected" (status answered ${describeAnswer(last)}); see RUL-FULL-DENIAL`);
+    t.skip(
+      `after the operator denied the registration the agent is not "rejected" (status answered ${describeAnswer(last)}); see RUL-FULL-DENIAL`,
+    );
   }
   return pending;
 }
@@ -67,7 +72,9 @@ export async function rejectedAgent(t: CheckContext): Promise<PendingAgent> {
  * An active autonomous agent under an approved but unlinked host, then linked to a fresh user
  * through the operator (§2.10): the agent should now be claimed.
  */
-export async function agentOfNewlyLinkedHost(t: CheckContext): Promise<{ agent: AgentIdentity; host: HostIdentity; userId: string }> {
+export async function agentOfNewlyLinkedHost(
+  t: CheckContext,
+): Promise<{ agent: AgentIdentity; host: HostIdentity; userId: string }> {
   const host = await t.client.newHost();
   const agent = await activeSyncAgent(t, { host, mode: 'autonomous' });
   await expectExecutes(t, agent, 'precondition: before the host is linked');
@@ -85,7 +92,10 @@ export async function expiredAgent(t: CheckContext, opts: { host?: HostIdentity 
 }
 
 /** `count` active sync agents registered under one fresh host. */
-export async function agentsUnderOneHost(t: CheckContext, count: number): Promise<{ host: HostIdentity; agents: AgentIdentity[] }> {
+export async function agentsUnderOneHost(
+  t: CheckContext,
+  count: number,
+): Promise<{ host: HostIdentity; agents: AgentIdentity[] }> {
   const host = await t.client.newHost();
   const agents: AgentIdentity[] = [];
   for (let i = 0; i < count; i += 1) agents.push(await activeSyncAgent(t, { host }));
@@ -97,17 +107,38 @@ const CASCADED_AGENT_REFUSALS: readonly Refusal[] = [[403, 'agent_revoked'], [40
 const REVOKED_HOST_REFUSALS: readonly Refusal[] = [[403, 'host_revoked'], INVALID_JWT];
 
 /** Fails unless every agent's execution is refused within one second. */
-export async function expectAgentsRefused(t: CheckContext, agents: readonly AgentIdentity[], why: string): Promise<void> {
+export async function expectAgentsRefused(
+  t: CheckContext,
+  agents: readonly AgentIdentity[],
+  why: string,
+): Promise<void> {
   for (const [index, agent] of agents.entries()) {
     const result = await withinOneSecond(() => executeSync(t, agent));
-    expectRefusal(t, result, CASCADED_AGENT_REFUSALS, `execute by agent ${index + 1} of ${agents.length} ${why}`, '§8.5, §4.5 step 4/6, RUL-REVOCATION-LATENCY');
+    expectRefusal(
+      t,
+      result,
+      CASCADED_AGENT_REFUSALS,
+      `execute by agent ${index + 1} of ${agents.length} ${why}`,
+      '§8.5, §4.5 step 4/6, RUL-REVOCATION-LATENCY',
+    );
   }
 }
 
 /** Fails unless the host's own JWT is refused (status of one of its agents) within one second. */
-export async function expectHostRefused(t: CheckContext, host: HostIdentity, agent: AgentIdentity, why: string): Promise<void> {
+export async function expectHostRefused(
+  t: CheckContext,
+  host: HostIdentity,
+  agent: AgentIdentity,
+  why: string,
+): Promise<void> {
   const result = await withinOneSecond(() => t.client.status({ host, agentId: agent.agentId }));
-  expectRefusal(t, result, REVOKED_HOST_REFUSALS, `status with the host's JWT ${why}`, '§4.5.1 step 8, §5.13, RUL-REVOCATION-LATENCY');
+  expectRefusal(
+    t,
+    result,
+    REVOKED_HOST_REFUSALS,
+    `status with the host's JWT ${why}`,
+    '§4.5.1 step 8, §5.13, RUL-REVOCATION-LATENCY',
+  );
 }
 
 /**
@@ -120,7 +151,12 @@ export async function expectAgentStatus(t: CheckContext, agent: AgentRef, wanted
 }
 
 /** Polls GET status until `capability` has an active grant; fails with the grants seen otherwise. */
-export async function expectGrantActive(t: CheckContext, agent: AgentRef, capability: string, why: string): Promise<void> {
+export async function expectGrantActive(
+  t: CheckContext,
+  agent: AgentRef,
+  capability: string,
+  why: string,
+): Promise<void> {
   const { grants } = await retryUntil(
     () => readStatus(t, agent, {}, `${why}: status`),
     (status) => activeCapabilities(status.grants).includes(capability),
@@ -132,7 +168,10 @@ export async function expectGrantActive(t: CheckContext, agent: AgentRef, capabi
 }
 
 /** A host the operator linked to `userId`, with an active delegated agent registered under it. */
-export async function hostLinkedTo(t: CheckContext, userId: string): Promise<{ host: HostIdentity; agent: AgentIdentity }> {
+export async function hostLinkedTo(
+  t: CheckContext,
+  userId: string,
+): Promise<{ host: HostIdentity; agent: AgentIdentity }> {
   const host = await t.client.newHost();
   const registration = await t.client.register(host, { mode: 'delegated', capabilities: [t.capability('sync')] });
   const agent = registration.agent;
@@ -142,7 +181,9 @@ export async function hostLinkedTo(t: CheckContext, userId: string): Promise<{ h
   await expectExecutes(t, agent, 'precondition: after the operator linked the host');
   const linked = await readStatus(t, agent, {}, 'status after linking the host');
   if (typeof linked.json.user_id === 'string' && linked.json.user_id !== userId) {
-    t.skip(`precondition: the operator linked the host to user "${userId}" but the agent reports user_id "${linked.json.user_id}"`);
+    t.skip(
+      `precondition: the operator linked the host to user "${userId}" but the agent reports user_id "${linked.json.user_id}"`,
+    );
   }
   return { host, agent };
 }

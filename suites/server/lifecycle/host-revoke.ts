@@ -36,7 +36,10 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const { hostId, result } = await selfRevokedHost(t);
       const body = t.expectJson(result, RevokeHostResponseSchema, 'host revoke response (§5.10)');
-      t.expect(body.host_id === hostId, `host revoke response: expected host_id "${hostId}" (§5.10), got "${body.host_id}"`);
+      t.expect(
+        body.host_id === hostId,
+        `host revoke response: expected host_id "${hostId}" (§5.10), got "${body.host_id}"`,
+      );
       t.expect(
         body.agents_revoked === AGENT_COUNT,
         `host revoke response: the host had ${AGENT_COUNT} active agents, so agents_revoked must be ${AGENT_COUNT} (§5.10, RUL-HOST-REVOKE-COUNT), got ${body.agents_revoked}`,
@@ -83,7 +86,9 @@ export const checks: CheckDefinition[] = [
     needs: [{ endpoint: 'revoke_host' }, { control: 'approve' }, { capability: 'sync' }],
     async run(t: CheckContext) {
       const { host, agents } = await selfRevokedHost(t);
-      const result = await withinOneSecond(() => t.client.status({ host, agentId: (agents[0] as AgentIdentity).agentId }));
+      const result = await withinOneSecond(() =>
+        t.client.status({ host, agentId: (agents[0] as AgentIdentity).agentId }),
+      );
       expectRefusal(t, result, [[403, 'host_revoked']], "status with the revoked host's JWT", '§5.13');
     },
   }),

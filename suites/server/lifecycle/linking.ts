@@ -14,7 +14,12 @@ import { control, freshUserId, hostLinkedTo } from './fixtures.ts';
 /** Host linking and unlinking (§2.7-§2.9): one user per host, and what unlinking leaves behind. */
 
 /** Fails if status shows `agent` still active on behalf of `formerUser`. */
-async function expectNotActiveFor(t: CheckContext, agent: AgentIdentity, formerUser: string, when: string): Promise<void> {
+async function expectNotActiveFor(
+  t: CheckContext,
+  agent: AgentIdentity,
+  formerUser: string,
+  when: string,
+): Promise<void> {
   const status = await t.client.status(agent);
   if (status.error || status.status !== 200) return;
   t.expect(
@@ -39,11 +44,15 @@ export const checks: CheckDefinition[] = [
       const relink = await control(t).call('link-host', { host_id: await hostIdOf(t, host, agent), user_id: second });
       if (relink.status === 501) t.skip('the control hook cannot link hosts as asked (501)');
       if (isRefusal(relink)) {
-        t.note(`linking the host to a second user was refused (${describeAnswer(relink)}): the host keeps its one user (§2.9)`);
+        t.note(
+          `linking the host to a second user was refused (${describeAnswer(relink)}): the host keeps its one user (§2.9)`,
+        );
         return;
       }
       if (relink.error || relink.status < 200 || relink.status >= 300) {
-        throw new ControlError(`control operation "link-host" answered neither a refusal nor success: ${describeAnswer(relink)}`);
+        throw new ControlError(
+          `control operation "link-host" answered neither a refusal nor success: ${describeAnswer(relink)}`,
+        );
       }
       // The server moved the host to the second user: nothing may still act for the first one.
       const execute = await withinOneSecond(() => executeSync(t, agent));
@@ -66,7 +75,13 @@ export const checks: CheckDefinition[] = [
     area: 'lifecycle',
     requirements: ['AAP-2.9-04', 'AAP-2.8-01', 'AAP-2.7-01'],
     level: 'MAY',
-    needs: [{ mode: 'delegated' }, { mode: 'autonomous' }, { control: 'approve' }, { control: 'unlink-host' }, { capability: 'sync' }],
+    needs: [
+      { mode: 'delegated' },
+      { mode: 'autonomous' },
+      { control: 'approve' },
+      { control: 'unlink-host' },
+      { capability: 'sync' },
+    ],
     async run(t: CheckContext) {
       const { host, agent } = await t.client.linkedHost({ capabilities: [t.capability('sync')] });
       await control(t).unlinkHost({ host_id: await hostIdOf(t, host, agent) });
@@ -77,22 +92,31 @@ export const checks: CheckDefinition[] = [
         `an autonomous registration by the unlinked host answered ${describeAnswer(registration)}; the host may keep provisioning autonomous agents (§2.9)`,
       );
       if (registration.json?.status !== 'active') {
-        t.note(`the autonomous registration is ${JSON.stringify(registration.json?.status)}; approved through the operator`);
+        t.note(
+          `the autonomous registration is ${JSON.stringify(registration.json?.status)}; approved through the operator`,
+        );
         await t.client.approve(autonomous);
       }
       await expectExecutes(t, autonomous, 'the autonomous agent of the unlinked host');
       const view = await readStatus(t, autonomous, {}, 'status of the autonomous agent');
-      if (typeof view.json.user_id === 'string') t.note(`the autonomous agent of the unlinked host reports user_id "${view.json.user_id}"`);
+      if (typeof view.json.user_id === 'string')
+        t.note(`the autonomous agent of the unlinked host reports user_id "${view.json.user_id}"`);
     },
   }),
   defineCheck({
     id: 'server.lifecycle.unlink.relink-keeps-old-agents-refused',
-    title: "After unlinking and linking the host to another user, the earlier delegated agents stay refused",
+    title: 'After unlinking and linking the host to another user, the earlier delegated agents stay refused',
     area: 'lifecycle',
     requirements: ['AAP-2.9-06'],
     level: 'MUST',
     rulings: ['RUL-REVOCATION-LATENCY', 'RUL-STATE-ERROR-STATUS'],
-    needs: [{ mode: 'delegated' }, { control: 'approve' }, { control: 'unlink-host' }, { control: 'link-host' }, { capability: 'sync' }],
+    needs: [
+      { mode: 'delegated' },
+      { control: 'approve' },
+      { control: 'unlink-host' },
+      { control: 'link-host' },
+      { capability: 'sync' },
+    ],
     async run(t: CheckContext) {
       const { host, agent } = await t.client.linkedHost({ capabilities: [t.capability('sync')] });
       await expectExecutes(t, agent, 'precondition: before the host is unlinked');
@@ -101,14 +125,25 @@ export const checks: CheckDefinition[] = [
       const next = freshUserId();
       await control(t).linkHost({ host_id: hostId, user_id: next });
       const execute = await withinOneSecond(() => executeSync(t, agent));
-      expectRefusal(t, execute, [[403, 'agent_revoked'], INVALID_JWT], 'execute by a delegated agent of the former user after the host was relinked', '§2.9, RUL-STATE-ERROR-STATUS');
-      const status = await readStatus(t, agent, {}, 'status of the former user\'s agent after relinking');
-      t.expect(status.status === 'revoked', `status of the former user's agent after relinking: expected "revoked" (§2.9: it stays unusable), got "${status.status}"`);
+      expectRefusal(
+        t,
+        execute,
+        [[403, 'agent_revoked'], INVALID_JWT],
+        'execute by a delegated agent of the former user after the host was relinked',
+        '§2.9, RUL-STATE-ERROR-STATUS',
+      );
+      const status = await readStatus(t, agent, {}, "status of the former user's agent after relinking");
+      t.expect(
+        status.status === 'revoked',
+        `status of the former user's agent after relinking: expected "revoked" (§2.9: it stays unusable), got "${status.status}"`,
+      );
       const fresh = await activeSyncAgent(t, { host, mode: 'delegated' });
       await expectExecutes(t, fresh, 'a delegated agent registered anew after relinking (§2.9)');
       const view = await readStatus(t, fresh, {}, 'status of the agent registered after relinking');
       if (typeof view.json.user_id === 'string' && view.json.user_id !== next) {
-        t.fail(`the agent registered after relinking the host to "${next}" reports user_id "${view.json.user_id}" (§2.9)`);
+        t.fail(
+          `the agent registered after relinking the host to "${next}" reports user_id "${view.json.user_id}" (§2.9)`,
+        );
       }
     },
   }),

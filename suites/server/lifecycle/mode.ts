@@ -16,12 +16,17 @@ export const checks: CheckDefinition[] = [
       const agent = await activeSyncAgent(t, { mode: 'delegated' });
       const again = await t.client.register(agent.host, { mode: 'autonomous', agentKeys: agent.keys });
       if (again.agent && again.agent.agentId !== agent.agentId) {
-        t.note(`the second registration created another agent (${again.agent.agentId}); judged by the registration checks`);
+        t.note(
+          `the second registration created another agent (${again.agent.agentId}); judged by the registration checks`,
+        );
       } else {
         t.note(`the second registration answered ${describeAnswer(again)}`);
       }
       const after = await readStatus(t, agent, {}, 'status after the second registration');
-      t.expect(after.json.mode === 'delegated', `status after the second registration: expected mode "delegated" (§2.2: the mode cannot change after creation), got ${JSON.stringify(after.json.mode)}`);
+      t.expect(
+        after.json.mode === 'delegated',
+        `status after the second registration: expected mode "delegated" (§2.2: the mode cannot change after creation), got ${JSON.stringify(after.json.mode)}`,
+      );
     },
   }),
 ];

@@ -68,7 +68,10 @@ function userCodeOf(json: unknown): string | undefined {
 }
 
 function pendingCapabilities(grants: readonly WireGrant[]): string[] {
-  return grants.filter(isWellFormedGrant).filter((grant) => grant.status === 'pending').map((grant) => grant.capability);
+  return grants
+    .filter(isWellFormedGrant)
+    .filter((grant) => grant.status === 'pending')
+    .map((grant) => grant.capability);
 }
 
 /** What the model learns from an answer that placed the agent in `state` with these grants. */
@@ -121,19 +124,32 @@ abstract class AgentCommand implements fc.AsyncCommand<LifecycleModel, Lifecycle
   }
 
   /** Resolves the agent and counts the step; `what` names both in messages. */
-  protected begin(m: LifecycleModel, r: LifecycleSystem): { index: number; model: ModelAgent; real: AgentIdentity; what: string } {
+  protected begin(
+    m: LifecycleModel,
+    r: LifecycleSystem,
+  ): { index: number; model: ModelAgent; real: AgentIdentity; what: string } {
     r.step += 1;
     const index = this.pick % m.agents.length;
     this.target = index;
     const model = m.agents[index] as ModelAgent;
-    return { index, model, real: r.agents[index] as AgentIdentity, what: `step ${r.step}, ${this} (model: ${model.state})` };
+    return {
+      index,
+      model,
+      real: r.agents[index] as AgentIdentity,
+      what: `step ${r.step}, ${this} (model: ${model.state})`,
+    };
   }
 }
 
 type RegistrationKind = 'sync' | 'high-risk';
 
 /** Registers agent number `m.agents.length` under the host for the sync or the high-risk capability (§5.3). */
-async function registerAgent(m: LifecycleModel, r: LifecycleSystem, kind: RegistrationKind, what: string): Promise<void> {
+async function registerAgent(
+  m: LifecycleModel,
+  r: LifecycleSystem,
+  kind: RegistrationKind,
+  what: string,
+): Promise<void> {
   const t: CheckContext = r.t;
   const sync = t.capability('sync');
   const capability = kind === 'sync' ? sync : (t.profile.highRisk as string);
@@ -200,7 +216,13 @@ class Execute extends AgentCommand {
       if (model.syncGranted) {
         t.expectStatus(result, 200, `${what}: an active agent executes a capability it holds (§5.11)`);
       } else {
-        expectRefusal(t, result, [[403, 'capability_not_granted']], `${what}: the agent holds no active ${t.capability('sync')} grant`, '§5.11');
+        expectRefusal(
+          t,
+          result,
+          [[403, 'capability_not_granted']],
+          `${what}: the agent holds no active ${t.capability('sync')} grant`,
+          '§5.11',
+        );
       }
       return;
     }
@@ -208,10 +230,18 @@ class Execute extends AgentCommand {
     // A revocation may take up to a second to show (RUL-REVOCATION-LATENCY).
     const result = model.state === 'revoked' ? await withinOneSecond(attempt) : await attempt();
     const accepted: Refusal[] = [[403, STATE_CODES[model.state]], INVALID_JWT];
-    const [status] = expectRefusal(t, result, accepted, `${what}: execute by the ${model.state} agent`, '§2.3, §4.5 step 6, §5.11, RUL-STATE-ERROR-STATUS');
+    const [status] = expectRefusal(
+      t,
+      result,
+      accepted,
+      `${what}: execute by the ${model.state} agent`,
+      '§2.3, §4.5 step 6, §5.11, RUL-STATE-ERROR-STATUS',
+    );
     if (status === 401 && !r.tolerated.has(model.state)) {
       r.tolerated.add(model.state);
-      t.note(`execution by a ${model.state} agent was refused with 401 invalid_jwt rather than 403 ${STATE_CODES[model.state]} (tolerated by RUL-STATE-ERROR-STATUS)`);
+      t.note(
+        `execution by a ${model.state} agent was refused with 401 invalid_jwt rather than 403 ${STATE_CODES[model.state]} (tolerated by RUL-STATE-ERROR-STATUS)`,
+      );
     }
   }
 }
@@ -229,7 +259,10 @@ class Revoke extends AgentCommand {
     const result = await r.t.client.revoke(real);
     r.t.expectStatus(result, 200, `${what}: revoke (§5.7)`);
     const body = r.t.expectJson(result, RevokeResponseSchema, `${what}: revoke response (§5.7)`);
-    r.t.expect(body.agent_id === real.agentId, `${what}: the revoke answer names agent_id "${body.agent_id}", expected "${real.agentId}" (§5.7)`);
+    r.t.expect(
+      body.agent_id === real.agentId,
+      `${what}: the revoke answer names agent_id "${body.agent_id}", expected "${real.agentId}" (§5.7)`,
+    );
     Object.assign(model, { state: 'revoked', syncGranted: false, awaiting: [] } satisfies ModelAgent);
   }
 }
@@ -264,7 +297,12 @@ class Reactivate extends AgentCommand {
     switch (model.state) {
       case 'expired': {
         const result = await attempt();
-        const state = activeOrPending(r, result, `${what}: reactivate an expired agent`, '§5.6 step 6, RUL-REACTIVATION-APPROVAL');
+        const state = activeOrPending(
+          r,
+          result,
+          `${what}: reactivate an expired agent`,
+          '§5.6 step 6, RUL-REACTIVATION-APPROVAL',
+        );
         Object.assign(model, learned(state, result.json, t.capability('sync')));
         r.userCodes[index] = userCodeOf(result.json);
         return;
@@ -272,14 +310,29 @@ class Reactivate extends AgentCommand {
       case 'active': {
         const result = await attempt();
         t.expectStatus(result, 200, `${what}: reactivate an active agent (§5.6 step 1: no-op)`);
-        t.expect(result.json?.status === 'active', `${what}: reactivating an active agent must answer its current status "active" (§5.6 step 1), got ${describeAnswer(result)}`);
+        t.expect(
+          result.json?.status === 'active',
+          `${what}: reactivating an active agent must answer its current status "active" (§5.6 step 1), got ${describeAnswer(result)}`,
+        );
         return;
       }
       case 'pending':
-        expectRefusal(t, await attempt(), [[403, 'agent_pending']], `${what}: reactivate a pending agent`, '§5.6 step 1');
+        expectRefusal(
+          t,
+          await attempt(),
+          [[403, 'agent_pending']],
+          `${what}: reactivate a pending agent`,
+          '§5.6 step 1',
+        );
         return;
       case 'revoked':
-        expectRefusal(t, await withinOneSecond(attempt, isRefusal), [[403, 'agent_revoked']], `${what}: reactivate a revoked agent`, '§5.6 step 1, §5.7');
+        expectRefusal(
+          t,
+          await withinOneSecond(attempt, isRefusal),
+          [[403, 'agent_revoked']],
+          `${what}: reactivate a revoked agent`,
+          '§5.6 step 1, §5.7',
+        );
     }
   }
 }
@@ -292,10 +345,16 @@ class Status extends AgentCommand {
     const { model, real, what } = this.begin(m, r);
     const t: CheckContext = r.t;
     const attempt = () => t.client.status(real);
-    const result = model.state === 'revoked' ? await withinOneSecond(attempt, (answer) => answer.json?.status === 'revoked') : await attempt();
+    const result =
+      model.state === 'revoked'
+        ? await withinOneSecond(attempt, (answer) => answer.json?.status === 'revoked')
+        : await attempt();
     t.expectStatus(result, 200, `${what}: status (§5.5)`);
     const status: unknown = result.json?.status;
-    t.expect(status === model.state, `${what}: expected status "${model.state}" (§2.3, §5.5), got ${describeAnswer(result)}`);
+    t.expect(
+      status === model.state,
+      `${what}: expected status "${model.state}" (§2.3, §5.5), got ${describeAnswer(result)}`,
+    );
     if (model.state !== 'active') return;
     const granted = activeCapabilities(grantsOf(result.json)).includes(t.capability('sync'));
     t.expect(
@@ -325,12 +384,17 @@ function commandSequences(t: CheckContext): fc.Arbitrary<Iterable<fc.AsyncComman
  * A fresh host with agent 0, active and holding the sync grant, and agent 1, registered like the
  * `Register` command does (for the high-risk capability when the profile names one, so it starts pending).
  */
-async function setUp(t: CheckContext, tolerated: Set<string>): Promise<{ model: LifecycleModel; real: LifecycleSystem }> {
+async function setUp(
+  t: CheckContext,
+  tolerated: Set<string>,
+): Promise<{ model: LifecycleModel; real: LifecycleSystem }> {
   const sync = t.capability('sync');
   const host = await t.client.newHost();
   const first = await t.client.activeAgent({ host, capabilities: [sync] });
   const status = await readStatus(t, first, {}, 'set-up: status of agent 0 after approval');
-  const model: LifecycleModel = { agents: [{ state: 'active', syncGranted: activeCapabilities(status.grants).includes(sync), awaiting: [] }] };
+  const model: LifecycleModel = {
+    agents: [{ state: 'active', syncGranted: activeCapabilities(status.grants).includes(sync), awaiting: [] }],
+  };
   const real: LifecycleSystem = { t, host, agents: [first], userCodes: [undefined], step: 0, tolerated };
   const kind: RegistrationKind = t.profile.highRisk === undefined ? 'sync' : 'high-risk';
   await registerAgent(model, real, kind, `set-up: register(${kind}) (agent 1)`);
@@ -369,12 +433,9 @@ const randomCommandSequences = defineCheck({
   ],
   async run(t: CheckContext) {
     const tolerated = new Set<string>();
-    await checkProperty(
-      t,
-      [commandSequences(t)],
-      (commands) => fc.asyncModelRun(() => setUp(t, tolerated), commands),
-      { numRuns: RUNS },
-    );
+    await checkProperty(t, [commandSequences(t)], (commands) => fc.asyncModelRun(() => setUp(t, tolerated), commands), {
+      numRuns: RUNS,
+    });
   },
 });
 

@@ -13,7 +13,9 @@ function stateRefusals(pending: PendingAgent, agentCode: string): Refusal[] {
 
 function noteHostPending(t: { note(message: string): void }, pending: PendingAgent, code: string): void {
   if (pending.hostPending && code === 'host_pending') {
-    t.note('the pending agent could only be made under a pending host, which answered host_pending; the agent state itself was not observed');
+    t.note(
+      'the pending agent could only be made under a pending host, which answered host_pending; the agent state itself was not observed',
+    );
   }
 }
 
@@ -41,7 +43,13 @@ export const checks: CheckDefinition[] = [
       await expectActiveAgentExecutes(t);
       const pending = await pendingAgent(t);
       const result = await executeSync(t, pending.agent);
-      const [, code] = expectRefusal(t, result, [...stateRefusals(pending, 'agent_pending'), INVALID_JWT], 'execute by a pending agent', '§2.3, §4.5 step 6, RUL-STATE-ERROR-STATUS');
+      const [, code] = expectRefusal(
+        t,
+        result,
+        [...stateRefusals(pending, 'agent_pending'), INVALID_JWT],
+        'execute by a pending agent',
+        '§2.3, §4.5 step 6, RUL-STATE-ERROR-STATUS',
+      );
       noteHostPending(t, pending, code);
     },
   }),
@@ -56,7 +64,13 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const pending = await pendingAgent(t);
       const result = await executeSync(t, pending.agent);
-      const [, code] = expectRefusal(t, result, stateRefusals(pending, 'agent_pending'), 'execute by a pending agent', '§5.13; 401 invalid_jwt is tolerated as a warning by RUL-STATE-ERROR-STATUS');
+      const [, code] = expectRefusal(
+        t,
+        result,
+        stateRefusals(pending, 'agent_pending'),
+        'execute by a pending agent',
+        '§5.13; 401 invalid_jwt is tolerated as a warning by RUL-STATE-ERROR-STATUS',
+      );
       noteHostPending(t, pending, code);
     },
   }),
@@ -70,11 +84,20 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const pending = await pendingAgent(t);
       const result = await t.client.reactivate(pending.agent);
-      const [, code] = expectRefusal(t, result, stateRefusals(pending, 'agent_pending'), 'reactivate a pending agent', '§5.6 step 1');
+      const [, code] = expectRefusal(
+        t,
+        result,
+        stateRefusals(pending, 'agent_pending'),
+        'reactivate a pending agent',
+        '§5.6 step 1',
+      );
       noteHostPending(t, pending, code);
       if (pending.hostPending) return;
       const after = await readStatus(t, pending.agent, {}, 'status after the refused reactivation');
-      t.expect(after.status === 'pending', `status after the refused reactivation: expected "pending", got "${after.status}"`);
+      t.expect(
+        after.status === 'pending',
+        `status after the refused reactivation: expected "pending", got "${after.status}"`,
+      );
     },
   }),
   defineCheck({
@@ -103,7 +126,13 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const rejected = await rejectedAgent(t);
       const result = await t.client.reactivate(rejected.agent);
-      const [, code] = expectRefusal(t, result, stateRefusals(rejected, 'agent_rejected'), 'reactivate a rejected agent', '§5.6 step 1');
+      const [, code] = expectRefusal(
+        t,
+        result,
+        stateRefusals(rejected, 'agent_rejected'),
+        'reactivate a rejected agent',
+        '§5.6 step 1',
+      );
       noteHostPending(t, rejected, code);
     },
   }),

@@ -28,7 +28,10 @@ async function reactivated(t: CheckContext, agent: AgentIdentity, what: string) 
   const result = await t.client.reactivate(agent);
   t.expectStatus(result, 200, what);
   const body = t.expectJson(result, ReactivateCoreSchema, `${what} response (§5.6)`);
-  t.expect(body.agent_id === agent.agentId, `${what}: expected agent_id "${agent.agentId}" (§5.6), got "${body.agent_id}"`);
+  t.expect(
+    body.agent_id === agent.agentId,
+    `${what}: expected agent_id "${agent.agentId}" (§5.6), got "${body.agent_id}"`,
+  );
   return { result, body };
 }
 
@@ -46,8 +49,11 @@ function timestamp(value: unknown): number | undefined {
 /** The capability to escalate to: one the profile names besides the sync one. */
 function escalationCapability(t: CheckContext): string {
   const sync = t.capability('sync');
-  const candidate = [t.profile.highRisk, t.profile.second, t.profile['with-input']].find((name) => name !== undefined && name !== sync);
-  if (candidate === undefined) t.notApplicable('the target profile names no capability besides the sync one to escalate to');
+  const candidate = [t.profile.highRisk, t.profile.second, t.profile['with-input']].find(
+    (name) => name !== undefined && name !== sync,
+  );
+  if (candidate === undefined)
+    t.notApplicable('the target profile names no capability besides the sync one to escalate to');
   return candidate;
 }
 
@@ -56,7 +62,14 @@ export const checks: CheckDefinition[] = [
     id: 'server.lifecycle.reactivate.expired-agent',
     title: 'Reactivating an expired agent answers 200 and restarts it (active with a new session, or pending approval)',
     area: 'lifecycle',
-    requirements: ['AAP-5.6-STEP5', 'AAP-5.6-STEP6', 'AAP-5.6-RESP.activated_at', 'AAP-5.6-RESP.expires_at', 'AAP-5.6-RESP.approval', 'AAP-2.5-01'],
+    requirements: [
+      'AAP-5.6-STEP5',
+      'AAP-5.6-STEP6',
+      'AAP-5.6-RESP.activated_at',
+      'AAP-5.6-RESP.expires_at',
+      'AAP-5.6-RESP.approval',
+      'AAP-2.5-01',
+    ],
     level: 'MUST',
     rulings: ['RUL-REACTIVATION-APPROVAL', 'RUL-REACTIVATE-FIELDS'],
     needs: [{ endpoint: 'reactivate' }, { control: 'expire-agent' }, { control: 'approve' }, { capability: 'sync' }],
@@ -67,16 +80,27 @@ export const checks: CheckDefinition[] = [
       await expectAgentStatus(t, agent, 'expired', 'precondition: status after the operator expired the session clock');
       const { body } = await reactivated(t, agent, 'reactivate the expired agent');
       const after = await readStatus(t, agent, {}, 'status after reactivation');
-      t.expect(after.status === body.status, `status after reactivation: expected "${body.status}" as the reactivation answered (§5.6 step 6), got "${after.status}"`);
+      t.expect(
+        after.status === body.status,
+        `status after reactivation: expected "${body.status}" as the reactivation answered (§5.6 step 6), got "${after.status}"`,
+      );
       if (body.status === 'pending') {
-        t.note('reactivation needs user approval (pending with an approval object; accepted by RUL-REACTIVATION-APPROVAL)');
+        t.note(
+          'reactivation needs user approval (pending with an approval object; accepted by RUL-REACTIVATION-APPROVAL)',
+        );
         return;
       }
       const activatedAt = Date.parse(body.activated_at);
-      t.expect(Date.parse(body.expires_at) > activatedAt, `reactivation response: expires_at ${body.expires_at} must lie after the new activated_at ${body.activated_at} (§5.6 step 5)`);
+      t.expect(
+        Date.parse(body.expires_at) > activatedAt,
+        `reactivation response: expires_at ${body.expires_at} must lie after the new activated_at ${body.activated_at} (§5.6 step 5)`,
+      );
       const previous = timestamp(before.json.activated_at);
       if (previous !== undefined) {
-        t.expect(activatedAt >= previous, `reactivation response: activated_at ${body.activated_at} is earlier than the previous activation ${String(before.json.activated_at)} (§5.6 step 5)`);
+        t.expect(
+          activatedAt >= previous,
+          `reactivation response: activated_at ${body.activated_at} is earlier than the previous activation ${String(before.json.activated_at)} (§5.6 step 5)`,
+        );
       }
       if (activeCapabilities(grantsOf(body)).includes(t.capability('sync'))) {
         await expectExecutes(t, agent, 'after reactivation (the response lists an active grant for it)');
@@ -94,8 +118,13 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const agent = await expiredAgent(t);
       const { result } = await reactivated(t, agent, 'reactivate the expired agent');
-      const missing = Object.keys(WARNING_ONLY_FIELDS).filter((field) => result.json?.[field] === undefined || result.json?.[field] === null);
-      t.expect(missing.length === 0, `reactivation response: missing ${missing.join(', ')}; §5.6 says the answer has every status field (RUL-REACTIVATE-FIELDS)`);
+      const missing = Object.keys(WARNING_ONLY_FIELDS).filter(
+        (field) => result.json?.[field] === undefined || result.json?.[field] === null,
+      );
+      t.expect(
+        missing.length === 0,
+        `reactivation response: missing ${missing.join(', ')}; §5.6 says the answer has every status field (RUL-REACTIVATE-FIELDS)`,
+      );
     },
   }),
   defineCheck({
@@ -116,12 +145,17 @@ export const checks: CheckDefinition[] = [
       const escalation = escalationCapability(t);
       const { host, agent } = await t.client.linkedHost({ capabilities: [t.capability('sync')] });
       if (control(t).supports('set-host-defaults')) {
-        await control(t).setHostDefaults({ host_id: await hostIdOf(t, host, agent), capabilities: [t.capability('sync')] });
+        await control(t).setHostDefaults({
+          host_id: await hostIdOf(t, host, agent),
+          capabilities: [t.capability('sync')],
+        });
       }
       const requested = await t.client.requestCapability(agent, [escalation]);
       t.expectStatus(requested, [200, 201, 202], `precondition: request ${escalation} (§5.4)`);
       if (activeCapabilities(grantsOf(requested.json)).includes(escalation)) {
-        t.skip(`${escalation} was granted without approval, so it is a host default and may legitimately survive reactivation`);
+        t.skip(
+          `${escalation} was granted without approval, so it is a host default and may legitimately survive reactivation`,
+        );
       }
       // The escalation has its own approval; the registration's user_code no longer applies.
       const userCode: unknown = requested.json?.approval?.user_code;
@@ -158,7 +192,12 @@ export const checks: CheckDefinition[] = [
       const agent = await expiredAgent(t);
       await reactivatedToActive(t, agent);
       await control(t).expireAgent({ agent_id: agent.agentId, clock: 'absolute' });
-      await expectAgentStatus(t, agent, 'revoked', 'status after the absolute lifetime of the reactivated agent elapsed (§2.4, §2.5)');
+      await expectAgentStatus(
+        t,
+        agent,
+        'revoked',
+        'status after the absolute lifetime of the reactivated agent elapsed (§2.4, §2.5)',
+      );
       const result = await executeSync(t, agent);
       expectRefusal(
         t,
@@ -171,7 +210,8 @@ export const checks: CheckDefinition[] = [
   }),
   defineCheck({
     id: 'server.lifecycle.reactivate.absolute-lifetime-exceeded',
-    title: 'Reactivation after the absolute lifetime elapsed fails with 403 absolute_lifetime_exceeded and revokes the agent',
+    title:
+      'Reactivation after the absolute lifetime elapsed fails with 403 absolute_lifetime_exceeded and revokes the agent',
     area: 'lifecycle',
     requirements: ['AAP-5.6-STEP2', 'AAP-5.13-ERR.reactivate.absolute_lifetime_exceeded', 'AAP-2.5-03'],
     level: 'MUST',
@@ -181,9 +221,18 @@ export const checks: CheckDefinition[] = [
       const agent = await expiredAgent(t);
       await control(t).expireAgent({ agent_id: agent.agentId, clock: 'absolute' });
       const result = await t.client.reactivate(agent);
-      expectRefusal(t, result, [[403, 'absolute_lifetime_exceeded']], 'reactivate an agent past its absolute lifetime', '§5.6 step 2, RUL-ABSOLUTE-LIFETIME-CODE');
+      expectRefusal(
+        t,
+        result,
+        [[403, 'absolute_lifetime_exceeded']],
+        'reactivate an agent past its absolute lifetime',
+        '§5.6 step 2, RUL-ABSOLUTE-LIFETIME-CODE',
+      );
       const after = await readStatus(t, agent, {}, 'status after the refused reactivation');
-      t.expect(after.status === 'revoked', `status after the refused reactivation: expected "revoked" (§5.6 step 2), got "${after.status}"`);
+      t.expect(
+        after.status === 'revoked',
+        `status after the refused reactivation: expected "revoked" (§5.6 step 2), got "${after.status}"`,
+      );
     },
   }),
   defineCheck({
@@ -198,17 +247,32 @@ export const checks: CheckDefinition[] = [
       const before = await readStatus(t, agent, {}, 'status before reactivation');
       const result = await t.client.reactivate(agent);
       t.expectStatus(result, 200, 'reactivate an active agent (§5.6 step 1: no-op)');
-      t.expect(result.json?.status === 'active', `reactivate an active agent: expected the current status "active" (§5.6 step 1), got ${JSON.stringify(result.json?.status)}`);
-      t.expect(result.json?.agent_id === agent.agentId, `reactivate an active agent: expected agent_id "${agent.agentId}", got ${JSON.stringify(result.json?.agent_id)}`);
+      t.expect(
+        result.json?.status === 'active',
+        `reactivate an active agent: expected the current status "active" (§5.6 step 1), got ${JSON.stringify(result.json?.status)}`,
+      );
+      t.expect(
+        result.json?.agent_id === agent.agentId,
+        `reactivate an active agent: expected agent_id "${agent.agentId}", got ${JSON.stringify(result.json?.agent_id)}`,
+      );
       const after = await readStatus(t, agent, {}, 'status after the no-op reactivation');
-      t.expect(after.status === 'active', `status after the no-op reactivation: expected "active", got "${after.status}"`);
+      t.expect(
+        after.status === 'active',
+        `status after the no-op reactivation: expected "active", got "${after.status}"`,
+      );
       const grantsBefore = activeCapabilities(before.grants).join(', ');
       const grantsAfter = activeCapabilities(after.grants).join(', ');
-      t.expect(grantsBefore === grantsAfter, `status after the no-op reactivation: active grants changed from [${grantsBefore}] to [${grantsAfter}] (§5.6 step 1)`);
+      t.expect(
+        grantsBefore === grantsAfter,
+        `status after the no-op reactivation: active grants changed from [${grantsBefore}] to [${grantsAfter}] (§5.6 step 1)`,
+      );
       const activatedBefore = timestamp(before.json.activated_at);
       const activatedAfter = timestamp(after.json.activated_at);
       if (activatedBefore !== undefined && activatedAfter !== undefined) {
-        t.expect(activatedBefore === activatedAfter, `status after the no-op reactivation: activated_at moved from ${String(before.json.activated_at)} to ${String(after.json.activated_at)} (§5.6 step 1: no-op)`);
+        t.expect(
+          activatedBefore === activatedAfter,
+          `status after the no-op reactivation: activated_at moved from ${String(before.json.activated_at)} to ${String(after.json.activated_at)} (§5.6 step 1: no-op)`,
+        );
       }
     },
   }),

@@ -35,10 +35,19 @@ export const checks: CheckDefinition[] = [
       const result = await t.client.revoke(agent);
       t.expectStatus(result, 200, 'revoke (§5.7)');
       const body = t.expectJson(result, RevokeResponseSchema, 'revoke response (§5.7)');
-      t.expect(body.agent_id === agent.agentId, `revoke response: expected agent_id "${agent.agentId}" (§5.7), got "${body.agent_id}"`);
-      const after = await withinOneSecond(() => t.client.status(agent), (status) => status.json?.status === 'revoked');
+      t.expect(
+        body.agent_id === agent.agentId,
+        `revoke response: expected agent_id "${agent.agentId}" (§5.7), got "${body.agent_id}"`,
+      );
+      const after = await withinOneSecond(
+        () => t.client.status(agent),
+        (status) => status.json?.status === 'revoked',
+      );
       t.expectStatus(after, 200, 'status after revocation');
-      t.expect(after.json?.status === 'revoked', `status after revocation: expected "revoked" within one second (§2.3, §5.7, RUL-REVOCATION-LATENCY), got ${describeAnswer(after)}`);
+      t.expect(
+        after.json?.status === 'revoked',
+        `status after revocation: expected "revoked" within one second (§2.3, §5.7, RUL-REVOCATION-LATENCY), got ${describeAnswer(after)}`,
+      );
     },
   }),
   defineCheck({
@@ -52,8 +61,17 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const agent = await revokedAgent(t);
       const result = await withinOneSecond(() => executeSync(t, agent));
-      const [, code] = expectRefusal(t, result, [AGENT_REVOKED, INVALID_JWT], 'execute by a revoked agent', '§4.5 step 6, §5.11, RUL-STATE-ERROR-STATUS');
-      if (code === 'invalid_jwt') t.note('refused with 401 invalid_jwt rather than 403 agent_revoked (scored by server.lifecycle.revoke.execute-code)');
+      const [, code] = expectRefusal(
+        t,
+        result,
+        [AGENT_REVOKED, INVALID_JWT],
+        'execute by a revoked agent',
+        '§4.5 step 6, §5.11, RUL-STATE-ERROR-STATUS',
+      );
+      if (code === 'invalid_jwt')
+        t.note(
+          'refused with 401 invalid_jwt rather than 403 agent_revoked (scored by server.lifecycle.revoke.execute-code)',
+        );
     },
   }),
   defineCheck({
@@ -67,7 +85,13 @@ export const checks: CheckDefinition[] = [
     async run(t: CheckContext) {
       const agent = await revokedAgent(t);
       const result = await withinOneSecond(() => executeSync(t, agent));
-      expectRefusal(t, result, [AGENT_REVOKED], 'execute by a revoked agent', '§5.11, §5.13; 401 invalid_jwt is tolerated as a warning by RUL-STATE-ERROR-STATUS');
+      expectRefusal(
+        t,
+        result,
+        [AGENT_REVOKED],
+        'execute by a revoked agent',
+        '§5.11, §5.13; 401 invalid_jwt is tolerated as a warning by RUL-STATE-ERROR-STATUS',
+      );
     },
   }),
   defineCheck({
@@ -82,9 +106,15 @@ export const checks: CheckDefinition[] = [
       const result = await t.client.reactivate(agent);
       expectRefusal(t, result, [AGENT_REVOKED], 'reactivate a revoked agent', '§5.6 step 1');
       const after = await readStatus(t, agent, {}, 'status after the refused reactivation');
-      t.expect(after.status === 'revoked', `status after the refused reactivation: expected "revoked" (§2.3: revocation is permanent), got "${after.status}"`);
+      t.expect(
+        after.status === 'revoked',
+        `status after the refused reactivation: expected "revoked" (§2.3: revocation is permanent), got "${after.status}"`,
+      );
       const execute = await executeSync(t, agent);
-      t.expect(execute.status !== 200, `execute after the refused reactivation: the revoked agent executed (§5.7), got ${describeAnswer(execute)}`);
+      t.expect(
+        execute.status !== 200,
+        `execute after the refused reactivation: the revoked agent executed (§5.7), got ${describeAnswer(execute)}`,
+      );
     },
   }),
   defineCheck({

@@ -35,9 +35,11 @@ export const checks: CheckDefinition[] = [
       const agent = await activeSyncAgent(t);
       const initial = await readStatus(t, agent, {}, 'status of the new agent');
       const expiresAt = Date.parse(String(initial.json.expires_at));
-      if (Number.isNaN(expiresAt)) t.skip('the status answer has no expires_at (optional, §5.5), so the session TTL cannot be sized');
+      if (Number.isNaN(expiresAt))
+        t.skip('the status answer has no expires_at (optional, §5.5), so the session TTL cannot be sized');
       const remaining = expiresAt / 1000 - t.client.now();
-      if (remaining < MIN_SESSION_SECONDS) t.skip(`the session expires in ${remaining.toFixed(1)} s, too soon to advance the clock through it`);
+      if (remaining < MIN_SESSION_SECONDS)
+        t.skip(`the session expires in ${remaining.toFixed(1)} s, too soon to advance the clock through it`);
       const step = Math.floor(remaining * ADVANCE_SHARE);
       try {
         await control(t).advanceClock({ seconds: step });
@@ -54,7 +56,10 @@ export const checks: CheckDefinition[] = [
           `status ${2 * step} s after start, past the original expires_at ${String(initial.json.expires_at)} but only ${step} s after the agent's last request: expected "active" (§2.3: each request extends the TTL), got "${later.status}"${movedTo}`,
         );
         const second = await executeSync(t, agent, {});
-        t.expect(second.status === 200, `execute past the original session deadline: expected 200 (the earlier request extended the session, §2.3), got ${describeAnswer(second)}`);
+        t.expect(
+          second.status === 200,
+          `execute past the original session deadline: expected 200 (the earlier request extended the session, §2.3), got ${describeAnswer(second)}`,
+        );
       } finally {
         await restoreClock(t);
       }

@@ -45,13 +45,21 @@ export const checks: CheckDefinition[] = [
         expected.set(grant.capability, wasPending && grant.status === 'pending' ? 'active' : grant.status);
       }
       const highRisk = t.profile.highRisk;
-      if (highRisk !== undefined && t.client.target.endpoints['request_capability'] !== undefined && !expected.has(highRisk)) {
+      if (
+        highRisk !== undefined &&
+        t.client.target.endpoints['request_capability'] !== undefined &&
+        !expected.has(highRisk)
+      ) {
         const request = await t.client.requestCapability(agent, [highRisk]);
         t.expectStatus(request, [200, 201], `precondition: request-capability for "${highRisk}" (§5.4)`);
-        for (const grant of grantsOf(request.json).filter(isWellFormedGrant)) expected.set(grant.capability, grant.status);
+        for (const grant of grantsOf(request.json).filter(isWellFormedGrant))
+          expected.set(grant.capability, grant.status);
       }
       const missingFromAnswers = requested.filter((name) => !expected.has(name));
-      if (missingFromAnswers.length > 0) t.note(`the registration answer names no grant for ${missingFromAnswers.join(', ')} (judged by the registration checks)`);
+      if (missingFromAnswers.length > 0)
+        t.note(
+          `the registration answer names no grant for ${missingFromAnswers.join(', ')} (judged by the registration checks)`,
+        );
       const status = await t.client.status(agent);
       t.expectStatus(status, 200, 'status of the agent');
       const body = t.expectJson(status, StatusResponseSchema, 'status of the agent (§5.5)');
@@ -82,8 +90,13 @@ export const checks: CheckDefinition[] = [
       t.expectStatus(status, 200, 'status of the agent');
       const body = t.expectJson(status, StatusResponseSchema, 'status of the agent (§5.5)');
       const active = body.agent_capability_grants.filter((grant) => grant.status === 'active');
-      t.expect(active.length > 0, `precondition: status of the approved agent lists no active grant (${describeAnswer(status)})`);
-      const anonymous = active.filter((grant) => typeof grant.granted_by !== 'string' || grant.granted_by.trim() === '');
+      t.expect(
+        active.length > 0,
+        `precondition: status of the approved agent lists no active grant (${describeAnswer(status)})`,
+      );
+      const anonymous = active.filter(
+        (grant) => typeof grant.granted_by !== 'string' || grant.granted_by.trim() === '',
+      );
       t.expect(
         anonymous.length === 0,
         `active grants ${anonymous.map((grant) => `${grant.capability} (granted_by ${JSON.stringify(grant.granted_by)})`).join(', ')} in status name no granting user or system actor; status is the endpoint that gives all grant metadata, granted_by included (§5.5, §3.3)`,
@@ -92,9 +105,15 @@ export const checks: CheckDefinition[] = [
   }),
   defineCheck({
     id: 'server.lifecycle.status.optional-fields',
-    title: "Status's optional user_id, activated_at, last_used_at and expires_at are well formed, and a delegated agent names its user",
+    title:
+      "Status's optional user_id, activated_at, last_used_at and expires_at are well formed, and a delegated agent names its user",
     area: 'lifecycle',
-    requirements: ['AAP-5.5-RESP.user_id', 'AAP-5.5-RESP.activated_at', 'AAP-5.5-RESP.last_used_at', 'AAP-5.5-RESP.expires_at'],
+    requirements: [
+      'AAP-5.5-RESP.user_id',
+      'AAP-5.5-RESP.activated_at',
+      'AAP-5.5-RESP.last_used_at',
+      'AAP-5.5-RESP.expires_at',
+    ],
     level: 'MAY',
     rulings: ['RUL-NULLABLE-OPTIONAL'],
     needs: [{ endpoint: 'status' }, { mode: 'delegated' }, { control: 'approve' }, { capability: 'sync' }],
@@ -103,7 +122,12 @@ export const checks: CheckDefinition[] = [
       // One authenticated request, so that last_used_at has something to report.
       await expectExecutes(t, agent, 'precondition: the delegated agent executes');
       const { json } = await readStatus(t, agent, {}, 'status of the active delegated agent');
-      const fields = expectShape(t, json, OptionalAgentFieldsSchema, 'optional members of the status answer (§5.5: string user_id, ISO 8601 timestamps)');
+      const fields = expectShape(
+        t,
+        json,
+        OptionalAgentFieldsSchema,
+        'optional members of the status answer (§5.5: string user_id, ISO 8601 timestamps)',
+      );
       const absent = ['user_id', 'activated_at', 'last_used_at', 'expires_at'].filter((name) => !isPresent(json[name]));
       if (absent.length > 0) t.note(`status leaves out ${absent.join(', ')}`);
       if (isPresent(fields.activated_at) && isPresent(fields.expires_at)) {
@@ -119,7 +143,8 @@ export const checks: CheckDefinition[] = [
           `status: last_used_at ${fields.last_used_at} lies before created_at ${String(json.created_at)} (§5.5)`,
         );
       }
-      if (!isPresent(fields.user_id)) t.note('status of the active delegated agent has no user_id, which §5.5 says delegated agents carry');
+      if (!isPresent(fields.user_id))
+        t.note('status of the active delegated agent has no user_id, which §5.5 says delegated agents carry');
     },
   }),
 ];

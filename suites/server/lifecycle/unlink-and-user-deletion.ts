@@ -1,4 +1,10 @@
-import { defineCheck, describeAnswer, type AgentIdentity, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
+import {
+  defineCheck,
+  describeAnswer,
+  type AgentIdentity,
+  type CheckContext,
+  type CheckDefinition,
+} from '../../../src/harness/api.ts';
 import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
 import { hostIdOf } from '../_shared/lifecycle.ts';
 import { expectRefusal, INVALID_JWT, withinOneSecond } from '../_shared/refusals.ts';
@@ -18,10 +24,22 @@ export const checks: CheckDefinition[] = [
       await expectExecutes(t, agent, 'precondition: before the host is unlinked');
       await control(t).unlinkHost({ host_id: await hostIdOf(t, host, agent) });
       const execute = await withinOneSecond(() => executeSync(t, agent));
-      expectRefusal(t, execute, [[403, 'agent_revoked'], INVALID_JWT], 'execute by a delegated agent after its host was unlinked', '§2.9, RUL-STATE-ERROR-STATUS');
-      const status = await withinOneSecond(() => t.client.status(agent), (answer) => answer.json?.status === 'revoked');
+      expectRefusal(
+        t,
+        execute,
+        [[403, 'agent_revoked'], INVALID_JWT],
+        'execute by a delegated agent after its host was unlinked',
+        '§2.9, RUL-STATE-ERROR-STATUS',
+      );
+      const status = await withinOneSecond(
+        () => t.client.status(agent),
+        (answer) => answer.json?.status === 'revoked',
+      );
       t.expectStatus(status, 200, 'status after the unlink');
-      t.expect(status.json?.status === 'revoked', `status after the unlink: expected "revoked" (§2.9: unlinking revokes delegated agents), got ${describeAnswer(status)}`);
+      t.expect(
+        status.json?.status === 'revoked',
+        `status after the unlink: expected "revoked" (§2.9: unlinking revokes delegated agents), got ${describeAnswer(status)}`,
+      );
     },
   }),
   defineCheck({
@@ -31,7 +49,13 @@ export const checks: CheckDefinition[] = [
     requirements: ['AAP-2.6-01', 'AAP-2.6-02'],
     level: 'MUST',
     rulings: ['RUL-REVOCATION-LATENCY', 'RUL-STATE-ERROR-STATUS'],
-    needs: [{ mode: 'delegated' }, { control: 'link-host' }, { control: 'delete-user' }, { control: 'approve' }, { capability: 'sync' }],
+    needs: [
+      { mode: 'delegated' },
+      { control: 'link-host' },
+      { control: 'delete-user' },
+      { control: 'approve' },
+      { capability: 'sync' },
+    ],
     async run(t: CheckContext) {
       // A user of this check's own, so the deletion touches no other check's hosts.
       const userId = freshUserId();

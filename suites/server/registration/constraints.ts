@@ -22,7 +22,8 @@ function widerThanMax(granted: ConstraintValue | undefined, max: number): string
   if (typeof granted === 'number') return granted <= max ? undefined : `exact value ${granted} exceeds ${max}`;
   if (isOperatorObject(granted)) {
     if (typeof granted.max === 'number') return granted.max <= max ? undefined : `max ${granted.max} exceeds ${max}`;
-    if (Array.isArray(granted.in) && granted.in.every((value) => typeof value === 'number' && value <= max)) return undefined;
+    if (Array.isArray(granted.in) && granted.in.every((value) => typeof value === 'number' && value <= max))
+      return undefined;
   }
   return `${JSON.stringify(granted)} sets no upper bound of at most ${max}`;
 }
@@ -32,10 +33,13 @@ function widerThanIn(granted: ConstraintValue | undefined, allowed: readonly Jso
   const permitted = new Set(allowed.map((value) => JSON.stringify(value)));
   if (granted === undefined) return 'the grant leaves the field unconstrained';
   if (isOperatorObject(granted)) {
-    if (Array.isArray(granted.in) && granted.in.every((value) => permitted.has(JSON.stringify(value)))) return undefined;
+    if (Array.isArray(granted.in) && granted.in.every((value) => permitted.has(JSON.stringify(value))))
+      return undefined;
     return `${JSON.stringify(granted)} admits values outside ${JSON.stringify(allowed)}`;
   }
-  return permitted.has(JSON.stringify(granted)) ? undefined : `exact value ${JSON.stringify(granted)} is not among ${JSON.stringify(allowed)}`;
+  return permitted.has(JSON.stringify(granted))
+    ? undefined
+    : `exact value ${JSON.stringify(granted)} is not among ${JSON.stringify(allowed)}`;
 }
 
 const constraintsNotWidened = defineCheck({
@@ -47,15 +51,27 @@ const constraintsNotWidened = defineCheck({
   needs: [{ endpoint: 'register' }, { control: 'approve' }, { capability: 'constrainable' }],
   async run(t: CheckContext) {
     const role = constrainable(t);
-    const proposed = { [role.numericField]: { max: REQUESTED_MAX }, [role.stringField]: { in: [sampleValues(t, role).string] } };
+    const proposed = {
+      [role.numericField]: { max: REQUESTED_MAX },
+      [role.stringField]: { in: [sampleValues(t, role).string] },
+    };
     const { agent } = await registerPending(t, { capabilities: [{ name: role.name, constraints: proposed }] });
     await t.client.approve(agent);
     const status = await awaitGrantStatus(t, agent, role.name, ['active', 'denied']);
     t.expectStatus(status, 200, 'agent status');
     const grant = grantFor(status.json, role.name);
-    if (grant?.status === 'denied') t.skip(`the server denied the constrained "${role.name}" grant on approval: nothing to compare`);
-    t.expect(grant?.status === 'active', `precondition: after approval the status shows ${describeGrants(status.json)}, no active "${role.name}"`);
-    const constraints = expectShape(t, grant.constraints ?? {}, ConstraintsSchema, `constraints of the ${role.name} grant (§2.13)`);
+    if (grant?.status === 'denied')
+      t.skip(`the server denied the constrained "${role.name}" grant on approval: nothing to compare`);
+    t.expect(
+      grant?.status === 'active',
+      `precondition: after approval the status shows ${describeGrants(status.json)}, no active "${role.name}"`,
+    );
+    const constraints = expectShape(
+      t,
+      grant.constraints ?? {},
+      ConstraintsSchema,
+      `constraints of the ${role.name} grant (§2.13)`,
+    );
     const problems = [
       widerThanMax(constraints[role.numericField], REQUESTED_MAX),
       widerThanIn(constraints[role.stringField], [sampleValues(t, role).string]),
@@ -103,9 +119,16 @@ const unknownOperatorListed = defineCheck({
   needs: [{ endpoint: 'register' }, { capability: 'constrainable' }],
   async run(t: CheckContext) {
     const result = await registerUnknownOperator(t);
-    const listed = t.expectJson(result, ErrorResponseSchema, 'unknown_constraint_operator error (§5.13)').unknown_operators;
+    const listed = t.expectJson(
+      result,
+      ErrorResponseSchema,
+      'unknown_constraint_operator error (§5.13)',
+    ).unknown_operators;
     t.expect(listed !== undefined, 'the unknown_constraint_operator error has no unknown_operators array (§2.13)');
-    t.expect(listed.includes(UNKNOWN_OPERATOR), `unknown_operators ${JSON.stringify(listed)} does not name "${UNKNOWN_OPERATOR}" (§2.13)`);
+    t.expect(
+      listed.includes(UNKNOWN_OPERATOR),
+      `unknown_operators ${JSON.stringify(listed)} does not name "${UNKNOWN_OPERATOR}" (§2.13)`,
+    );
   },
 });
 

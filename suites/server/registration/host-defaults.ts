@@ -34,7 +34,8 @@ const linkedHostDefaultsAutoApproved = defineCheck({
  * capability when the operator can set them) when the target can approve, otherwise a fresh host.
  */
 async function hostWithDefaults(t: CheckContext): Promise<{ host: HostIdentity; linked: boolean }> {
-  if (!t.control?.supports('approve') || !t.discovery.modes.includes('delegated')) return { host: await t.client.newHost(), linked: false };
+  if (!t.control?.supports('approve') || !t.discovery.modes.includes('delegated'))
+    return { host: await t.client.newHost(), linked: false };
   const sync = t.capability('sync');
   const { host } = await t.client.linkedHost({ capabilities: [sync] });
   if (t.control.supports('set-host-defaults') && host.hostId !== undefined) {
@@ -45,7 +46,8 @@ async function hostWithDefaults(t: CheckContext): Promise<{ host: HostIdentity; 
 
 const noCapabilitiesNoGrants = defineCheck({
   id: 'server.registration.no-capabilities-no-grants',
-  title: 'A registration that asks for no capabilities creates an agent without grants, even under a host with defaults',
+  title:
+    'A registration that asks for no capabilities creates an agent without grants, even under a host with defaults',
   area: 'registration',
   requirements: ['AAP-5.3-07', 'AAP-5.3-FIELD.capabilities'],
   level: 'MUST',
@@ -64,7 +66,9 @@ const noCapabilitiesNoGrants = defineCheck({
     );
     const status = await t.client.status(agent);
     if (status.status === 403 && status.json?.error === 'host_pending') {
-      t.note("status of the new host's agent answered 403 host_pending (tolerated by RUL-PENDING-HOST-STATUS); judged on the registration answer only");
+      t.note(
+        "status of the new host's agent answered 403 host_pending (tolerated by RUL-PENDING-HOST-STATUS); judged on the registration answer only",
+      );
       return;
     }
     t.expectStatus(status, 200, 'status of the agent registered without capabilities');
@@ -85,7 +89,11 @@ const noCapabilitiesNoGrants = defineCheck({
 async function expectCanRequestLater(t: CheckContext, agent: AgentIdentity, capability: string): Promise<void> {
   if (t.client.target.endpoints['request_capability'] === undefined) return;
   const requested = await t.client.requestCapability(agent, [capability]);
-  t.expectStatus(requested, [200, 201], `request-capability for "${capability}" by the agent registered without capabilities (§5.3, §5.4)`);
+  t.expectStatus(
+    requested,
+    [200, 201],
+    `request-capability for "${capability}" by the agent registered without capabilities (§5.3, §5.4)`,
+  );
   t.expect(
     grantFor(requested.json, capability) !== undefined,
     `request-capability for "${capability}" answered grants ${describeGrants(requested.json)}, none for the requested capability (§5.4)`,

@@ -27,7 +27,10 @@ const pendingRetryIdempotent = defineCheck({
       again.agentId === agent.agentId,
       `repeating the pending registration created agent ${again.agentId} instead of returning ${agent.agentId} (§5.3)`,
     );
-    t.expect(retry.json?.status === 'pending', `the retry answered status ${JSON.stringify(retry.json?.status)}, expected "pending" (§5.3)`);
+    t.expect(
+      retry.json?.status === 'pending',
+      `the retry answered status ${JSON.stringify(retry.json?.status)}, expected "pending" (§5.3)`,
+    );
     expectApproval(t, retry.json?.approval, 'approval object of the retried registration');
   },
 });
@@ -36,7 +39,9 @@ const pendingRetryIdempotent = defineCheck({
 async function expectAgentExists(t: CheckContext, agent: AgentIdentity, state: string): Promise<void> {
   const result = await registerAgain(t, agent);
   if (result.status >= 200 && result.status < 300) {
-    t.fail(`re-registering the key of the ${state} agent answered ${result.status} (agent ${String(result.json?.agent_id)}), expected 409 agent_exists (§5.3)`);
+    t.fail(
+      `re-registering the key of the ${state} agent answered ${result.status} (agent ${String(result.json?.agent_id)}), expected 409 agent_exists (§5.3)`,
+    );
   }
   t.expectError(result, 409, 'agent_exists', `re-registering the key of the ${state} agent (§5.3)`);
 }
@@ -86,7 +91,9 @@ const agentExistsRejected = defineCheck({
     await t.control!.deny({ agent_id: agent.agentId });
     const status = await t.client.awaitAgentStatus(agent, 'rejected');
     if (status.json?.status !== 'rejected') {
-      t.skip(`the denied agent is not observably rejected (status answered ${status.status} ${JSON.stringify(status.json?.status)}); see the approval denial checks`);
+      t.skip(
+        `the denied agent is not observably rejected (status answered ${status.status} ${JSON.stringify(status.json?.status)}); see the approval denial checks`,
+      );
     }
     await expectAgentExists(t, agent, 'rejected');
   },
@@ -104,14 +111,29 @@ const agentExistsExpired = defineCheck({
     const agent = await activeSyncAgent(t);
     await t.control!.expireAgent({ agent_id: agent.agentId, clock: 'session' });
     const expired = await t.client.awaitAgentStatus(agent, 'expired');
-    t.expect(expired.json?.status === 'expired', `precondition: after its session clock elapsed the agent is ${JSON.stringify(expired.json?.status)}, not expired`);
+    t.expect(
+      expired.json?.status === 'expired',
+      `precondition: after its session clock elapsed the agent is ${JSON.stringify(expired.json?.status)}, not expired`,
+    );
     const result = await registerAgain(t, agent);
     if (result.status >= 200 && result.status < 300) {
-      t.fail(`re-registering the key of the expired agent answered ${result.status} (agent ${String(result.json?.agent_id)}); it should be refused, the client reactivates instead (§5.3, §5.13)`);
+      t.fail(
+        `re-registering the key of the expired agent answered ${result.status} (agent ${String(result.json?.agent_id)}); it should be refused, the client reactivates instead (§5.3, §5.13)`,
+      );
     }
-    t.expect(result.status >= 400 && result.status < 500, `re-registering the key of the expired agent answered ${result.status}, expected a refusal (409 agent_exists) (§5.13)`);
-    if (result.json?.error !== 'agent_exists') t.note(`refused with ${result.status} ${String(result.json?.error)}; §5.13 names 409 agent_exists`);
+    t.expect(
+      result.status >= 400 && result.status < 500,
+      `re-registering the key of the expired agent answered ${result.status}, expected a refusal (409 agent_exists) (§5.13)`,
+    );
+    if (result.json?.error !== 'agent_exists')
+      t.note(`refused with ${result.status} ${String(result.json?.error)}; §5.13 names 409 agent_exists`);
   },
 });
 
-export const checks = [pendingRetryIdempotent, agentExistsActive, agentExistsRevoked, agentExistsRejected, agentExistsExpired];
+export const checks = [
+  pendingRetryIdempotent,
+  agentExistsActive,
+  agentExistsRevoked,
+  agentExistsRejected,
+  agentExistsExpired,
+];

@@ -8,4 +8,12 @@ import { checks as pending } from './pending.ts';
 import { checks as response } from './response.ts';
 
 /** Checks of the registration area (§5.3, §2.8, §2.11, §2.13, §8.10). */
-export const checks: CheckDefinition[] = [...pending, ...response, ...idempotency, ...invalid, ...mode, ...constraints, ...hostDefaults];
+export const checks: CheckDefinition[] = [
+  ...pending,
+  ...response,
+  ...idempotency,
+  ...invalid,
+  ...mode,
+  ...constraints,
+  ...hostDefaults,
+];

@@ -14,7 +14,9 @@ import { p256PublicJwk } from '../_shared/unusable-keys.ts';
 /** Fails when the registration was accepted; `what` describes the refused request. */
 function expectRefused(t: CheckContext, result: HttpResult, what: string): void {
   if (result.status >= 200 && result.status < 300) {
-    t.fail(`${what} was accepted with ${result.status} (agent ${String(result.json?.agent_id)}, status ${JSON.stringify(result.json?.status)})`);
+    t.fail(
+      `${what} was accepted with ${result.status} (agent ${String(result.json?.agent_id)}, status ${JSON.stringify(result.json?.status)})`,
+    );
   }
 }
 
@@ -22,12 +24,18 @@ function expectRefused(t: CheckContext, result: HttpResult, what: string): void 
 const NEEDS: CheckNeed[] = [{ endpoint: 'register' }, { capability: 'sync' }];
 
 /** Registers under a fresh host asking for the sync capability; `opts` and `tokenOpts` bend the request. */
-async function registerForSync(t: CheckContext, opts: RegisterOptions = {}, tokenOpts: HostTokenOptions = {}): Promise<RegisterResult> {
+async function registerForSync(
+  t: CheckContext,
+  opts: RegisterOptions = {},
+  tokenOpts: HostTokenOptions = {},
+): Promise<RegisterResult> {
   const host = await t.client.newHost();
   return t.client.register(host, { capabilities: [t.capability('sync')], ...opts }, tokenOpts);
 }
 
-async function registerUnknownCapability(t: CheckContext): Promise<{ result: HttpResult; unknown: string; known: string }> {
+async function registerUnknownCapability(
+  t: CheckContext,
+): Promise<{ result: HttpResult; unknown: string; known: string }> {
   const known = t.capability('sync');
   const unknown = unknownCapabilityName(t);
   const result = await t.client.register(await t.client.newHost(), { capabilities: [known, unknown] });
@@ -60,8 +68,14 @@ const invalidCapabilitiesListed = defineCheck({
     t.expectError(result, 400, 'invalid_capabilities', 'registration with an unknown capability (§5.13)');
     const listed = t.expectJson(result, ErrorResponseSchema, 'invalid_capabilities error (§5.13)').invalid_capabilities;
     t.expect(listed !== undefined, 'the invalid_capabilities error has no invalid_capabilities array (§5.13)');
-    t.expect(listed.includes(unknown), `invalid_capabilities ${JSON.stringify(listed)} does not name "${unknown}" (§5.13)`);
-    t.expect(!listed.includes(known), `invalid_capabilities ${JSON.stringify(listed)} names "${known}", which exists (§5.13)`);
+    t.expect(
+      listed.includes(unknown),
+      `invalid_capabilities ${JSON.stringify(listed)} does not name "${unknown}" (§5.13)`,
+    );
+    t.expect(
+      !listed.includes(known),
+      `invalid_capabilities ${JSON.stringify(listed)} names "${known}", which exists (§5.13)`,
+    );
   },
 });
 
@@ -76,7 +90,11 @@ const unsupportedMode = defineCheck({
     const missing = (['delegated', 'autonomous'] as const).find((mode) => !t.discovery.modes.includes(mode));
     if (missing === undefined) t.notApplicable('discovery advertises both modes, so no supported mode can be refused');
     const result = await registerForSync(t, { mode: missing });
-    expectRefused(t, result, `a registration in ${missing} mode on a server advertising only ${t.discovery.modes.join(', ')} (§2.2.2)`);
+    expectRefused(
+      t,
+      result,
+      `a registration in ${missing} mode on a server advertising only ${t.discovery.modes.join(', ')} (§2.2.2)`,
+    );
     t.expectError(result, 400, 'unsupported_mode', `registration in ${missing} mode (§5.13)`);
   },
 });
@@ -113,7 +131,8 @@ const missingAgentKey = defineCheck({
     }
     t.expectStatus(result, 400, what);
     const code = t.expectJson(result, ErrorResponseSchema, `${what}: error answer (§5.13)`).error;
-    if (code !== 'invalid_request') t.note(`refused with 400 ${code}; RUL-MISSING-AGENT-KEY expects invalid_request (or 401 invalid_jwt)`);
+    if (code !== 'invalid_request')
+      t.note(`refused with 400 ${code}; RUL-MISSING-AGENT-KEY expects invalid_request (or 401 invalid_jwt)`);
   },
 });
 
@@ -127,9 +146,22 @@ const unsupportedAlgorithm = defineCheck({
   async run(t: CheckContext) {
     const result = await registerForSync(t, {}, { extraClaims: { agent_public_key: await p256PublicJwk() } });
     expectRefused(t, result, 'a registration whose agent_public_key is a P-256 key (§4.1)');
-    t.expectError(result, 400, ['unsupported_algorithm', 'invalid_request'], 'registration with a P-256 agent key (§5.13)');
-    if (result.json?.error === 'invalid_request') t.note('a well-formed P-256 agent key was answered invalid_request; §5.13 names unsupported_algorithm for it');
+    t.expectError(
+      result,
+      400,
+      ['unsupported_algorithm', 'invalid_request'],
+      'registration with a P-256 agent key (§5.13)',
+    );
+    if (result.json?.error === 'invalid_request')
+      t.note('a well-formed P-256 agent key was answered invalid_request; §5.13 names unsupported_algorithm for it');
   },
 });
 
-export const checks = [invalidCapabilities, invalidCapabilitiesListed, unsupportedMode, unknownMode, missingAgentKey, unsupportedAlgorithm];
+export const checks = [
+  invalidCapabilities,
+  invalidCapabilitiesListed,
+  unsupportedMode,
+  unknownMode,
+  missingAgentKey,
+  unsupportedAlgorithm,
+];

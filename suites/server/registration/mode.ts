@@ -11,7 +11,10 @@ const modeDefaultsToDelegated = defineCheck({
   async run(t: CheckContext) {
     const result = await t.client.register(await t.client.newHost(), { capabilities: [t.capability('sync')] });
     expectRegistered(t, result);
-    t.expect(result.json?.mode === 'delegated', `a registration without a mode answered mode ${JSON.stringify(result.json?.mode)}, expected "delegated" (§5.3)`);
+    t.expect(
+      result.json?.mode === 'delegated',
+      `a registration without a mode answered mode ${JSON.stringify(result.json?.mode)}, expected "delegated" (§5.3)`,
+    );
   },
 });
 
@@ -33,7 +36,10 @@ const modeKept = defineCheck({
       const status = await t.client.status(agent);
       t.expectStatus(status, 200, `status of the approved ${mode} agent`);
       const body = t.expectJson(status, StatusResponseSchema, `status of the approved ${mode} agent (§5.5)`);
-      t.expect(body.mode === mode, `the ${mode} agent's status reports mode "${body.mode}" after approval; an agent's mode never changes (§3.2, §5.5)`);
+      t.expect(
+        body.mode === mode,
+        `the ${mode} agent's status reports mode "${body.mode}" after approval; an agent's mode never changes (§3.2, §5.5)`,
+      );
     }
   },
 });

@@ -17,7 +17,14 @@ async function expectFirstContactPending(t: CheckContext, mode: AgentMode): Prom
   );
 }
 
-const firstContactRequirements = ['AAP-8.10-01', 'AAP-8.10-02', 'AAP-8.10-03', 'AAP-4.5.1-02', 'AAP-5.3-RESP.status', 'AAP-2.11-STATE.pending'];
+const firstContactRequirements = [
+  'AAP-8.10-01',
+  'AAP-8.10-02',
+  'AAP-8.10-03',
+  'AAP-4.5.1-02',
+  'AAP-5.3-RESP.status',
+  'AAP-2.11-STATE.pending',
+];
 
 const unknownHostPending = defineCheck({
   id: 'server.registration.unknown-host-pending',
@@ -90,4 +97,9 @@ const hostNameGrantsNothing = defineCheck({
   },
 });
 
-export const checks = [unknownHostPending, unknownHostAutonomousPending, pendingHostAgentsPending, hostNameGrantsNothing];
+export const checks = [
+  unknownHostPending,
+  unknownHostAutonomousPending,
+  pendingHostAgentsPending,
+  hostNameGrantsNothing,
+];

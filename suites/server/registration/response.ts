@@ -32,7 +32,8 @@ const pendingResponseShape = defineCheck({
     const name = `conformance shape probe ${t.seed}`;
     const { result } = await registerPending(t, { name, capabilities: [sync] });
     const body = t.expectJson(result, RegisterResponseSchema, 'pending registration answer (§5.3)');
-    if (body.name !== name) t.note(`the server renamed the agent "${body.name}" (requested "${name}"), which §5.3 allows`);
+    if (body.name !== name)
+      t.note(`the server renamed the agent "${body.name}" (requested "${name}"), which §5.3 allows`);
     t.expect(
       grantsOf(body).some((grant) => grant.capability === sync),
       `the registration answer has no grant for the requested "${sync}": ${describeGrants(body)} (§5.3)`,
@@ -61,7 +62,9 @@ const approvalObject = defineCheck({
   needs: [{ endpoint: 'register' }, { capability: 'sync' }],
   async run(t: CheckContext) {
     const sync = t.capability('sync');
-    const preferred = t.discovery.approval_methods.includes('device_authorization') ? { preferred_method: 'device_authorization' } : {};
+    const preferred = t.discovery.approval_methods.includes('device_authorization')
+      ? { preferred_method: 'device_authorization' }
+      : {};
     const { result } = await registerPending(t, { capabilities: [sync], ...preferred });
     const approval = expectApproval(t, result.json?.approval, 'approval object of the pending registration');
     t.expect(
@@ -82,14 +85,23 @@ const pendingGrantsMinimal = defineCheck({
   async run(t: CheckContext) {
     const requested = [t.capability('sync')];
     const constrainable = t.profile.constrainable;
-    const items = constrainable === undefined
-      ? requested
-      : [...requested, { name: constrainable.name, constraints: { [constrainable.numericField]: { max: 1 } } }];
+    const items =
+      constrainable === undefined
+        ? requested
+        : [...requested, { name: constrainable.name, constraints: { [constrainable.numericField]: { max: 1 } } }];
     const { result } = await registerPending(t, { capabilities: items });
     const pending = grantsOf(result.json).filter((grant) => grant.status === 'pending');
-    t.expect(pending.length > 0, `the pending registration answer holds no pending grant: ${describeGrants(result.json)} (§5.3)`);
+    t.expect(
+      pending.length > 0,
+      `the pending registration answer holds no pending grant: ${describeGrants(result.json)} (§5.3)`,
+    );
     for (const grant of pending) {
-      expectShape(t, grant, PendingGrantSchema, `pending grant ${String(grant.capability)}: pending grants hold capability and status, no capability details (§5.3)`);
+      expectShape(
+        t,
+        grant,
+        PendingGrantSchema,
+        `pending grant ${String(grant.capability)}: pending grants hold capability and status, no capability details (§5.3)`,
+      );
       const extra = Object.keys(grant).filter((key) => key !== 'capability' && key !== 'status');
       if (extra.length > 0) t.note(`pending grant ${String(grant.capability)} also carries ${extra.join(', ')}`);
     }
@@ -109,10 +121,19 @@ const activeGrantsDetailed = defineCheck({
     const status = await awaitGrantStatus(t, agent, name, ['active']);
     t.expectStatus(status, 200, 'agent status');
     const grant = grantFor(status.json, name);
-    t.expect(grant?.status === 'active', `precondition: after approval the status shows ${describeGrants(status.json)}, no active "${name}"`);
+    t.expect(
+      grant?.status === 'active',
+      `precondition: after approval the status shows ${describeGrants(status.json)}, no active "${name}"`,
+    );
     const active = expectShape(t, grant, ActiveGrantSchema, `active grant ${name} (§5.3)`);
-    t.expect(typeof active.description === 'string', `active grant ${name} has no description; active grants carry the capability's details (§5.3)`);
-    t.expect(active.input !== undefined, `active grant ${name} has no input schema, though the capability takes arguments (§5.3)`);
+    t.expect(
+      typeof active.description === 'string',
+      `active grant ${name} has no description; active grants carry the capability's details (§5.3)`,
+    );
+    t.expect(
+      active.input !== undefined,
+      `active grant ${name} has no input schema, though the capability takes arguments (§5.3)`,
+    );
   },
 });
 
@@ -120,20 +141,35 @@ const autoApprovedResponse = defineCheck({
   id: 'server.registration.auto-approved-response',
   title: 'An auto-approved registration answers active with detailed active grants',
   area: 'registration',
-  requirements: ['AAP-5.3-RESP.status', 'AAP-5.3-RESP.agent_capability_grants', 'AAP-5.3-15', 'AAP-5.3-16', 'AAP-2.11-01', 'AAP-2.11-STATE.active'],
+  requirements: [
+    'AAP-5.3-RESP.status',
+    'AAP-5.3-RESP.agent_capability_grants',
+    'AAP-5.3-15',
+    'AAP-5.3-16',
+    'AAP-2.11-01',
+    'AAP-2.11-STATE.active',
+  ],
   level: 'MUST',
   needs: HOST_DEFAULTS_NEEDS,
   async run(t: CheckContext) {
     const sync = t.capability('sync');
     const result = await registerUnderHostDefaults(t, sync, [sync]);
     if (result.json?.status !== 'active') {
-      t.skip(`the server did not auto-approve "${sync}" for a linked host that has it as a default (status ${JSON.stringify(result.json?.status)}), which it may`);
+      t.skip(
+        `the server did not auto-approve "${sync}" for a linked host that has it as a default (status ${JSON.stringify(result.json?.status)}), which it may`,
+      );
     }
     const body = t.expectJson(result, RegisterActiveResponseSchema, 'auto-approved registration answer (§5.3)');
     const grant = grantFor(body, sync);
-    t.expect(grant?.status === 'active', `the active registration answer shows ${describeGrants(body)}, no active "${sync}" (§5.3)`);
+    t.expect(
+      grant?.status === 'active',
+      `the active registration answer shows ${describeGrants(body)}, no active "${sync}" (§5.3)`,
+    );
     const active = expectShape(t, grant, ActiveGrantSchema, `active grant ${sync} (§5.3)`);
-    t.expect(typeof active.description === 'string', `active grant ${sync} has no description; active grants carry the capability's details (§5.3)`);
+    t.expect(
+      typeof active.description === 'string',
+      `active grant ${sync} has no description; active grants carry the capability's details (§5.3)`,
+    );
   },
 });
 
@@ -151,10 +187,23 @@ const pendingGrantsApproval = defineCheck({
     const result = await registerUnderHostDefaults(t, sync, [sync, highRisk]);
     const pending = grantsOf(result.json).filter((grant) => grant.status === 'pending');
     if (result.json?.status !== 'active' || pending.length === 0) {
-      t.skip(`the registration answered status ${JSON.stringify(result.json?.status)} with grants ${describeGrants(result.json)}: no active agent with pending grants`);
+      t.skip(
+        `the registration answered status ${JSON.stringify(result.json?.status)} with grants ${describeGrants(result.json)}: no active agent with pending grants`,
+      );
     }
-    expectApproval(t, result.json?.approval, `active registration with pending grants ${describeGrants(result.json)} (RUL-PENDING-GRANTS-APPROVAL)`);
+    expectApproval(
+      t,
+      result.json?.approval,
+      `active registration with pending grants ${describeGrants(result.json)} (RUL-PENDING-GRANTS-APPROVAL)`,
+    );
   },
 });
 
-export const checks = [pendingResponseShape, approvalObject, pendingGrantsMinimal, activeGrantsDetailed, autoApprovedResponse, pendingGrantsApproval];
+export const checks = [
+  pendingResponseShape,
+  approvalObject,
+  pendingGrantsMinimal,
+  activeGrantsDetailed,
+  autoApprovedResponse,
+  pendingGrantsApproval,
+];
