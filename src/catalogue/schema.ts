@@ -9,11 +9,19 @@ export const REQUIREMENT_KINDS = ['statement', 'table-row', 'step'] as const;
  * - `black-box-server`: a harness speaking the protocol over HTTP to the implementation under test
  *   (reaching a baseline active agent may use the control API; the behaviour itself needs none);
  * - `black-box-client`: a harness playing the server, watching what a client sends;
+ * - `driven-client`: a harness playing the server that also drives the client's agent-facing tools
+ *   (MCP, command or in-process adapter) sees it: a tool's input handling, result or surfaced output;
  * - `operator`: the behaviour is triggered or observed through the operator control API
  *   (deny, link/unlink host, clocks, out-of-band revocation, user deletion, capability removal);
  * - `untestable`: internal to the implementation (storage, logging, UI); `note` says why.
  */
-export const OBSERVABILITIES = ['black-box-server', 'black-box-client', 'operator', 'untestable'] as const;
+export const OBSERVABILITIES = [
+  'black-box-server',
+  'black-box-client',
+  'driven-client',
+  'operator',
+  'untestable',
+] as const;
 
 /** Table names usable in `table-row` ids: `AAP-<section>-<TABLE>.<key>`. */
 export const TABLE_NAMES = [

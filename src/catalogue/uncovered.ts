@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { REQUIREMENT_ID_PATTERN } from './schema.ts';
 
 /**
- * A server-observable requirement no check cites yet, with the honest reason why (spec/uncovered.yaml).
- * The self-test keeps the list exact: every uncovered observable requirement is listed, and a listed
- * requirement that some check now cites is stale.
+ * A requirement a role's suite can observe but does not cite yet, with the honest reason why: one list
+ * per role, spec/uncovered.yaml for the server role and spec/uncovered-client.yaml for the client role.
+ * The server self-test keeps its list exact: every uncovered observable requirement is listed, and a
+ * listed requirement that some check now cites is stale.
  */
 export const UncoveredEntrySchema = z.strictObject({
   id: z.string().regex(REQUIREMENT_ID_PATTERN, 'id must look like AAP-<section>-<suffix>'),
@@ -17,7 +18,16 @@ export type UncoveredEntry = z.infer<typeof UncoveredEntrySchema>;
 
 export const UncoveredFileSchema = z.array(UncoveredEntrySchema);
 
-export const DEFAULT_UNCOVERED_FILE = fileURLToPath(new URL('../../spec/uncovered.yaml', import.meta.url));
+/** A file of the repository's spec/ directory, located from this module rather than the working directory. */
+function specFile(name: string): string {
+  return fileURLToPath(new URL(`../../spec/${name}`, import.meta.url));
+}
+
+/** Server-observable requirements no server check cites. */
+export const DEFAULT_UNCOVERED_FILE = specFile('uncovered.yaml');
+
+/** Client-observable requirements no client scenario cites. */
+export const CLIENT_UNCOVERED_FILE = specFile('uncovered-client.yaml');
 
 /** Loads and validates the uncovered list; an empty file is an empty list; ids must be unique. */
 export function loadUncovered(file: string = DEFAULT_UNCOVERED_FILE): UncoveredEntry[] {

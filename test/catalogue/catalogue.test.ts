@@ -32,12 +32,15 @@ describe('the project catalogue', () => {
   });
 
   it('pairs observability with a role that can be observed that way', () => {
-    // A harness playing the server watches clients, and resource servers as introspection callers.
+    // A harness playing the server watches clients, and resource servers as introspection callers;
+    // only a client has agent-facing tools a harness can drive.
     const watchedAsClient = new Set<string>(['client', 'resource-server']);
+    const clientObservability = new Set<string>(['black-box-client', 'driven-client', 'untestable']);
     const mismatched = catalogue.filter(
       (r) =>
         (r.observable === 'black-box-client' && !watchedAsClient.has(r.role)) ||
-        (r.role === 'client' && r.observable !== 'black-box-client' && r.observable !== 'untestable') ||
+        (r.observable === 'driven-client' && r.role !== 'client') ||
+        (r.role === 'client' && !clientObservability.has(r.observable)) ||
         (r.observable === 'operator' && r.role !== 'server' && r.role !== 'resource-server'),
     );
     expect(mismatched.map((r) => `${r.id}: ${r.role} / ${r.observable}`)).toEqual([]);

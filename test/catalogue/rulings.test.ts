@@ -24,4 +24,17 @@ describe('spec/rulings.yaml', () => {
       expect(ids.has(id), id).toBe(true);
     }
   });
+
+  it('covers the gaps client certification rules on', () => {
+    const ids = new Set(rulings.map((r) => r.id));
+    for (const id of [
+      'RUL-SLOW-DOWN',
+      'RUL-APPROVAL-EXPIRY',
+      'RUL-CONNECT-PENDING-RETURN',
+      'RUL-LOCATION-STATUS-ORIGIN',
+      'RUL-POLL-AUD',
+    ]) {
+      expect(ids.has(id), id).toBe(true);
+    }
+  });
 });
