@@ -70,3 +70,11 @@ export function parseJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** What an adapter threw: a tool error whose JSON keeps the error's name, message and own fields. */
+export function resultFromError(thrown: unknown): ToolResult {
+  if (!(thrown instanceof Error)) return build(true, [{ type: 'text', text: String(thrown) }], String(thrown), thrown, undefined);
+  const text = `${thrown.name}: ${thrown.message}`;
+  const view = { ...(thrown as unknown as Record<string, unknown>), name: thrown.name, message: thrown.message };
+  return build(true, [{ type: 'text', text }], text, view, undefined);
+}
