@@ -38,8 +38,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { capJson, MAX_ENTRY_BYTES } from './caps.ts';
-import { FailureBus, race } from './deadline.ts';
+import { MAX_ENTRY_BYTES } from './caps.ts';
+import { beginCall } from './call-record.ts';
+import { FailureBus, race, sleep } from './deadline.ts';
 import {
   DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_KILL_GRACE_MS,
@@ -52,7 +53,7 @@ import {
 import { pipeLines } from './lines.ts';
 import { substitute, substituteEnv, type PlaceholderValues } from './placeholders.ts';
 import { groupAlive, spawnGroup, terminateGroup, type ProcessGroup } from './process-group.ts';
-import type { CallError, ExitInfo, ToolCallRecord, ToolInfo, ToolResult } from './records.ts';
+import type { CallError, ExitInfo, ToolCallRecord, ToolInfo } from './records.ts';
 import { resultFromOutput } from './result.ts';
 import { Transcript } from './transcript.ts';
 
@@ -187,18 +188,7 @@ class CommandSession implements ClientSession {
   }
 
   async call(tool: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<ToolCallRecord> {
-    const seq = ++this.calls;
-    const startedAt = new Date().toISOString();
-    const started = performance.now();
-    this.transcript.call(seq, tool, args);
-    const finish = (result: ToolResult | undefined, error: CallError | undefined, exit?: ExitInfo): ToolCallRecord => {
-      const record: ToolCallRecord = { seq, tool, arguments: capJson(args).value, started_at: startedAt, duration_ms: Math.round(performance.now() - started) };
-      if (result !== undefined) record.result = result;
-      if (error !== undefined) record.error = error;
-      if (exit !== undefined) record.exit = exit;
-      this.transcript.result(seq, tool, record.duration_ms, result, error);
-      return record;
-    };
+    const finish = beginCall(this.transcript, ++this.calls, tool, args);
     if (this.closing !== undefined) return finish(undefined, { kind: 'driver', message: 'the session is closed' });
     const spec = this.options.config.tools[tool];
     if (spec === undefined) {
@@ -320,8 +310,4 @@ function withTail(error: CallError, tail: string): CallError {
 
 function describeExit(exit: ExitInfo): string {
   return exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

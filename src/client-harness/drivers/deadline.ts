@@ -71,3 +71,7 @@ export function race<T>(work: (signal: AbortSignal) => Promise<T>, limits: RaceL
     );
   });
 }
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { capJson, capText, headBytes, MAX_ENTRY_BYTES } from './caps.ts';
 import { cappedFetch, ResponseTooLarge } from './capped-fetch.ts';
-import { race, FailureBus } from './deadline.ts';
+import { beginCall } from './call-record.ts';
+import { FailureBus, race, sleep } from './deadline.ts';
 import {
   DEFAULT_CALL_TIMEOUT_MS,
   DEFAULT_KILL_GRACE_MS,
@@ -20,7 +21,7 @@ import {
 } from './driver.ts';
 import { ObservedTransport } from './observed-transport.ts';
 import { splitCommandLine, substituteAll, substituteEnv, type PlaceholderValues } from './placeholders.ts';
-import type { CallError, ExitInfo, ToolCallRecord, ToolInfo, ToolResult } from './records.ts';
+import type { CallError, ExitInfo, ToolCallRecord, ToolInfo } from './records.ts';
 import { resultFromMcp } from './result.ts';
 import { ChildProcessTransport, MAX_MESSAGE_BYTES, ProtocolViolation, SpawnError } from './stdio-transport.ts';
 import { Transcript } from './transcript.ts';
@@ -177,17 +178,7 @@ class McpSession implements ClientSession {
 
   async call(tool: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<ToolCallRecord> {
     const seq = ++this.calls;
-    const startedAt = new Date().toISOString();
-    const started = performance.now();
-    this.transcript.call(seq, tool, args);
-    const finish = (result: ToolResult | undefined, error: CallError | undefined): ToolCallRecord => {
-      const record: ToolCallRecord = { seq, tool, arguments: capJson(args).value, started_at: startedAt, duration_ms: 0 };
-      record.duration_ms = Math.round(performance.now() - started);
-      if (result !== undefined) record.result = result;
-      if (error !== undefined) record.error = error;
-      this.transcript.result(seq, tool, record.duration_ms, result, error);
-      return record;
-    };
+    const finish = beginCall(this.transcript, seq, tool, args);
     if (this.closing !== undefined) return finish(undefined, { kind: 'driver', message: 'the session is closed' });
     if (this.exit !== undefined) return finish(undefined, this.crashError());
     const exposed = await this.tools();
@@ -331,8 +322,4 @@ function networkCode(thrown: unknown): string | undefined {
 
 function startErrorKind(error: CallError): StartErrorKind {
   return error.kind === 'timeout' || error.kind === 'crashed' || error.kind === 'driver' ? error.kind : 'protocol';
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

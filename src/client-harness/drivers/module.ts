@@ -31,7 +31,8 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { capJson, capText, MAX_ENTRY_BYTES } from './caps.ts';
+import { capText, MAX_ENTRY_BYTES } from './caps.ts';
+import { beginCall } from './call-record.ts';
 import { FailureBus, race } from './deadline.ts';
 import {
   DEFAULT_CALL_TIMEOUT_MS,
@@ -45,7 +46,7 @@ import {
   type StartErrorKind,
   type StartOptions,
 } from './driver.ts';
-import type { CallError, ToolCallRecord, ToolInfo, ToolResult } from './records.ts';
+import type { ToolCallRecord, ToolInfo } from './records.ts';
 import { resultFromError, resultFromValue } from './result.ts';
 import { Transcript } from './transcript.ts';
 
@@ -182,17 +183,7 @@ class ModuleSession implements ClientSession {
   }
 
   async call(tool: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<ToolCallRecord> {
-    const seq = ++this.calls;
-    const startedAt = new Date().toISOString();
-    const started = performance.now();
-    this.transcript.call(seq, tool, args);
-    const finish = (result: ToolResult | undefined, error: CallError | undefined): ToolCallRecord => {
-      const record: ToolCallRecord = { seq, tool, arguments: capJson(args).value, started_at: startedAt, duration_ms: Math.round(performance.now() - started) };
-      if (result !== undefined) record.result = result;
-      if (error !== undefined) record.error = error;
-      this.transcript.result(seq, tool, record.duration_ms, result, error);
-      return record;
-    };
+    const finish = beginCall(this.transcript, ++this.calls, tool, args);
     if (this.closing !== undefined || this.adapter === undefined) return finish(undefined, { kind: 'driver', message: 'the session is closed' });
     const fn = Object.hasOwn(this.adapter.tools, tool) ? this.adapter.tools[tool] : undefined;
     if (typeof fn !== 'function') {

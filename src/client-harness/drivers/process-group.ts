@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { sleep } from './deadline.ts';
 import type { ExitInfo } from './records.ts';
 
 /**
@@ -157,10 +158,6 @@ function linuxStat(pid: string): ProcStat | undefined {
   // "pid (comm) state ppid pgrp …"; comm may itself contain spaces and parentheses.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 const live = new Set<number>();
