@@ -69,6 +69,7 @@ describe('MCP stdio driver', () => {
     const firstCall = kinds.indexOf('call');
     expect(kinds.slice(firstCall, firstCall + 4)).toEqual(['call', 'notification:notifications/progress', 'notification:notifications/message', 'result']);
     expect(entriesOf(snapshot.entries, 'stderr')[0]?.line).toBe('fake client starting in mode normal');
+    expect(entriesOf(snapshot.entries, 'protocol')).toEqual([]);
     expect(snapshot.entries.map((entry) => entry.seq)).toEqual(snapshot.entries.map((_, index) => index + 1));
 
     await session.close();

@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError, type JSONRPCMessage, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, ProgressNotificationSchema, type JSONRPCMessage, type ProgressNotification, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { capJson, capText, headBytes, MAX_ENTRY_BYTES } from './caps.ts';
@@ -106,6 +106,7 @@ class McpSession implements ClientSession {
   private closing: Promise<void> | undefined;
   private toolList: ToolInfo[] = [];
   private toolsStale = false;
+  private readonly progressTokens = new Set<string>();
   private calls = 0;
 
   constructor(
@@ -137,6 +138,9 @@ class McpSession implements ClientSession {
     this.transport = new ObservedTransport(inner, (message) => this.observe(message));
     this.client = new Client({ name: packageJson.name, version: packageJson.version }, { capabilities: {} });
     this.client.onerror = (error) => this.onError(error);
+    // Replaces the SDK's own progress routing, which dispatches asynchronously and so calls progress
+    // that arrives together with its answer "unknown"; the transcript already holds every notification.
+    this.client.setNotificationHandler(ProgressNotificationSchema, (notification) => this.onProgress(notification));
   }
 
   async open(startTimeoutMs: number): Promise<void> {
@@ -187,14 +191,16 @@ class McpSession implements ClientSession {
       return finish(undefined, { kind: 'not-exposed', message: `the client exposes no tool named ${JSON.stringify(tool)} (it exposes: ${names})` });
     }
     const timeoutMs = options.timeoutMs ?? this.callTimeoutMs;
+    const progressToken = `call-${seq}`;
+    this.progressTokens.add(progressToken);
     const answered = await race(
       (signal) =>
-        this.client.request({ method: 'tools/call', params: { name: tool, arguments: args } }, AnyResult, {
-          signal,
-          timeout: backstop(timeoutMs),
+        this.client.request(
           // Asks for progress notifications; the transcript records them as they arrive.
-          onprogress: () => undefined,
-        }),
+          { method: 'tools/call', params: { name: tool, arguments: args, _meta: { progressToken } } },
+          AnyResult,
+          { signal, timeout: backstop(timeoutMs) },
+        ),
       { timeoutMs, failures: this.failures, ...(options.signal ? { signal: options.signal } : {}) },
     );
     if (answered.ok) {
@@ -255,6 +261,11 @@ class McpSession implements ClientSession {
       return;
     }
     this.transcript.protocol(error.message);
+  }
+
+  private onProgress(notification: ProgressNotification): void {
+    const token = String(notification.params.progressToken);
+    if (!this.progressTokens.has(token)) this.transcript.protocol(`a progress notification names a token the harness never issued: ${JSON.stringify(token)}`);
   }
 
   private onExit(exit: ExitInfo): void {

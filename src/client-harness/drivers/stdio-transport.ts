@@ -1,6 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { MAX_ENTRY_BYTES } from './caps.ts';
+import { sleep } from './deadline.ts';
 import { pipeLines } from './lines.ts';
 import { spawnGroup, terminateGroup, type ProcessGroup } from './process-group.ts';
 import type { ExitInfo } from './records.ts';
@@ -78,7 +79,7 @@ export class ChildProcessTransport implements Transport {
     });
     pipeLines(child.stdout, MAX_MESSAGE_BYTES, (line, info) => this.onStdoutLine(line, info));
     pipeLines(child.stderr, MAX_ENTRY_BYTES, (line, info) => transcript.stderr(line, info.truncated ? info.bytes : undefined));
-    void this.group.exited.then((exit) => this.onExited(exit));
+    void this.group.exited.then((exit) => this.onExited(exit)).catch((error: unknown) => this.onerror?.(error as Error));
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -135,7 +136,7 @@ export class ChildProcessTransport implements Transport {
 
   private async onExited(exit: ExitInfo): Promise<void> {
     // Let the answers the client wrote just before exiting be processed before declaring it gone.
-    await Promise.race([this.stdoutEnded, new Promise((resolve) => setTimeout(resolve, DRAIN_MS))]);
+    await Promise.race([this.stdoutEnded, sleep(DRAIN_MS)]);
     const how = exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.code}`;
     this.options.transcript.lifecycle('exit', this.closing ? `exited (${how}) on close` : `exited on its own (${how})`, { exit });
     if (this.closing) return;
