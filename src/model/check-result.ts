@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TranscriptSnapshotSchema } from './client-session.ts';
 import { ExchangeSchema } from './exchange.ts';
 
 /** Protocol areas of the server-certifying suite, in report order. */
@@ -81,6 +82,11 @@ export const CheckResultSchema = z.object({
    * `--record-exchanges all`); empty for a passing check otherwise.
    */
   exchanges: z.array(ExchangeSchema),
+  /**
+   * Client runs: the driven client's session (tool calls, results, notifications, stderr), kept like
+   * the exchanges (for scenarios that did not pass, or all with `--record-exchanges all`).
+   */
+  transcript: TranscriptSnapshotSchema.optional(),
   /** Stack trace of a harness error. */
   stack: z.string().optional(),
   /** Set when the baseline lists this check. */

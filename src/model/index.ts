@@ -3,5 +3,6 @@
  * run produced. The harnesses build it, the report renderers only read it.
  */
 export * from './check-result.ts';
+export * from './client-session.ts';
 export * from './exchange.ts';
 export * from './report.ts';

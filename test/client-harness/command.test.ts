@@ -2,10 +2,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommandDriver, expandElement, loadCommandConfig, parseCommandConfig, type CommandConfig } from '../../src/client-harness/drivers/command.ts';
+import {
+  CommandDriver,
+  expandElement,
+  loadCommandConfig,
+  parseCommandConfig,
+  type CommandConfig,
+} from '../../src/client-harness/drivers/command.ts';
 import { DriverConfigError, type ClientSession } from '../../src/client-harness/drivers/driver.ts';
 import { processAlive } from '../../src/client-harness/drivers/process-group.ts';
-import { ToolCallRecordSchema } from '../../src/client-harness/drivers/records.ts';
+import { ToolCallRecordSchema } from '../../src/model/index.ts';
 import { elapsed, entriesOf, tsxArgv } from './helpers.ts';
 
 const ISSUER = 'http://127.0.0.1:9/issuer?a=1&b=2';
@@ -25,7 +31,18 @@ const CONFIG: CommandConfig = parseCommandConfig({
   cwd: '{tmp}',
   tools: {
     connect_agent: {
-      command: client('ok', '--issuer', '{issuer}', '--scenario={scenario}', '--aud={arg:audience}', '--caps', '{arg:capabilities}', '--opt={arg:missing}', '--all', '{args}'),
+      command: client(
+        'ok',
+        '--issuer',
+        '{issuer}',
+        '--scenario={scenario}',
+        '--aud={arg:audience}',
+        '--caps',
+        '{arg:capabilities}',
+        '--opt={arg:missing}',
+        '--all',
+        '{args}',
+      ),
       description: 'Connect an agent',
       inputSchema: { type: 'object', properties: { audience: { type: 'string' } } },
       env: { TOOL_LEVEL: 'debug' },
@@ -42,11 +59,17 @@ const CONFIG: CommandConfig = parseCommandConfig({
 });
 
 function start(config = CONFIG): Promise<ClientSession> {
-  return new CommandDriver({ config, killGraceMs: 300, callTimeoutMs: 5000 }).start({ issuer: ISSUER, tmpDir: tmp, scenarioId: 'cmd-1' });
+  return new CommandDriver({ config, killGraceMs: 300, callTimeoutMs: 5000 }).start({
+    issuer: ISSUER,
+    tmpDir: tmp,
+    scenarioId: 'cmd-1',
+  });
 }
 
 function spawnedPids(session: ClientSession): number[] {
-  return entriesOf(session.transcript.snapshot().entries, 'lifecycle').flatMap((entry) => (entry.event === 'spawned' && entry.pid !== undefined ? [entry.pid] : []));
+  return entriesOf(session.transcript.snapshot().entries, 'lifecycle').flatMap((entry) =>
+    entry.event === 'spawned' && entry.pid !== undefined ? [entry.pid] : [],
+  );
 }
 
 describe('command driver', () => {
@@ -54,21 +77,42 @@ describe('command driver', () => {
     const session = await start();
     try {
       expect((await session.tools()).map((tool) => tool.name)).toContain('connect_agent');
-      const args = { audience: 'https://api.example.test', capabilities: ['check_balance'], note: '{tmp} stays literal' };
+      const args = {
+        audience: 'https://api.example.test',
+        capabilities: ['check_balance'],
+        note: '{tmp} stays literal',
+      };
       const call = await session.call('connect_agent', args);
       expect(call.error).toBeUndefined();
       expect(ToolCallRecordSchema.parse(call)).toEqual(call);
       expect(call.exit).toEqual({ code: 0, signal: null });
       expect(call.result?.is_error).toBe(false);
       expect(call.result?.json).toEqual({
-        argv: ['--issuer', ISSUER, '--scenario=cmd-1', '--aud=https://api.example.test', '--caps', '["check_balance"]', '--all', JSON.stringify(args)],
+        argv: [
+          '--issuer',
+          ISSUER,
+          '--scenario=cmd-1',
+          '--aud=https://api.example.test',
+          '--caps',
+          '["check_balance"]',
+          '--all',
+          JSON.stringify(args),
+        ],
         stdin: args,
         env: { CLIENT_ISSUER: ISSUER, CLIENT_HOME: `${tmp}/home`, TOOL_LEVEL: 'debug' },
         cwd: tmp,
       });
       const entries = session.transcript.snapshot().entries;
       expect(entriesOf(entries, 'stderr').map((entry) => entry.line)).toEqual(['ok: done']);
-      expect(entries.map((entry) => entry.kind)).toEqual(['lifecycle', 'lifecycle', 'call', 'lifecycle', 'stderr', 'lifecycle', 'result']);
+      expect(entries.map((entry) => entry.kind)).toEqual([
+        'lifecycle',
+        'lifecycle',
+        'call',
+        'lifecycle',
+        'stderr',
+        'lifecycle',
+        'result',
+      ]);
 
       const quiet = await session.call('no_stdin', { x: 1 });
       expect((quiet.result?.json as { stdin: unknown }).stdin).toBeNull();
@@ -96,7 +140,10 @@ describe('command driver', () => {
     try {
       const call = await session.call('garbage', {});
       expect(call.result).toMatchObject({ is_error: true, text: 'Agent connected!\n' });
-      expect(call.error).toMatchObject({ kind: 'protocol', message: 'the command exited 0 but printed something that is not JSON on stdout' });
+      expect(call.error).toMatchObject({
+        kind: 'protocol',
+        message: 'the command exited 0 but printed something that is not JSON on stdout',
+      });
     } finally {
       await session.close();
     }

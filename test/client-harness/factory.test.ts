@@ -11,8 +11,14 @@ describe('createDriver', () => {
     try {
       const config = join(dir, 'tools.json');
       await writeFile(config, JSON.stringify({ tools: { connect_agent: { command: ['agent-cli', 'connect'] } } }));
-      expect((await createDriver({ driver: 'mcp', command: 'agent-auth-mcp --issuer {issuer}', env: ['HOME={tmp}'] })).describe()).toBe('MCP over stdio: agent-auth-mcp --issuer {issuer}');
-      expect((await createDriver({ driver: 'mcp', url: 'http://127.0.0.1:3000/mcp' })).describe()).toBe('MCP over Streamable HTTP: http://127.0.0.1:3000/mcp');
+      expect(
+        (
+          await createDriver({ driver: 'mcp', command: 'agent-auth-mcp --issuer {issuer}', env: ['HOME={tmp}'] })
+        ).describe(),
+      ).toBe('MCP over stdio: agent-auth-mcp --issuer {issuer}');
+      expect((await createDriver({ driver: 'mcp', url: 'http://127.0.0.1:3000/mcp' })).describe()).toBe(
+        'MCP over Streamable HTTP: http://127.0.0.1:3000/mcp',
+      );
       expect((await createDriver({ driver: 'command', config })).describe()).toBe('commands: connect_agent');
       const module = await createDriver({ driver: 'module', module: join(FIXTURES, 'adapter.ts') });
       expect(module.kind).toBe('module');
@@ -34,7 +40,8 @@ describe('createDriver', () => {
   });
 
   it('says what does not fit', async () => {
-    const invalid = (options: Parameters<typeof createDriver>[0]) => expect(createDriver(options)).rejects.toThrow(DriverConfigError);
+    const invalid = (options: Parameters<typeof createDriver>[0]) =>
+      expect(createDriver(options)).rejects.toThrow(DriverConfigError);
     await invalid({ driver: 'mcp' });
     await invalid({ driver: 'mcp', command: 'x', url: 'http://127.0.0.1/mcp' });
     await invalid({ driver: 'mcp', url: 'http://127.0.0.1/mcp', env: ['A=1'] });
@@ -44,6 +51,8 @@ describe('createDriver', () => {
     await invalid({ driver: 'command', config: 'tools.json', url: 'http://127.0.0.1/mcp' });
     await invalid({ driver: 'module' });
     await invalid({ driver: 'other' as 'mcp' });
-    await expect(createDriver({ driver: 'command', module: 'x.ts', config: 'y.json' })).rejects.toThrow('--module does not apply to the command driver');
+    await expect(createDriver({ driver: 'command', module: 'x.ts', config: 'y.json' })).rejects.toThrow(
+      '--module does not apply to the command driver',
+    );
   });
 });

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { TranscriptEntry } from '../../src/client-harness/drivers/transcript.ts';
+import type { TranscriptEntry } from '../../src/model/index.ts';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -27,7 +27,10 @@ export async function withTmpDir<T>(run: (dir: string) => Promise<T>): Promise<T
   }
 }
 
-export function entriesOf<K extends TranscriptEntry['kind']>(entries: TranscriptEntry[], kind: K): Extract<TranscriptEntry, { kind: K }>[] {
+export function entriesOf<K extends TranscriptEntry['kind']>(
+  entries: TranscriptEntry[],
+  kind: K,
+): Extract<TranscriptEntry, { kind: K }>[] {
   return entries.filter((entry): entry is Extract<TranscriptEntry, { kind: K }> => entry.kind === kind);
 }
 

@@ -7,7 +7,10 @@ import { elapsed, entriesOf } from './helpers.ts';
 
 const START = { issuer: 'http://127.0.0.1:9/issuer', tmpDir: '/nonexistent', startTimeoutMs: 5000 };
 
-async function withClient(mode: string, run: (fixture: HttpClientFixture, session: ClientSession) => Promise<void>): Promise<void> {
+async function withClient(
+  mode: string,
+  run: (fixture: HttpClientFixture, session: ClientSession) => Promise<void>,
+): Promise<void> {
   const fixture = await startHttpClient(mode);
   const driver = new McpDriver({ target: { transport: 'http', url: fixture.url }, callTimeoutMs: 2000 });
   const session = await driver.start({ ...START, scenarioId: `http-${mode}` });
@@ -55,11 +58,15 @@ describe('MCP Streamable HTTP driver', () => {
 
   it('reports an endpoint that went away as crashed', async () => {
     const fixture = await startHttpClient('normal');
-    const session = await new McpDriver({ target: { transport: 'http', url: fixture.url }, callTimeoutMs: 2000 }).start({ ...START, scenarioId: 'gone' });
+    const session = await new McpDriver({ target: { transport: 'http', url: fixture.url }, callTimeoutMs: 2000 }).start(
+      { ...START, scenarioId: 'gone' },
+    );
     await fixture.close();
     const call = await session.call('echo', {});
     expect(call.error?.kind).toBe('crashed');
-    expect(call.error?.message).toMatch(/^the client's endpoint is unreachable \((ECONNREFUSED|UND_ERR_SOCKET|ECONNRESET)\)$/);
+    expect(call.error?.message).toMatch(
+      /^the client's endpoint is unreachable \((ECONNREFUSED|UND_ERR_SOCKET|ECONNRESET)\)$/,
+    );
     await session.close();
   });
 
@@ -86,6 +93,8 @@ describe('MCP Streamable HTTP driver', () => {
   });
 
   it('rejects a URL that is not http(s)', () => {
-    expect(() => new McpDriver({ target: { transport: 'http', url: 'ftp://127.0.0.1/mcp' } })).toThrow(DriverConfigError);
+    expect(() => new McpDriver({ target: { transport: 'http', url: 'ftp://127.0.0.1/mcp' } })).toThrow(
+      DriverConfigError,
+    );
   });
 });

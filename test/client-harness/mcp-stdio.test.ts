@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriverConfigError, DriverStartError, type ClientSession } from '../../src/client-harness/drivers/driver.ts';
 import { McpDriver } from '../../src/client-harness/drivers/mcp.ts';
 import { processAlive } from '../../src/client-harness/drivers/process-group.ts';
-import { ToolCallRecordSchema } from '../../src/client-harness/drivers/records.ts';
-import { TRANSCRIPT_LIMITS, TranscriptSnapshotSchema } from '../../src/client-harness/drivers/transcript.ts';
+import { ToolCallRecordSchema } from '../../src/model/index.ts';
+import { TRANSCRIPT_LIMITS } from '../../src/client-harness/drivers/transcript.ts';
+import { TranscriptSnapshotSchema } from '../../src/model/index.ts';
 import { elapsed, entriesOf, spawnedPid, tsxCommand } from './helpers.ts';
 
 // An issuer with shell metacharacters: it must reach the client intact, as one argument.
@@ -20,9 +21,16 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-function driver(mode: string, command = tsxCommand('mcp-stdio-client.ts', '--issuer', '{issuer}', '--state', '{tmp}/state')) {
+function driver(
+  mode: string,
+  command = tsxCommand('mcp-stdio-client.ts', '--issuer', '{issuer}', '--state', '{tmp}/state'),
+) {
   return new McpDriver({
-    target: { transport: 'stdio', command, env: { FIXTURE_MODE: mode, FIXTURE_ISSUER: '{issuer}', FIXTURE_STATE: '{tmp}/state' } },
+    target: {
+      transport: 'stdio',
+      command,
+      env: { FIXTURE_MODE: mode, FIXTURE_ISSUER: '{issuer}', FIXTURE_STATE: '{tmp}/state' },
+    },
     callTimeoutMs: 2000,
     killGraceMs: 300,
   });
@@ -45,7 +53,14 @@ describe('MCP stdio driver', () => {
   it('lists tools, calls them, records everything in order and kills the client on close', async () => {
     const session = await start('normal');
     const pid = spawnedPid(session.transcript.snapshot().entries);
-    expect((await session.tools()).map((tool) => tool.name).sort()).toEqual(['connect', 'deny', 'echo', 'elicit', 'structured', 'whoami']);
+    expect((await session.tools()).map((tool) => tool.name).sort()).toEqual([
+      'connect',
+      'deny',
+      'echo',
+      'elicit',
+      'structured',
+      'whoami',
+    ]);
 
     const echo = await session.call('echo', { hello: 'world', n: 1 });
     expect(echo.error).toBeUndefined();
@@ -56,7 +71,11 @@ describe('MCP stdio driver', () => {
     const denied = await session.call('deny', {});
     expect(denied.result).toMatchObject({ is_error: true, json: { error: 'access_denied' } });
     const structured = await session.call('structured', {});
-    expect(structured.result).toMatchObject({ text: 'see structured content', json: { agent_id: 'agent-9' }, structured_content: { agent_id: 'agent-9' } });
+    expect(structured.result).toMatchObject({
+      text: 'see structured content',
+      json: { agent_id: 'agent-9' },
+      structured_content: { agent_id: 'agent-9' },
+    });
     const elicit = await session.call('elicit', {});
     expect(elicit.error).toMatchObject({ kind: 'rpc-error', code: -32042 });
     expect(elicit.error?.data).toMatchObject({ elicitations: [{ url: 'https://approve.example.test/e1' }] });
@@ -65,9 +84,16 @@ describe('MCP stdio driver', () => {
     expect(missing.error?.message).toContain('echo');
 
     const snapshot = TranscriptSnapshotSchema.parse(session.transcript.snapshot());
-    const kinds = snapshot.entries.map((entry) => (entry.kind === 'notification' ? `${entry.kind}:${entry.method}` : entry.kind));
+    const kinds = snapshot.entries.map((entry) =>
+      entry.kind === 'notification' ? `${entry.kind}:${entry.method}` : entry.kind,
+    );
     const firstCall = kinds.indexOf('call');
-    expect(kinds.slice(firstCall, firstCall + 4)).toEqual(['call', 'notification:notifications/progress', 'notification:notifications/message', 'result']);
+    expect(kinds.slice(firstCall, firstCall + 4)).toEqual([
+      'call',
+      'notification:notifications/progress',
+      'notification:notifications/message',
+      'result',
+    ]);
     expect(entriesOf(snapshot.entries, 'stderr')[0]?.line).toBe('fake client starting in mode normal');
     expect(entriesOf(snapshot.entries, 'protocol')).toEqual([]);
     expect(snapshot.entries.map((entry) => entry.seq)).toEqual(snapshot.entries.map((_, index) => index + 1));
@@ -117,11 +143,17 @@ describe('MCP stdio driver', () => {
     const pid = spawnedPid(session.transcript.snapshot().entries);
     try {
       const { value: crashed, ms } = await elapsed(() => session.call('echo', {}, { timeoutMs: 5000 }));
-      expect(crashed.error).toMatchObject({ kind: 'crashed', exit: { code: 3, signal: null }, message: 'the client process exited with code 3' });
+      expect(crashed.error).toMatchObject({
+        kind: 'crashed',
+        exit: { code: 3, signal: null },
+        message: 'the client process exited with code 3',
+      });
       expect(crashed.error?.stderr_tail).toContain('fatal: the fake client crashed on purpose');
       expect(ms).toBeLessThan(2000);
       expect((await session.call('whoami', {})).error?.kind).toBe('crashed');
-      expect(entriesOf(session.transcript.snapshot().entries, 'lifecycle').some((entry) => entry.event === 'exit')).toBe(true);
+      expect(
+        entriesOf(session.transcript.snapshot().entries, 'lifecycle').some((entry) => entry.event === 'exit'),
+      ).toBe(true);
     } finally {
       await session.close();
     }
@@ -199,7 +231,9 @@ describe('MCP stdio driver', () => {
 
   it('reports a command that does not exist as a driver error', async () => {
     const missing = driver('normal', '/nonexistent/agent-auth-client --stdio');
-    const error = await startError(missing.start({ issuer: ISSUER, tmpDir: tmp, scenarioId: 'missing', startTimeoutMs: 2000 }));
+    const error = await startError(
+      missing.start({ issuer: ISSUER, tmpDir: tmp, scenarioId: 'missing', startTimeoutMs: 2000 }),
+    );
     expect(error.kind).toBe('driver');
     expect(error.message).toContain('ENOENT');
   });

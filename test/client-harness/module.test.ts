@@ -34,11 +34,19 @@ describe('module driver', () => {
     try {
       const tools = await session.tools();
       expect(tools.map((tool) => tool.name)).toContain('echo');
-      expect(tools.find((tool) => tool.name === 'discover_provider')).toMatchObject({ description: 'Fetches the discovery document' });
-      expect((await session.call('echo', { a: [1] })).result).toMatchObject({ is_error: false, json: { tool: 'echo', args: { a: [1] } } });
+      expect(tools.find((tool) => tool.name === 'discover_provider')).toMatchObject({
+        description: 'Fetches the discovery document',
+      });
+      expect((await session.call('echo', { a: [1] })).result).toMatchObject({
+        is_error: false,
+        json: { tool: 'echo', args: { a: [1] } },
+      });
       expect((await session.call('text', {})).result).toMatchObject({ text: 'plain text answer' });
       expect((await session.call('context', {})).result?.json).toEqual({ issuer: issuer.url, tmpDir: tmp });
-      expect((await session.call('discover_provider', { url: issuer.url })).result?.json).toEqual({ issuer: 'loopback', version: '1.0-draft' });
+      expect((await session.call('discover_provider', { url: issuer.url })).result?.json).toEqual({
+        issuer: 'loopback',
+        version: '1.0-draft',
+      });
       expect(entriesOf(session.transcript.snapshot().entries, 'stderr')[0]?.line).toBe('adapter ready for module-1');
     } finally {
       await session.close();
@@ -51,7 +59,11 @@ describe('module driver', () => {
     try {
       const call = await session.call('fail', {});
       expect(call.error).toBeUndefined();
-      expect(call.result).toMatchObject({ is_error: true, text: 'Error: approval denied', json: { code: 'access_denied', status: 403, message: 'approval denied' } });
+      expect(call.result).toMatchObject({
+        is_error: true,
+        text: 'Error: approval denied',
+        json: { code: 'access_denied', status: 403, message: 'approval denied' },
+      });
     } finally {
       await session.close();
     }
@@ -76,7 +88,9 @@ describe('module driver', () => {
       const call = await session.call('huge', {});
       expect(call.result?.truncated).toBe(true);
       expect(call.result?.text.endsWith('…[truncated: 200011 bytes in total]')).toBe(true);
-      expect((call.result?.json as { $truncated?: string }).$truncated).toBe('JSON value of 200011 bytes exceeds the 65536-byte cap');
+      expect((call.result?.json as { $truncated?: string }).$truncated).toBe(
+        'JSON value of 200011 bytes exceeds the 65536-byte cap',
+      );
       expect(JSON.stringify(call).length).toBeLessThan(3 * 66 * 1024);
     } finally {
       await session.close();
@@ -102,8 +116,12 @@ describe('module driver', () => {
   });
 
   it('fails to start when the factory throws, hangs or builds something else', async () => {
-    const failure = async (scenario: string) => (await start('adapter-broken.ts', scenario, 500).catch((error: unknown) => error)) as DriverStartError;
-    expect(await failure('throws')).toMatchObject({ kind: 'crashed', message: 'the client could not be started: the adapter factory threw: Error: missing credentials' });
+    const failure = async (scenario: string) =>
+      (await start('adapter-broken.ts', scenario, 500).catch((error: unknown) => error)) as DriverStartError;
+    expect(await failure('throws')).toMatchObject({
+      kind: 'crashed',
+      message: 'the client could not be started: the adapter factory threw: Error: missing credentials',
+    });
     const { value: hung, ms } = await elapsed(() => failure('hangs'));
     expect(hung).toBeInstanceOf(DriverStartError);
     expect(hung.kind).toBe('timeout');
@@ -112,7 +130,11 @@ describe('module driver', () => {
   });
 
   it('rejects a module without a default factory, or one that does not load', async () => {
-    await expect(ModuleDriver.load({ module: join(FIXTURES, 'adapter-no-default.ts') })).rejects.toThrow(/must export a factory function as default \(it exports no default\)/);
-    await expect(ModuleDriver.load({ module: join(FIXTURES, 'missing-adapter.ts') })).rejects.toThrow(DriverConfigError);
+    await expect(ModuleDriver.load({ module: join(FIXTURES, 'adapter-no-default.ts') })).rejects.toThrow(
+      /must export a factory function as default \(it exports no default\)/,
+    );
+    await expect(ModuleDriver.load({ module: join(FIXTURES, 'missing-adapter.ts') })).rejects.toThrow(
+      DriverConfigError,
+    );
   });
 });

@@ -4,11 +4,20 @@ import { DriverConfigError } from '../../src/client-harness/drivers/driver.ts';
 import { LineSplitter } from '../../src/client-harness/drivers/lines.ts';
 import { parseEnvAssignments, splitCommandLine, substitute } from '../../src/client-harness/drivers/placeholders.ts';
 import { resultFromMcp } from '../../src/client-harness/drivers/result.ts';
-import { Transcript, TranscriptSnapshotSchema } from '../../src/client-harness/drivers/transcript.ts';
+import { Transcript } from '../../src/client-harness/drivers/transcript.ts';
+import { TranscriptSnapshotSchema } from '../../src/model/index.ts';
 
 describe('command lines and placeholders', () => {
   it('splits like a shell would for plain words, without interpreting anything', () => {
-    expect(splitCommandLine(`npx -y my-client --name 'a b' "c \\"d\\"" e\\ f`)).toEqual(['npx', '-y', 'my-client', '--name', 'a b', 'c "d"', 'e f']);
+    expect(splitCommandLine(`npx -y my-client --name 'a b' "c \\"d\\"" e\\ f`)).toEqual([
+      'npx',
+      '-y',
+      'my-client',
+      '--name',
+      'a b',
+      'c "d"',
+      'e f',
+    ]);
     expect(splitCommandLine(`client --url '{issuer}?a=1&b=2' ''`)).toEqual(['client', '--url', '{issuer}?a=1&b=2', '']);
     expect(() => splitCommandLine('client | tee')).toThrow(DriverConfigError);
     expect(() => splitCommandLine('client > log')).toThrow(/sh -c/);
@@ -20,7 +29,9 @@ describe('command lines and placeholders', () => {
 
   it('substitutes known placeholders once and leaves other braces alone', () => {
     const values = { issuer: 'https://i.test/{tmp}', tmp: '/t', scenario: 's1' };
-    expect(substitute('{issuer} {tmp}/{scenario} {"a":{other}}', values)).toBe('https://i.test/{tmp} /t/s1 {"a":{other}}');
+    expect(substitute('{issuer} {tmp}/{scenario} {"a":{other}}', values)).toBe(
+      'https://i.test/{tmp} /t/s1 {"a":{other}}',
+    );
     expect(parseEnvAssignments(['A=1', 'B=x=y', 'C='])).toEqual({ A: '1', B: 'x=y', C: '' });
     expect(() => parseEnvAssignments(['1A=x'])).toThrow(DriverConfigError);
   });
@@ -31,16 +42,25 @@ describe('caps', () => {
     expect(capText('abc', 10)).toEqual({ text: 'abc', truncated: false });
     expect(capText('abcdef', 3)).toEqual({ text: 'abc\n…[truncated: 6 bytes in total]', truncated: true });
     expect(capJson({ a: 1, f: () => 1, u: undefined })).toEqual({ value: { a: 1 }, truncated: false });
-    expect(capJson({ big: 'x'.repeat(100) }, 50).value).toMatchObject({ [TRUNCATED_KEY]: 'JSON value of 110 bytes exceeds the 50-byte cap' });
+    expect(capJson({ big: 'x'.repeat(100) }, 50).value).toMatchObject({
+      [TRUNCATED_KEY]: 'JSON value of 110 bytes exceeds the 50-byte cap',
+    });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect((capJson(cyclic).value as Record<string, string>)[TRUNCATED_KEY]).toMatch(/^not serializable/);
-    const blocks = [{ type: 'text', text: 'a'.repeat(600) }, { type: 'text', text: 'b'.repeat(600) }, { type: 'image', data: 'x' }];
+    const blocks = [
+      { type: 'text', text: 'a'.repeat(600) },
+      { type: 'text', text: 'b'.repeat(600) },
+      { type: 'image', data: 'x' },
+    ];
     const { content, truncated } = capContent(blocks, 1000);
     expect(truncated).toBe(true);
     expect(content).toHaveLength(3);
     expect((content[1] as { text: string }).text).toMatch(/^b+\n…\[truncated: 600 bytes in total\]$/);
-    expect(content[2]).toMatchObject({ type: TRUNCATED_KEY, text: '1 more content block(s) dropped: content exceeds the 1000-byte cap' });
+    expect(content[2]).toMatchObject({
+      type: TRUNCATED_KEY,
+      text: '1 more content block(s) dropped: content exceeds the 1000-byte cap',
+    });
   });
 
   it('bounds a line without newline', () => {
@@ -89,7 +109,13 @@ describe('MCP results', () => {
     const { result, problem } = resultFromMcp({ content: [{ type: 'text' }], isError: 'yes' });
     expect(result).toMatchObject({ is_error: false, text: '', content: [{ type: 'text' }] });
     expect(problem).toMatch(/^malformed tools\/call result at content\.0/);
-    const twoBlocks = resultFromMcp({ content: [{ type: 'text', text: '{"a":1}' }, { type: 'text', text: 'done' }], structuredContent: { a: 2 } }).result;
+    const twoBlocks = resultFromMcp({
+      content: [
+        { type: 'text', text: '{"a":1}' },
+        { type: 'text', text: 'done' },
+      ],
+      structuredContent: { a: 2 },
+    }).result;
     expect(twoBlocks).toMatchObject({ text: '{"a":1}\ndone', json: { a: 2 } });
     expect(resultFromMcp({ content: [{ type: 'text', text: '[1,2]' }] }).result.json).toEqual([1, 2]);
   });

@@ -15,11 +15,16 @@ export function cappedFetch(maxBytes: number): typeof fetch {
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           total += chunk.byteLength;
-          if (total > maxBytes) controller.error(new ResponseTooLarge(`an HTTP response from the client exceeded ${maxBytes} bytes`));
+          if (total > maxBytes)
+            controller.error(new ResponseTooLarge(`an HTTP response from the client exceeded ${maxBytes} bytes`));
           else controller.enqueue(chunk);
         },
       }),
     );
-    return new Response(capped, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(capped, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }

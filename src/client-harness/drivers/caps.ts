@@ -62,7 +62,10 @@ export function capJson(value: unknown, maxBytes = MAX_VALUE_BYTES): { value: un
  * MCP content blocks kept in order while they fit `maxBytes` together: the block that crosses the
  * cap has its `text` cut (or is dropped when it has none), and one marker block replaces the rest.
  */
-export function capContent(blocks: readonly unknown[], maxBytes = MAX_VALUE_BYTES): { content: unknown[]; truncated: boolean } {
+export function capContent(
+  blocks: readonly unknown[],
+  maxBytes = MAX_VALUE_BYTES,
+): { content: unknown[]; truncated: boolean } {
   const content: unknown[] = [];
   let used = 0;
   for (const [index, block] of blocks.entries()) {
@@ -79,7 +82,11 @@ export function capContent(blocks: readonly unknown[], maxBytes = MAX_VALUE_BYTE
       content.push({ ...(block as object), text: capText(text, room - 256).text });
     }
     const dropped = blocks.length - index - (typeof text === 'string' && room > 256 ? 1 : 0);
-    if (dropped > 0) content.push({ type: TRUNCATED_KEY, text: `${dropped} more content block(s) dropped: content exceeds the ${maxBytes}-byte cap` });
+    if (dropped > 0)
+      content.push({
+        type: TRUNCATED_KEY,
+        text: `${dropped} more content block(s) dropped: content exceeds the ${maxBytes}-byte cap`,
+      });
     return { content, truncated: true };
   }
   return { content, truncated: false };

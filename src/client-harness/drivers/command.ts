@@ -53,7 +53,7 @@ import {
 import { pipeLines } from './lines.ts';
 import { substitute, substituteEnv, type PlaceholderValues } from './placeholders.ts';
 import { groupAlive, spawnGroup, terminateGroup, type ProcessGroup } from './process-group.ts';
-import type { CallError, ExitInfo, ToolCallRecord, ToolInfo } from './records.ts';
+import type { CallError, ExitInfo, ToolCallRecord, ToolInfo } from '../../model/index.ts';
 import { resultFromOutput } from './result.ts';
 import { Transcript } from './transcript.ts';
 
@@ -63,7 +63,10 @@ export const MAX_STDOUT_BYTES = 1024 * 1024;
 const DRAIN_MS = 100;
 const STDERR_TAIL_BYTES = 2048;
 
-const Env = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _'), z.string());
+const Env = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _'),
+  z.string(),
+);
 
 export const CommandToolSchema = z
   .object({
@@ -80,7 +83,9 @@ export const CommandConfigSchema = z
     env: Env.optional(),
     cwd: z.string().min(1).optional(),
     timeoutMs: z.number().int().positive().optional(),
-    tools: z.record(z.string().min(1), CommandToolSchema).refine((tools) => Object.keys(tools).length > 0, 'at least one tool is needed'),
+    tools: z
+      .record(z.string().min(1), CommandToolSchema)
+      .refine((tools) => Object.keys(tools).length > 0, 'at least one tool is needed'),
   })
   .strict();
 export type CommandConfig = z.infer<typeof CommandConfigSchema>;
@@ -136,7 +141,11 @@ const TEMPLATE = /\{(issuer|tmp|scenario|args|arg:([^{}]+))\}/g;
  * One argv element with its placeholders replaced, or undefined when it names an argument the call
  * lacks. One pass, so substituted values are never expanded again.
  */
-export function expandElement(element: string, values: PlaceholderValues, args: Record<string, unknown>): string | undefined {
+export function expandElement(
+  element: string,
+  values: PlaceholderValues,
+  args: Record<string, unknown>,
+): string | undefined {
   let missing = false;
   const expanded = element.replace(TEMPLATE, (_match, name: string, argName: string | undefined) => {
     if (argName !== undefined) {
@@ -193,14 +202,24 @@ class CommandSession implements ClientSession {
     const spec = this.options.config.tools[tool];
     if (spec === undefined) {
       const names = Object.keys(this.options.config.tools).join(', ');
-      return finish(undefined, { kind: 'not-exposed', message: `the config defines no command for ${JSON.stringify(tool)} (it defines: ${names})` });
+      return finish(undefined, {
+        kind: 'not-exposed',
+        message: `the config defines no command for ${JSON.stringify(tool)} (it defines: ${names})`,
+      });
     }
     const argv = spec.command.flatMap((element) => expandElement(element, this.values, args) ?? []);
     const { config } = this.options;
-    const env = { ...process.env, ...substituteEnv(config.env ?? {}, this.values), ...substituteEnv(spec.env ?? {}, this.values) };
+    const env = {
+      ...process.env,
+      ...substituteEnv(config.env ?? {}, this.values),
+      ...substituteEnv(spec.env ?? {}, this.values),
+    };
     let group: ProcessGroup;
     try {
-      group = await spawnGroup(argv, config.cwd === undefined ? { env } : { env, cwd: substitute(config.cwd, this.values) });
+      group = await spawnGroup(
+        argv,
+        config.cwd === undefined ? { env } : { env, cwd: substitute(config.cwd, this.values) },
+      );
     } catch (error) {
       return finish(undefined, { kind: 'driver', message: (error as Error).message });
     }
@@ -218,11 +237,20 @@ class CommandSession implements ClientSession {
         await Promise.race([output.ended, sleep(DRAIN_MS)]);
         return exit;
       },
-      { timeoutMs, failures: this.failures, what: 'the command did not finish', ...(options.signal ? { signal: options.signal } : {}) },
+      {
+        timeoutMs,
+        failures: this.failures,
+        what: 'the command did not finish',
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
     );
     if (!outcome.ok) {
       await this.terminate(running);
-      this.transcript.lifecycle('exit', `${tool}: pid ${group.pid} stopped by the harness (${'error' in outcome ? outcome.error.kind : 'error'})`, group.exit ? { exit: group.exit } : {});
+      this.transcript.lifecycle(
+        'exit',
+        `${tool}: pid ${group.pid} stopped by the harness (${'error' in outcome ? outcome.error.kind : 'error'})`,
+        group.exit ? { exit: group.exit } : {},
+      );
       const error = 'error' in outcome ? outcome.error : { kind: 'driver' as const, message: String(outcome.thrown) };
       return finish(undefined, withTail(error, output.stderrTail()), group.exit);
     }
@@ -231,10 +259,21 @@ class CommandSession implements ClientSession {
     if (!groupAlive(group.pid)) this.groups.delete(running);
     this.transcript.lifecycle('exit', `${tool}: pid ${group.pid} ${describeExit(exit)}`, { exit });
     if (output.overflowed()) {
-      return finish(undefined, { kind: 'protocol', message: `the command printed more than ${MAX_STDOUT_BYTES} bytes on stdout and was stopped` }, exit);
+      return finish(
+        undefined,
+        {
+          kind: 'protocol',
+          message: `the command printed more than ${MAX_STDOUT_BYTES} bytes on stdout and was stopped`,
+        },
+        exit,
+      );
     }
     if (exit.signal !== null) {
-      return finish(undefined, withTail({ kind: 'crashed', message: `the command was killed by ${exit.signal}`, exit }, output.stderrTail()), exit);
+      return finish(
+        undefined,
+        withTail({ kind: 'crashed', message: `the command was killed by ${exit.signal}`, exit }, output.stderrTail()),
+        exit,
+      );
     }
     const stdout = output.stdout();
     if (exit.code !== 0) {
@@ -244,7 +283,11 @@ class CommandSession implements ClientSession {
     const result = resultFromOutput(stdout, false);
     if (result.json !== undefined) return finish(result, undefined, exit);
     const what = stdout.trim() === '' ? 'printed nothing' : 'printed something that is not JSON';
-    return finish({ ...result, is_error: true }, { kind: 'protocol', message: `the command exited 0 but ${what} on stdout` }, exit);
+    return finish(
+      { ...result, is_error: true },
+      { kind: 'protocol', message: `the command exited 0 but ${what} on stdout` },
+      exit,
+    );
   }
 
   close(): Promise<void> {

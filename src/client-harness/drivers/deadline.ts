@@ -1,4 +1,4 @@
-import type { CallError } from './records.ts';
+import type { CallError } from '../../model/index.ts';
 
 /**
  * Races a piece of work against the things that end a call without the client's answer: its

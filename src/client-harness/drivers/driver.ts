@@ -1,5 +1,6 @@
-import type { CallErrorKind, ToolCallRecord, ToolInfo } from './records.ts';
-import type { Transcript, TranscriptSnapshot } from './transcript.ts';
+import type { CallErrorKind, ToolCallRecord, ToolInfo } from '../../model/index.ts';
+import type { TranscriptSnapshot } from '../../model/index.ts';
+import type { Transcript } from './transcript.ts';
 
 /**
  * The common face of every way of driving an Agent Auth client under test (§6 client tools): an

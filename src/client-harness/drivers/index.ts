@@ -17,11 +17,24 @@ import { mapDriver, type ToolMapping } from './tool-mapping.ts';
  */
 
 export * from './driver.ts';
-export * from './records.ts';
-export { Transcript, TranscriptEntrySchema, TranscriptSnapshotSchema, TRANSCRIPT_LIMITS, type TranscriptEntry, type TranscriptSnapshot } from './transcript.ts';
+export { Transcript, TRANSCRIPT_LIMITS } from './transcript.ts';
 export { McpDriver, type McpDriverOptions, type McpTarget } from './mcp.ts';
-export { CommandDriver, CommandConfigSchema, loadCommandConfig, parseCommandConfig, type CommandConfig, type CommandDriverOptions } from './command.ts';
-export { ModuleDriver, type Adapter, type AdapterContext, type AdapterFactory, type AdapterTool, type ModuleDriverOptions } from './module.ts';
+export {
+  CommandDriver,
+  CommandConfigSchema,
+  loadCommandConfig,
+  parseCommandConfig,
+  type CommandConfig,
+  type CommandDriverOptions,
+} from './command.ts';
+export {
+  ModuleDriver,
+  type Adapter,
+  type AdapterContext,
+  type AdapterFactory,
+  type AdapterTool,
+  type ModuleDriverOptions,
+} from './module.ts';
 export {
   mapDriver,
   mapSession,
@@ -73,29 +86,44 @@ const SPECIFIC: readonly (keyof DriverOptions)[] = ['command', 'url', 'env', 'cw
 
 async function buildDriver(options: DriverOptions): Promise<ClientDriver> {
   const allowed = OPTIONS_OF[options.driver];
-  if (allowed === undefined) throw new DriverConfigError(`unknown driver ${JSON.stringify(options.driver)} (use mcp, command or module)`);
+  if (allowed === undefined)
+    throw new DriverConfigError(`unknown driver ${JSON.stringify(options.driver)} (use mcp, command or module)`);
   const misplaced = SPECIFIC.filter((name) => options[name] !== undefined && !allowed.includes(name));
-  if (misplaced.length > 0) throw new DriverConfigError(`--${misplaced.join(', --')} does not apply to the ${options.driver} driver`);
+  if (misplaced.length > 0)
+    throw new DriverConfigError(`--${misplaced.join(', --')} does not apply to the ${options.driver} driver`);
   const timing = {
     ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
     ...(options.killGraceMs === undefined ? {} : { killGraceMs: options.killGraceMs }),
   };
   switch (options.driver) {
     case 'mcp': {
-      if ((options.command === undefined) === (options.url === undefined)) throw new DriverConfigError('the mcp driver needs exactly one of --command and --url');
+      if ((options.command === undefined) === (options.url === undefined))
+        throw new DriverConfigError('the mcp driver needs exactly one of --command and --url');
       if (options.url !== undefined) {
-        if (options.env !== undefined || options.cwd !== undefined) throw new DriverConfigError('--env and --cwd apply to --command only');
-        return new McpDriver({ target: { transport: 'http', url: options.url, ...(options.headers ? { headers: options.headers } : {}) }, ...timing });
+        if (options.env !== undefined || options.cwd !== undefined)
+          throw new DriverConfigError('--env and --cwd apply to --command only');
+        return new McpDriver({
+          target: { transport: 'http', url: options.url, ...(options.headers ? { headers: options.headers } : {}) },
+          ...timing,
+        });
       }
       if (options.headers !== undefined) throw new DriverConfigError('--header applies to --url only');
-      const env = Array.isArray(options.env) ? parseEnvAssignments(options.env) : { ...(options.env as Record<string, string> | undefined) };
-      return new McpDriver({ target: { transport: 'stdio', command: options.command!, env, ...(options.cwd ? { cwd: options.cwd } : {}) }, ...timing });
+      const env = Array.isArray(options.env)
+        ? parseEnvAssignments(options.env)
+        : { ...(options.env as Record<string, string> | undefined) };
+      return new McpDriver({
+        target: { transport: 'stdio', command: options.command!, env, ...(options.cwd ? { cwd: options.cwd } : {}) },
+        ...timing,
+      });
     }
     case 'command':
       if (options.config === undefined) throw new DriverConfigError('the command driver needs --config tools.json');
       return new CommandDriver({ config: await loadCommandConfig(options.config), ...timing });
     case 'module':
       if (options.module === undefined) throw new DriverConfigError('the module driver needs --module ./adapter.ts');
-      return ModuleDriver.load({ module: options.module, ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }) });
+      return ModuleDriver.load({
+        module: options.module,
+        ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
+      });
   }
 }

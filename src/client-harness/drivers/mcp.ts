@@ -1,6 +1,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError, ProgressNotificationSchema, type JSONRPCMessage, type ProgressNotification, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  McpError,
+  ProgressNotificationSchema,
+  type JSONRPCMessage,
+  type ProgressNotification,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { capJson, capText, headBytes, MAX_ENTRY_BYTES } from './caps.ts';
@@ -21,7 +28,7 @@ import {
 } from './driver.ts';
 import { ObservedTransport } from './observed-transport.ts';
 import { splitCommandLine, substituteAll, substituteEnv, type PlaceholderValues } from './placeholders.ts';
-import type { CallError, ExitInfo, ToolCallRecord, ToolInfo } from './records.ts';
+import type { CallError, ExitInfo, ToolCallRecord, ToolInfo } from '../../model/index.ts';
 import { resultFromMcp } from './result.ts';
 import { ChildProcessTransport, MAX_MESSAGE_BYTES, ProtocolViolation, SpawnError } from './stdio-transport.ts';
 import { Transcript } from './transcript.ts';
@@ -78,13 +85,16 @@ export class McpDriver implements ClientDriver {
       } catch {
         throw new DriverConfigError(`--url ${JSON.stringify(target.url)} is not an absolute URL`);
       }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DriverConfigError(`--url must be http(s), not ${url.protocol}`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new DriverConfigError(`--url must be http(s), not ${url.protocol}`);
     }
   }
 
   describe(): string {
     const { target } = this.options;
-    return target.transport === 'stdio' ? `MCP over stdio: ${target.command}` : `MCP over Streamable HTTP: ${target.url}`;
+    return target.transport === 'stdio'
+      ? `MCP over stdio: ${target.command}`
+      : `MCP over Streamable HTTP: ${target.url}`;
   }
 
   async start(options: StartOptions): Promise<ClientSession> {
@@ -118,7 +128,7 @@ class McpSession implements ClientSession {
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     const values: PlaceholderValues = { issuer: start.issuer, tmp: start.tmpDir, scenario: start.scenarioId };
     const { target } = options;
-    let inner;
+    let inner: ChildProcessTransport | StreamableHTTPClientTransport;
     if (target.transport === 'stdio') {
       this.stdio = new ChildProcessTransport({
         argv: substituteAll(values, argv ?? []),
@@ -145,25 +155,39 @@ class McpSession implements ClientSession {
 
   async open(startTimeoutMs: number): Promise<void> {
     const { target } = this.options;
-    this.transcript.lifecycle('start', `scenario ${this.scenarioId}: ${target.transport === 'stdio' ? target.command : target.url}`);
+    this.transcript.lifecycle(
+      'start',
+      `scenario ${this.scenarioId}: ${target.transport === 'stdio' ? target.command : target.url}`,
+    );
     const ready = await race(
       async (signal) => {
         await this.client.connect(this.transport, { signal, timeout: backstop(startTimeoutMs) });
         this.toolList = await this.listTools(signal, startTimeoutMs);
       },
-      { timeoutMs: startTimeoutMs, failures: this.failures, what: 'the client was not ready (initialize and tools/list)' },
+      {
+        timeoutMs: startTimeoutMs,
+        failures: this.failures,
+        what: 'the client was not ready (initialize and tools/list)',
+      },
     );
     if (ready.ok) {
       const server = this.client.getServerVersion();
       const names = this.toolList.map((tool) => tool.name).join(', ');
-      this.transcript.lifecycle('ready', `${server?.name ?? '?'} ${server?.version ?? '?'}; tools: ${names || '(none)'}`);
+      this.transcript.lifecycle(
+        'ready',
+        `${server?.name ?? '?'} ${server?.version ?? '?'}; tools: ${names || '(none)'}`,
+      );
       return;
     }
     const error = 'error' in ready ? this.withStderr(ready.error) : this.classify(ready.thrown);
     const message = error.stderr_tail ? `${error.message}; stderr ends with:\n${error.stderr_tail}` : error.message;
     this.transcript.lifecycle('start-failed', message);
     await this.close();
-    throw new DriverStartError(startErrorKind(error), `the client could not be started: ${message}`, this.transcript.snapshot());
+    throw new DriverStartError(
+      startErrorKind(error),
+      `the client could not be started: ${message}`,
+      this.transcript.snapshot(),
+    );
   }
 
   async tools(): Promise<ToolInfo[]> {
@@ -175,7 +199,10 @@ class McpSession implements ClientSession {
         what: 'no tools/list answer',
       });
       if (listed.ok) this.toolList = listed.value;
-      else this.transcript.protocol(`refreshing the tool list failed: ${('error' in listed ? listed.error : this.classify(listed.thrown)).message}`);
+      else
+        this.transcript.protocol(
+          `refreshing the tool list failed: ${('error' in listed ? listed.error : this.classify(listed.thrown)).message}`,
+        );
     }
     return this.toolList.map((tool) => ({ ...tool }));
   }
@@ -188,7 +215,10 @@ class McpSession implements ClientSession {
     const exposed = await this.tools();
     if (!exposed.some((candidate) => candidate.name === tool)) {
       const names = exposed.map((candidate) => candidate.name).join(', ') || 'none';
-      return finish(undefined, { kind: 'not-exposed', message: `the client exposes no tool named ${JSON.stringify(tool)} (it exposes: ${names})` });
+      return finish(undefined, {
+        kind: 'not-exposed',
+        message: `the client exposes no tool named ${JSON.stringify(tool)} (it exposes: ${names})`,
+      });
     }
     const timeoutMs = options.timeoutMs ?? this.callTimeoutMs;
     const progressToken = `call-${seq}`;
@@ -232,7 +262,10 @@ class McpSession implements ClientSession {
     const tools: ToolInfo[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_TOOL_PAGES && tools.length < MAX_TOOLS; page++) {
-      const listed = await this.client.listTools(cursor === undefined ? {} : { cursor }, { signal, timeout: backstop(timeoutMs) });
+      const listed = await this.client.listTools(cursor === undefined ? {} : { cursor }, {
+        signal,
+        timeout: backstop(timeoutMs),
+      });
       tools.push(...listed.tools.slice(0, MAX_TOOLS - tools.length).map(toolInfo));
       cursor = listed.nextCursor;
       if (cursor === undefined) break;
@@ -265,7 +298,10 @@ class McpSession implements ClientSession {
 
   private onProgress(notification: ProgressNotification): void {
     const token = String(notification.params.progressToken);
-    if (!this.progressTokens.has(token)) this.transcript.protocol(`a progress notification names a token the harness never issued: ${JSON.stringify(token)}`);
+    if (!this.progressTokens.has(token))
+      this.transcript.protocol(
+        `a progress notification names a token the harness never issued: ${JSON.stringify(token)}`,
+      );
   }
 
   private onExit(exit: ExitInfo): void {
@@ -291,18 +327,26 @@ class McpSession implements ClientSession {
     if (thrown instanceof SpawnError) return { kind: 'driver', message: thrown.message };
     if (this.exit !== undefined) return this.crashError();
     if (thrown instanceof McpError) {
-      if (thrown.code === ErrorCode.ConnectionClosed) return this.withStderr({ kind: 'crashed', message: 'the connection to the client closed' });
-      if (thrown.code === ErrorCode.RequestTimeout) return this.withStderr({ kind: 'timeout', message: thrown.message });
-      const error: CallError = { kind: 'rpc-error', message: capText(thrown.message, MAX_ENTRY_BYTES).text, code: thrown.code };
+      if (thrown.code === ErrorCode.ConnectionClosed)
+        return this.withStderr({ kind: 'crashed', message: 'the connection to the client closed' });
+      if (thrown.code === ErrorCode.RequestTimeout)
+        return this.withStderr({ kind: 'timeout', message: thrown.message });
+      const error: CallError = {
+        kind: 'rpc-error',
+        message: capText(thrown.message, MAX_ENTRY_BYTES).text,
+        code: thrown.code,
+      };
       const data = capJson(thrown.data, MAX_ENTRY_BYTES).value;
       if (data !== undefined) error.data = data;
       return error;
     }
     const message = thrown instanceof Error ? thrown.message : String(thrown);
-    if (thrown instanceof StreamableHTTPError || thrown instanceof ResponseTooLarge) return { kind: 'protocol', message };
+    if (thrown instanceof StreamableHTTPError || thrown instanceof ResponseTooLarge)
+      return { kind: 'protocol', message };
     const code = networkCode(thrown);
     if (code !== undefined) return { kind: 'crashed', message: `the client's endpoint is unreachable (${code})` };
-    if (thrown instanceof SyntaxError) return { kind: 'protocol', message: `the client answered with invalid JSON: ${message}` };
+    if (thrown instanceof SyntaxError)
+      return { kind: 'protocol', message: `the client answered with invalid JSON: ${message}` };
     return this.withStderr({ kind: 'protocol', message: capText(message, MAX_ENTRY_BYTES).text });
   }
 }
@@ -320,7 +364,16 @@ function backstop(timeoutMs: number): number {
   return timeoutMs * 2 + 1000;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
 
 /** The system error code of a failed fetch, when it failed for want of a connection. */
 function networkCode(thrown: unknown): string | undefined {

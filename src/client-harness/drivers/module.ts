@@ -46,7 +46,7 @@ import {
   type StartErrorKind,
   type StartOptions,
 } from './driver.ts';
-import type { ToolCallRecord, ToolInfo } from './records.ts';
+import type { ToolCallRecord, ToolInfo } from '../../model/index.ts';
 import { resultFromError, resultFromValue } from './result.ts';
 import { Transcript } from './transcript.ts';
 
@@ -135,7 +135,8 @@ class ModuleSession implements ClientSession {
     this.scenarioId = start.scenarioId;
     const lifetime = this.lifetime.signal;
     this.context = {
-      fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, lifetime]) : lifetime }),
+      fetch: (input, init) =>
+        fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, lifetime]) : lifetime }),
       tmpDir: start.tmpDir,
       issuer: start.issuer,
       scenarioId: start.scenarioId,
@@ -156,7 +157,8 @@ class ModuleSession implements ClientSession {
     let message: string;
     if (built.ok) {
       kind = 'driver';
-      message = 'the adapter factory must resolve to { tools: { name: async (args) => result, … }, close?: async () => void }';
+      message =
+        'the adapter factory must resolve to { tools: { name: async (args) => result, … }, close?: async () => void }';
     } else if ('error' in built) {
       kind = 'timeout';
       message = built.error.message;
@@ -184,16 +186,24 @@ class ModuleSession implements ClientSession {
 
   async call(tool: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<ToolCallRecord> {
     const finish = beginCall(this.transcript, ++this.calls, tool, args);
-    if (this.closing !== undefined || this.adapter === undefined) return finish(undefined, { kind: 'driver', message: 'the session is closed' });
+    if (this.closing !== undefined || this.adapter === undefined)
+      return finish(undefined, { kind: 'driver', message: 'the session is closed' });
     const fn = Object.hasOwn(this.adapter.tools, tool) ? this.adapter.tools[tool] : undefined;
     if (typeof fn !== 'function') {
       const names = Object.keys(this.adapter.tools).join(', ') || 'none';
-      return finish(undefined, { kind: 'not-exposed', message: `the adapter has no tool ${JSON.stringify(tool)} (it has: ${names})` });
+      return finish(undefined, {
+        kind: 'not-exposed',
+        message: `the adapter has no tool ${JSON.stringify(tool)} (it has: ${names})`,
+      });
     }
     const outcome = await race(
       // A copy, so an adapter mutating its arguments cannot change what the record shows.
       async (signal) => fn(copy(args), { signal: AbortSignal.any([signal, this.lifetime.signal]) }),
-      { timeoutMs: options.timeoutMs ?? this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, failures: this.failures, ...(options.signal ? { signal: options.signal } : {}) },
+      {
+        timeoutMs: options.timeoutMs ?? this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+        failures: this.failures,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
     );
     if (outcome.ok) return finish(resultFromValue(outcome.value, false), undefined);
     if ('error' in outcome) return finish(undefined, outcome.error);
@@ -215,7 +225,10 @@ class ModuleSession implements ClientSession {
         timeoutMs: this.options.closeTimeoutMs ?? DEFAULT_KILL_GRACE_MS,
         what: 'the adapter did not close',
       });
-      if (!closed.ok) this.transcript.protocol('error' in closed ? closed.error.message : `the adapter's close threw: ${describeThrown(closed.thrown)}`);
+      if (!closed.ok)
+        this.transcript.protocol(
+          'error' in closed ? closed.error.message : `the adapter's close threw: ${describeThrown(closed.thrown)}`,
+        );
     }
     this.transcript.lifecycle('closed', 'session closed');
   }
@@ -225,7 +238,10 @@ function isAdapter(value: unknown): value is Adapter {
   if (typeof value !== 'object' || value === null) return false;
   const { tools, close } = value as { tools?: unknown; close?: unknown };
   if (typeof tools !== 'object' || tools === null) return false;
-  return Object.values(tools).every((tool) => typeof tool === 'function') && (close === undefined || typeof close === 'function');
+  return (
+    Object.values(tools).every((tool) => typeof tool === 'function') &&
+    (close === undefined || typeof close === 'function')
+  );
 }
 
 function copy(args: Record<string, unknown>): Record<string, unknown> {

@@ -25,7 +25,10 @@ export function substituteAll(values: PlaceholderValues, templates: readonly str
   return templates.map((template) => substitute(template, values));
 }
 
-export function substituteEnv(env: Readonly<Record<string, string>>, values: PlaceholderValues): Record<string, string> {
+export function substituteEnv(
+  env: Readonly<Record<string, string>>,
+  values: PlaceholderValues,
+): Record<string, string> {
   return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, substitute(value, values)]));
 }
 
@@ -52,7 +55,9 @@ export function splitCommandLine(line: string): string[] {
       );
     }
     if (argv.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(unquotedInWord)) {
-      throw new DriverConfigError(`command ${JSON.stringify(line)} starts with an environment assignment; pass it with --env instead`);
+      throw new DriverConfigError(
+        `command ${JSON.stringify(line)} starts with an environment assignment; pass it with --env instead`,
+      );
     }
     argv.push(current);
     current = '';
@@ -85,7 +90,8 @@ export function splitCommandLine(line: string): string[] {
       unquotedInWord += char;
     }
   }
-  if (quote !== undefined) throw new DriverConfigError(`command ${JSON.stringify(line)} has an unclosed ${quote} quote`);
+  if (quote !== undefined)
+    throw new DriverConfigError(`command ${JSON.stringify(line)} has an unclosed ${quote} quote`);
   finish();
   if (argv.length === 0) throw new DriverConfigError('the command is empty');
   return argv;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { sleep } from './deadline.ts';
-import type { ExitInfo } from './records.ts';
+import type { ExitInfo } from '../../model/index.ts';
 
 /**
  * Client processes run in their own process group (a new session, through `detached`), so stopping
@@ -32,7 +32,12 @@ export function spawnGroup(argv: readonly string[], options: SpawnGroupOptions):
   return new Promise((resolve, reject) => {
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(command, args, { env: options.env, cwd: options.cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(command, args, {
+        env: options.env,
+        cwd: options.cwd,
+        detached: true,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
     } catch (error) {
       reject(error instanceof Error ? error : new Error(String(error)));
       return;
@@ -101,7 +106,9 @@ export function groupAlive(pgid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return process.platform === 'linux' ? linuxProcesses().some((proc) => proc.pgrp === pgid && proc.state !== 'Z' && proc.state !== 'X') : true;
+  return process.platform === 'linux'
+    ? linuxProcesses().some((proc) => proc.pgrp === pgid && proc.state !== 'Z' && proc.state !== 'X')
+    : true;
 }
 
 /** Whether `pid` is a running process (a zombie is not). */

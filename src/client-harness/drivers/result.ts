@@ -1,6 +1,6 @@
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { capContent, capJson, capText } from './caps.ts';
-import type { ToolResult } from './records.ts';
+import type { ToolResult } from '../../model/index.ts';
 
 /**
  * Turns what a client answered into a capped ToolResult: an MCP tools/call result, a value an
@@ -46,7 +46,13 @@ function fromText(text: string, isError: boolean): ToolResult {
   return build(isError, [{ type: 'text', text }], text, parseJson(text), undefined);
 }
 
-function build(isError: boolean, blocks: readonly unknown[], text: string, json: unknown, structured: unknown): ToolResult {
+function build(
+  isError: boolean,
+  blocks: readonly unknown[],
+  text: string,
+  json: unknown,
+  structured: unknown,
+): ToolResult {
   const content = capContent(blocks);
   const shownText = capText(text);
   const shownJson = capJson(json);
@@ -73,7 +79,8 @@ export function parseJson(text: string): unknown {
 
 /** What an adapter threw: a tool error whose JSON keeps the error's name, message and own fields. */
 export function resultFromError(thrown: unknown): ToolResult {
-  if (!(thrown instanceof Error)) return build(true, [{ type: 'text', text: String(thrown) }], String(thrown), thrown, undefined);
+  if (!(thrown instanceof Error))
+    return build(true, [{ type: 'text', text: String(thrown) }], String(thrown), thrown, undefined);
   const text = `${thrown.name}: ${thrown.message}`;
   const view = { ...(thrown as unknown as Record<string, unknown>), name: thrown.name, message: thrown.message };
   return build(true, [{ type: 'text', text }], text, view, undefined);

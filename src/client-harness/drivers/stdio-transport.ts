@@ -4,7 +4,7 @@ import { MAX_ENTRY_BYTES } from './caps.ts';
 import { sleep } from './deadline.ts';
 import { pipeLines } from './lines.ts';
 import { spawnGroup, terminateGroup, type ProcessGroup } from './process-group.ts';
-import type { ExitInfo } from './records.ts';
+import type { ExitInfo } from '../../model/index.ts';
 import type { Transcript } from './transcript.ts';
 
 /**
@@ -78,8 +78,12 @@ export class ChildProcessTransport implements Transport {
       child.stdout.once('end', resolve);
     });
     pipeLines(child.stdout, MAX_MESSAGE_BYTES, (line, info) => this.onStdoutLine(line, info));
-    pipeLines(child.stderr, MAX_ENTRY_BYTES, (line, info) => transcript.stderr(line, info.truncated ? info.bytes : undefined));
-    void this.group.exited.then((exit) => this.onExited(exit)).catch((error: unknown) => this.onerror?.(error as Error));
+    pipeLines(child.stderr, MAX_ENTRY_BYTES, (line, info) =>
+      transcript.stderr(line, info.truncated ? info.bytes : undefined),
+    );
+    void this.group.exited
+      .then((exit) => this.onExited(exit))
+      .catch((error: unknown) => this.onerror?.(error as Error));
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -100,7 +104,9 @@ export class ChildProcessTransport implements Transport {
   async close(): Promise<void> {
     this.closing = true;
     const group = this.group;
-    this.terminated ??= group ? terminateGroup(group, { graceMs: this.options.graceMs, stdinGraceMs: 100 }) : Promise.resolve();
+    this.terminated ??= group
+      ? terminateGroup(group, { graceMs: this.options.graceMs, stdinGraceMs: 100 })
+      : Promise.resolve();
     await this.terminated;
     this.notifyClose();
   }
@@ -138,7 +144,11 @@ export class ChildProcessTransport implements Transport {
     // Let the answers the client wrote just before exiting be processed before declaring it gone.
     await Promise.race([this.stdoutEnded, sleep(DRAIN_MS)]);
     const how = exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.code}`;
-    this.options.transcript.lifecycle('exit', this.closing ? `exited (${how}) on close` : `exited on its own (${how})`, { exit });
+    this.options.transcript.lifecycle(
+      'exit',
+      this.closing ? `exited (${how}) on close` : `exited on its own (${how})`,
+      { exit },
+    );
     if (this.closing) return;
     this.options.onExit(exit);
     this.notifyClose();

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { capJson } from './caps.ts';
-import { DriverConfigError, type CallOptions, type ClientDriver, type ClientSession, type StartOptions } from './driver.ts';
-import type { ToolCallRecord, ToolInfo, ToolResult } from './records.ts';
+import {
+  DriverConfigError,
+  type CallOptions,
+  type ClientDriver,
+  type ClientSession,
+  type StartOptions,
+} from './driver.ts';
+import type { ToolCallRecord, ToolInfo, ToolResult } from '../../model/index.ts';
 
 /**
  * Declared tool mappings: a client whose tools, argument names or result fields differ from §6
@@ -58,7 +64,11 @@ export const ToolMappingSchema = z
     const clientNames = new Map<string, string>();
     for (const [tool, entry] of Object.entries(mapping.tools)) {
       if (entry.reason === undefined && mapping.reason === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['tools', tool, 'reason'], message: 'every mapping is a declared workaround: give its reason here or at the top level' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tools', tool, 'reason'],
+          message: 'every mapping is a declared workaround: give its reason here or at the top level',
+        });
       }
       if (entry.name === undefined && entry.arguments === undefined && entry.results === undefined) {
         ctx.addIssue({ code: 'custom', path: ['tools', tool], message: 'the entry maps nothing' });
@@ -66,7 +76,11 @@ export const ToolMappingSchema = z
       const clientName = entry.name ?? tool;
       const other = clientNames.get(clientName);
       if (other !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['tools', tool, 'name'], message: `${tool} and ${other} both map to the client tool ${clientName}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tools', tool, 'name'],
+          message: `${tool} and ${other} both map to the client tool ${clientName}`,
+        });
       }
       clientNames.set(clientName, tool);
     }
@@ -149,7 +163,15 @@ function compile(mapping: ToolMapping): Compiled {
     const reason = entry.reason ?? mapping.reason ?? '';
     const compiled: CompiledTool = { clientName: entry.name ?? tool, argumentRenames: [], resultRenames: [] };
     if (entry.name !== undefined && entry.name !== tool) {
-      compiled.nameWorkaround = { tool, kind: 'tool-name', spec: tool, client: entry.name, effect: `calls to ${tool} go to the client's tool ${entry.name}`, reason, applied: 0 };
+      compiled.nameWorkaround = {
+        tool,
+        kind: 'tool-name',
+        spec: tool,
+        client: entry.name,
+        effect: `calls to ${tool} go to the client's tool ${entry.name}`,
+        reason,
+        applied: 0,
+      };
       workarounds.push(compiled.nameWorkaround);
       specNameOf.set(entry.name, tool);
     }
@@ -189,7 +211,10 @@ class MappingSession implements MappedSession {
   }
 
   workarounds(): MappingWorkaround[] {
-    return this.compiled.workarounds.map((workaround) => ({ ...workaround, applied: this.counts.get(workaround) ?? 0 }));
+    return this.compiled.workarounds.map((workaround) => ({
+      ...workaround,
+      applied: this.counts.get(workaround) ?? 0,
+    }));
   }
 
   async tools(): Promise<ToolInfo[]> {
@@ -199,7 +224,11 @@ class MappingSession implements MappedSession {
       const compiled = this.compiled.tools.get(specName);
       // A client tool carrying a spec name that is mapped to another of its tools is out of the suite's reach.
       if (specName === tool.name && compiled?.nameWorkaround !== undefined) continue;
-      shown.push(compiled === undefined ? tool : { ...tool, name: specName, inputSchema: specInputSchema(tool.inputSchema, compiled) });
+      shown.push(
+        compiled === undefined
+          ? tool
+          : { ...tool, name: specName, inputSchema: specInputSchema(tool.inputSchema, compiled) },
+      );
     }
     return shown;
   }
@@ -208,16 +237,22 @@ class MappingSession implements MappedSession {
     const compiled = this.compiled.tools.get(tool);
     if (compiled === undefined) return this.inner.call(tool, args, options);
     const clientArgs = structuredClone(args);
-    const renamed = compiled.argumentRenames.filter((rename) => renameAt(clientArgs, rename.parents, rename.specKey, rename.clientKey));
+    const renamed = compiled.argumentRenames.filter((rename) =>
+      renameAt(clientArgs, rename.parents, rename.specKey, rename.clientKey),
+    );
     const record = await this.inner.call(compiled.clientName, clientArgs, options);
     if (compiled.nameWorkaround) this.count(compiled.nameWorkaround);
     for (const rename of renamed) this.count(rename.workaround);
 
     const mapped: ToolCallRecord = { ...record, tool, arguments: capJson(args).value };
-    if (compiled.nameWorkaround || renamed.length > 0) mapped.sent = { tool: compiled.clientName, arguments: record.arguments };
+    if (compiled.nameWorkaround || renamed.length > 0)
+      mapped.sent = { tool: compiled.clientName, arguments: record.arguments };
     if (record.result) mapped.result = this.mapResult(record.result, compiled);
     if (record.error?.kind === 'not-exposed' && compiled.nameWorkaround) {
-      mapped.error = { ...record.error, message: `${record.error.message} (${tool} is mapped to ${compiled.clientName} by a declared workaround)` };
+      mapped.error = {
+        ...record.error,
+        message: `${record.error.message} (${tool} is mapped to ${compiled.clientName} by a declared workaround)`,
+      };
     }
     return mapped;
   }
@@ -271,7 +306,8 @@ function specInputSchema(schema: Record<string, unknown>, compiled: CompiledTool
   const copy = structuredClone(schema);
   for (const rename of topLevel) {
     renameAt(copy, ['properties'], rename.clientKey, rename.specKey);
-    if (Array.isArray(copy.required)) copy.required = copy.required.map((name) => (name === rename.clientKey ? rename.specKey : name));
+    if (Array.isArray(copy.required))
+      copy.required = copy.required.map((name) => (name === rename.clientKey ? rename.specKey : name));
   }
   return copy;
 }

@@ -1,6 +1,5 @@
-import { z } from 'zod';
+import type { CallError, ExitInfo, ToolResult, TranscriptEntry, TranscriptSnapshot } from '../../model/index.ts';
 import { byteLength, capJson, capText, MAX_ENTRY_BYTES } from './caps.ts';
-import { CallErrorSchema, ExitInfoSchema, ToolResultSchema, type CallError, type ExitInfo, type ToolResult } from './records.ts';
 
 /**
  * Everything observed from one client session, in order: the calls the suite made and their
@@ -20,56 +19,8 @@ export const TRANSCRIPT_LIMITS = {
 };
 export type TranscriptLimits = typeof TRANSCRIPT_LIMITS;
 
-const Base = {
-  /** 1-based position in the session, shared by all kinds of entries. */
-  seq: z.number().int().positive(),
-  /** ISO timestamp. */
-  at: z.string(),
-};
-
-export const LIFECYCLE_EVENTS = ['start', 'spawned', 'ready', 'start-failed', 'exit', 'close', 'closed'] as const;
-
-export const TranscriptEntrySchema = z.discriminatedUnion('kind', [
-  z.object({
-    ...Base,
-    kind: z.literal('lifecycle'),
-    event: z.enum(LIFECYCLE_EVENTS),
-    message: z.string(),
-    pid: z.number().int().optional(),
-    exit: ExitInfoSchema.optional(),
-  }),
-  z.object({ ...Base, kind: z.literal('call'), call: z.number().int().positive(), tool: z.string(), arguments: z.unknown() }),
-  z.object({
-    ...Base,
-    kind: z.literal('result'),
-    call: z.number().int().positive(),
-    tool: z.string(),
-    duration_ms: z.number().nonnegative(),
-    result: ToolResultSchema.optional(),
-    error: CallErrorSchema.optional(),
-  }),
-  /** A notification from the client (log message, progress, list change, …). */
-  z.object({ ...Base, kind: z.literal('notification'), method: z.string(), params: z.unknown().optional() }),
-  /** A request from the client to the harness (ping, sampling, elicitation, …). */
-  z.object({ ...Base, kind: z.literal('request'), method: z.string(), params: z.unknown().optional() }),
-  z.object({ ...Base, kind: z.literal('stderr'), line: z.string() }),
-  /** Something that broke the transport's protocol: a stray stdout line, a malformed message, an HTTP failure. */
-  z.object({ ...Base, kind: z.literal('protocol'), message: z.string(), data: z.string().optional() }),
-]);
-export type TranscriptEntry = z.infer<typeof TranscriptEntrySchema>;
 type EntryOf<K extends TranscriptEntry['kind']> = Extract<TranscriptEntry, { kind: K }>;
 type Body<K extends TranscriptEntry['kind']> = Omit<EntryOf<K>, 'seq' | 'at' | 'kind'>;
-
-export const TranscriptSnapshotSchema = z.object({
-  entries: z.array(TranscriptEntrySchema),
-  dropped: z.object({
-    notifications: z.number().int().nonnegative(),
-    protocol: z.number().int().nonnegative(),
-    stderr_lines: z.number().int().nonnegative(),
-    stderr_bytes: z.number().int().nonnegative(),
-  }),
-});
-export type TranscriptSnapshot = z.infer<typeof TranscriptSnapshotSchema>;
 
 export class Transcript {
   private seq = 0;
@@ -87,7 +38,11 @@ export class Transcript {
     this.limits = { ...TRANSCRIPT_LIMITS, ...limits };
   }
 
-  lifecycle(event: EntryOf<'lifecycle'>['event'], message: string, extra: { pid?: number; exit?: ExitInfo } = {}): void {
+  lifecycle(
+    event: EntryOf<'lifecycle'>['event'],
+    message: string,
+    extra: { pid?: number; exit?: ExitInfo } = {},
+  ): void {
     this.push('lifecycle', { event, message, ...extra });
   }
 
@@ -95,7 +50,13 @@ export class Transcript {
     this.push('call', { call, tool, arguments: capJson(args).value });
   }
 
-  result(call: number, tool: string, durationMs: number, result: ToolResult | undefined, error: CallError | undefined): void {
+  result(
+    call: number,
+    tool: string,
+    durationMs: number,
+    result: ToolResult | undefined,
+    error: CallError | undefined,
+  ): void {
     const body: Body<'result'> = { call, tool, duration_ms: durationMs };
     if (result !== undefined) body.result = result;
     if (error !== undefined) body.error = error;
@@ -131,7 +92,10 @@ export class Transcript {
    */
   stderr(line: string, totalBytes?: number): void {
     const capped = capText(line, MAX_ENTRY_BYTES);
-    const shown = totalBytes !== undefined && !capped.truncated ? `${line}\n…[truncated: ${totalBytes} bytes in total]` : capped.text;
+    const shown =
+      totalBytes !== undefined && !capped.truncated
+        ? `${line}\n…[truncated: ${totalBytes} bytes in total]`
+        : capped.text;
     const entry: EntryOf<'stderr'> = { seq: ++this.seq, at: now(), kind: 'stderr', line: shown };
     this.stderrLines.push(entry);
     this.stderrBytes += byteLength(entry.line) + 1;
@@ -168,7 +132,10 @@ export class Transcript {
     let i = 0;
     let j = 0;
     while (i < this.main.length || j < stderr.length) {
-      const next = j >= stderr.length || (i < this.main.length && this.main[i]!.seq < stderr[j]!.seq) ? this.main[i++]! : stderr[j++]!;
+      const next =
+        j >= stderr.length || (i < this.main.length && this.main[i]!.seq < stderr[j]!.seq)
+          ? this.main[i++]!
+          : stderr[j++]!;
       entries.push(next);
     }
     return { entries, dropped: { ...this.dropped } };

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
 /**
+ * What a driven client did in one scenario, as reports keep it: the tools it exposed, each tool call
+ * and its outcome, and the session transcript (calls, results, notifications, stderr, protocol
+ * violations, process life). Drivers cap every value before it lands here.
+ */
+
+/**
  * The data shapes a driver hands to the client suite and its reports: the tools a client exposes,
  * the outcome of one tool call and what went wrong with it. Values are capped at record time
  * (see caps.ts), so embedding them in a report is always safe.
@@ -80,3 +86,58 @@ export const ToolCallRecordSchema = z.object({
   sent: z.object({ tool: z.string(), arguments: z.unknown() }).optional(),
 });
 export type ToolCallRecord = z.infer<typeof ToolCallRecordSchema>;
+
+const Base = {
+  /** 1-based position in the session, shared by all kinds of entries. */
+  seq: z.number().int().positive(),
+  /** ISO timestamp. */
+  at: z.string(),
+};
+
+export const LIFECYCLE_EVENTS = ['start', 'spawned', 'ready', 'start-failed', 'exit', 'close', 'closed'] as const;
+
+export const TranscriptEntrySchema = z.discriminatedUnion('kind', [
+  z.object({
+    ...Base,
+    kind: z.literal('lifecycle'),
+    event: z.enum(LIFECYCLE_EVENTS),
+    message: z.string(),
+    pid: z.number().int().optional(),
+    exit: ExitInfoSchema.optional(),
+  }),
+  z.object({
+    ...Base,
+    kind: z.literal('call'),
+    call: z.number().int().positive(),
+    tool: z.string(),
+    arguments: z.unknown(),
+  }),
+  z.object({
+    ...Base,
+    kind: z.literal('result'),
+    call: z.number().int().positive(),
+    tool: z.string(),
+    duration_ms: z.number().nonnegative(),
+    result: ToolResultSchema.optional(),
+    error: CallErrorSchema.optional(),
+  }),
+  /** A notification from the client (log message, progress, list change, …). */
+  z.object({ ...Base, kind: z.literal('notification'), method: z.string(), params: z.unknown().optional() }),
+  /** A request from the client to the harness (ping, sampling, elicitation, …). */
+  z.object({ ...Base, kind: z.literal('request'), method: z.string(), params: z.unknown().optional() }),
+  z.object({ ...Base, kind: z.literal('stderr'), line: z.string() }),
+  /** Something that broke the transport's protocol: a stray stdout line, a malformed message, an HTTP failure. */
+  z.object({ ...Base, kind: z.literal('protocol'), message: z.string(), data: z.string().optional() }),
+]);
+export type TranscriptEntry = z.infer<typeof TranscriptEntrySchema>;
+
+export const TranscriptSnapshotSchema = z.object({
+  entries: z.array(TranscriptEntrySchema),
+  dropped: z.object({
+    notifications: z.number().int().nonnegative(),
+    protocol: z.number().int().nonnegative(),
+    stderr_lines: z.number().int().nonnegative(),
+    stderr_bytes: z.number().int().nonnegative(),
+  }),
+});
+export type TranscriptSnapshot = z.infer<typeof TranscriptSnapshotSchema>;
