@@ -1,6 +1,7 @@
 import type { AgentMode } from '../protocol/index.ts';
 import type { SimClock } from './clock.ts';
 import type { FaultName } from './faults.ts';
+import type { ToleratedStep } from './tolerance.ts';
 
 export interface RateLimitOptions {
   /** Requests allowed per client identity within one window. */
@@ -28,6 +29,10 @@ export interface SimulatorOptions {
   allowLoopbackJwks?: boolean;
   /** Clock to run on; a fresh wall-time clock when absent. */
   clock?: SimClock;
+  /** Verification steps let through (see tolerance.ts); none by default. */
+  tolerate?: ReadonlySet<ToleratedStep>;
+  /** Called inside the request being verified each time a step is let through. */
+  onTolerated?: (step: ToleratedStep) => void;
 }
 
 export interface ResolvedOptions {
@@ -40,6 +45,8 @@ export interface ResolvedOptions {
   capabilityListRequiresAuth: boolean;
   rateLimit: RateLimitOptions | undefined;
   allowLoopbackJwks: boolean;
+  tolerate: ReadonlySet<ToleratedStep>;
+  onTolerated: ((step: ToleratedStep) => void) | undefined;
 }
 
 /** Clock-skew tolerance on exp and iat (§8.2). */
@@ -74,5 +81,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     capabilityListRequiresAuth: options.capabilityListRequiresAuth ?? false,
     rateLimit: options.rateLimit,
     allowLoopbackJwks: options.allowLoopbackJwks ?? false,
+    tolerate: options.tolerate ?? new Set(),
+    onTolerated: options.onTolerated,
   };
 }

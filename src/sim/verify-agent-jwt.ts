@@ -4,6 +4,7 @@ import type { SimContext } from './sim-context.ts';
 import { forbidden, invalidJwt } from './errors.ts';
 import { checkReplay, checkSignature, checkTimes, decodeBearerJwt, fromJwks, stringClaim, type DecodedToken, type TokenKind } from './jwt-checks.ts';
 import type { AgentRecord, HostRecord } from './store.ts';
+import { tolerates } from './tolerance.ts';
 
 export interface AgentVerification {
   /** Audiences this endpoint accepts (§4.3). */
@@ -57,7 +58,7 @@ export async function verifyAgentJwt(
   // Step 8: exp, iat, jti.
   const { exp } = checkTimes(ctx, token);
   if (opts.consumeJti ?? true) checkReplay(ctx, token, `agent:${agent.id}`, exp);
-  else if (typeof token.claims.jti !== 'string' && !ctx.faults.has('missing-jti-accepted')) {
+  else if (typeof token.claims.jti !== 'string' && !ctx.faults.has('missing-jti-accepted') && !tolerates(ctx, 'jti-missing')) {
     throw invalidJwt("The JWT lacks a string 'jti' claim");
   }
   const capabilities = capabilitiesClaim(token);
