@@ -1,5 +1,6 @@
 import type { Constraints } from '../protocol/index.ts';
 import type { CapabilityDefinition } from './capabilities.ts';
+import type { NarrowingResult } from './constraints.ts';
 import type { SimContext } from './sim-context.ts';
 import { DEFAULT_USER_ID } from './lifecycle.ts';
 import { canAutoApprove, chooseApprovalMethod, effectiveConstraints } from './policy.ts';
@@ -27,7 +28,7 @@ export function issueGrant(
 ): GrantRecord {
   const now = ctx.clock.now();
   const base = { capability: capability.name, createdAt: now, updatedAt: now, ...(reason !== undefined && { reason }) };
-  if (!canAutoApprove(host, agent.mode, capability)) {
+  if (!canAutoApprove(host, agent.mode, capability, ctx.options.approvalPolicy)) {
     return { ...base, status: 'pending', ...(requested !== undefined && { requestedConstraints: requested }) };
   }
   return settle(ctx, capability, base, requested, autoApprover(host));
@@ -40,7 +41,13 @@ function settle(
   requested: Constraints | undefined,
   approver: string,
 ): GrantRecord {
-  const scope = effectiveConstraints(capability, requested, ctx.faults);
+  // A configured grant scope replaces the proposal: the server grants wider than asked, and the
+  // client under test is the one expected to notice (§2.13).
+  const configured = ctx.options.grantedConstraints[capability.name];
+  const scope: NarrowingResult =
+    configured !== undefined
+      ? { ok: true, constraints: configured }
+      : effectiveConstraints(capability, requested, ctx.faults);
   if (!scope.ok) return { ...base, status: 'denied', reason: scope.reason, deniedBy: 'system' };
   return {
     ...base,
@@ -53,7 +60,7 @@ function settle(
 /** Starts or refreshes the approval flow of `agent` (§7); a retry keeps the user code. */
 export function openApproval(ctx: SimContext, agent: AgentRecord, host: HostRecord, hints: ApprovalHints): void {
   agent.approval = {
-    method: chooseApprovalMethod(hints.preferred_method, hints.login_hint, host),
+    method: ctx.options.approvalMethod ?? chooseApprovalMethod(hints.preferred_method, hints.login_hint, host),
     userCode: agent.approval?.userCode ?? newUserCode(),
     ...(hints.binding_message !== undefined && { bindingMessage: hints.binding_message }),
     createdAt: ctx.clock.now(),

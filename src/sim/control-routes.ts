@@ -39,9 +39,35 @@ const OPERATIONS = {
 type Operation = keyof typeof OPERATIONS;
 type Body<O extends Operation> = z.infer<(typeof OPERATIONS)[O]>;
 
+/** Each control operation, callable in-process; failures are thrown as ProtocolError. */
+export type ControlOperations = { [O in Operation]: (body: Body<O>) => Record<string, unknown> };
+
 /** The operator control API of `agent-auth-control/1`, served under /__control. */
 export function registerControlRoutes(app: Hono<SimEnv>, ctx: SimContext): void {
-  const handlers: { [O in Operation]: (body: Body<O>) => Record<string, unknown> } = {
+  const handlers = controlOperations(ctx);
+
+  app.get(CONTROL_PATH, (c) =>
+    c.json({ contract: CONTROL_CONTRACT, supports: Object.keys(OPERATIONS), now: ctx.clock.nowSeconds() }),
+  );
+
+  app.post(`${CONTROL_PATH}/:operation`, (c) => {
+    const operation = c.req.param('operation');
+    if (!Object.hasOwn(OPERATIONS, operation)) {
+      throw new ProtocolError(501, 'not_supported', `The control operation '${operation}' is not supported`);
+    }
+    const op = operation as Operation;
+    const body = validate(OPERATIONS[op] as z.ZodType<Body<typeof op>>, controlBody(c), `${op} body`);
+    const result = (handlers[op] as (b: unknown) => Record<string, unknown>)(body);
+    return c.json({ ok: true, ...result });
+  });
+}
+
+/**
+ * The operations behind the control API, on the simulator's own state; also what embedding code
+ * calls to act as the operator without a round trip over HTTP.
+ */
+export function controlOperations(ctx: SimContext): ControlOperations {
+  return {
     approve: (body) => {
       const agent = agentForApproval(ctx, body.agent_id, body.user_code);
       ctx.lifecycle.refresh(agent);
@@ -131,21 +157,6 @@ export function registerControlRoutes(app: Hono<SimEnv>, ctx: SimContext): void 
       return {};
     },
   };
-
-  app.get(CONTROL_PATH, (c) =>
-    c.json({ contract: CONTROL_CONTRACT, supports: Object.keys(OPERATIONS), now: ctx.clock.nowSeconds() }),
-  );
-
-  app.post(`${CONTROL_PATH}/:operation`, (c) => {
-    const operation = c.req.param('operation');
-    if (!Object.hasOwn(OPERATIONS, operation)) {
-      throw new ProtocolError(501, 'not_supported', `The control operation '${operation}' is not supported`);
-    }
-    const op = operation as Operation;
-    const body = validate(OPERATIONS[op] as z.ZodType<Body<typeof op>>, controlBody(c), `${op} body`);
-    const result = (handlers[op] as (b: unknown) => Record<string, unknown>)(body);
-    return c.json({ ok: true, ...result });
-  });
 }
 
 /** Control bodies are JSON; an empty body counts as `{}`. */

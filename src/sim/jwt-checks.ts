@@ -5,6 +5,7 @@ import type { SimContext } from './sim-context.ts';
 import { invalidJwt } from './errors.ts';
 import { JwksError } from './jwks-fetch.ts';
 import { CLOCK_SKEW_SECONDS } from './options.ts';
+import { TOLERATED_IAT_AHEAD_SECONDS, tolerates } from './tolerance.ts';
 
 /** Checks shared by host and agent JWT verification (§4.5, §4.5.1, §4.6, §8.2). */
 
@@ -46,7 +47,7 @@ export function decodeBearerJwt(
   if (raw === undefined) throw invalidJwt(`This endpoint requires ${kind.label}`);
   const token = decodeToken(raw);
   const typ = token.header.typ;
-  if (typ !== kind.typ && !kind.acceptsOtherTyp(ctx, typ)) {
+  if (typ !== kind.typ && !kind.acceptsOtherTyp(ctx, typ) && !tolerates(ctx, 'typ')) {
     throw invalidJwt(`${kind.label[0]!.toUpperCase()}${kind.label.slice(1)} must have typ ${kind.typ}`);
   }
   requireRegisteredClaims(token);
@@ -93,9 +94,14 @@ export function audienceMatches(token: DecodedToken, expected: readonly string[]
 }
 
 function checkAudience(ctx: SimContext, token: DecodedToken, expected: readonly string[]): void {
-  if (token.claims.aud === undefined) throw invalidJwt("The JWT lacks an 'aud' claim");
+  if (token.claims.aud === undefined) {
+    if (tolerates(ctx, 'aud')) return;
+    throw invalidJwt("The JWT lacks an 'aud' claim");
+  }
   if (ctx.faults.has('skips-aud-check')) return;
-  if (!audienceMatches(token, expected)) throw invalidJwt(`The JWT audience must be ${expected.join(' or ')}`);
+  if (!audienceMatches(token, expected) && !tolerates(ctx, 'aud')) {
+    throw invalidJwt(`The JWT audience must be ${expected.join(' or ')}`);
+  }
 }
 
 /**
@@ -137,9 +143,13 @@ export function checkTimes(ctx: SimContext, token: DecodedToken): { exp: number;
   const exp = numericClaim(token, 'exp');
   const iat = numericClaim(token, 'iat');
   const now = ctx.clock.nowSeconds();
-  if (now > exp + CLOCK_SKEW_SECONDS && !ctx.faults.has('accepts-expired-jwt')) throw invalidJwt('The JWT has expired');
+  if (now > exp + CLOCK_SKEW_SECONDS && !ctx.faults.has('accepts-expired-jwt') && !tolerates(ctx, 'lifetime')) {
+    throw invalidJwt('The JWT has expired');
+  }
   if (iat > now + CLOCK_SKEW_SECONDS && !ctx.faults.has('accepts-future-iat')) {
-    throw invalidJwt('The JWT iat lies more than 30 seconds in the future');
+    const slip = iat <= now + TOLERATED_IAT_AHEAD_SECONDS;
+    if (!(slip && tolerates(ctx, 'iat-future')))
+      throw invalidJwt('The JWT iat lies more than 30 seconds in the future');
   }
   return { exp, iat };
 }
@@ -148,18 +158,20 @@ export function checkTimes(ctx: SimContext, token: DecodedToken): { exp: number;
 export function checkReplay(ctx: SimContext, token: DecodedToken, identity: string, exp: number): void {
   const jti = token.claims.jti;
   if (typeof jti !== 'string' || jti.length === 0) {
-    if (ctx.faults.has('missing-jti-accepted')) return;
+    if (ctx.faults.has('missing-jti-accepted') || tolerates(ctx, 'jti-missing')) return;
     throw invalidJwt("The JWT lacks a string 'jti' claim");
   }
   if (ctx.faults.has('no-replay-cache')) return;
-  if (ctx.replay.seen(identity, jti)) throw invalidJwt('The JWT jti has already been used');
+  if (ctx.replay.seen(identity, jti)) {
+    if (tolerates(ctx, 'jti-replay')) return;
+    throw invalidJwt('The JWT jti has already been used');
+  }
   ctx.replay.record(identity, jti, exp);
 }
 
-/** Ensures the claims that every token needs are present before state lookups start. */
+/** Ensures the claims that every token needs are present before state lookups start (`aud`: checkAudience). */
 function requireRegisteredClaims(token: DecodedToken): void {
   stringClaim(token, 'iss');
   numericClaim(token, 'iat');
   numericClaim(token, 'exp');
-  if (token.claims.aud === undefined) throw invalidJwt("The JWT lacks an 'aud' claim");
 }

@@ -1,11 +1,35 @@
-import type { AgentMode } from '../protocol/index.ts';
+import type { AgentMode, Constraints } from '../protocol/index.ts';
 import type { SimClock } from './clock.ts';
 import type { FaultName } from './faults.ts';
+import type { ApprovalMethod } from './store.ts';
+import type { ToleratedStep } from './tolerance.ts';
 
 export interface RateLimitOptions {
   /** Requests allowed per client identity within one window. */
   limit: number;
   windowSeconds: number;
+}
+
+/**
+ * Who approves registrations and capability requests (§7, §8.10):
+ * - `operator` (default): a new host starts pending; once active (and, for delegated agents, linked)
+ *   only its default capabilities are approved without the operator.
+ * - `auto`: a new host starts active (linked to the simulated user when its first agent is delegated)
+ *   and every request is approved at once, except high-risk capabilities, which always wait.
+ * - `pending`: nothing is approved without the operator.
+ */
+export type ApprovalPolicy = 'operator' | 'auto' | 'pending';
+
+/** One event of a scripted stream: without `event` it is untyped; `data` may span several lines (§5.11). */
+export interface ScriptedSseEvent {
+  event?: string;
+  data: string;
+}
+
+/** A fixed SSE answer: these events, then a `done` event unless `done` is false. */
+export interface StreamScript {
+  events: readonly ScriptedSseEvent[];
+  done: boolean;
 }
 
 export interface SimulatorOptions {
@@ -28,6 +52,30 @@ export interface SimulatorOptions {
   allowLoopbackJwks?: boolean;
   /** Clock to run on; a fresh wall-time clock when absent. */
   clock?: SimClock;
+
+  // Served variants used to certify clients; the defaults are the behaviour the server suite expects.
+
+  approvalPolicy?: ApprovalPolicy;
+  /** Approval method of every approval object, whatever the request hints; chosen per §7.5 when absent. */
+  approvalMethod?: ApprovalMethod;
+  /** Poll interval advertised in approval objects (§7). Default 5 s. */
+  approvalIntervalSeconds?: number;
+  /** Approval lifetime advertised in approval objects (§7). Default 300 s. */
+  approvalExpiresInSeconds?: number;
+  /** Effective constraints of grants of these capabilities, whatever the agent proposed (§2.13). */
+  grantedConstraints?: Readonly<Record<string, Constraints>>;
+  /** Polls an async execution answers pending before its outcome (§5.11). Default 1. */
+  asyncPendingPolls?: number;
+  /** Origin put into async status URLs instead of the simulator's own (§8.12). */
+  asyncStatusOrigin?: string;
+  /** Answer every streaming execution with this script instead of the capability's chunks. */
+  streamScript?: StreamScript;
+  /** Capabilities executed at a location of their own: name to absolute URL (§2.12). */
+  capabilityLocations?: Readonly<Record<string, string>>;
+  /** Verification steps let through (see tolerance.ts); none by default. */
+  tolerate?: ReadonlySet<ToleratedStep>;
+  /** Called inside the request being verified each time a step is let through. */
+  onTolerated?: (step: ToleratedStep) => void;
 }
 
 export interface ResolvedOptions {
@@ -40,6 +88,17 @@ export interface ResolvedOptions {
   capabilityListRequiresAuth: boolean;
   rateLimit: RateLimitOptions | undefined;
   allowLoopbackJwks: boolean;
+  approvalPolicy: ApprovalPolicy;
+  approvalMethod: ApprovalMethod | undefined;
+  approvalIntervalSeconds: number;
+  approvalExpiresInSeconds: number;
+  grantedConstraints: Readonly<Record<string, Constraints>>;
+  asyncPendingPolls: number;
+  asyncStatusOrigin: string | undefined;
+  streamScript: StreamScript | undefined;
+  capabilityLocations: Readonly<Record<string, string>>;
+  tolerate: ReadonlySet<ToleratedStep>;
+  onTolerated: ((step: ToleratedStep) => void) | undefined;
 }
 
 /** Clock-skew tolerance on exp and iat (§8.2). */
@@ -48,7 +107,7 @@ export const CLOCK_SKEW_SECONDS = 30;
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Largest page of the capability listing (§5.2). */
 export const MAX_PAGE_SIZE = 100;
-/** Lifetime and poll interval advertised in approval objects (§7). */
+/** Default lifetime and poll interval advertised in approval objects (§7). */
 export const APPROVAL_EXPIRES_IN_SECONDS = 300;
 export const APPROVAL_INTERVAL_SECONDS = 5;
 
@@ -64,6 +123,11 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     positive(options.rateLimit.limit, 1, 'rateLimit.limit');
     positive(options.rateLimit.windowSeconds, 1, 'rateLimit.windowSeconds');
   }
+  const interval = options.approvalIntervalSeconds ?? APPROVAL_INTERVAL_SECONDS;
+  if (!Number.isFinite(interval) || interval < 0) throw new RangeError('approvalIntervalSeconds must not be negative');
+  const pendingPolls = options.asyncPendingPolls ?? 1;
+  if (!Number.isInteger(pendingPolls) || pendingPolls < 0)
+    throw new RangeError('asyncPendingPolls must be a whole number');
   return {
     port: options.port ?? 0,
     faults: options.faults ?? [],
@@ -74,5 +138,20 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     capabilityListRequiresAuth: options.capabilityListRequiresAuth ?? false,
     rateLimit: options.rateLimit,
     allowLoopbackJwks: options.allowLoopbackJwks ?? false,
+    approvalPolicy: options.approvalPolicy ?? 'operator',
+    approvalMethod: options.approvalMethod,
+    approvalIntervalSeconds: interval,
+    approvalExpiresInSeconds: positive(
+      options.approvalExpiresInSeconds,
+      APPROVAL_EXPIRES_IN_SECONDS,
+      'approvalExpiresInSeconds',
+    ),
+    grantedConstraints: options.grantedConstraints ?? {},
+    asyncPendingPolls: pendingPolls,
+    asyncStatusOrigin: options.asyncStatusOrigin,
+    streamScript: options.streamScript,
+    capabilityLocations: options.capabilityLocations ?? {},
+    tolerate: options.tolerate ?? new Set(),
+    onTolerated: options.onTolerated,
   };
 }

@@ -2,6 +2,7 @@ import type { AgentMode, Constraints } from '../protocol/index.ts';
 import type { CapabilityDefinition } from './capabilities.ts';
 import { intersectConstraints, type NarrowingResult } from './constraints.ts';
 import type { FaultSet } from './faults.ts';
+import type { ApprovalPolicy } from './options.ts';
 import type { ApprovalMethod, HostRecord } from './store.ts';
 
 /**
@@ -10,13 +11,19 @@ import type { ApprovalMethod, HostRecord } from './store.ts';
  */
 
 /**
- * A grant may be auto-approved when the host is active, the capability is one of the host's defaults
- * and not high risk, and — for delegated agents — the host is linked to a user.
+ * A grant may be auto-approved when the host is active, the capability is not high risk, for
+ * delegated agents the host is linked to a user, and the policy allows it: under `operator` only the
+ * host's defaults, under `auto` anything, under `pending` nothing.
  */
-export function canAutoApprove(host: HostRecord, mode: AgentMode, capability: CapabilityDefinition): boolean {
-  if (host.status !== 'active' || capability.highRisk) return false;
+export function canAutoApprove(
+  host: HostRecord,
+  mode: AgentMode,
+  capability: CapabilityDefinition,
+  policy: ApprovalPolicy,
+): boolean {
+  if (policy === 'pending' || host.status !== 'active' || capability.highRisk) return false;
   if (mode === 'delegated' && host.userId === undefined) return false;
-  return host.defaultCapabilities.includes(capability.name);
+  return policy === 'auto' || host.defaultCapabilities.includes(capability.name);
 }
 
 /** CIBA when the server can reach a known user (linked host or a login hint), else device authorization. */

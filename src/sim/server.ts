@@ -8,7 +8,7 @@ import { ASYNC_STATUS_PATH, CONTROL_PATH, DEVICE_PATH, ENDPOINTS, type SimContex
 import { ProtocolError } from './errors.ts';
 import type { SimEnv, SimHonoContext } from './sim-http.ts';
 import { MAX_BODY_BYTES } from './options.ts';
-import { headersToRecord } from './recorder.ts';
+import { headersToRecord, type Recorder } from './recorder.ts';
 import { registerControlRoutes } from './control-routes.ts';
 import { registerAgentLifecycleRoutes } from './routes/agent-lifecycle.ts';
 import { registerCapabilityRoutes } from './routes/capabilities.ts';
@@ -49,21 +49,9 @@ function exact(path: string): RegExp {
 /** The simulator's HTTP application: protocol endpoints, control API, recording and error mapping. */
 export function createApp(ctx: SimContext): Hono<SimEnv> {
   const app = new Hono<SimEnv>();
-  app.use('*', recordExchanges(ctx));
+  if (ctx.recorder !== undefined) app.use('*', recordExchanges(ctx, ctx.recorder));
   app.use('*', rateLimit(ctx));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ProtocolError(413, 'invalid_request', `The request body exceeds ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
-  app.use('*', async (c, next) => {
-    if (c.req.raw.body !== null) c.set('rawBody', await c.req.text());
-    await next();
-  });
+  readBodies(app);
 
   registerDiscoveryRoutes(app, ctx);
   registerCapabilityRoutes(app, ctx);
@@ -84,8 +72,30 @@ export function createApp(ctx: SimContext): Hono<SimEnv> {
     return c.json({ error: 'not_found', message: `No endpoint at ${c.req.path}` }, 404);
   });
 
-  app.onError((error, c) => errorResponse(ctx, c, error));
+  answerErrors(app, ctx);
   return app;
+}
+
+/** Refuses bodies over MAX_BODY_BYTES and keeps the body text for handlers and recording. */
+export function readBodies(app: Hono<SimEnv>): void {
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ProtocolError(413, 'invalid_request', `The request body exceeds ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use('*', async (c, next) => {
+    if (c.req.raw.body !== null) c.set('rawBody', await c.req.text());
+    await next();
+  });
+}
+
+/** Turns thrown errors into §5.13 answers. */
+export function answerErrors(app: Hono<SimEnv>, ctx: SimContext): void {
+  app.onError((error, c) => errorResponse(ctx, c, error));
 }
 
 function errorResponse(ctx: SimContext, c: SimHonoContext, error: unknown): Response {
@@ -104,14 +114,14 @@ function errorResponse(ctx: SimContext, c: SimHonoContext, error: unknown): Resp
 }
 
 /** Records every exchange (request and response, bodies as text) for client certification. */
-function recordExchanges(ctx: SimContext): MiddlewareHandler<SimEnv> {
+function recordExchanges(ctx: SimContext, recorder: Recorder): MiddlewareHandler<SimEnv> {
   return async (c, next) => {
     const time = ctx.clock.now();
     const url = new URL(c.req.url);
     const requestHeaders = headersToRecord(c.req.raw.headers);
     await next();
     const response = c.res;
-    const exchange = ctx.recorder.add({
+    const exchange = recorder.add({
       time,
       channel: url.pathname === CONTROL_PATH || url.pathname.startsWith(`${CONTROL_PATH}/`) ? 'control' : 'protocol',
       method: c.req.method,
@@ -123,7 +133,7 @@ function recordExchanges(ctx: SimContext): MiddlewareHandler<SimEnv> {
       responseBody: '',
     });
     if (response.body === null) {
-      ctx.recorder.complete(exchange);
+      recorder.complete(exchange);
       return;
     }
     const copy = response.clone();
@@ -132,7 +142,7 @@ function recordExchanges(ctx: SimContext): MiddlewareHandler<SimEnv> {
       .catch(() => '')
       .then((text) => {
         exchange.responseBody = text;
-        ctx.recorder.complete(exchange);
+        recorder.complete(exchange);
       });
   };
 }

@@ -25,7 +25,8 @@ export interface SimContext {
   readonly lifecycle: Lifecycle;
   readonly replay: ReplayCache;
   readonly jwks: JwksFetcher;
-  readonly recorder: Recorder;
+  /** Records every exchange; absent when the embedding code records by itself. */
+  readonly recorder: Recorder | undefined;
   readonly rateLimiter: RateLimiter | undefined;
 }
 

@@ -13,6 +13,7 @@ import {
   type TokenKind,
 } from './jwt-checks.ts';
 import type { AgentRecord, HostRecord } from './store.ts';
+import { tolerates } from './tolerance.ts';
 
 export interface AgentVerification {
   /** Audiences this endpoint accepts (§4.3). */
@@ -66,7 +67,11 @@ export async function verifyAgentJwt(
   // Step 8: exp, iat, jti.
   const { exp } = checkTimes(ctx, token);
   if (opts.consumeJti ?? true) checkReplay(ctx, token, `agent:${agent.id}`, exp);
-  else if (typeof token.claims.jti !== 'string' && !ctx.faults.has('missing-jti-accepted')) {
+  else if (
+    typeof token.claims.jti !== 'string' &&
+    !ctx.faults.has('missing-jti-accepted') &&
+    !tolerates(ctx, 'jti-missing')
+  ) {
     throw invalidJwt("The JWT lacks a string 'jti' claim");
   }
   const capabilities = capabilitiesClaim(token);

@@ -1,8 +1,7 @@
-import type { Approval, CompactGrant, Grant, StatusResponse } from '../protocol/index.ts';
-import { detailOf } from './capabilities.ts';
+import type { Approval, Capability, CompactGrant, Grant, StatusResponse } from '../protocol/index.ts';
+import { detailOf, type CapabilityDefinition } from './capabilities.ts';
 import { isoTime } from './clock.ts';
 import { DEVICE_PATH, type SimContext } from './sim-context.ts';
-import { APPROVAL_EXPIRES_IN_SECONDS, APPROVAL_INTERVAL_SECONDS } from './options.ts';
 import type { AgentRecord, ApprovalRecord, GrantRecord } from './store.ts';
 
 /**
@@ -20,16 +19,23 @@ export function grantView(ctx: SimContext, grant: GrantRecord): Grant {
     };
   }
   const definition = ctx.catalog.findEver(grant.capability);
-  const detail = definition === undefined ? undefined : detailOf(definition);
+  const detail = definition === undefined ? undefined : capabilityDetail(ctx, definition);
   return {
     capability: grant.capability,
     status: 'active',
     ...(detail?.description !== undefined && { description: detail.description }),
+    ...(detail?.location !== undefined && { location: detail.location }),
     ...(grant.constraints !== undefined && { constraints: grant.constraints }),
     ...(grant.grantedBy !== undefined && { granted_by: grant.grantedBy }),
     ...(detail?.input !== undefined && { input: detail.input }),
     ...(detail?.output !== undefined && { output: detail.output }),
   };
+}
+
+/** The full capability object (§2.12), with its `location` when it is executed elsewhere. */
+export function capabilityDetail(ctx: SimContext, definition: CapabilityDefinition): Capability {
+  const location = ctx.options.capabilityLocations[definition.name];
+  return { ...detailOf(definition), ...(location !== undefined && { location }) };
 }
 
 export function compactGrantView(grant: GrantRecord): CompactGrant {
@@ -55,7 +61,7 @@ export function agentView(ctx: SimContext, agent: AgentRecord): StatusResponse {
 }
 
 export function approvalView(ctx: SimContext, approval: ApprovalRecord): Approval {
-  const common = { expires_in: APPROVAL_EXPIRES_IN_SECONDS, interval: APPROVAL_INTERVAL_SECONDS };
+  const common = { expires_in: ctx.options.approvalExpiresInSeconds, interval: ctx.options.approvalIntervalSeconds };
   if (approval.method === 'ciba') {
     return {
       method: 'ciba',

@@ -6,12 +6,13 @@ import {
   type CapabilitySummary,
 } from '../../protocol/index.ts';
 import { identifyCaller, type CallerIdentity } from '../auth-dispatch.ts';
-import { detailOf, matchesQuery, summaryOf, type CapabilityDefinition } from '../capabilities.ts';
+import { matchesQuery, summaryOf, type CapabilityDefinition } from '../capabilities.ts';
 import { ENDPOINTS, type SimContext } from '../sim-context.ts';
 import { invalidRequest, notFound, ProtocolError } from '../errors.ts';
 import { queryParams, validate, type SimEnv, type SimHonoContext } from '../sim-http.ts';
 import { MAX_PAGE_SIZE } from '../options.ts';
 import type { AgentRecord } from '../store.ts';
+import { capabilityDetail } from '../views.ts';
 
 /** GET /capability/list (§5.2) and GET /capability/describe (§5.2.1). */
 export function registerCapabilityRoutes(app: Hono<SimEnv>, ctx: SimContext): void {
@@ -43,7 +44,7 @@ export function registerCapabilityRoutes(app: Hono<SimEnv>, ctx: SimContext): vo
     if (capability === undefined) throw capabilityNotFound(ctx, name);
     const agent = caller.kind === 'agent' ? caller.verified.agent : undefined;
     setCacheHeaders(c, caller);
-    return c.json(withGrantStatus(ctx, detailOf(capability), capability, agent));
+    return c.json(withGrantStatus(ctx, capabilityDetail(ctx, capability), capability, agent));
   });
 }
 

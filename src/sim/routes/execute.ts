@@ -7,6 +7,7 @@ import { findViolations } from '../constraints.ts';
 import { ASYNC_STATUS_PATH, ENDPOINTS, type SimContext } from '../sim-context.ts';
 import { forbidden, invalidRequest, notFound, ProtocolError } from '../errors.ts';
 import type { FaultName } from '../faults.ts';
+import type { StreamScript } from '../options.ts';
 import { jsonBody, validate, type SimEnv, type SimHonoContext } from '../sim-http.ts';
 import { newId, type AsyncJob, type GrantRecord } from '../store.ts';
 import { verifyAgentJwt, type VerifiedAgentJwt } from '../verify-agent-jwt.ts';
@@ -22,11 +23,45 @@ const IGNORED_CONSTRAINT_FAULTS: readonly [FaultName, ConstraintKind][] = [
 
 /** POST /capability/execute (§5.11) and the async status URLs it hands out. */
 export function registerExecuteRoutes(app: Hono<SimEnv>, ctx: SimContext): void {
-  app.post(ENDPOINTS.execute, async (c) => {
-    const verified = await verifyAgentJwt(ctx, c.req.header('authorization'), {
-      audiences: [ctx.defaultLocation, ctx.issuer],
-    });
+  app.post(ENDPOINTS.execute, executeHandler(ctx, [ctx.defaultLocation, ctx.issuer]));
+
+  app.get(`${ASYNC_STATUS_PATH}/:job`, async (c) => {
+    const authorization = c.req.header('authorization');
+    const statusUrl = `${ctx.origin}${c.req.path}`;
+    const anonymousAllowed = authorization === undefined && ctx.faults.has('async-poll-unauthenticated');
+    const verified = anonymousAllowed
+      ? undefined
+      : await verifyAgentJwt(ctx, authorization, { audiences: [ctx.issuer, statusUrl] });
+    const job = ctx.store.jobs.get(c.req.param('job'));
+    if (job === undefined) throw notFound('job_not_found', 'No execution is known under this status URL');
+    if (verified !== undefined && verified.agent.id !== job.agentId && !ctx.faults.has('async-poll-any-agent')) {
+      throw forbidden('unauthorized', 'Only the agent that started this execution may poll it');
+    }
+    job.polls += 1;
+    if (job.polls <= ctx.options.asyncPendingPolls) return c.json({ status: 'pending', status_url: statusUrl });
+    if (job.fail) {
+      return c.json({
+        status: 'failed',
+        error: { error: 'report_failed', message: 'The report job failed as requested' },
+      });
+    }
+    return c.json({ status: 'completed', result: job.result });
+  });
+}
+
+/**
+ * The execute handler of a location (§2.15, §5.11): its tokens must name one of `audiences`, and it
+ * executes the capabilities `serves` accepts (a location of its own serves only its capabilities).
+ */
+export function executeHandler(
+  ctx: SimContext,
+  audiences: readonly string[],
+  serves: (capability: string) => boolean = () => true,
+): (c: SimHonoContext) => Promise<Response> {
+  return async (c) => {
+    const verified = await verifyAgentJwt(ctx, c.req.header('authorization'), { audiences });
     const request = validate(ExecuteRequestSchema, jsonBody(c), 'execute request');
+    if (!serves(request.capability)) throw capabilityNotFound(ctx, request.capability);
     const { definition, grant } = authorize(ctx, verified, request.capability);
     const parsed = definition.input.safeParse(request.arguments ?? {});
     if (!parsed.success) {
@@ -50,30 +85,7 @@ export function registerExecuteRoutes(app: Hono<SimEnv>, ctx: SimContext): void 
       case 'stream':
         return stream(c, ctx, definition, args);
     }
-  });
-
-  app.get(`${ASYNC_STATUS_PATH}/:job`, async (c) => {
-    const authorization = c.req.header('authorization');
-    const statusUrl = `${ctx.origin}${c.req.path}`;
-    const anonymousAllowed = authorization === undefined && ctx.faults.has('async-poll-unauthenticated');
-    const verified = anonymousAllowed
-      ? undefined
-      : await verifyAgentJwt(ctx, authorization, { audiences: [ctx.issuer, statusUrl] });
-    const job = ctx.store.jobs.get(c.req.param('job'));
-    if (job === undefined) throw notFound('job_not_found', 'No execution is known under this status URL');
-    if (verified !== undefined && verified.agent.id !== job.agentId && !ctx.faults.has('async-poll-any-agent')) {
-      throw forbidden('unauthorized', 'Only the agent that started this execution may poll it');
-    }
-    job.polls += 1;
-    if (job.polls === 1) return c.json({ status: 'pending', status_url: statusUrl });
-    if (job.fail) {
-      return c.json({
-        status: 'failed',
-        error: { error: 'report_failed', message: 'The report job failed as requested' },
-      });
-    }
-    return c.json({ status: 'completed', result: job.result });
-  });
+  };
 }
 
 /** Steps 10-11 of §4.5 plus capability existence and removal (§2.12). */
@@ -133,11 +145,14 @@ function startJob(
     result: definition.run(args),
   };
   ctx.store.jobs.set(job.id, job);
-  const body = { status: 'pending', status_url: `${ctx.origin}${ASYNC_STATUS_PATH}/${job.id}` };
+  // Another origin is handed out only to see whether a client follows it (§8.12); nothing serves it here.
+  const origin = ctx.options.asyncStatusOrigin ?? ctx.origin;
+  const body = { status: 'pending', status_url: `${origin}${ASYNC_STATUS_PATH}/${job.id}` };
   return c.json(body, ctx.faults.has('async-pending-200') ? 200 : 202);
 }
 
 function stream(c: SimHonoContext, ctx: SimContext, definition: CapabilityDefinition, args: Record<string, unknown>) {
+  if (ctx.options.streamScript !== undefined) return scriptedStream(c, ctx.options.streamScript);
   const chunks = definition.run(args) as unknown[];
   const fail = args.fail === true;
   return streamSSE(c, async (sse) => {
@@ -155,5 +170,13 @@ function stream(c: SimHonoContext, ctx: SimContext, definition: CapabilityDefini
     }
     if (!ctx.faults.has('sse-no-done-event'))
       await sse.writeSSE({ event: 'done', data: JSON.stringify({ chunks: sent }) });
+  });
+}
+
+/** A fixed event sequence (typed, untyped, multi-line data), closed with or without `done` (§5.11). */
+function scriptedStream(c: SimHonoContext, script: StreamScript) {
+  return streamSSE(c, async (sse) => {
+    for (const event of script.events) await sse.writeSSE({ ...event });
+    if (script.done) await sse.writeSSE({ event: 'done', data: JSON.stringify({ chunks: script.events.length }) });
   });
 }

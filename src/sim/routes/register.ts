@@ -143,7 +143,10 @@ export function readEd25519Key(value: unknown, what: string): Ed25519PublicJwk {
   throw invalidRequest(`${what} is not an Ed25519 public JWK`);
 }
 
-/** Dynamic registration: an unknown host starts pending (§2.8, §2.11). */
+/**
+ * Dynamic registration: an unknown host starts pending (§2.8, §2.11), unless the approval policy is
+ * `auto`, which stands for a user who approves everything at once.
+ */
 function createHost(ctx: SimContext, verified: VerifiedHostJwt, request: RegisterRequest, mode: string): HostRecord {
   const now = ctx.clock.now();
   const host: HostRecord = {
@@ -159,7 +162,7 @@ function createHost(ctx: SimContext, verified: VerifiedHostJwt, request: Registe
     ...(verified.jwksUrl !== undefined && { jwksUrl: verified.jwksUrl }),
     ...(request.host_name !== undefined && { name: request.host_name }),
   };
-  if (ctx.faults.has('unknown-host-auto-approved')) {
+  if (ctx.faults.has('unknown-host-auto-approved') || ctx.options.approvalPolicy === 'auto') {
     host.status = 'active';
     host.activatedAt = now;
     if (mode === 'delegated') {

@@ -1,0 +1,154 @@
+import { buildSimContext } from '../build-context.ts';
+import { createSimClock } from '../clock.ts';
+import { controlOperations } from '../control-routes.ts';
+import { listenOnLoopback, type FetchHandler, type Listener } from '../listen.ts';
+import { createLocationApp } from '../location-app.ts';
+import { resolveOptions } from '../options.ts';
+import { createApp } from '../server.ts';
+import { LOCATION_EXECUTE_PATH, type ListenerName } from './endpoints.ts';
+import { answerForeign } from './foreign.ts';
+import {
+  CAPABILITY_ROLES,
+  LOCATED_CAPABILITY,
+  simulatorOptionsFor,
+  type CapabilityRoles,
+  type ClientScenarioKnobs,
+} from './knobs.ts';
+import { ObservationLog, type ObservationMatch, type ObservedRequest } from './observations.ts';
+import type { ClientModeAction } from './operator.ts';
+import { ClientModePipeline, type AgentSummary } from './pipeline.ts';
+import { ToleranceNotes } from './tolerance-notes.ts';
+import type { Trigger } from './triggers.ts';
+
+export type { ClientScenarioKnobs, CapabilityRoles, FixedAnswer } from './knobs.ts';
+export type { ListenerName, SimEndpoint } from './endpoints.ts';
+export type { ObservationMatch, ObservedRequest } from './observations.ts';
+export { MAX_OBSERVED_REQUESTS, MAX_RECORDED_BODY_BYTES } from './observations.ts';
+export type { ClientModeAction, OperatorNote } from './operator.ts';
+export type { AgentSummary } from './pipeline.ts';
+export type { Trigger } from './triggers.ts';
+export { APPROVAL_EXPIRED_REASON } from './approval-expiry.ts';
+
+/**
+ * The simulated server in client-observe mode: the suite plays the server with it, drives a client
+ * under test, and judges what the client sent from the raw records kept here.
+ */
+export interface ClientModeSimulator {
+  /** http://127.0.0.1:<port> */
+  issuer: string;
+  /** Where the client is pointed: the issuer (discovery at /.well-known/agent-configuration). */
+  serviceUrl: string;
+  /** A second listener on another port that answers 404 to everything and records it. */
+  foreignOrigin: string;
+  /** The located capability's execute URL (its own listener), when `locatedCapability` is on. */
+  locationUrl?: string;
+  /** Which of the simulator's capabilities plays each role. */
+  capabilities: CapabilityRoles;
+  /** Every request answered so far, on every listener, in arrival order. */
+  requests(): readonly ObservedRequest[];
+  /** Requests not kept because the record was full (MAX_OBSERVED_REQUESTS). */
+  droppedRequests(): number;
+  /** Resolves with the first (or `nth`) answered request matching, or undefined at the deadline. */
+  waitFor(match: ObservationMatch, timeoutMs: number): Promise<ObservedRequest | undefined>;
+  /**
+   * An operator action now, with the semantics of triggers, on `agentId` or else the most recently
+   * registered agent. Rejects when the action cannot be performed (e.g. 409 nothing_pending).
+   */
+  act(action: ClientModeAction, agentId?: string): Promise<void>;
+  /** The latest approval object answered per agent (user_code, verification_uri, interval, …). */
+  approvals(): ReadonlyMap<string, Record<string, unknown>>;
+  /** The agents the simulator knows. */
+  agents(): readonly AgentSummary[];
+  /** Stops every listener and drops open connections. */
+  close(): Promise<void>;
+}
+
+export interface ClientModeOptions {
+  knobs?: ClientScenarioKnobs;
+  triggers?: Trigger[];
+  /** Serve requests whose tokens deviate in attributable ways and record the deviation (default true). */
+  tolerate?: boolean;
+}
+
+/**
+ * Starts a fresh client-observe simulator: on 127.0.0.1 ephemeral ports, on the wall clock (clients
+ * sign with real time), with a fresh store.
+ */
+export async function startClientModeSimulator(opts: ClientModeOptions = {}): Promise<ClientModeSimulator> {
+  const knobs = opts.knobs ?? {};
+  const triggers = opts.triggers ?? [];
+  for (const trigger of triggers) checkTrigger(trigger);
+  const startedAt = performance.now();
+  const log = new ObservationLog();
+  const notes = new ToleranceNotes();
+  const handlers = new Map<ListenerName, FetchHandler>();
+  const listeners: Listener[] = [];
+  const listen = async (name: ListenerName) => {
+    const listener = await listenOnLoopback(() => handlers.get(name) ?? notReady);
+    listeners.push(listener);
+    return listener;
+  };
+  const closeAll = async () => {
+    await Promise.all(listeners.map((listener) => listener.close()));
+  };
+
+  try {
+    const sim = await listen('sim');
+    const foreign = await listen('foreign');
+    const locationUrl =
+      knobs.locatedCapability === true ? `${(await listen('location')).origin}${LOCATION_EXECUTE_PATH}` : undefined;
+    const options = simulatorOptionsFor(
+      knobs,
+      { foreign: foreign.origin, location: locationUrl },
+      {
+        tolerate: opts.tolerate ?? true,
+        onTolerated: notes.note,
+      },
+    );
+    const ctx = buildSimContext(sim.origin, resolveOptions(options), createSimClock(), undefined);
+    const pipeline = new ClientModePipeline({
+      ctx,
+      operations: controlOperations(ctx),
+      knobs,
+      triggers,
+      log,
+      notes,
+      startedAt,
+    });
+    handlers.set('sim', pipeline.handler('sim', createApp(ctx).fetch));
+    handlers.set('foreign', pipeline.handler('foreign', answerForeign));
+    if (locationUrl !== undefined)
+      handlers.set('location', pipeline.handler('location', createLocationApp(ctx, locationUrl).fetch));
+
+    return {
+      issuer: ctx.issuer,
+      serviceUrl: ctx.issuer,
+      foreignOrigin: foreign.origin,
+      ...(locationUrl !== undefined && { locationUrl }),
+      capabilities: { ...CAPABILITY_ROLES, ...(locationUrl !== undefined && { located: LOCATED_CAPABILITY }) },
+      requests: () => log.entries(),
+      droppedRequests: () => log.dropped(),
+      waitFor: (match, timeoutMs) => log.waitFor(match, timeoutMs),
+      async act(action, agentId) {
+        const note = pipeline.act(action, agentId);
+        if (note.outcome !== 'done') throw new Error(`${action.op} failed: ${note.outcome}`);
+      },
+      approvals: () => pipeline.approvals(),
+      agents: () => pipeline.agents(),
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** Answers the odd request that arrives before the listener's app is installed. */
+const notReady: FetchHandler = () =>
+  Response.json({ error: 'internal_error', message: 'The simulator is still starting' }, { status: 503 });
+
+function checkTrigger(trigger: Trigger): void {
+  if (trigger.on.nth !== undefined && (!Number.isInteger(trigger.on.nth) || trigger.on.nth < 1)) {
+    throw new RangeError(`a trigger's nth is 1-based, not ${trigger.on.nth}`);
+  }
+}
