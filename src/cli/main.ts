@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import { registerClientCommand } from './client.ts';
 import { registerSchemasCommand } from './schemas.ts';
 import { registerServerCommand } from './server.ts';
 import { registerSimulateCommand } from './simulate.ts';
@@ -12,5 +13,6 @@ const program = new Command()
 registerSchemasCommand(program);
 registerSimulateCommand(program);
 registerServerCommand(program);
+registerClientCommand(program);
 
 await program.parseAsync(process.argv);

@@ -59,6 +59,8 @@ export interface ClientModeSimulator {
   approvals(): ReadonlyMap<string, Record<string, unknown>>;
   /** The agents the simulator knows. */
   agents(): readonly AgentSummary[];
+  /** Now, on the time base of `ObservedRequest.at` (ms since the scenario started), to relate harness steps to requests. */
+  now(): number;
   /** Stops every listener and drops open connections. */
   close(): Promise<void>;
 }
@@ -135,6 +137,7 @@ export async function startClientModeSimulator(opts: ClientModeOptions = {}): Pr
       },
       approvals: () => pipeline.approvals(),
       agents: () => pipeline.agents(),
+      now: () => performance.now() - startedAt,
       close: closeAll,
     };
   } catch (error) {

@@ -1,0 +1,280 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import packageJson from '../../package.json' with { type: 'json' };
+import { clientScenarios } from '../../suites/client/index.ts';
+import {
+  createDriver,
+  DriverConfigError,
+  ToolMappingSchema,
+  type DriverOptions,
+} from '../client-harness/drivers/index.ts';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_SCENARIO_TIMEOUT_MS } from '../client-harness/engine.ts';
+import {
+  assembleClientReport,
+  DEFAULT_CLIENT_CONCURRENCY,
+  runClientConformance,
+  type ClientRunConfig,
+} from '../client-harness/run.ts';
+import type { Scenario } from '../client-harness/scenario.ts';
+import { BaselineError, loadBaseline } from '../harness/baseline.ts';
+import { parsePatterns } from '../harness/patterns.ts';
+import { closingLines, progressLine } from '../harness/progress.ts';
+import { workaroundNotice } from '../harness/workarounds.ts';
+import {
+  EXCHANGE_RECORDING,
+  type ActiveWorkaround,
+  type ClientReport,
+  type ExchangeRecording,
+} from '../model/index.ts';
+import { parseFormats, REPORT_FORMATS, writeReports, type ReportFormat } from '../reports/write.ts';
+
+/** Options as commander hands them over. */
+export interface ClientCliOptions {
+  driver: string;
+  command?: string;
+  url?: string;
+  env: string[];
+  config?: string;
+  module?: string;
+  profile?: string;
+  out: string;
+  format: string;
+  only: string[];
+  skip: string[];
+  strict?: boolean;
+  baseline?: string;
+  seed?: string;
+  timeout: string;
+  scenarioTimeout: string;
+  concurrency: string;
+  recordExchanges: string;
+  quiet?: boolean;
+}
+
+export interface ClientCliIo {
+  stderr: (line: string) => void;
+  /** The scenarios to run (the client suite unless a test passes its own). */
+  scenarios?: readonly Scenario[];
+}
+
+/**
+ * The client profile (`--profile`, JSON): how the client under test differs from §6 in tool,
+ * argument and result names. Each mapping is a declared workaround that every report names.
+ */
+export const ClientProfileSchema = z.strictObject({ mapping: ToolMappingSchema.optional() });
+export type ClientProfile = z.infer<typeof ClientProfileSchema>;
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerClientCommand(program: Command): void {
+  program
+    .command('client')
+    .description('certify an Agent Auth client: drive its §6 tools against the simulated server, scenario by scenario')
+    .option('--driver <kind>', 'how to drive the client: mcp, command or module', 'mcp')
+    .option(
+      '--command <cmd>',
+      'mcp: the command starting the client as an MCP stdio server ({issuer}, {tmp} are filled in)',
+    )
+    .option('--url <endpoint>', 'mcp: the Streamable HTTP endpoint of a running client')
+    .option(
+      '--env <NAME=value>',
+      'mcp: extra environment for the client (repeatable; {issuer}, {tmp} are filled in)',
+      collect,
+      [],
+    )
+    .option('--config <file>', 'command: tools.json, a command template per tool')
+    .option('--module <file>', 'module: an adapter module whose default export builds the tools')
+    .option('--profile <file>', 'client profile JSON: declared tool, argument and result name mappings')
+    .option('--out <dir>', 'directory for the reports', 'reports')
+    .option(
+      '--format <list>',
+      `report formats, comma-separated (${REPORT_FORMATS.join(',')})`,
+      REPORT_FORMATS.join(','),
+    )
+    .option('--only <pattern>', 'run only scenarios matching (glob on ids, comma-separated; repeatable)', collect, [])
+    .option('--skip <pattern>', 'skip scenarios matching (glob on ids, comma-separated; repeatable)', collect, [])
+    .option('--strict', 'score SHOULD failures as failures')
+    .option('--baseline <file>', 'JSON file of expected failures')
+    .option('--seed <n>', 'seed for anything random (default: random)')
+    .option('--timeout <ms>', 'deadline per tool call', String(DEFAULT_CALL_TIMEOUT_MS))
+    .option('--scenario-timeout <ms>', 'overall deadline per scenario', String(DEFAULT_SCENARIO_TIMEOUT_MS))
+    .option('--concurrency <n>', 'scenarios run in parallel', String(DEFAULT_CLIENT_CONCURRENCY))
+    .option(
+      '--record-exchanges <which>',
+      `which scenarios keep their exchanges (${EXCHANGE_RECORDING.join(' or ')})`,
+      'failures',
+    )
+    .option('--quiet', 'no progress output')
+    .action(async (options: ClientCliOptions) => {
+      process.exitCode = await runClientCommand(options, { stderr: (line) => process.stderr.write(`${line}\n`) });
+    });
+}
+
+function positiveInteger(value: string, option: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed <= 0)
+    throw new UsageError(`${option} must be a positive integer, got "${value}"`);
+  return parsed;
+}
+
+function parseSeed(value: string | undefined): number {
+  if (value === undefined) return Math.floor(Math.random() * 2 ** 31);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value)))
+    throw new UsageError(`--seed must be an integer, got "${value}"`);
+  return Number(value);
+}
+
+async function loadClientProfile(path: string): Promise<ClientProfile> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read client profile ${path}: ${(error as Error).message}`);
+  }
+  const parsed = ClientProfileSchema.safeParse(data);
+  if (!parsed.success) throw new UsageError(`${path} is not a valid client profile:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Each declared mapping entry as a workaround the report names. */
+function mappingWorkarounds(profile: ClientProfile | undefined): ActiveWorkaround[] {
+  const mapping = profile?.mapping;
+  if (mapping === undefined) return [];
+  return Object.entries(mapping.tools).map(([tool, entry]) => {
+    const renamed = [
+      entry.name === undefined ? undefined : `tool ${tool} is called ${entry.name}`,
+      ...Object.entries(entry.arguments ?? {}).map(([spec, client]) => `argument ${spec} is sent as ${client}`),
+      ...Object.entries(entry.results ?? {}).map(([spec, client]) => `result field ${spec} is read from ${client}`),
+    ].filter((part): part is string => part !== undefined);
+    return {
+      name: `mapping.${tool}`,
+      value: renamed.join('; '),
+      effect: `the suite calls ${tool} by its spec name and arguments and reads spec field names, translated to and from the client's names`,
+      reason: entry.reason ?? mapping.reason ?? 'declared in the client profile',
+      requirements: [`AAP-6`],
+      still_tested_by: [],
+    };
+  });
+}
+
+/** Runs the `client` command; returns the exit code (0 conforming, 1 failures, 2 usage/setup error). */
+export async function runClientCommand(options: ClientCliOptions, io: ClientCliIo): Promise<number> {
+  const started = new Date();
+  let formats: ReportFormat[] = [...REPORT_FORMATS];
+  let config: Omit<ClientRunConfig, 'scenarios' | 'onResult' | 'driver'> | undefined;
+  try {
+    formats = parseFormats(options.format);
+    if (!(EXCHANGE_RECORDING as readonly string[]).includes(options.recordExchanges)) {
+      throw new UsageError(
+        `--record-exchanges must be ${EXCHANGE_RECORDING.join(' or ')}, got "${options.recordExchanges}"`,
+      );
+    }
+    const profile = options.profile === undefined ? undefined : await loadClientProfile(options.profile);
+    config = {
+      toolVersion: packageJson.version,
+      only: parsePatterns(options.only),
+      skip: parsePatterns(options.skip),
+      strict: options.strict ?? false,
+      seed: parseSeed(options.seed),
+      callTimeoutMs: positiveInteger(options.timeout, '--timeout'),
+      scenarioTimeoutMs: positiveInteger(options.scenarioTimeout, '--scenario-timeout'),
+      concurrency: positiveInteger(options.concurrency, '--concurrency'),
+      formats,
+      recordExchanges: options.recordExchanges as ExchangeRecording,
+      workarounds: mappingWorkarounds(profile),
+      ...(profile && options.profile
+        ? { profile: { profile: profile as Record<string, unknown>, path: options.profile } }
+        : {}),
+    };
+    if (options.baseline) config.baseline = { baseline: await loadBaseline(options.baseline), file: options.baseline };
+    const driverOptions: DriverOptions = {
+      driver: options.driver as DriverOptions['driver'],
+      callTimeoutMs: config.callTimeoutMs,
+    };
+    if (options.command !== undefined) driverOptions.command = options.command;
+    if (options.url !== undefined) driverOptions.url = options.url;
+    if (options.env.length > 0) driverOptions.env = options.env;
+    if (options.config !== undefined) driverOptions.config = options.config;
+    if (options.module !== undefined) driverOptions.module = options.module;
+    if (profile?.mapping !== undefined) driverOptions.mapping = profile.mapping;
+    const driver = await createDriver(driverOptions);
+    if (!options.quiet) for (const line of workaroundNotice(config.workarounds)) io.stderr(line);
+    const report = await runClientConformance({
+      ...config,
+      driver,
+      scenarios: io.scenarios ?? clientScenarios,
+      onResult: options.quiet ? undefined : (result) => io.stderr(progressLine(result)),
+    });
+    return await finish(report, options, formats, io);
+  } catch (error) {
+    if (!(error instanceof UsageError || error instanceof DriverConfigError || error instanceof BaselineError))
+      throw error;
+    const failed = setupErrorReport(options, config, formats, started, error.message);
+    return finish(failed, options, formats, io);
+  }
+}
+
+/** The report of a run that could not start: exit code 2, written like any other. */
+function setupErrorReport(
+  options: ClientCliOptions,
+  config: Omit<ClientRunConfig, 'scenarios' | 'onResult' | 'driver'> | undefined,
+  formats: ReportFormat[],
+  startedAt: Date,
+  message: string,
+): ClientReport {
+  const kind = (['mcp', 'command', 'module'] as const).find((name) => name === options.driver) ?? 'mcp';
+  const description = options.command ?? options.url ?? options.config ?? options.module ?? '(no client given)';
+  const driver = { kind, describe: () => description, start: () => Promise.reject(new Error('not started')) };
+  return assembleClientReport(
+    {
+      toolVersion: packageJson.version,
+      driver,
+      only: config?.only ?? [],
+      skip: config?.skip ?? [],
+      strict: options.strict ?? false,
+      seed: config?.seed ?? 0,
+      callTimeoutMs: config?.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      scenarioTimeoutMs: config?.scenarioTimeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS,
+      concurrency: config?.concurrency ?? DEFAULT_CLIENT_CONCURRENCY,
+      formats,
+      recordExchanges: config?.recordExchanges ?? 'failures',
+      workarounds: config?.workarounds ?? [],
+    },
+    {
+      startedAt,
+      setup: {
+        ok: false,
+        error: `usage: ${message}`,
+        notes: [],
+        control: null,
+        profile: null,
+        profile_source: 'none',
+        exchanges: [],
+      },
+      checks: [],
+      baseline: null,
+      exitCode: 2,
+      tools: [],
+    },
+  );
+}
+
+async function finish(
+  report: ClientReport,
+  options: ClientCliOptions,
+  formats: readonly ReportFormat[],
+  io: ClientCliIo,
+): Promise<number> {
+  const paths = await writeReports(report, options.out, formats);
+  const lines = options.quiet
+    ? closingLines(report).filter((line) => line.startsWith('setup failed') || line.startsWith('exit'))
+    : closingLines(report);
+  for (const line of lines) io.stderr(line);
+  if (!options.quiet) io.stderr(`reports: ${paths.join(', ')}`);
+  return report.exit_code;
+}

@@ -1,0 +1,14 @@
+/**
+ * The door for scenario authors: everything a file under suites/client/ takes from src/ comes
+ * through here. Scenarios are data; the engine (engine.ts) interprets them.
+ */
+export {
+  defineScenario,
+  SPEC_TOOLS,
+  type Assertion,
+  type Matcher,
+  type RequestMatch,
+  type Scenario,
+  type SpecTool,
+  type Step,
+} from './scenario.ts';

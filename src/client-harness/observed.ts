@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { displayRequestBody, redactPrivateKeys } from '../harness/exchange.ts';
+import type { Exchange } from '../model/index.ts';
+import type { ObservedRequest } from '../sim/client-mode/index.ts';
+import { readPath } from './paths.ts';
+import type { RequestMatch } from './scenario.ts';
+
+/**
+ * What the client sent, as the simulator recorded it, seen through the paths scenarios name:
+ * `jwt.header.typ`, `jwt.claims.aud`, `jwt.lifetime` (exp − iat, seconds), `query.agent_id`,
+ * `body.name` (JSON body), `header.authorization`, `url`, `origin`, `path`, `response.status`.
+ */
+
+function isEd25519Jwk(value: unknown): value is { kty: string; crv: string; x: string } {
+  const jwk = value as { kty?: unknown; crv?: unknown; x?: unknown } | null;
+  return (
+    typeof jwk === 'object' &&
+    jwk !== null &&
+    typeof jwk.kty === 'string' &&
+    typeof jwk.crv === 'string' &&
+    typeof jwk.x === 'string'
+  );
+}
+
+/** RFC 7638 SHA-256 thumbprint of an OKP public key, computed here rather than trusted from the client. */
+function jwkThumbprint(jwk: { kty: string; crv: string; x: string }): string {
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+export type RequestAuth = 'host' | 'agent' | 'none';
+
+/** How a request authenticated, judged from its bearer token's `typ` (and, for an odd `typ`, its `sub`). */
+export function authOf(request: ObservedRequest): RequestAuth {
+  if (request.jwt === undefined) return 'none';
+  const typ = request.jwt.header?.['typ'];
+  if (typ === 'host+jwt') return 'host';
+  if (typ === 'agent+jwt') return 'agent';
+  return request.jwt.claims?.['sub'] === undefined ? 'host' : 'agent';
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The value at `path` in a recorded request (undefined when absent). */
+export function requestValue(request: ObservedRequest, path: string): unknown {
+  const [root, ...restParts] = path.split('.');
+  const rest = restParts.join('.');
+  const url = new URL(request.url);
+  switch (root) {
+    case 'jwt': {
+      if (rest === 'host_key_thumbprint') {
+        const key = request.jwt?.claims?.['host_public_key'];
+        return isEd25519Jwk(key) ? jwkThumbprint(key) : undefined;
+      }
+      if (rest === 'lifetime') {
+        const { iat, exp } = request.jwt?.claims ?? {};
+        return typeof iat === 'number' && typeof exp === 'number' ? exp - iat : undefined;
+      }
+      return readPath(request.jwt, rest);
+    }
+    case 'query':
+      return url.searchParams.get(rest) ?? undefined;
+    case 'body':
+      return readPath(parseJson(request.body), rest);
+    case 'header':
+      return request.headers[rest.toLowerCase()];
+    case 'url':
+      return request.url;
+    case 'origin':
+      return url.origin;
+    case 'path':
+      return url.pathname;
+    case 'method':
+      return request.method;
+    case 'response':
+      return rest === 'status'
+        ? request.response.status
+        : readPath(parseJson(request.response.body), rest.replace(/^body\.?/, ''));
+    default:
+      return undefined;
+  }
+}
+
+/** Requests matching `match`, in the order they arrived. `stepStarts` gives when each labelled step began (ms). */
+export function selectRequests(
+  requests: readonly ObservedRequest[],
+  match: RequestMatch,
+  stepStarts: ReadonlyMap<string, number>,
+): ObservedRequest[] {
+  const endpoints = match.endpoint === undefined ? undefined : ([] as string[]).concat(match.endpoint);
+  const after = match.after === undefined ? undefined : stepStarts.get(match.after);
+  return requests.filter((request) => {
+    if (endpoints && !endpoints.includes(request.endpoint)) return false;
+    if (match.listener !== undefined && match.listener !== 'any' && request.listener !== match.listener) return false;
+    if (match.method !== undefined && request.method.toUpperCase() !== match.method.toUpperCase()) return false;
+    if (match.auth !== undefined && authOf(request) !== match.auth) return false;
+    if (match.after !== undefined && (after === undefined || request.at < after)) return false;
+    return true;
+  });
+}
+
+/** A recorded request as a report exchange (the shared result model), numbered as the simulator numbered it. */
+export function toExchange(request: ObservedRequest, checkId: string, startedAt: number): Exchange {
+  const exchange: Exchange = {
+    seq: request.seq,
+    check: checkId,
+    label: `${request.listener} ${request.endpoint}`,
+    started_at: new Date(startedAt + request.at).toISOString(),
+    duration_ms: 0,
+    request: { method: request.method, url: request.url, headers: request.headers },
+    response: {
+      status: request.response.status,
+      headers: request.response.headers,
+      body_bytes: Buffer.byteLength(request.response.body ?? ''),
+      truncated: false,
+    },
+  };
+  // A faulty client may send private key material: reports show it redacted, never verbatim.
+  if (request.body !== undefined) exchange.request.body = displayRequestBody(request.body);
+  if (request.jwt !== undefined) {
+    const jwt: NonNullable<Exchange['request']['jwt']> = {};
+    if (request.jwt.header) jwt.header = redactPrivateKeys(request.jwt.header) as Record<string, unknown>;
+    if (request.jwt.claims) jwt.claims = redactPrivateKeys(request.jwt.claims) as Record<string, unknown>;
+    if (request.jwt.error) jwt.error = request.jwt.error;
+    exchange.request.jwt = jwt;
+  }
+  if (request.response.body !== undefined && exchange.response) exchange.response.body = request.response.body;
+  return exchange;
+}

@@ -1,0 +1,105 @@
+import type { CheckLevel, ClientArea } from '../model/index.ts';
+import type { ClientModeAction, ClientScenarioKnobs, SimEndpoint, Trigger } from '../sim/client-mode/index.ts';
+
+/**
+ * A client scenario is data: the server's behaviour (knobs, operator triggers), the tool calls the
+ * suite makes as the agent, and what must be true of the client's requests and tool results. One
+ * generic engine (engine.ts) runs every scenario; a client under test never needs to know their names.
+ *
+ * Strings in `args` and matchers may hold `${…}` placeholders, resolved when the step runs (see
+ * templates.ts): `${provider}`, `${sim.issuer}`, `${cap.sync}` (a capability by role), `${agent}`
+ * (the agent the simulator registered last), `${approval.user_code}`, `${c.agent_id}` (a field of the
+ * result of the call labelled `c`), `${foreign.origin}`.
+ */
+
+/** The §6 tools, by their spec names. */
+export const SPEC_TOOLS = [
+  'list_providers',
+  'search_providers',
+  'discover_provider',
+  'list_capabilities',
+  'describe_capability',
+  'connect_agent',
+  'sign_jwt',
+  'request_capability',
+  'agent_status',
+  'reactivate_agent',
+  'disconnect_agent',
+  'execute_capability',
+] as const;
+export type SpecTool = (typeof SPEC_TOOLS)[number];
+
+/** Selects requests the client sent (to the simulator, its foreign listener or a capability location). */
+export interface RequestMatch {
+  endpoint?: SimEndpoint | readonly SimEndpoint[];
+  /** Default: any listener. */
+  listener?: 'sim' | 'foreign' | 'location' | 'any';
+  method?: string;
+  /** How the request authenticated: a host JWT, an agent JWT, or no bearer token. */
+  auth?: 'host' | 'agent' | 'none';
+  /** Only requests sent after the step with this label started. */
+  after?: string;
+}
+
+/** A test on one value; `${…}` placeholders in expected values are resolved first. */
+export type Matcher =
+  | { eq: unknown }
+  | { notEq: unknown }
+  | { in: readonly unknown[] }
+  | { present: true }
+  | { absent: true }
+  | { lte: number }
+  | { gte: number }
+  | { matches: string }
+  /** Equal to another value of the same request (`url`, `jwt.claims.iss`…); for request assertions only. */
+  | { samePathAs: string };
+
+export type Step =
+  /** Call a tool as the agent. `require: 'ok'` makes a failed call a broken precondition (error), not a verdict. */
+  | { call: SpecTool; as?: string; args?: Record<string, unknown>; timeoutMs?: number; require?: 'ok' }
+  /** Let time pass (client-side timers: polling, back-off); short, lower bounds only. */
+  | { wait: number }
+  /** Wait until the client has sent a matching request (at most `timeoutMs`). */
+  | { waitFor: { endpoint?: SimEndpoint; listener?: 'sim' | 'foreign' | 'location'; nth?: number }; timeoutMs: number }
+  /** An operator action on the simulator now. */
+  | { act: ClientModeAction };
+
+/** What must hold after the steps ran. `because` is the failure message's subject. */
+export type Assertion = { because: string } & (
+  | { requests: RequestMatch; count: { min?: number; max?: number } }
+  /** The first request the client sent matches. */
+  | { firstRequest: RequestMatch }
+  | { requests: RequestMatch; every: string; is: Matcher }
+  | { requests: RequestMatch; distinct: string }
+  /** Consecutive matching requests are at least this far apart (ms; a placeholder like `${approval.interval_ms}` works). */
+  | { requests: RequestMatch; spacingMs: number | string }
+  /** No request and no tool result carries private key material (a JWK with `d`). */
+  | { noPrivateKeyMaterial: true }
+  | { call: string; ok: boolean }
+  | { call: string; path: string; is: Matcher }
+  /** The call's result text, or anything the client surfaced while it ran (logs, progress), mentions this. */
+  | { call: string; mentions: string; where?: 'result' | 'surfaced' }
+);
+
+export interface Scenario {
+  /** `client.<area>.<name>`. */
+  id: string;
+  title: string;
+  area: ClientArea;
+  level: CheckLevel;
+  /** Catalogue ids (role client) this scenario observes. */
+  requirements: string[];
+  rulings?: string[];
+  /** Tools the scenario calls; a client exposing none of one makes the scenario not applicable. */
+  tools: SpecTool[];
+  knobs?: ClientScenarioKnobs;
+  triggers?: Trigger[];
+  steps: Step[];
+  expect: Assertion[];
+  /** Overall deadline (default 30 s). */
+  timeoutMs?: number;
+}
+
+export function defineScenario(scenario: Scenario): Scenario {
+  return scenario;
+}

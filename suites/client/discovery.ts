@@ -1,0 +1,91 @@
+import { defineScenario, type Scenario } from '../../src/client-harness/api.ts';
+
+/** Endpoints other than discovery: what a client must not call once it refuses a server. */
+const PROTOCOL_ENDPOINTS = [
+  'list',
+  'describe',
+  'register',
+  'status',
+  'request-capability',
+  'reactivate',
+  'revoke',
+  'execute',
+] as const;
+
+const fetchBeforeUse = defineScenario({
+  id: 'client.discovery.fetch-before-use',
+  title: 'connect_agent reads the discovery document before any other request',
+  area: 'discovery',
+  level: 'MUST',
+  requirements: ['AAP-6.4-STEP1', 'AAP-5.1.1-02'],
+  tools: ['connect_agent'],
+  knobs: { approval: { policy: 'auto' } },
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      args: { provider: '${provider}', name: 'conformance discovery', capabilities: ['${cap.sync}'] },
+    },
+  ],
+  expect: [
+    { because: 'the first request (§6.4 step 1)', firstRequest: { endpoint: 'discovery' } },
+    { because: 'registration (§6.4 step 4)', requests: { endpoint: 'register' }, count: { min: 1 } },
+  ],
+});
+
+const unsupportedMajor = defineScenario({
+  id: 'client.discovery.unsupported-major-version',
+  title: 'A discovery document of major version 2 stops the client, which tells the agent',
+  area: 'discovery',
+  level: 'MUST',
+  requirements: ['AAP-5.1.1-02', 'AAP-5.1.1-03', 'AAP-5.1.1-04'],
+  tools: ['connect_agent'],
+  knobs: { discovery: { version: '2.0-draft' } },
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      args: { provider: '${provider}', name: 'conformance version', capabilities: ['${cap.sync}'] },
+    },
+  ],
+  expect: [
+    {
+      because: 'requests after an unsupported major version (§5.1.1)',
+      requests: { endpoint: PROTOCOL_ENDPOINTS },
+      count: { max: 0 },
+    },
+    { because: 'connect_agent against an incompatible server (§5.1.1)', call: 'c', ok: false },
+  ],
+});
+
+const defaultLocationDerived = defineScenario({
+  id: 'client.discovery.default-location-derived',
+  title: 'Without default_location, execution goes to issuer + endpoints.execute with that URL as audience',
+  area: 'discovery',
+  level: 'MUST',
+  requirements: ['AAP-5.1-06', 'AAP-5.1-05', 'AAP-4.3-04'],
+  rulings: ['RUL-EXEC-AUD', 'RUL-EXEC-TARGET'],
+  tools: ['connect_agent', 'execute_capability'],
+  knobs: { discovery: { defaultLocation: 'absent' }, approval: { policy: 'auto' } },
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      require: 'ok',
+      args: { provider: '${provider}', name: 'conformance location', capabilities: ['${cap.sync}'] },
+    },
+    { call: 'execute_capability', as: 'x', args: { agent_id: '${agent}', capability: '${cap.sync}', arguments: {} } },
+  ],
+  expect: [
+    { because: 'execution at the derived location (§5.1)', requests: { endpoint: 'execute' }, count: { min: 1 } },
+    {
+      because: 'the execution audience (§4.3, RUL-EXEC-AUD)',
+      requests: { endpoint: 'execute' },
+      every: 'jwt.claims.aud',
+      is: { samePathAs: 'url' },
+    },
+    { because: 'execute_capability', call: 'x', ok: true },
+  ],
+});
+
+export const scenarios: Scenario[] = [fetchBeforeUse, unsupportedMajor, defaultLocationDerived];
