@@ -77,10 +77,18 @@ class Client {
   }
 
   async status(a: Agent): Promise<Answer> {
-    return this.send('GET', `/agent/status?agent_id=${encodeURIComponent(a.id)}`, { token: await this.hostJwt(a.host) });
+    return this.send('GET', `/agent/status?agent_id=${encodeURIComponent(a.id)}`, {
+      token: await this.hostJwt(a.host),
+    });
   }
 
-  async execute(a: Agent, capability: string, args?: Record<string, unknown>, opts: Parameters<Client['agentJwt']>[1] = {}, url = this.executeUrl): Promise<Answer> {
+  async execute(
+    a: Agent,
+    capability: string,
+    args?: Record<string, unknown>,
+    opts: Parameters<Client['agentJwt']>[1] = {},
+    url = this.executeUrl,
+  ): Promise<Answer> {
     const token = await this.agentJwt(a, { aud: url, ...opts });
     return this.send('POST', url, { token, body: { capability, ...(args !== undefined && { arguments: args }) } });
   }
@@ -98,7 +106,10 @@ async function start(opts: ClientModeOptions = {}): Promise<{ sim: ClientModeSim
 }
 
 function last(sim: ClientModeSimulator, endpoint: ObservedRequest['endpoint']): ObservedRequest {
-  const found = sim.requests().filter((r) => r.endpoint === endpoint).at(-1);
+  const found = sim
+    .requests()
+    .filter((r) => r.endpoint === endpoint)
+    .at(-1);
   if (found === undefined) throw new Error(`no ${endpoint} request recorded`);
   return found;
 }
@@ -111,14 +122,20 @@ describe('client-observe mode: discovery knobs', () => {
     const answer = await client.send('GET', `${sim.serviceUrl}/.well-known/agent-configuration`);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('cache-control')).toBe('public, max-age=3600');
-    expect(answer.body).toMatchObject({ version: '1.0-draft', issuer: sim.issuer, default_location: client.executeUrl });
+    expect(answer.body).toMatchObject({
+      version: '1.0-draft',
+      issuer: sim.issuer,
+      default_location: client.executeUrl,
+    });
     expect(answer.body.endpoints.register).toBe('/agent/register');
     expect(last(sim, 'discovery').listener).toBe('sim');
   });
 
   it('announces another version, absolute endpoints, no default_location and no Cache-Control', async () => {
     const { sim, client } = await start({
-      knobs: { discovery: { version: '2.0-draft', endpoints: 'absolute', defaultLocation: 'absent', cacheControl: null } },
+      knobs: {
+        discovery: { version: '2.0-draft', endpoints: 'absolute', defaultLocation: 'absent', cacheControl: null },
+      },
     });
     const answer = await client.send('GET', '/.well-known/agent-configuration');
     expect(answer.body.version).toBe('2.0-draft');
@@ -131,7 +148,9 @@ describe('client-observe mode: discovery knobs', () => {
 
   it('uses the Cache-Control it is given', async () => {
     const { client } = await start({ knobs: { discovery: { cacheControl: 'no-store' } } });
-    expect((await client.send('GET', '/.well-known/agent-configuration')).headers.get('cache-control')).toBe('no-store');
+    expect((await client.send('GET', '/.well-known/agent-configuration')).headers.get('cache-control')).toBe(
+      'no-store',
+    );
   });
 });
 
@@ -149,7 +168,10 @@ describe('client-observe mode: approval knobs and triggers', () => {
       token: await client.agentJwt(a),
       body: { capabilities: [sim.capabilities.async] },
     });
-    expect(requested.body.agent_capability_grants[0]).toMatchObject({ capability: sim.capabilities.async, status: 'active' });
+    expect(requested.body.agent_capability_grants[0]).toMatchObject({
+      capability: sim.capabilities.async,
+      status: 'active',
+    });
   });
 
   it('approves at the 3rd status poll: that very poll answers active', async () => {
@@ -172,7 +194,14 @@ describe('client-observe mode: approval knobs and triggers', () => {
       [`approve:${a.id}:done`],
       undefined,
     ]);
-    expect(sim.agents()).toEqual([expect.objectContaining({ id: a.id, status: 'active', keyThumbprint: a.agent.thumbprint, hostThumbprint: a.host.thumbprint })]);
+    expect(sim.agents()).toEqual([
+      expect.objectContaining({
+        id: a.id,
+        status: 'active',
+        keyThumbprint: a.agent.thumbprint,
+        hostThumbprint: a.host.thumbprint,
+      }),
+    ]);
   });
 
   it('denies after the answer to the 1st poll, and hands out CIBA approvals when told to', async () => {
@@ -185,7 +214,10 @@ describe('client-observe mode: approval knobs and triggers', () => {
     expect((await client.status(a)).body.status).toBe('pending');
     expect((await client.status(a)).body.status).toBe('rejected');
     expect(last(sim, 'status').operator).toBeUndefined();
-    expect(sim.requests().filter((r) => r.endpoint === 'status')[0]!.operator?.[0]).toMatchObject({ op: 'deny', outcome: 'done' });
+    expect(sim.requests().filter((r) => r.endpoint === 'status')[0]!.operator?.[0]).toMatchObject({
+      op: 'deny',
+      outcome: 'done',
+    });
   });
 
   it('answers the chosen polls of each agent with 400 slow_down', async () => {
@@ -204,7 +236,9 @@ describe('client-observe mode: approval knobs and triggers', () => {
     const { sim, client } = await start({ knobs: { approval: { expiresIn: 1 } } });
     const active = await client.register({ capabilities: [sim.capabilities.withInput, sim.capabilities.highRisk] });
     expect(active.registration.status).toBe('active');
-    const { sim: pendingSim, client: pendingClient } = await start({ knobs: { approval: { policy: 'pending', expiresIn: 1 } } });
+    const { sim: pendingSim, client: pendingClient } = await start({
+      knobs: { approval: { policy: 'pending', expiresIn: 1 } },
+    });
     const never = await pendingClient.register({ capabilities: [pendingSim.capabilities.withInput] });
     expect((await pendingClient.status(never)).body.status).toBe('pending');
     // An agent that was active once and waits for approval of its reactivation (§5.6).
@@ -219,12 +253,17 @@ describe('client-observe mode: approval knobs and triggers', () => {
 
     await sleep(1100);
     const grants = (await client.status(active)).body.agent_capability_grants;
-    expect(grants.find((g: any) => g.capability === sim.capabilities.highRisk)).toMatchObject({ status: 'denied', reason: APPROVAL_EXPIRED_REASON });
+    expect(grants.find((g: any) => g.capability === sim.capabilities.highRisk)).toMatchObject({
+      status: 'denied',
+      reason: APPROVAL_EXPIRED_REASON,
+    });
     const gone = await pendingClient.status(never);
     expect([gone.status, gone.body.error]).toEqual([404, 'agent_not_found']);
     const back = (await pendingClient.status(returning)).body;
     expect(back.status).toBe('expired');
-    expect(back.agent_capability_grants.every((g: any) => g.status === 'denied' && g.reason === APPROVAL_EXPIRED_REASON)).toBe(true);
+    expect(
+      back.agent_capability_grants.every((g: any) => g.status === 'denied' && g.reason === APPROVAL_EXPIRED_REASON),
+    ).toBe(true);
     expect(pendingSim.agents().map((agent) => [agent.id, agent.status])).toEqual([
       [returning.id, 'expired'],
       [never.id, 'deleted'],
@@ -270,17 +309,27 @@ describe('client-observe mode: execution knobs', () => {
     const second = await client.execute(a, sim.capabilities.sync);
     expect([second.status, second.headers.get('retry-after')]).toEqual([429, null]);
     expect((await client.execute(a, sim.capabilities.sync)).status).toBe(200);
-    expect(sim.requests().filter((r) => r.endpoint === 'execute').map((r) => r.response.status)).toEqual([429, 429, 200]);
+    expect(
+      sim
+        .requests()
+        .filter((r) => r.endpoint === 'execute')
+        .map((r) => r.response.status),
+    ).toEqual([429, 429, 200]);
   });
 
   it('keeps async executions pending for the chosen number of polls at a same-origin status_url', async () => {
-    const { sim, client } = await start({ knobs: { execution: { async: { pendingPolls: 2, statusUrl: 'same-origin' } } } });
+    const { sim, client } = await start({
+      knobs: { execution: { async: { pendingPolls: 2, statusUrl: 'same-origin' } } },
+    });
     const a = await client.register({ capabilities: [sim.capabilities.async] });
     const startedJob = await client.execute(a, sim.capabilities.async, {});
     expect(startedJob.status).toBe(202);
     expect(new URL(startedJob.body.status_url).origin).toBe(sim.issuer);
     const polls = [];
-    for (let i = 0; i < 3; i += 1) polls.push((await client.send('GET', startedJob.body.status_url, { token: await client.agentJwt(a) })).body.status);
+    for (let i = 0; i < 3; i += 1)
+      polls.push(
+        (await client.send('GET', startedJob.body.status_url, { token: await client.agentJwt(a) })).body.status,
+      );
     expect(polls).toEqual(['pending', 'pending', 'completed']);
     expect(sim.requests().filter((r) => r.endpoint === 'status-url')).toHaveLength(3);
   });
@@ -296,7 +345,9 @@ describe('client-observe mode: execution knobs', () => {
     expect(leak).toMatchObject({ listener: 'foreign', method: 'GET', url: statusUrl, response: { status: 404 } });
     expect(leak.jwt?.claims?.sub).toBe(a.id);
 
-    const { sim: other, client: otherClient } = await start({ knobs: { execution: { async: { pendingPolls: 1, statusUrl: 'http-foreign' } } } });
+    const { sim: other, client: otherClient } = await start({
+      knobs: { execution: { async: { pendingPolls: 1, statusUrl: 'http-foreign' } } },
+    });
     const b = await otherClient.register({ capabilities: [other.capabilities.async] });
     const plain = new URL((await otherClient.execute(b, other.capabilities.async, {})).body.status_url);
     expect(plain.protocol).toBe('http:');
@@ -318,16 +369,29 @@ describe('client-observe mode: execution knobs', () => {
     for (let i = 0; i < 50 && recorded?.response.body === undefined; i += 1) await sleep(10);
     expect(recorded?.response.body).toBe(answer.text);
 
-    const { sim: cut, client: cutClient } = await start({ knobs: { execution: { sse: { events: events.slice(0, 1), done: false } } } });
+    const { sim: cut, client: cutClient } = await start({
+      knobs: { execution: { sse: { events: events.slice(0, 1), done: false } } },
+    });
     const b = await cutClient.register({ capabilities: [cut.capabilities.stream] });
     expect((await cutClient.execute(b, cut.capabilities.stream)).text).toBe('event: data\ndata: {"n":1}\n\n');
   });
 
   it('grants wider than requested', async () => {
-    const { sim, client } = await start({ knobs: { grants: { widen: { transfer_money: { amount: { max: 10_000 } } } } } });
-    const a = await client.register({ capabilities: [{ name: sim.capabilities.constrainable, constraints: { amount: { max: 100 } } }] });
-    expect(a.registration.agent_capability_grants[0]).toMatchObject({ status: 'active', constraints: { amount: { max: 10_000 } } });
-    const wide = await client.execute(a, sim.capabilities.constrainable, { amount: 500, currency: 'USD', destination_account: 'acc_1' });
+    const { sim, client } = await start({
+      knobs: { grants: { widen: { transfer_money: { amount: { max: 10_000 } } } } },
+    });
+    const a = await client.register({
+      capabilities: [{ name: sim.capabilities.constrainable, constraints: { amount: { max: 100 } } }],
+    });
+    expect(a.registration.agent_capability_grants[0]).toMatchObject({
+      status: 'active',
+      constraints: { amount: { max: 10_000 } },
+    });
+    const wide = await client.execute(a, sim.capabilities.constrainable, {
+      amount: 500,
+      currency: 'USD',
+      destination_account: 'acc_1',
+    });
     expect(wide.status).toBe(200);
   });
 
@@ -340,12 +404,16 @@ describe('client-observe mode: execution knobs', () => {
     expect(described.body.location).toBe(locationUrl);
 
     const a = await client.register({ capabilities: [located, sim.capabilities.withInput] });
-    expect(a.registration.agent_capability_grants.find((g: any) => g.capability === located).location).toBe(locationUrl);
+    expect(a.registration.agent_capability_grants.find((g: any) => g.capability === located).location).toBe(
+      locationUrl,
+    );
     const done = await client.execute(a, located, { city: 'Lyon' }, {}, locationUrl);
     expect([done.status, done.body.data[0].address]).toEqual([200, '1 Main Street, Lyon']);
     expect(last(sim, 'location-execute')).toMatchObject({ listener: 'location', response: { status: 200 } });
     expect((await client.execute(a, located, { city: 'Lyon' }, { aud: sim.issuer }, locationUrl)).status).toBe(401);
-    expect((await client.execute(a, sim.capabilities.withInput, { account_id: 'acc_1' }, {}, locationUrl)).status).toBe(404);
+    expect((await client.execute(a, sim.capabilities.withInput, { account_id: 'acc_1' }, {}, locationUrl)).status).toBe(
+      404,
+    );
   });
 });
 
@@ -387,7 +455,9 @@ describe('client-observe mode: tolerance', () => {
     const stranger = { ...a, agent: await generateEd25519KeyPair() };
     expect((await client.execute(stranger, sim.capabilities.sync)).status).toBe(401);
     const now = Math.floor(Date.now() / 1000);
-    expect((await client.execute(a, sim.capabilities.sync, undefined, { iat: now + 900, exp: now + 960 })).status).toBe(401);
+    expect((await client.execute(a, sim.capabilities.sync, undefined, { iat: now + 900, exp: now + 960 })).status).toBe(
+      401,
+    );
     expect(last(sim, 'execute').jwt?.claims?.iat).toBe(now + 900);
   });
 
@@ -440,8 +510,15 @@ describe('client-observe mode: recording', () => {
   it('keeps at most MAX_OBSERVED_REQUESTS requests and counts the rest', () => {
     const log = new ObservationLog();
     const entry = (seq: number): ObservedRequest => ({
-      seq, at: seq, listener: 'sim', endpoint: 'other', method: 'GET', url: 'http://127.0.0.1/', headers: {},
-      response: { status: 404, headers: {} }, tolerated: [],
+      seq,
+      at: seq,
+      listener: 'sim',
+      endpoint: 'other',
+      method: 'GET',
+      url: 'http://127.0.0.1/',
+      headers: {},
+      response: { status: 404, headers: {} },
+      tolerated: [],
     });
     for (let seq = 1; seq <= MAX_OBSERVED_REQUESTS + 7; seq += 1) log.add(entry(seq));
     expect(log.entries()).toHaveLength(MAX_OBSERVED_REQUESTS);
