@@ -1,5 +1,6 @@
 import type { Scenario } from '../../src/client-harness/api.ts';
 import { scenarios as approval } from './approval.ts';
+import { scenarios as capabilityRequests } from './capability-requests.ts';
 import { scenarios as discovery } from './discovery.ts';
 import { scenarios as execution } from './execution.ts';
 import { scenarios as jwt } from './jwt.ts';
@@ -7,14 +8,17 @@ import { scenarios as lifecycle } from './lifecycle.ts';
 import { scenarios as rateLimits } from './rate-limits.ts';
 import { scenarios as registration } from './registration.ts';
 import { scenarios as security } from './security.ts';
+import { scenarios as signJwt } from './sign-jwt.ts';
 
 /** The client-certifying suite: every scenario, in report order by area. */
 export const clientScenarios: Scenario[] = [
   ...discovery,
   ...jwt,
+  ...signJwt,
   ...registration,
   ...approval,
   ...execution,
+  ...capabilityRequests,
   ...lifecycle,
   ...security,
   ...rateLimits,

@@ -1,0 +1,3 @@
+import type { Scenario } from '../../src/client-harness/api.ts';
+
+export const scenarios: Scenario[] = [];
