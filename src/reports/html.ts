@@ -6,6 +6,8 @@ import {
   type CheckResult,
   type Exchange,
   type Report,
+  type TranscriptEntry,
+  type TranscriptSnapshot,
 } from '../model/index.ts';
 import { detailText } from './failure.ts';
 import { escapeXml as esc } from './xml.ts';
@@ -91,6 +93,33 @@ function failureHtml(result: CheckResult): string {
   return `<table class="failure"><tr><th>expected</th><th>observed</th></tr><tr><td>${cell(failure.expected ?? '')}</td><td>${cell(failure.observed ?? '')}</td></tr></table>${link}`;
 }
 
+/** One line per entry of a driven client's session: calls, results, notifications, stderr, violations. */
+function transcriptLine(entry: TranscriptEntry): string {
+  const head = `#${entry.seq} ${entry.at.slice(11, 23)} ${entry.kind}`;
+  switch (entry.kind) {
+    case 'call':
+      return `${head} ${entry.tool} ${JSON.stringify(entry.arguments)}`;
+    case 'result':
+      return `${head} ${entry.tool} (${entry.duration_ms} ms) ${entry.error ? `${entry.error.kind}: ${entry.error.message}` : `${entry.result?.is_error ? 'tool error: ' : ''}${entry.result?.text ?? ''}`}`;
+    case 'notification':
+    case 'request':
+      return `${head} ${entry.method} ${JSON.stringify(entry.params ?? null)}`;
+    case 'stderr':
+      return `${head} ${entry.line}`;
+    case 'protocol':
+      return `${head} ${entry.message}${entry.data ? ` ${entry.data}` : ''}`;
+    case 'lifecycle':
+      return `${head} ${entry.event}: ${entry.message}`;
+  }
+}
+
+function transcriptHtml(transcript: TranscriptSnapshot): string {
+  const dropped = Object.entries(transcript.dropped)
+    .filter(([, count]) => count > 0)
+    .map(([what, count]) => `${count} ${what.replace('_', ' ')} dropped`);
+  return `<details class="exchange"><summary>Client session (${transcript.entries.length} entries${dropped.length ? `; ${esc(dropped.join(', '))}` : ''})</summary><pre>${esc(transcript.entries.map(transcriptLine).join('\n'))}</pre></details>`;
+}
+
 function checkHtml(result: CheckResult): string {
   const known = result.baseline ? ` <span class="muted">[baseline: ${esc(result.baseline)}]</span>` : '';
   const lines = [
@@ -110,10 +139,9 @@ function checkHtml(result: CheckResult): string {
       `<div class="muted">${result.exchange_count} exchanges (not kept for a passing check; run with --record-exchanges all to keep them)</div>`,
     );
   }
-  lines.push(
-    ...result.exchanges.map((exchange) => exchangeHtml(exchange, exchange.seq === result.failure?.exchange)),
-    '</details>',
-  );
+  lines.push(...result.exchanges.map((exchange) => exchangeHtml(exchange, exchange.seq === result.failure?.exchange)));
+  if (result.transcript) lines.push(transcriptHtml(result.transcript));
+  lines.push('</details>');
   return lines.join('\n');
 }
 
