@@ -173,7 +173,8 @@ export async function pollApproval(o: PollOptions): Promise<ApprovalOutcome> {
       } else if (typeof verdict === 'object') {
         return { kind: 'failed', error: new ToolError(verdict.failed, `the agent is ${String(answer.json.status)} at ${o.provider.name}`, { view: answer.json }) };
       }
-      if (poll % 5 === 1) await o.reporter.notify(`Still waiting for approval at ${o.provider.name} (poll ${poll}).`);
+      // A note per poll keeps progress flowing, so callers that reset their timeout on progress wait on.
+      await o.reporter.notify(`Still waiting for approval at ${o.provider.name} (poll ${poll}).`);
       continue;
     }
     const code = isRecord(answer.json) && typeof answer.json.error === 'string' ? answer.json.error : undefined;
