@@ -39,6 +39,11 @@ const deviceFlow = defineScenario({
       spacingMs: '${approval.interval_ms}',
     },
     { because: 'the user code is shown to the user (§7.1 step 2)', call: 'c', mentions: '${approval.user_code}' },
+    {
+      because: 'the verification URL is shown to the user (§7.1 step 2)',
+      call: 'c',
+      mentions: '${approval.verification_uri}',
+    },
     { because: 'connect_agent after approval (§6.4 step 6)', call: 'c', ok: true },
   ],
 });
@@ -48,10 +53,11 @@ const stopsOnDenial = defineScenario({
   title: 'A denied registration ends the flow: polling stops and the agent is not registered again',
   area: 'approval',
   level: 'MUST',
-  requirements: ['AAP-7.1-05', 'AAP-6.4-STEP6'],
+  requirements: ['AAP-7.1-05', 'AAP-6.4-STEP6', 'AAP-7.1-STEP4'],
   tools: ['connect_agent'],
   knobs: PENDING,
-  triggers: [{ on: { endpoint: 'status', nth: 1 }, do: { op: 'deny' } }],
+  // Every status poll denies what is pending: a registration the client retried by itself ends at once.
+  triggers: [{ on: { endpoint: 'status' }, do: { op: 'deny' } }],
   steps: [
     {
       call: 'connect_agent',
@@ -72,4 +78,170 @@ const stopsOnDenial = defineScenario({
   ],
 });
 
-export const scenarios: Scenario[] = [deviceFlow, stopsOnDenial];
+/**
+ * One slow_down, answered to the first status poll; the second poll is approved. A client that
+ * honours it waits interval + 5 s (6 s) before that second poll.
+ */
+const SLOWED: Pick<Scenario, 'knobs' | 'triggers' | 'steps'> = {
+  knobs: { approval: { ...PENDING.approval, slowDownAt: [1] } },
+  triggers: [{ on: { endpoint: 'status', nth: 2 }, do: { op: 'approve' } }],
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      timeoutMs: 15_000,
+      args: { provider: '${provider}', name: 'conformance slow down', capabilities: ['${cap.sync}'] },
+    },
+    // A client that returned pending polls on by itself (RUL-CONNECT-PENDING-RETURN).
+    { waitFor: { endpoint: 'status', nth: 2 }, timeoutMs: 10_000 },
+  ],
+};
+
+const slowDownSlows = defineScenario({
+  id: 'client.approval.slow-down-slows-polling',
+  title: 'After a slow_down answer the next status poll comes later than the interval',
+  area: 'approval',
+  level: 'MUST',
+  requirements: ['AAP-7.1-08', 'AAP-7.1-STEP4'],
+  rulings: ['RUL-SLOW-DOWN'],
+  tools: ['connect_agent'],
+  ...SLOWED,
+  expect: [
+    { because: 'status polls after the slow_down', requests: { endpoint: 'status' }, count: { min: 2 } },
+    {
+      // Interval 1 s; half a second beyond it separates a slowed client from one polling on as before.
+      because: 'the poll after slow_down waits longer than the 1 s interval (RUL-SLOW-DOWN)',
+      requests: { endpoint: 'status' },
+      spacingMs: 1500,
+    },
+  ],
+});
+
+const slowDownFiveSeconds = defineScenario({
+  id: 'client.approval.slow-down-adds-five-seconds',
+  title: 'After a slow_down answer the next status poll waits the interval plus 5 seconds',
+  area: 'approval',
+  level: 'SHOULD',
+  requirements: ['AAP-7.1-08'],
+  rulings: ['RUL-SLOW-DOWN'],
+  tools: ['connect_agent'],
+  ...SLOWED,
+  expect: [
+    { because: 'status polls after the slow_down', requests: { endpoint: 'status' }, count: { min: 2 } },
+    {
+      because: 'the poll after slow_down waits interval + 5 s (RFC 8628 §3.5, RUL-SLOW-DOWN)',
+      requests: { endpoint: 'status' },
+      spacingMs: 6000,
+    },
+  ],
+});
+
+/** What a server says while the user has not decided (§5.13, RFC 8628 §3.5). */
+const STILL_PENDING = {
+  status: 400,
+  body: { error: 'authorization_pending', message: 'conformance: the user has not decided yet' },
+};
+
+/**
+ * The approval lapses 2 s after it was handed out, but the server goes on answering status polls
+ * `authorization_pending`: the client must stop by its own clock (RUL-APPROVAL-EXPIRY), at the latest
+ * one interval plus half a second after expiry (3.5 s). At 1 s spacing that allows 4 polls at most,
+ * counting one sent as soon as the approval arrived; a fifth comes only from a client polling on.
+ */
+const stopsAtExpiry = defineScenario({
+  id: 'client.approval.stops-at-expiry',
+  title: 'Status polling stops once the approval has expired, even while the server still answers pending',
+  area: 'approval',
+  level: 'MUST',
+  requirements: ['AAP-7.1-STEP4', 'AAP-5.3-21', 'AAP-6.4-STEP6'],
+  rulings: ['RUL-APPROVAL-EXPIRY', 'RUL-CONNECT-PENDING-RETURN'],
+  tools: ['connect_agent'],
+  knobs: {
+    approval: { ...PENDING.approval, expiresIn: 2 },
+    answers: [
+      { endpoint: 'status', nth: 2, ...STILL_PENDING },
+      { endpoint: 'status', nth: 3, ...STILL_PENDING },
+      { endpoint: 'status', nth: 4, ...STILL_PENDING },
+      { endpoint: 'status', nth: 5, ...STILL_PENDING },
+    ],
+  },
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      timeoutMs: 10_000,
+      args: { provider: '${provider}', name: 'conformance expiry', capabilities: ['${cap.sync}'] },
+    },
+    // Long enough to see a fifth poll at 1 s spacing (about 5 s after the approval arrived).
+    { wait: 2500 },
+    { waitFor: { endpoint: 'status', nth: 5 }, timeoutMs: 3000 },
+  ],
+  expect: [
+    {
+      because: 'status polls of an approval that expired after 2 s: at most 4 at 1 s spacing (RUL-APPROVAL-EXPIRY)',
+      requests: { endpoint: 'status' },
+      count: { max: 4 },
+    },
+    {
+      because: 'poll spacing at the advertised interval (§7.1 step 4)',
+      requests: { endpoint: 'status' },
+      spacingMs: '${approval.interval_ms}',
+    },
+  ],
+});
+
+const cibaPolled = defineScenario({
+  id: 'client.approval.ciba-polled',
+  title: 'CIBA: status is polled with a host JWT at the interval until the agent is approved',
+  area: 'approval',
+  level: 'MUST',
+  requirements: ['AAP-7.2-06', 'AAP-6.4-STEP6', 'AAP-7.3-01'],
+  rulings: ['RUL-CONNECT-PENDING-RETURN'],
+  tools: ['connect_agent'],
+  knobs: { approval: { ...PENDING.approval, method: 'ciba' } },
+  triggers: [{ on: { endpoint: 'status', nth: 2 }, do: { op: 'approve' } }],
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      timeoutMs: 15_000,
+      args: {
+        provider: '${provider}',
+        name: 'conformance ciba',
+        capabilities: ['${cap.sync}'],
+        preferred_method: 'ciba',
+      },
+    },
+    { waitFor: { endpoint: 'status', nth: 2 }, timeoutMs: 10_000 },
+  ],
+  expect: [
+    { because: 'status polls until approval (§7.2)', requests: { endpoint: 'status' }, count: { min: 2 } },
+    {
+      because: 'status polls authenticate as the host (§7.2)',
+      requests: { endpoint: 'status' },
+      every: 'jwt.header.typ',
+      is: { eq: 'host+jwt' },
+    },
+    {
+      because: 'status polls name the pending agent (§5.5)',
+      requests: { endpoint: 'status' },
+      every: 'query.agent_id',
+      is: { eq: '${agent}' },
+    },
+    {
+      because: 'poll spacing at the advertised interval (§7.2)',
+      requests: { endpoint: 'status' },
+      spacingMs: '${approval.interval_ms}',
+    },
+    { because: 'connect_agent during or after the CIBA flow (§6.4 step 6)', call: 'c', ok: true },
+  ],
+});
+
+export const scenarios: Scenario[] = [
+  deviceFlow,
+  stopsOnDenial,
+  slowDownSlows,
+  slowDownFiveSeconds,
+  stopsAtExpiry,
+  cibaPolled,
+];

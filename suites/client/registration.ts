@@ -27,7 +27,8 @@ const fieldsForwarded = defineScenario({
         provider: '${provider}',
         name: 'conformance forwarding',
         capabilities: ['${cap.sync}'],
-        mode: 'delegated',
+        // Not the default mode, so a mode left out of the registration cannot pass for it.
+        mode: 'autonomous',
         reason: 'conformance: forwarded reason',
         preferred_method: 'device_authorization',
         login_hint: 'user@example.test',
@@ -49,7 +50,7 @@ const fieldsForwarded = defineScenario({
       every: 'body.capabilities',
       is: { eq: ['${cap.sync}'] },
     },
-    { because: 'mode (§6.4)', requests: { endpoint: 'register' }, every: 'body.mode', is: { eq: 'delegated' } },
+    { because: 'mode (§6.4)', requests: { endpoint: 'register' }, every: 'body.mode', is: { eq: 'autonomous' } },
     {
       because: 'reason (§6.4)',
       requests: { endpoint: 'register' },
@@ -92,10 +93,11 @@ const newKeyPerConnect = defineScenario({
       require: 'ok',
       args: { provider: '${provider}', name: 'conformance key one', capabilities: ['${cap.sync}'] },
     },
+    // Not required to succeed: a client that reuses the first key is refused (409 agent_exists), and
+    // what it sent is the evidence.
     {
       call: 'connect_agent',
       as: 'c2',
-      require: 'ok',
       args: { provider: '${provider}', name: 'conformance key two', capabilities: ['${cap.sync}'] },
     },
   ],
@@ -141,4 +143,136 @@ const invalidCapabilities = defineScenario({
   ],
 });
 
-export const scenarios: Scenario[] = [fieldsForwarded, newKeyPerConnect, invalidCapabilities];
+/**
+ * The constrainable capability's numeric input field, as the simulator's profile names it. Constraint
+ * keys are field names, which `${…}` placeholders cannot produce (they fill values, not keys).
+ */
+const NUMERIC_FIELD = 'amount';
+
+const constraintsForwarded = defineScenario({
+  id: 'client.registration.capability-constraints-forwarded',
+  title: 'connect_agent forwards a capability given with constraints as that object, next to a bare name',
+  area: 'registration',
+  level: 'MUST',
+  requirements: ['AAP-6.4-FIELD.capabilities', 'AAP-6.4-STEP4'],
+  tools: ['connect_agent'],
+  knobs: AUTO,
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      args: {
+        provider: '${provider}',
+        name: 'conformance constraints',
+        capabilities: [{ name: '${cap.constrainable}', constraints: { [NUMERIC_FIELD]: { max: 100 } } }, '${cap.sync}'],
+      },
+    },
+  ],
+  expect: [
+    { because: 'registration', requests: { endpoint: 'register' }, count: { min: 1 } },
+    {
+      because: 'the capability object keeps its name (§6.4)',
+      requests: { endpoint: 'register' },
+      every: 'body.capabilities.0.name',
+      is: { eq: '${cap.constrainable}' },
+    },
+    {
+      because: 'the capability object keeps its constraints (§6.4, §2.13)',
+      requests: { endpoint: 'register' },
+      every: 'body.capabilities.0.constraints',
+      is: { eq: { [NUMERIC_FIELD]: { max: 100 } } },
+    },
+    {
+      because: 'the bare capability name next to it (§6.4)',
+      requests: { endpoint: 'register' },
+      every: 'body.capabilities.1',
+      is: { eq: '${cap.sync}' },
+    },
+  ],
+});
+
+const freshKeyAfterDenial = defineScenario({
+  id: 'client.registration.fresh-key-after-denial',
+  title: 'A new connect_agent after a denied registration registers a new agent key, not the denied one',
+  area: 'registration',
+  level: 'SHOULD',
+  requirements: ['AAP-5.3-14'],
+  tools: ['connect_agent'],
+  knobs: { approval: { policy: 'pending', method: 'device_authorization', interval: 1, expiresIn: 60 } },
+  // Every registration is denied at its first status poll.
+  triggers: [{ on: { endpoint: 'status' }, do: { op: 'deny' } }],
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c1',
+      timeoutMs: 10_000,
+      args: { provider: '${provider}', name: 'conformance attempt one', capabilities: ['${cap.sync}'] },
+    },
+    { waitFor: { endpoint: 'status', nth: 1 }, timeoutMs: 3000 },
+    {
+      call: 'connect_agent',
+      as: 'c2',
+      timeoutMs: 10_000,
+      args: { provider: '${provider}', name: 'conformance attempt two', capabilities: ['${cap.sync}'] },
+    },
+  ],
+  expect: [
+    {
+      because: 'registrations of the second attempt',
+      requests: { endpoint: 'register', after: 'c2' },
+      count: { min: 1 },
+    },
+    {
+      because: 'agent keys across registration attempts (§5.3: a fresh attempt gets a new keypair)',
+      requests: { endpoint: 'register' },
+      distinct: 'jwt.claims.agent_public_key.x',
+    },
+  ],
+});
+
+const widenedGrantFlagged = defineScenario({
+  id: 'client.registration.widened-grant-flagged',
+  title: 'A grant whose constraints are wider than proposed is flagged to the agent as wider',
+  area: 'registration',
+  level: 'SHOULD',
+  requirements: ['AAP-2.13-05', 'AAP-2.13-06'],
+  tools: ['connect_agent'],
+  knobs: {
+    ...AUTO,
+    // The simulator grants its constrainable capability (transfer_money) a ceiling 50 times the proposed one.
+    grants: { widen: { transfer_money: { [NUMERIC_FIELD]: { max: 5000 } } } },
+  },
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      args: {
+        provider: '${provider}',
+        name: 'conformance widened grant',
+        capabilities: [{ name: '${cap.constrainable}', constraints: { [NUMERIC_FIELD]: { max: 100 } } }],
+      },
+    },
+  ],
+  expect: [
+    {
+      because: 'the registration carries the proposed constraints',
+      requests: { endpoint: 'register' },
+      every: 'body.capabilities.0.constraints',
+      is: { eq: { [NUMERIC_FIELD]: { max: 100 } } },
+    },
+    {
+      because: 'a grant wider than proposed is called wider to the agent or user (§2.13: warn or refuse)',
+      call: 'c',
+      mentions: 'wider',
+    },
+  ],
+});
+
+export const scenarios: Scenario[] = [
+  fieldsForwarded,
+  newKeyPerConnect,
+  invalidCapabilities,
+  constraintsForwarded,
+  freshKeyAfterDenial,
+  widenedGrantFlagged,
+];
