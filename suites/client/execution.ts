@@ -157,4 +157,85 @@ const streamed = defineScenario({
   ],
 });
 
-export const scenarios: Scenario[] = [sync, audience, asyncPolled, asyncCrossOrigin, streamed];
+const asyncOtherHost = defineScenario({
+  id: 'client.execution.status-url-other-host-refused',
+  title: 'A status_url naming another host than the issuer is not followed (no request, no token reaches it)',
+  area: 'execution',
+  level: 'MUST',
+  requirements: ['AAP-8.12-20', 'AAP-8.12-22'],
+  rulings: ['RUL-LOCATION-STATUS-ORIGIN'],
+  tools: ['connect_agent', 'execute_capability'],
+  // The status_url names the loopback interface by another host name (and the foreign listener's port).
+  knobs: { ...AUTO, execution: { async: { pendingPolls: 1, statusUrl: 'http-foreign' } } },
+  steps: [
+    connectFor('${cap.async}'),
+    {
+      call: 'execute_capability',
+      as: 'x',
+      timeoutMs: 15_000,
+      args: { agent_id: '${agent}', capability: '${cap.async}', arguments: {} },
+    },
+    { wait: 1500 },
+  ],
+  expect: [{ because: 'requests to the other host (§8.12)', requests: { listener: 'foreign' }, count: { max: 0 } }],
+});
+
+const asyncBackoff = defineScenario({
+  id: 'client.execution.async-poll-backoff',
+  title: 'status_url polls are spaced at least one second apart (exponential back-off from 1 s)',
+  area: 'execution',
+  level: 'SHOULD',
+  requirements: ['AAP-5.11-11'],
+  tools: ['connect_agent', 'execute_capability'],
+  knobs: { ...AUTO, execution: { async: { pendingPolls: 2, statusUrl: 'same-origin' } } },
+  steps: [
+    connectFor('${cap.async}'),
+    {
+      call: 'execute_capability',
+      as: 'x',
+      timeoutMs: 20_000,
+      args: { agent_id: '${agent}', capability: '${cap.async}', arguments: {} },
+    },
+  ],
+  expect: [
+    { because: 'status_url polls', requests: { endpoint: 'status-url' }, count: { min: 2 } },
+    { because: 'back-off between status_url polls (§5.11)', requests: { endpoint: 'status-url' }, spacingMs: 1000 },
+  ],
+});
+
+const streamWithoutDone = defineScenario({
+  id: 'client.execution.stream-without-done-incomplete',
+  title: 'A stream that ends without a done event is not returned as a complete result',
+  area: 'execution',
+  level: 'MUST',
+  requirements: ['AAP-5.11-20'],
+  tools: ['connect_agent', 'execute_capability'],
+  knobs: {
+    ...AUTO,
+    execution: { sse: { events: [{ event: 'data', data: '{"n":1}' }], done: false } },
+  },
+  steps: [
+    connectFor('${cap.stream}'),
+    {
+      call: 'execute_capability',
+      as: 'x',
+      timeoutMs: 15_000,
+      args: { agent_id: '${agent}', capability: '${cap.stream}', arguments: {} },
+    },
+  ],
+  expect: [
+    { because: 'the stream was requested', requests: { endpoint: 'execute' }, count: { min: 1 } },
+    { because: 'execute_capability on a stream closed before done (§5.11)', call: 'x', ok: false },
+  ],
+});
+
+export const scenarios: Scenario[] = [
+  sync,
+  audience,
+  asyncPolled,
+  asyncCrossOrigin,
+  asyncOtherHost,
+  asyncBackoff,
+  streamed,
+  streamWithoutDone,
+];

@@ -16,7 +16,9 @@ const status = defineScenario({
   requirements: ['AAP-6.9-STEP1', 'AAP-6.9-STEP2', 'AAP-6.9-STEP3', 'AAP-6.9-FIELD.agent_id'],
   tools: ['connect_agent', 'agent_status'],
   knobs: AUTO,
-  steps: [CONNECT, { call: 'agent_status', as: 's', args: { agent_id: '${agent}' }, require: 'ok' }],
+  // No `require: 'ok'`: a client that signs the status request wrongly is answered an error, and that
+  // is a verdict on the request it sent, not a broken precondition.
+  steps: [CONNECT, { call: 'agent_status', as: 's', args: { agent_id: '${agent}' } }],
   expect: [
     { because: 'status requests', requests: { endpoint: 'status', after: 's' }, count: { min: 1 } },
     {
@@ -88,4 +90,107 @@ const failedRevoke = defineScenario({
   ],
 });
 
-export const scenarios: Scenario[] = [status, disconnect, failedRevoke];
+const reactivate = defineScenario({
+  id: 'client.lifecycle.reactivate-with-host-jwt',
+  title: 'reactivate_agent sends the reactivation of an expired agent with a host JWT naming the agent',
+  area: 'lifecycle',
+  level: 'MUST',
+  requirements: ['AAP-6.8-STEP1', 'AAP-6.8-STEP2', 'AAP-6.8-FIELD.agent_id'],
+  tools: ['connect_agent', 'reactivate_agent'],
+  knobs: AUTO,
+  steps: [
+    CONNECT,
+    // The operator lets the agent's session lapse: the agent is expired, the case §6.8 is for.
+    { act: { op: 'expire-agent' } },
+    { call: 'reactivate_agent', as: 'r', args: { agent_id: '${agent}' } },
+  ],
+  expect: [
+    {
+      because: 'reactivation requests (§6.8 step 2)',
+      requests: { endpoint: 'reactivate', after: 'r' },
+      count: { min: 1 },
+    },
+    {
+      because: 'reactivation authenticates as the host (§6.8 step 2)',
+      requests: { endpoint: 'reactivate', after: 'r' },
+      every: 'jwt.header.typ',
+      is: { eq: 'host+jwt' },
+    },
+    {
+      because: 'the host that registered the agent (§6.8 step 1)',
+      requests: { endpoint: 'reactivate', after: 'r' },
+      every: 'jwt.claims.iss',
+      is: { eq: '${host.iss}' },
+    },
+    {
+      because: 'reactivation names the agent (§6.8)',
+      requests: { endpoint: 'reactivate', after: 'r' },
+      every: 'body.agent_id',
+      is: { eq: '${agent}' },
+    },
+  ],
+});
+
+const reactivated = defineScenario({
+  id: 'client.lifecycle.reactivate-result',
+  title: 'reactivate_agent returns the reactivated agent, its status and its active grants in full',
+  area: 'lifecycle',
+  level: 'MUST',
+  requirements: ['AAP-6.8-STEP3', 'AAP-6.8-SHAPE.reactivate_agent'],
+  tools: ['connect_agent', 'reactivate_agent'],
+  knobs: AUTO,
+  steps: [
+    CONNECT,
+    { act: { op: 'expire-agent' } },
+    { call: 'reactivate_agent', as: 'r', args: { agent_id: '${agent}' } },
+  ],
+  expect: [
+    { because: 'reactivate_agent on an expired agent the server reactivates (§6.8)', call: 'r', ok: true },
+    { because: 'the reactivated agent (§6.8 step 3)', call: 'r', path: 'agent_id', is: { eq: '${agent}' } },
+    { because: 'the status after reactivation (§6.8)', call: 'r', path: 'status', is: { eq: 'active' } },
+    {
+      because: 'an active grant with its description (§6.8)',
+      call: 'r',
+      path: 'agent_capability_grants[status=active].description',
+      is: { present: true },
+    },
+    {
+      because: 'an active grant with its input schema (§6.8)',
+      call: 'r',
+      path: 'agent_capability_grants[status=active].input',
+      is: { present: true },
+    },
+    {
+      because: 'an active grant with its output schema (§6.8)',
+      call: 'r',
+      path: 'agent_capability_grants[status=active].output',
+      is: { present: true },
+    },
+  ],
+});
+
+const disconnectForgets = defineScenario({
+  id: 'client.lifecycle.disconnect-forgets-agent',
+  title: 'After disconnect_agent the client no longer signs anything with the agent key',
+  area: 'lifecycle',
+  level: 'MUST',
+  requirements: ['AAP-6.7-STEP3'],
+  tools: ['connect_agent', 'disconnect_agent', 'execute_capability'],
+  knobs: AUTO,
+  steps: [
+    CONNECT,
+    { call: 'disconnect_agent', as: 'd', args: { agent_id: '${agent}' }, require: 'ok' },
+    // A client that deleted the agent keypair (§6.7 step 3) has nothing left to sign this with.
+    { call: 'execute_capability', as: 'x', args: { agent_id: '${agent}', capability: '${cap.sync}', arguments: {} } },
+  ],
+  expect: [
+    {
+      because: 'agent JWTs sent after the disconnection (§6.7 step 3)',
+      requests: { auth: 'agent', after: 'x' },
+      count: { max: 0 },
+    },
+    { because: 'execute_capability for a disconnected agent (§6.7 step 3)', call: 'x', ok: false },
+  ],
+});
+
+export const scenarios: Scenario[] = [status, disconnect, failedRevoke, reactivate, reactivated, disconnectForgets];
