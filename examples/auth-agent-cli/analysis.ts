@@ -19,6 +19,30 @@ export interface Deviation {
   analysis: string;
   /** Scenario id → how that scenario shows the deviation (Markdown); `extra` quotes more of its evidence. */
   scenarios: Record<string, { how: string; extra?: (check: CheckResult) => string[] }>;
+  /**
+   * Recognises the deviation in the evidence of a scenario that `scenarios` does not name (one added to the
+   * suite since this analysis was written): returns how the scenario shows it, or undefined.
+   */
+  recognise?: (check: CheckResult) => string | undefined;
+}
+
+/** Whether a recorded request went to the simulator's registration endpoint. */
+function isRegistration(check: CheckResult): boolean {
+  return check.exchanges.some((exchange) => exchange.label?.endsWith(' register') === true);
+}
+
+/**
+ * Deviation 1 in a scenario's evidence: some connect_agent call answered the `choose_mode` prompt and no
+ * registration reached the simulator.
+ */
+export function stoppedByModePrompt(check: CheckResult): boolean {
+  const prompted = (check.transcript?.entries ?? []).some(
+    (entry) =>
+      entry.kind === 'result' &&
+      entry.tool === 'connect_agent' &&
+      (entry.result?.json as { action_required?: unknown } | undefined)?.action_required === 'choose_mode',
+  );
+  return prompted && !isRegistration(check);
 }
 
 /** The discovery document's `version`, as the simulator answered it in this scenario. */
@@ -83,6 +107,12 @@ returned the \`choose_mode\` prompt as a success, which the scenario reads as "t
 AAP-7.1-05 itself (no retry of a denied registration) holds trivially.`,
       },
     },
+    recognise: (check) =>
+      stoppedByModePrompt(check)
+        ? `\`connect_agent\` answered the \`choose_mode\` prompt and no registration reached the simulator, so the
+behaviour the scenario observes never happened; its verdict on ${check.requirements.join(', ')} follows from that
+missing registration, not from those requirements themselves.`
+        : undefined,
   },
   {
     title: 'A discovery document of an unsupported major version is accepted and used',
@@ -108,22 +138,27 @@ failing with an incompatibility error (AAP-5.1.1-04).`,
   },
 ];
 
-/** Why scenarios ended in `error`, `not-applicable` or `skipped`: the first entry whose pattern matches the message. */
-export const UNJUDGED_CAUSES: { pattern: RegExp; cause: string }[] = [
+/** Why scenarios ended in `error`, `not-applicable` or `skipped`: the first entry that applies. */
+export const UNJUDGED_CAUSES: { applies: (check: CheckResult) => boolean; cause: string }[] = [
   {
-    pattern: /\$\{agent\} is not known/,
+    applies: (check) => /expire-agent failed: agent_not_found/.test(check.message ?? '') && stoppedByModePrompt(check),
+    cause:
+      'The operator step `expire-agent` found no agent to expire: connect_agent answered the `choose_mode` prompt (deviation 1) and registered none. The suite reports this as a harness error (see "Notes on the suite").',
+  },
+  {
+    applies: (check) => /\$\{agent\} is not known/.test(check.message ?? '') && stoppedByModePrompt(check),
     cause:
       'connect_agent answered the `choose_mode` prompt (deviation 1) and registered no agent, so the later steps that name the agent could not run.',
   },
   {
-    pattern: /\$\{approval\.[^}]*\} is not known/,
+    applies: (check) => /\$\{approval\.[^}]*\} is not known/.test(check.message ?? '') && stoppedByModePrompt(check),
     cause:
-      'No approval ever started: connect_agent answered the `choose_mode` prompt (deviation 1) without registering, so the poll-spacing assertion has no interval to compare with.',
+      'No approval ever started: connect_agent answered the `choose_mode` prompt (deviation 1) without registering, so the assertion on the approval (its poll interval) has nothing to compare with.',
   },
   {
-    pattern: /\$\{host\.[^}]*\} is not known/,
+    applies: stoppedByModePrompt,
     cause:
-      'The client sent no host JWT: connect_agent answered the `choose_mode` prompt (deviation 1) without registering.',
+      'connect_agent answered the `choose_mode` prompt (deviation 1) and registered no agent; the scenario could not get to the behaviour it observes.',
   },
 ];
 

@@ -153,10 +153,14 @@ function countsTable(report: ClientReport): string {
   ].join('\n');
 }
 
+/** How a scenario shows a deviation: the hand-written note for it, else what the deviation recognises in its evidence. */
+function howShown(deviation: Deviation, check: CheckResult): string | undefined {
+  return deviation.scenarios[check.id]?.how ?? deviation.recognise?.(check);
+}
+
 function causeOf(check: CheckResult): string {
-  const message = check.message ?? '';
   return (
-    UNJUDGED_CAUSES.find((entry) => entry.pattern.test(message))?.cause ??
+    UNJUDGED_CAUSES.find((entry) => entry.applies(check))?.cause ??
     (check.status === 'not-applicable'
       ? 'The client exposes no tool of that name (see the message).'
       : 'Not yet analysed: see the scenario in report.html.')
@@ -169,7 +173,7 @@ export function renderFindings(report: ClientReport): string {
   const claimed = new Map<string, { deviation: Deviation; number: number }>();
   const shown: { deviation: Deviation; number: number; checks: CheckResult[] }[] = [];
   for (const deviation of DEVIATIONS) {
-    const mine = judged.filter((check) => deviation.scenarios[check.id] !== undefined && !claimed.has(check.id));
+    const mine = judged.filter((check) => !claimed.has(check.id) && howShown(deviation, check) !== undefined);
     if (mine.length === 0) continue;
     const number = shown.length + 1;
     for (const check of mine) claimed.set(check.id, { deviation, number });
@@ -249,12 +253,12 @@ export function renderFindings(report: ClientReport): string {
     out.push(deviation.analysis);
     out.push('');
     for (const check of mine) {
-      const entry = deviation.scenarios[check.id]!;
+      const entry = deviation.scenarios[check.id];
       out.push(`#### \`${check.id}\` — ${check.title}`);
       out.push('');
-      out.push(entry.how.replace(/\n/g, ' '));
+      out.push(howShown(deviation, check)!.replace(/\n/g, ' '));
       out.push('');
-      out.push(evidence(report, check, entry.extra?.(check)));
+      out.push(evidence(report, check, entry?.extra?.(check)));
       out.push('');
     }
   }
@@ -285,7 +289,7 @@ export function renderFindings(report: ClientReport): string {
     out.push('|---|---|---|---|---|');
     for (const check of unjudged) {
       out.push(
-        `| \`${check.id}\` | ${check.status} | ${check.requirements.join(', ')} | ${oneLine(check.message ?? '', 160).replace(/\|/g, '\\|')} | ${causeOf(check)} |`,
+        `| \`${check.id}\` | ${check.status} | ${check.requirements.join(', ')} | ${oneLine((check.message ?? '').split('\n')[0] ?? '', 160).replace(/\|/g, '\\|')} | ${causeOf(check)} |`,
       );
     }
   }
