@@ -172,8 +172,15 @@ export function renderFindings(report: ClientReport): string {
   const judged = checks.filter((check) => JUDGED.has(check.status));
   const claimed = new Map<string, { deviation: Deviation; number: number }>();
   const shown: { deviation: Deviation; number: number; checks: CheckResult[] }[] = [];
+  // A scenario belongs to the deviation whose analysis names it, else to the first that recognises it.
+  const owner = new Map<string, Deviation>();
+  for (const check of judged) {
+    const named = DEVIATIONS.find((deviation) => deviation.scenarios[check.id] !== undefined);
+    const found = named ?? DEVIATIONS.find((deviation) => deviation.recognise?.(check) !== undefined);
+    if (found !== undefined) owner.set(check.id, found);
+  }
   for (const deviation of DEVIATIONS) {
-    const mine = judged.filter((check) => !claimed.has(check.id) && howShown(deviation, check) !== undefined);
+    const mine = judged.filter((check) => owner.get(check.id) === deviation);
     if (mine.length === 0) continue;
     const number = shown.length + 1;
     for (const check of mine) claimed.set(check.id, { deviation, number });
