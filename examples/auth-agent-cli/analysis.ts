@@ -7,7 +7,7 @@
  * Source references point into the client's repository (better-auth/agent-auth at the commit named
  * in README.md): `packages/sdk/src/…` is `@auth/agent`, `packages/cli/src/…` is `@auth/agent-cli`.
  */
-import type { CheckResult } from '../../src/model/index.ts';
+import type { CheckResult, ClientReport } from '../../src/model/index.ts';
 
 export interface Deviation {
   title: string;
@@ -212,24 +212,61 @@ export const NOT_REACHED: { requirement: string; behaviour: string; scenarios: s
   },
 ];
 
-/** What looked wrong in the suite itself while certifying this client (Markdown paragraphs). */
-export const SUITE_NOTES: string[] = [
-  `**A connect_agent that succeeds without registering is scored three different ways.** The \`choose_mode\`
-prompt is a successful tool result, so \`require: 'ok'\` on the \`connect_agent\` step holds; the engine then
-cannot resolve \`\${agent}\` and the scenario ends in \`error\` (most of "Not judged"), or an assertion's placeholder
-(\`\${approval.interval_ms}\` in \`client.approval.device-flow\`) cannot be resolved and the whole scenario ends
-in \`error\` although its other assertions had verdicts, or the scenario judges what it can and fails on
-its own requirement (\`fetch-before-use\` → AAP-6.4-STEP1, \`new-agent-key\` → AAP-6.4-STEP2/3,
-\`invalid-capabilities-surfaced\` → AAP-6.4-STEP7, \`stops-on-denial\` → AAP-7.1-05), none of which is the
+/** Whether the report holds this scenario with one of these statuses. */
+function has(report: ClientReport, id: string, ...statuses: string[]): CheckResult | undefined {
+  return report.checks.find((check) => check.id === id && (statuses.length === 0 || statuses.includes(check.status)));
+}
+
+/**
+ * What looked wrong in the suite itself while certifying this client (Markdown), each shown when the
+ * report holds what it is about.
+ */
+export const SUITE_NOTES: { applies: (report: ClientReport) => boolean; note: string }[] = [
+  {
+    applies: (report) => report.checks.some(stoppedByModePrompt),
+    note: `**A connect_agent that succeeds without registering is scored in different ways.** The \`choose_mode\`
+prompt is a successful tool result, so \`require: 'ok'\` on the \`connect_agent\` step holds. The engine then
+cannot resolve \`\${agent}\` in a later step and the scenario ends in \`error\`; or an assertion's placeholder
+(\`\${approval.interval_ms}\`) cannot be resolved and the whole scenario ends in \`error\` although its other
+assertions had verdicts; or the scenario judges what it can and fails or warns on its own requirements
+(for example \`fetch-before-use\` on AAP-6.4-STEP1, \`new-agent-key\` on AAP-6.4-STEP2/3,
+\`invalid-capabilities-surfaced\` on AAP-6.4-STEP7, \`stops-on-denial\` on AAP-7.1-05), none of which is the
 requirement the client breaks. A "registered" precondition on connect steps (a registration request reached
 the simulator, else \`error\` naming it) would make these consistent.`,
-  `**No scenario cites the default of \`mode\`.** AAP-6.4-FIELD.mode is cited only by
-\`client.registration.fields-forwarded\`, which passes \`mode: "delegated"\` explicitly, so the coverage map
-marks AAP-6.4-FIELD.mode passed for a client that breaks exactly that requirement (deviation 1). A scenario
-calling \`connect_agent\` without \`mode\` against a server offering both modes, expecting a registration with
-\`mode\` absent or \`"delegated"\`, would carry this verdict.`,
-  `**\`client.discovery.fetch-before-use\` asserts a registration it does not cite.** Its second assertion
+  },
+  {
+    applies: (report) =>
+      report.checks.some(stoppedByModePrompt) &&
+      report.coverage.requirements.some((entry) => entry.id === 'AAP-6.4-FIELD.mode' && entry.status === 'passed'),
+    note: `**No scenario judges the default of \`mode\`.** AAP-6.4-FIELD.mode is cited only by scenarios that
+pass \`mode\` explicitly (\`client.registration.fields-forwarded\`), so the coverage map marks it passed for a
+client that breaks exactly that requirement (deviation 1). A scenario calling \`connect_agent\` without
+\`mode\` against a server offering both modes, expecting a registration with \`mode\` absent or
+\`"delegated"\`, would carry this verdict.`,
+  },
+  {
+    applies: (report) => has(report, 'client.discovery.fetch-before-use', 'failed') !== undefined,
+    note: `**\`client.discovery.fetch-before-use\` asserts a registration it does not cite.** Its second assertion
 ("registration (§6.4 step 4)") fails a client that fetched discovery first, and the failure is reported
 against AAP-6.4-STEP1 and AAP-5.1.1-02 only. It should cite AAP-6.4-STEP4 or treat the registration as a
 precondition.`,
+  },
+  {
+    applies: (report) =>
+      report.checks.some((check) => /^harness error: .*expire-agent failed/.test(check.message ?? '')),
+    note: `**An operator step on a missing agent is a harness error.** The reactivation scenarios run
+\`{ act: { op: 'expire-agent' } }\` after \`connect_agent\`; when no agent was registered the simulator's
+\`expire-agent failed: agent_not_found\` ends the scenario as a harness error, stack trace included, instead
+of a broken precondition naming the missing agent.`,
+  },
+  {
+    applies: (report) => {
+      const check = has(report, 'client.registration.widened-grant-flagged', 'failed', 'warning');
+      return check !== undefined && stoppedByModePrompt(check);
+    },
+    note: `**\`every\` over no request holds.** \`client.registration.widened-grant-flagged\` checks "the
+registration carries the proposed constraints" with \`every\` and no count, so with no registration at all that
+assertion passes and the scenario warns on AAP-2.13-05/06 (the grant was never called wider) for a grant that
+was never made.`,
+  },
 ];

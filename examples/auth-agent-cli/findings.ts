@@ -328,7 +328,9 @@ export function renderFindings(report: ClientReport): string {
   out.push('');
   out.push('## Notes on the suite');
   out.push('');
-  for (const note of SUITE_NOTES) {
+  const notes = SUITE_NOTES.filter((entry) => entry.applies(report));
+  if (notes.length === 0) out.push('Nothing in the suite looked wrong in this run.');
+  for (const { note } of notes) {
     out.push(`- ${note.replace(/\n/g, ' ')}`);
     out.push('');
   }
