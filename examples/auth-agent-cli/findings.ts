@@ -206,7 +206,7 @@ export function renderFindings(report: ClientReport): string {
   out.push(fenced(`${report.target.description}\n(environment: ${LAUNCH_ENV.join(' ')})`));
   out.push('');
   out.push(
-    `Client profile \`${report.options.profile ?? '(none)'}\` maps names for ${report.workarounds.length} tool(s); each mapping is a declared workaround that every report names, and none changes behaviour:`,
+    `Client profile \`${report.options.profile ?? '(none)'}\` declares ${report.workarounds.reduce((sum, workaround) => sum + workaround.value.split('; ').length, 0)} name mapping(s) for ${report.workarounds.length} tool(s); each mapping is a declared workaround that every report names, and none changes behaviour:`,
   );
   out.push('');
   for (const workaround of report.workarounds)
