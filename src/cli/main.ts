@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { registerClientCommand } from './client.ts';
+import { registerReferenceClientCommand } from './reference-client.ts';
 import { registerSchemasCommand } from './schemas.ts';
 import { registerServerCommand } from './server.ts';
 import { registerSimulateCommand } from './simulate.ts';
@@ -14,5 +15,6 @@ registerSchemasCommand(program);
 registerSimulateCommand(program);
 registerServerCommand(program);
 registerClientCommand(program);
+registerReferenceClientCommand(program);
 
 await program.parseAsync(process.argv);

@@ -54,15 +54,25 @@ export async function presentApproval(
   const hide = faults.has('hides-user-code');
   if (approval.method === 'device_authorization') {
     const uri = checkVerificationUri(approval.verification_uri, 'verification_uri', provider, policy, faults);
-    if (typeof approval.user_code !== 'string') throw new ToolError('invalid_approval', `${provider.name} gave a device authorization without a user_code`);
+    if (typeof approval.user_code !== 'string')
+      throw new ToolError('invalid_approval', `${provider.name} gave a device authorization without a user_code`);
     if (!hide) {
       presented.verification_uri = uri;
       presented.user_code = approval.user_code;
       if (approval.verification_uri_complete !== undefined) {
-        presented.verification_uri_complete = checkVerificationUri(approval.verification_uri_complete, 'verification_uri_complete', provider, policy, faults);
+        presented.verification_uri_complete = checkVerificationUri(
+          approval.verification_uri_complete,
+          'verification_uri_complete',
+          provider,
+          policy,
+          faults,
+        );
       }
     }
-    const complete = presented.verification_uri_complete === undefined ? '' : ` (or open ${presented.verification_uri_complete} directly)`;
+    const complete =
+      presented.verification_uri_complete === undefined
+        ? ''
+        : ` (or open ${presented.verification_uri_complete} directly)`;
     await reporter.notify(
       hide
         ? `Approval needed from the user at ${provider.name}; waiting for it (expires in ${presented.expires_in} s).`
@@ -70,10 +80,14 @@ export async function presentApproval(
       { approval: presented },
     );
   } else if (approval.method === 'ciba') {
-    const binding = presented.binding_message === undefined ? '' : ` Confirm the message "${presented.binding_message}".`;
-    await reporter.notify(`${provider.name} sent an approval request to the user's own device (CIBA).${binding} Waiting for the decision.`, {
-      approval: presented,
-    });
+    const binding =
+      presented.binding_message === undefined ? '' : ` Confirm the message "${presented.binding_message}".`;
+    await reporter.notify(
+      `${provider.name} sent an approval request to the user's own device (CIBA).${binding} Waiting for the decision.`,
+      {
+        approval: presented,
+      },
+    );
   } else {
     presented.unsupported_method = true;
     await reporter.notify(
@@ -85,13 +99,23 @@ export async function presentApproval(
   return presented;
 }
 
-function checkVerificationUri(value: unknown, what: string, provider: Provider, policy: UrlPolicy, faults: ClientFaultSet): string {
+function checkVerificationUri(
+  value: unknown,
+  what: string,
+  provider: Provider,
+  policy: UrlPolicy,
+  faults: ClientFaultSet,
+): string {
   const unchecked = faults.has('accepts-any-verification-uri');
   const url = policy.require(value, what, { allowAnyHttp: unchecked });
   if (!unchecked && !sameOrigin(url, provider.issuer) && !relatedDomain(url, new URL(provider.issuer))) {
-    throw new ToolError('refused_url', `${what} ${url.href} is neither on ${provider.name}'s origin nor on a domain of its issuer; not shown to the user`, {
-      url: url.href,
-    });
+    throw new ToolError(
+      'refused_url',
+      `${what} ${url.href} is neither on ${provider.name}'s origin nor on a domain of its issuer; not shown to the user`,
+      {
+        url: url.href,
+      },
+    );
   }
   return url.href;
 }
@@ -159,7 +183,10 @@ export async function pollApproval(o: PollOptions): Promise<ApprovalOutcome> {
       answer = await o.api.status(o.provider, o.connection, { signal: o.signal, retry: false });
     } catch (error) {
       if (!(error instanceof TransportError) || ++failures >= LIMITS.approvalPollFailures) {
-        return { kind: 'failed', error: error instanceof ToolError ? error : new ToolError('client_error', String(error)) };
+        return {
+          kind: 'failed',
+          error: error instanceof ToolError ? error : new ToolError('client_error', String(error)),
+        };
       }
       continue;
     }
@@ -171,7 +198,12 @@ export async function pollApproval(o: PollOptions): Promise<ApprovalOutcome> {
         if (!f.has('keeps-polling-after-denial')) return { kind: 'rejected', view: answer.json };
         rejectedView = answer.json;
       } else if (typeof verdict === 'object') {
-        return { kind: 'failed', error: new ToolError(verdict.failed, `the agent is ${String(answer.json.status)} at ${o.provider.name}`, { view: answer.json }) };
+        return {
+          kind: 'failed',
+          error: new ToolError(verdict.failed, `the agent is ${String(answer.json.status)} at ${o.provider.name}`, {
+            view: answer.json,
+          }),
+        };
       }
       // A note per poll keeps progress flowing, so callers that reset their timeout on progress wait on.
       await o.reporter.notify(`Still waiting for approval at ${o.provider.name} (poll ${poll}).`);
@@ -184,7 +216,8 @@ export async function pollApproval(o: PollOptions): Promise<ApprovalOutcome> {
       continue;
     }
     if (code === 'authorization_pending' || code === 'host_pending') continue; // still waiting (RUL-PENDING-HOST-STATUS)
-    if (code === 'access_denied') return { kind: 'rejected', view: { agent_id: o.connection.agentId, status: 'rejected' } };
+    if (code === 'access_denied')
+      return { kind: 'rejected', view: { agent_id: o.connection.agentId, status: 'rejected' } };
     if (code === 'expired_token') return { kind: 'expired' };
     if (answer.status === 429) {
       const asked = retryAfterSeconds(answer.headers.get('retry-after'));
@@ -214,7 +247,8 @@ export function agentVerdict(view: Record<string, unknown>): Verdict {
 /** A capability request ends when none of the requested grants is pending any more (§5.4, §6.6 step 3). */
 export function grantsVerdict(requested: readonly string[]): (view: Record<string, unknown>) => Verdict {
   return (view) => {
-    if (view.status !== 'active') return view.status === 'pending' ? 'pending' : { failed: `agent_${String(view.status)}` };
+    if (view.status !== 'active')
+      return view.status === 'pending' ? 'pending' : { failed: `agent_${String(view.status)}` };
     const grants = Array.isArray(view.agent_capability_grants) ? view.agent_capability_grants.filter(isRecord) : [];
     const waiting = grants.some((grant) => requested.includes(String(grant.capability)) && grant.status === 'pending');
     return waiting ? 'pending' : 'done';

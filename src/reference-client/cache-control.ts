@@ -15,7 +15,8 @@ export function parseCacheControl(value: string | null): CacheDirectives {
     if (name === 'no-store') directives.noStore = true;
     else if (name === 'no-cache') directives.noCache = true;
     else if (name === 'must-revalidate') directives.mustRevalidate = true;
-    else if (name === 'max-age' && argument !== undefined && /^\d+$/.test(argument)) directives.maxAge = Number(argument);
+    else if (name === 'max-age' && argument !== undefined && /^\d+$/.test(argument))
+      directives.maxAge = Number(argument);
   }
   return directives;
 }
@@ -34,7 +35,9 @@ export function freshnessSeconds(headers: Headers, opts: { defaultSeconds: numbe
   else {
     const expires = Date.parse(headers.get('expires') ?? '');
     const date = Date.parse(headers.get('date') ?? '');
-    lifetime = Number.isNaN(expires) ? opts.defaultSeconds : (expires - (Number.isNaN(date) ? Date.now() : date)) / 1000;
+    lifetime = Number.isNaN(expires)
+      ? opts.defaultSeconds
+      : (expires - (Number.isNaN(date) ? Date.now() : date)) / 1000;
   }
   return Math.max(0, Math.min(lifetime, opts.maxSeconds));
 }

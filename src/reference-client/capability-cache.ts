@@ -31,7 +31,10 @@ export class CapabilityCache {
   }
 
   put(url: string, identity: string, issuer: string, value: unknown, headers: Headers): void {
-    const ttl = freshnessSeconds(headers, { defaultSeconds: LIMITS.capabilityDefaultTtlSeconds, maxSeconds: LIMITS.capabilityMaxTtlSeconds });
+    const ttl = freshnessSeconds(headers, {
+      defaultSeconds: LIMITS.capabilityDefaultTtlSeconds,
+      maxSeconds: LIMITS.capabilityMaxTtlSeconds,
+    });
     if (ttl <= 0) return;
     this.entries.set(this.key(url, identity), { issuer, value, freshUntil: Date.now() + ttl * 1000 });
   }

@@ -23,11 +23,24 @@ interface CliOptions {
 export function configureReferenceClientCommand(command: Command): Command {
   return command
     .description('run the reference Agent Auth client as an MCP server on stdio (logs on stderr)')
-    .option('--provider <service-url>', 'a provider the client is configured for (repeatable; the first is the default)', collect, [])
-    .option('--state-dir <dir>', 'keep the host key, agent keys and connections in this directory (files 0600); memory only without it')
+    .option(
+      '--provider <service-url>',
+      'a provider the client is configured for (repeatable; the first is the default)',
+      collect,
+      [],
+    )
+    .option(
+      '--state-dir <dir>',
+      'keep the host key, agent keys and connections in this directory (files 0600); memory only without it',
+    )
     .option('--allow-insecure-loopback', 'accept plain http on 127.0.0.1, localhost and [::1] origins (testing only)')
     .option('--host-name <name>', "host name sent on registration (default: this machine's hostname)")
-    .option('--approval-timeout <s>', 'seconds a tool waits for a pending approval before answering pending', seconds, 60)
+    .option(
+      '--approval-timeout <s>',
+      'seconds a tool waits for a pending approval before answering pending',
+      seconds,
+      60,
+    )
     .option('--fault <name>', 'inject a named fault (repeatable, or comma-separated; see --list-faults)', fault, [])
     .option('--list-faults', 'print the available faults and exit')
     .action(async (raw: CliOptions) => {
@@ -67,7 +80,9 @@ async function runReferenceClient(raw: CliOptions): Promise<number> {
   });
   await server.connect(new StdioServerTransport());
   const faults = config.faults.names();
-  log(`ready: host ${ctx.tokens.host.thumbprint}, providers ${config.providers.join(', ') || '(none)'}${faults.length > 0 ? `, faults ${faults.join(', ')}` : ''}`);
+  log(
+    `ready: host ${ctx.tokens.host.thumbprint}, providers ${config.providers.join(', ') || '(none)'}${faults.length > 0 ? `, faults ${faults.join(', ')}` : ''}`,
+  );
   await ended;
   ctx.flows.cancelAll();
   await server.close();
@@ -80,12 +95,17 @@ function collect(value: string, previous: string[]): string[] {
 
 function seconds(value: string): number {
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError('expected a number of seconds (0 or more)');
+  if (!Number.isFinite(parsed) || parsed < 0)
+    throw new InvalidArgumentError('expected a number of seconds (0 or more)');
   return parsed;
 }
 
 function fault(value: string, previous: ClientFaultName[]): ClientFaultName[] {
-  const names = value.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
-  for (const name of names) if (!isClientFaultName(name)) throw new InvalidArgumentError(`unknown fault '${name}' (see --list-faults)`);
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+  for (const name of names)
+    if (!isClientFaultName(name)) throw new InvalidArgumentError(`unknown fault '${name}' (see --list-faults)`);
   return [...previous, ...(names as ClientFaultName[])];
 }

@@ -11,7 +11,10 @@ const KNOWN: ReadonlySet<string> = new Set(KNOWN_CONSTRAINT_OPERATORS);
  * proposal constrained must stay at least as tight in the grant. Operators the client does not know
  * make a constraint opaque (§2.13 SHOULD): such a field is not judged.
  */
-export function widenedGrants(proposed: readonly CapabilityRequestItem[], grants: readonly Record<string, unknown>[]): string[] {
+export function widenedGrants(
+  proposed: readonly CapabilityRequestItem[],
+  grants: readonly Record<string, unknown>[],
+): string[] {
   const widened: string[] = [];
   for (const item of proposed) {
     if (typeof item === 'string' || !isRecord(item.constraints)) continue;
@@ -37,15 +40,24 @@ function atLeastAsTight(effective: Value, proposed: Value): boolean {
     const allowed = Array.isArray(effective.in) ? effective.in : undefined;
     switch (op) {
       case 'max':
-        return (typeof effective.max === 'number' && effective.max <= Number(limit)) || (allowed?.every((v) => typeof v === 'number' && v <= Number(limit)) ?? false);
+        return (
+          (typeof effective.max === 'number' && effective.max <= Number(limit)) ||
+          (allowed?.every((v) => typeof v === 'number' && v <= Number(limit)) ?? false)
+        );
       case 'min':
-        return (typeof effective.min === 'number' && effective.min >= Number(limit)) || (allowed?.every((v) => typeof v === 'number' && v >= Number(limit)) ?? false);
+        return (
+          (typeof effective.min === 'number' && effective.min >= Number(limit)) ||
+          (allowed?.every((v) => typeof v === 'number' && v >= Number(limit)) ?? false)
+        );
       case 'in':
         return allowed !== undefined && Array.isArray(limit) && allowed.every((v) => limit.some((w) => same(v, w)));
       case 'not_in': {
         const excluded = Array.isArray(effective.not_in) ? effective.not_in : [];
         const list = Array.isArray(limit) ? limit : [];
-        return list.every((v) => excluded.some((w) => same(v, w))) || (allowed?.every((v) => !list.some((w) => same(v, w))) ?? false);
+        return (
+          list.every((v) => excluded.some((w) => same(v, w))) ||
+          (allowed?.every((v) => !list.some((w) => same(v, w))) ?? false)
+        );
       }
       default:
         return true; // an operator of the agent's own the client cannot judge

@@ -58,7 +58,9 @@ export async function createClientContext(config: ReferenceClientConfig): Promis
 export function requireConnection(ctx: ClientContext, agentId: string, opts: { needsKey?: boolean } = {}): Connection {
   const connection = ctx.connections.get(agentId);
   if (connection === undefined || (opts.needsKey !== false && connection.keys === undefined)) {
-    throw new ToolError('agent_not_found', `this client holds no connection for agent ${agentId}`, { agent_id: agentId });
+    throw new ToolError('agent_not_found', `this client holds no connection for agent ${agentId}`, {
+      agent_id: agentId,
+    });
   }
   return connection;
 }

@@ -1,4 +1,9 @@
-import { DISCOVERY_PATH, DiscoveryDocumentSchema, type DiscoveryDocument, type EndpointKey } from '../protocol/index.ts';
+import {
+  DISCOVERY_PATH,
+  DiscoveryDocumentSchema,
+  type DiscoveryDocument,
+  type EndpointKey,
+} from '../protocol/index.ts';
 import { freshnessSeconds, parseCacheControl } from './cache-control.ts';
 import { LIMITS } from './config.ts';
 import type { ClientFaultSet } from './faults.ts';
@@ -50,15 +55,23 @@ export class Discovery {
   async provider(serviceUrl: string, opts: { refresh?: boolean } = {}): Promise<Provider> {
     const base = serviceUrlOf(serviceUrl);
     const cached = this.cache.get(base);
-    if (cached !== undefined && !opts.refresh && (Date.now() < cached.freshUntil || this.faults.has('caches-discovery-forever'))) {
+    if (
+      cached !== undefined &&
+      !opts.refresh &&
+      (Date.now() < cached.freshUntil || this.faults.has('caches-discovery-forever'))
+    ) {
       return cached.provider;
     }
     try {
       return await this.fetch(base);
     } catch (error) {
-      const unreachable = error instanceof TransportError || (error instanceof ToolError && /^http_5\d\d$|^internal_error$/.test(error.code));
-      if (cached !== undefined && cached.staleUsable && unreachable) {
-        log(`discovery at ${cached.provider.discoveryUrl} is unreachable; using the last document (${error instanceof Error ? error.message : String(error)})`);
+      const unreachable =
+        error instanceof TransportError ||
+        (error instanceof ToolError && /^http_5\d\d$|^internal_error$/.test(error.code));
+      if (cached?.staleUsable && unreachable) {
+        log(
+          `discovery at ${cached.provider.discoveryUrl} is unreachable; using the last document (${error instanceof Error ? error.message : String(error)})`,
+        );
         return cached.provider;
       }
       throw error;
@@ -94,7 +107,11 @@ export class Discovery {
       maxSeconds: LIMITS.discoveryMaxTtlSeconds,
     });
     if (!directives.noStore || this.faults.has('caches-discovery-forever')) {
-      this.cache.set(base, { provider, freshUntil: Date.now() + ttl * 1000, staleUsable: !directives.mustRevalidate && !directives.noStore });
+      this.cache.set(base, {
+        provider,
+        freshUntil: Date.now() + ttl * 1000,
+        staleUsable: !directives.mustRevalidate && !directives.noStore,
+      });
     } else {
       this.cache.delete(base);
     }
@@ -107,9 +124,13 @@ export class Discovery {
     const version = body.version;
     const major = typeof version === 'string' ? /^(\d+)\./.exec(version)?.[1] : undefined;
     if (major === undefined) {
-      throw new ToolError('unsupported_version', `${discoveryUrl} gives no usable protocol version (${JSON.stringify(version)})`, {
-        version: version ?? null,
-      });
+      throw new ToolError(
+        'unsupported_version',
+        `${discoveryUrl} gives no usable protocol version (${JSON.stringify(version)})`,
+        {
+          version: version ?? null,
+        },
+      );
     }
     if (Number(major) !== SUPPORTED_MAJOR_VERSION && !this.faults.has('ignores-unsupported-version')) {
       throw new ToolError(
@@ -121,7 +142,10 @@ export class Discovery {
     const parsed = DiscoveryDocumentSchema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ToolError('invalid_discovery', `${discoveryUrl} is not a valid discovery document (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
+      throw new ToolError(
+        'invalid_discovery',
+        `${discoveryUrl} is not a valid discovery document (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`,
+      );
     }
     return parsed.data;
   }
@@ -136,14 +160,20 @@ export class Discovery {
 export function endpointUrl(provider: Provider, key: EndpointKey, faults: ClientFaultSet): string {
   const value = provider.document.endpoints[key];
   if (typeof value !== 'string' || value.length === 0) {
-    throw new ToolError('unsupported_endpoint', `${provider.name} advertises no "${key}" endpoint in its discovery document`);
+    throw new ToolError(
+      'unsupported_endpoint',
+      `${provider.name} advertises no "${key}" endpoint in its discovery document`,
+    );
   }
   if (value.startsWith('/')) {
     if (faults.has('endpoint-resolution-drops-issuer-path')) return new URL(value, provider.issuer).href;
     return `${provider.issuer.replace(/\/+$/, '')}${value}`;
   }
   if (!sameOrigin(value, provider.issuer)) {
-    throw new ToolError('refused_url', `${provider.name} places its "${key}" endpoint on another origin than its issuer: ${value}`);
+    throw new ToolError(
+      'refused_url',
+      `${provider.name} places its "${key}" endpoint on another origin than its issuer: ${value}`,
+    );
   }
   return value;
 }

@@ -56,22 +56,26 @@ const FAULT_LIST = [
   {
     name: 'non-execution-aud-default-location',
     requirements: ['AAP-4.3-05'],
-    description: "Agent JWTs for listing, describing and requesting capabilities carry default_location as aud instead of the issuer.",
+    description:
+      'Agent JWTs for listing, describing and requesting capabilities carry default_location as aud instead of the issuer.',
   },
   {
     name: 'agent-aud-ignores-location',
     requirements: ['AAP-4.3-04'],
-    description: "Execution at a capability's own location is signed with default_location as aud instead of that location.",
+    description:
+      "Execution at a capability's own location is signed with default_location as aud instead of that location.",
   },
   {
     name: 'ignores-capability-location',
     requirements: ['AAP-6.10-01', 'AAP-4.3-04'],
-    description: "Every capability is executed at default_location (with that aud), even one that names its own location.",
+    description:
+      'Every capability is executed at default_location (with that aud), even one that names its own location.',
   },
   {
     name: 'default-location-is-issuer',
     requirements: ['AAP-5.1-06'],
-    description: 'When discovery has no default_location, the issuer itself is used instead of issuer + endpoints.execute.',
+    description:
+      'When discovery has no default_location, the issuer itself is used instead of issuer + endpoints.execute.',
   },
   {
     name: 'status-with-agent-jwt',
@@ -148,7 +152,8 @@ const FAULT_LIST = [
   {
     name: 'swallows-invalid-capabilities',
     requirements: ['AAP-6.4-STEP7'],
-    description: 'An invalid_capabilities answer to connect_agent is reported as a generic failure that names no capability.',
+    description:
+      'An invalid_capabilities answer to connect_agent is reported as a generic failure that names no capability.',
   },
   // Discovery and caching (§5, §5.1, §10.5, §10.6, §8.12)
   {
@@ -164,17 +169,19 @@ const FAULT_LIST = [
   {
     name: 'endpoint-resolution-drops-issuer-path',
     requirements: ['AAP-5-01'],
-    description: "Endpoint paths are resolved with new URL(path, issuer), dropping any path the issuer has.",
+    description: 'Endpoint paths are resolved with new URL(path, issuer), dropping any path the issuer has.',
   },
   {
     name: 'accepts-http-discovery',
     requirements: ['AAP-8.12-07'],
-    description: 'SHOULD: discovery documents are fetched over plain http from any host, not only loopback under the test allowance.',
+    description:
+      'SHOULD: discovery documents are fetched over plain http from any host, not only loopback under the test allowance.',
   },
   {
     name: 'accepts-untrusted-tls',
     requirements: ['AAP-8.9-05'],
-    description: 'TLS certificates are not verified (discovery included), so an untrusted server certificate is accepted.',
+    description:
+      'TLS certificates are not verified (discovery included), so an untrusted server certificate is accepted.',
   },
   {
     name: 'follows-many-redirects',
@@ -184,12 +191,14 @@ const FAULT_LIST = [
   {
     name: 'capability-cache-ignores-identity',
     requirements: ['AAP-10.6-04'],
-    description: 'Capability list and describe answers are cached by URL only, so one identity sees what another was answered.',
+    description:
+      'Capability list and describe answers are cached by URL only, so one identity sees what another was answered.',
   },
   {
     name: 'keeps-stale-capabilities',
     requirements: ['AAP-10.6-05'],
-    description: 'After capability_not_found or invalid_request on execution the cached capability data is kept and not re-fetched.',
+    description:
+      'After capability_not_found or invalid_request on execution the cached capability data is kept and not re-fetched.',
   },
   // Approval (§5.3, §6.4, §6.6, §7, §8.12, §2.13)
   {
@@ -205,7 +214,8 @@ const FAULT_LIST = [
   {
     name: 'keeps-polling-after-denial',
     requirements: ['AAP-7.1-STEP4', 'AAP-6.4-STEP6'],
-    description: 'Approval status polling goes on after the agent was rejected, until the approval expires or the wait ends.',
+    description:
+      'Approval status polling goes on after the agent was rejected, until the approval expires or the wait ends.',
   },
   {
     name: 're-registers-after-denial',
@@ -295,23 +305,26 @@ const FAULT_LIST = [
   {
     name: 'no-backoff-without-retry-after',
     requirements: ['AAP-8.13-10'],
-    description: 'SHOULD: a 429 answer without Retry-After is retried after 100 ms each time instead of backing off from 1 s.',
+    description:
+      'SHOULD: a 429 answer without Retry-After is retried after 100 ms each time instead of backing off from 1 s.',
   },
   // Lifecycle and sign_jwt (§6.5, §6.7)
   {
     name: 'disconnect-reports-success-on-failure',
     requirements: ['AAP-6.7-STEP2', 'AAP-6.7-STEP4'],
-    description: 'disconnect_agent confirms the disconnection (and forgets the agent) although the revoke request failed.',
+    description:
+      'disconnect_agent confirms the disconnection (and forgets the agent) although the revoke request failed.',
   },
   {
     name: 'disconnect-keeps-agent',
     requirements: ['AAP-6.7-STEP3'],
-    description: 'disconnect_agent keeps the agent keypair and connection, so the agent can still sign requests afterwards.',
+    description:
+      'disconnect_agent keeps the agent keypair and connection, so the agent can still sign requests afterwards.',
   },
   {
     name: 'sign-jwt-unchecked-capabilities',
     requirements: ['AAP-6.5-STEP1'],
-    description: "sign_jwt restricts a token to any capabilities asked for, granted or not, instead of refusing.",
+    description: 'sign_jwt restricts a token to any capabilities asked for, granted or not, instead of refusing.',
   },
   {
     name: 'sign-jwt-expires-in-absolute',

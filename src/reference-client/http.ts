@@ -108,7 +108,10 @@ export class HttpClient {
           if (done) break;
           total += value.byteLength;
           if (total > LIMITS.maxResponseBytes) {
-            throw new TransportError('response_too_large', `the stream from ${url} exceeded ${LIMITS.maxResponseBytes} bytes`);
+            throw new TransportError(
+              'response_too_large',
+              `the stream from ${url} exceeded ${LIMITS.maxResponseBytes} bytes`,
+            );
           }
           yield decoder.decode(value, { stream: true });
         }
@@ -123,7 +126,10 @@ export class HttpClient {
     return { url, status: response.status, headers: response.headers, text, chunks, close };
   }
 
-  private async fetchFollowing(request: HttpRequest, signal: AbortSignal): Promise<{ response: Response; url: string }> {
+  private async fetchFollowing(
+    request: HttpRequest,
+    signal: AbortSignal,
+  ): Promise<{ response: Response; url: string }> {
     const allowAnyHttp = request.allowAnyHttp === true;
     let url = this.policy.require(request.url, 'request URL', { allowAnyHttp }).href;
     let method: string = request.method;
@@ -139,7 +145,8 @@ export class HttpClient {
       const location = response.headers.get('location');
       if (!REDIRECTS.has(response.status) || location === null) return { response, url };
       await response.body?.cancel().catch(() => undefined);
-      if (hop >= maxRedirects) throw new TransportError('too_many_redirects', `more than ${maxRedirects} redirects from ${request.url}`);
+      if (hop >= maxRedirects)
+        throw new TransportError('too_many_redirects', `more than ${maxRedirects} redirects from ${request.url}`);
       const next = this.policy.require(new URL(location, url).href, 'redirect target', { allowAnyHttp });
       const crossOrigin = !sameOrigin(next, url);
       if (request.token !== undefined && crossOrigin && !this.faults.has('forwards-token-on-cross-origin-redirect')) {
@@ -194,7 +201,8 @@ class Deadline {
   explain(error: unknown): ToolError {
     if (error instanceof ToolError) return error;
     if (this.timedOut) return new TransportError('timeout', `no complete answer from ${this.url} in time`);
-    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const cause =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     return new TransportError('transport_error', `request to ${this.url} failed: ${cause}`);
   }
 }
@@ -203,7 +211,10 @@ async function readCapped(response: Response, url: string): Promise<Uint8Array> 
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > LIMITS.maxResponseBytes) {
     await response.body?.cancel().catch(() => undefined);
-    throw new TransportError('response_too_large', `${url} declared ${declared} bytes, over the ${LIMITS.maxResponseBytes}-byte cap`);
+    throw new TransportError(
+      'response_too_large',
+      `${url} declared ${declared} bytes, over the ${LIMITS.maxResponseBytes}-byte cap`,
+    );
   }
   if (response.body === null) return new Uint8Array();
   const reader = response.body.getReader();
@@ -215,7 +226,10 @@ async function readCapped(response: Response, url: string): Promise<Uint8Array> 
     total += value.byteLength;
     if (total > LIMITS.maxResponseBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new TransportError('response_too_large', `the answer from ${url} exceeded ${LIMITS.maxResponseBytes} bytes`);
+      throw new TransportError(
+        'response_too_large',
+        `the answer from ${url} exceeded ${LIMITS.maxResponseBytes} bytes`,
+      );
     }
     chunks.push(value);
   }

@@ -28,18 +28,34 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  * notifications (when the caller sent a progress token) and as logging notifications.
  */
 export function createReferenceClientServer(ctx: ClientContext): McpServer {
-  const server = new McpServer({ name: 'agent-auth-reference-client', version: packageJson.version }, { capabilities: { logging: {} } });
+  const server = new McpServer(
+    { name: 'agent-auth-reference-client', version: packageJson.version },
+    { capabilities: { logging: {} } },
+  );
   // The SDK reports invalid tool arguments as plain text; these tools answer JSON errors throughout.
   (server as unknown as { createToolError(message: string): CallToolResult }).createToolError = (message) =>
     failure(new ToolError('invalid_request', message));
-  ctx.background.attach((message, data) => server.sendLoggingMessage({ level: 'info', logger: LOGGER, data: { message, ...data } }));
+  ctx.background.attach((message, data) =>
+    server.sendLoggingMessage({ level: 'info', logger: LOGGER, data: { message, ...data } }),
+  );
 
-  const tool = <K extends keyof typeof TOOL_INPUTS>(name: K) => ({ description: TOOL_DESCRIPTIONS[name], inputSchema: TOOL_INPUTS[name] });
+  const tool = <K extends keyof typeof TOOL_INPUTS>(name: K) => ({
+    description: TOOL_DESCRIPTIONS[name],
+    inputSchema: TOOL_INPUTS[name],
+  });
 
-  server.registerTool('list_providers', tool('list_providers'), () => respond(async () => ({ providers: await listProviders(ctx) }), 'providers'));
-  server.registerTool('discover_provider', tool('discover_provider'), (args) => respond(() => discoverProvider(ctx, args)));
-  server.registerTool('list_capabilities', tool('list_capabilities'), (args) => respond(() => listCapabilities(ctx, args)));
-  server.registerTool('describe_capability', tool('describe_capability'), (args) => respond(() => describeCapability(ctx, args)));
+  server.registerTool('list_providers', tool('list_providers'), () =>
+    respond(async () => ({ providers: await listProviders(ctx) }), 'providers'),
+  );
+  server.registerTool('discover_provider', tool('discover_provider'), (args) =>
+    respond(() => discoverProvider(ctx, args)),
+  );
+  server.registerTool('list_capabilities', tool('list_capabilities'), (args) =>
+    respond(() => listCapabilities(ctx, args)),
+  );
+  server.registerTool('describe_capability', tool('describe_capability'), (args) =>
+    respond(() => describeCapability(ctx, args)),
+  );
   server.registerTool('connect_agent', tool('connect_agent'), (args, extra) =>
     respond(() => connectAgent(ctx, args, requestReporter(extra, 'connect_agent'))),
   );
@@ -51,7 +67,9 @@ export function createReferenceClientServer(ctx: ClientContext): McpServer {
   server.registerTool('reactivate_agent', tool('reactivate_agent'), (args, extra) =>
     respond(() => reactivateAgent(ctx, args, requestReporter(extra, 'reactivate_agent'))),
   );
-  server.registerTool('disconnect_agent', tool('disconnect_agent'), (args) => respond(() => disconnectAgent(ctx, args)));
+  server.registerTool('disconnect_agent', tool('disconnect_agent'), (args) =>
+    respond(() => disconnectAgent(ctx, args)),
+  );
   server.registerTool('execute_capability', tool('execute_capability'), (args, extra) =>
     respond(() => executeCapability(ctx, args, requestReporter(extra, 'execute_capability'))),
   );
@@ -68,13 +86,17 @@ async function respond(run: () => Promise<Record<string, unknown>>, unwrap?: str
     const shown = unwrap === undefined ? structured : structured[unwrap];
     return { content: [{ type: 'text', text: JSON.stringify(shown) }], structuredContent: structured };
   } catch (error) {
-    if (!(error instanceof ToolError)) log(`unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (!(error instanceof ToolError))
+      log(`unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return failure(error);
   }
 }
 
 function failure(error: unknown): CallToolResult {
-  const body = error instanceof ToolError ? error.body() : { error: 'client_error', message: error instanceof Error ? error.message : String(error) };
+  const body =
+    error instanceof ToolError
+      ? error.body()
+      : { error: 'client_error', message: error instanceof Error ? error.message : String(error) };
   return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: body };
 }
 
@@ -87,10 +109,16 @@ function requestReporter(extra: Extra, toolName: string): Reporter {
       log(`${toolName}: ${message}`);
       try {
         if (token !== undefined) {
-          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: ++progress, message } });
+          await extra.sendNotification({
+            method: 'notifications/progress',
+            params: { progressToken: token, progress: ++progress, message },
+          });
         }
         const payload = isRecord(data) ? { tool: toolName, message, ...data } : { tool: toolName, message };
-        await extra.sendNotification({ method: 'notifications/message', params: { level: 'info', logger: LOGGER, data: payload } });
+        await extra.sendNotification({
+          method: 'notifications/message',
+          params: { level: 'info', logger: LOGGER, data: payload },
+        });
       } catch (error) {
         log(`could not notify the caller: ${error instanceof Error ? error.message : String(error)}`);
       }

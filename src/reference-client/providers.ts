@@ -43,8 +43,12 @@ export class ProviderRegistry {
       if (provider.name === argument) return provider;
       names.push(provider.name);
     }
-    throw new ToolError('unknown_provider', `no provider named "${argument}" is known; give its service URL or one of the known names`, {
-      known_providers: names,
-    });
+    throw new ToolError(
+      'unknown_provider',
+      `no provider named "${argument}" is known; give its service URL or one of the known names`,
+      {
+        known_providers: names,
+      },
+    );
   }
 }

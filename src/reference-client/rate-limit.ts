@@ -29,7 +29,11 @@ export function retryDelaySeconds(headers: Headers, attempt: number, faults: Cli
 }
 
 /** Sends a request (through `send`, which signs a fresh token each time) and retries it while it is answered 429. */
-export async function sendWithRetry(send: () => Promise<HttpAnswer>, faults: ClientFaultSet, signal?: AbortSignal): Promise<HttpAnswer> {
+export async function sendWithRetry(
+  send: () => Promise<HttpAnswer>,
+  faults: ClientFaultSet,
+  signal?: AbortSignal,
+): Promise<HttpAnswer> {
   for (let attempt = 0; ; attempt++) {
     const answer = await send();
     if (answer.status !== 429) return answer;

@@ -35,38 +35,65 @@ export class ServerApi {
     private readonly faults: ClientFaultSet,
   ) {}
 
-  register(provider: Provider, body: Record<string, unknown>, agentKey: Ed25519KeyPair, signal?: AbortSignal): Promise<HttpAnswer> {
+  register(
+    provider: Provider,
+    body: Record<string, unknown>,
+    agentKey: Ed25519KeyPair,
+    signal?: AbortSignal,
+  ): Promise<HttpAnswer> {
     return this.call(provider, 'register', { method: 'POST', json: body, signer: { kind: 'host', agentKey } }, signal);
   }
 
   /** GET /agent/status; approval polling passes `retry: false` and spaces a 429 by its own interval rules. */
-  status(provider: Provider, connection: Connection, opts: { signal?: AbortSignal; retry?: boolean } = {}): Promise<HttpAnswer> {
+  status(
+    provider: Provider,
+    connection: Connection,
+    opts: { signal?: AbortSignal; retry?: boolean } = {},
+  ): Promise<HttpAnswer> {
     const signer: Signer = this.faults.has('status-with-agent-jwt') ? { kind: 'agent', connection } : { kind: 'host' };
     const call: Call = { method: 'GET', query: { agent_id: connection.agentId }, signer, retry: opts.retry ?? true };
     return this.call(provider, 'status', call, opts.signal);
   }
 
   reactivate(provider: Provider, connection: Connection): Promise<HttpAnswer> {
-    const signer: Signer = this.faults.has('reactivate-with-agent-jwt') ? { kind: 'agent', connection } : { kind: 'host' };
+    const signer: Signer = this.faults.has('reactivate-with-agent-jwt')
+      ? { kind: 'agent', connection }
+      : { kind: 'host' };
     return this.call(provider, 'reactivate', { method: 'POST', json: { agent_id: connection.agentId }, signer });
   }
 
   revoke(provider: Provider, connection: Connection): Promise<HttpAnswer> {
-    return this.call(provider, 'revoke', { method: 'POST', json: { agent_id: connection.agentId }, signer: { kind: 'host' } });
+    return this.call(provider, 'revoke', {
+      method: 'POST',
+      json: { agent_id: connection.agentId },
+      signer: { kind: 'host' },
+    });
   }
 
   requestCapability(provider: Provider, connection: Connection, body: Record<string, unknown>): Promise<HttpAnswer> {
-    return this.call(provider, 'request_capability', { method: 'POST', json: body, signer: { kind: 'agent', connection } });
+    return this.call(provider, 'request_capability', {
+      method: 'POST',
+      json: body,
+      signer: { kind: 'agent', connection },
+    });
   }
 
   /** GET /capability/list as the host, or as the agent when `connection` is given (§6.3 step 1). */
-  list(provider: Provider, connection: Connection | undefined, query: Record<string, string | undefined>): Promise<HttpAnswer> {
+  list(
+    provider: Provider,
+    connection: Connection | undefined,
+    query: Record<string, string | undefined>,
+  ): Promise<HttpAnswer> {
     return this.call(provider, 'capabilities', { method: 'GET', query, signer: signerFor(connection) });
   }
 
   /** GET /capability/describe as the host, or as the agent when `connection` is given (§6.3.1 step 1). */
   describe(provider: Provider, connection: Connection | undefined, name: string): Promise<HttpAnswer> {
-    return this.call(provider, 'describe_capability', { method: 'GET', query: { name }, signer: signerFor(connection) });
+    return this.call(provider, 'describe_capability', {
+      method: 'GET',
+      query: { name },
+      signer: signerFor(connection),
+    });
   }
 
   /** The URL a call to `key` goes to, with its query (undefined members dropped). */
@@ -104,10 +131,15 @@ export class ServerApi {
   private async tokenFor(provider: Provider, url: string, signer: Signer): Promise<string> {
     switch (signer.kind) {
       case 'host':
-        return this.tokens.hostJwt(provider.issuer, { url, ...(signer.agentKey !== undefined && { agentKey: signer.agentKey }) });
+        return this.tokens.hostJwt(provider.issuer, {
+          url,
+          ...(signer.agentKey !== undefined && { agentKey: signer.agentKey }),
+        });
       case 'agent': {
         // Agent requests to the authorization server other than execution name the issuer (§4.3).
-        const aud = this.faults.has('non-execution-aud-default-location') ? defaultLocation(provider, this.faults) : provider.issuer;
+        const aud = this.faults.has('non-execution-aud-default-location')
+          ? defaultLocation(provider, this.faults)
+          : provider.issuer;
         return (await this.tokens.agentJwt(signer.connection, aud)).token;
       }
     }

@@ -64,7 +64,8 @@ export class TokenMinter {
     }
     const token = await mintAgentJwt({
       agent: connection.keys,
-      hostIss: f.has('agent-jwt-iss-host-id') && connection.hostId !== undefined ? connection.hostId : this.host.thumbprint,
+      hostIss:
+        f.has('agent-jwt-iss-host-id') && connection.hostId !== undefined ? connection.hostId : this.host.thumbprint,
       agentId: connection.agentId,
       aud,
       iat,

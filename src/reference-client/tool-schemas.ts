@@ -8,7 +8,10 @@ import { CapabilityRequestItemSchema } from '../protocol/index.ts';
 const capabilityItem = CapabilityRequestItemSchema;
 
 const agentId = z.string().min(1).describe("The agent's ID");
-const provider = z.string().optional().describe('Provider name (from list_providers) or service URL; the first configured provider when omitted');
+const provider = z
+  .string()
+  .optional()
+  .describe('Provider name (from list_providers) or service URL; the first configured provider when omitted');
 const approvalHints = {
   reason: z.string().optional().describe('Why the agent needs this; shown on the approval screen'),
   preferred_method: z.string().optional().describe('Preferred approval method hint, e.g. device_authorization or ciba'),
@@ -53,7 +56,10 @@ export const TOOL_INPUTS = {
   execute_capability: {
     agent_id: agentId,
     capability: z.string().min(1).describe('The capability to execute'),
-    arguments: z.record(z.string(), z.unknown()).optional().describe("Arguments conforming to the capability's input schema"),
+    arguments: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Arguments conforming to the capability's input schema"),
   },
 } as const;
 
@@ -68,5 +74,6 @@ export const TOOL_DESCRIPTIONS: Record<keyof typeof TOOL_INPUTS, string> = {
   agent_status: "Check an agent's status and grants at its provider (§6.9).",
   reactivate_agent: 'Reactivate an expired agent; its capabilities decay to the host defaults (§6.8).',
   disconnect_agent: 'Revoke an agent at its provider and forget it locally; permanent (§6.7).',
-  execute_capability: "Execute a granted capability at its location and return the result, following async jobs and streams (§6.10).",
+  execute_capability:
+    'Execute a granted capability at its location and return the result, following async jobs and streams (§6.10).',
 };

@@ -44,7 +44,8 @@ export class UrlPolicy {
    */
   require(value: unknown, what: string, opts: { allowAnyHttp?: boolean } = {}): URL {
     const url = parseAbsoluteUrl(value);
-    if (url === undefined) throw new ToolError('refused_url', `${what} is not an absolute http(s) URL: ${JSON.stringify(value)}`);
+    if (url === undefined)
+      throw new ToolError('refused_url', `${what} is not an absolute http(s) URL: ${JSON.stringify(value)}`);
     if (!this.transportAllowed(url) && !(opts.allowAnyHttp && url.protocol === 'http:')) {
       const allowance = this.allowInsecureLoopback ? ' (plain http is allowed for loopback origins only)' : '';
       throw new ToolError('refused_url', `${what} must use https${allowance}: ${url.href}`, { url: url.href });

@@ -1,5 +1,3 @@
-import type { SimContext } from './sim-context.ts';
-
 /**
  * Verification steps the simulator can be told to let through when it certifies clients. A token
  * that fails only these still names the key that signed it, so the request can be served and the
@@ -19,7 +17,11 @@ export type ToleratedStep = (typeof TOLERABLE_STEPS)[number];
 export const TOLERATED_IAT_AHEAD_SECONDS = 300;
 
 /** True when the failed `step` is to be let through; each use is reported to the options' callback. */
-export function tolerates(ctx: SimContext, step: ToleratedStep): boolean {
+// Typed by what it reads, not by SimContext, so options.ts can name ToleratedStep without an import cycle.
+export function tolerates(
+  ctx: { options: { tolerate: ReadonlySet<ToleratedStep>; onTolerated?: ((step: ToleratedStep) => void) | undefined } },
+  step: ToleratedStep,
+): boolean {
   if (!ctx.options.tolerate.has(step)) return false;
   ctx.options.onTolerated?.(step);
   return true;

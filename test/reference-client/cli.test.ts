@@ -37,6 +37,8 @@ describe('agent-auth-conformance reference-client', () => {
 
   it('rejects unknown faults', async () => {
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    await expect(program().parseAsync(['node', 'cli', 'reference-client', '--fault', 'no-such-fault'])).rejects.toThrow(/unknown fault/);
+    await expect(program().parseAsync(['node', 'cli', 'reference-client', '--fault', 'no-such-fault'])).rejects.toThrow(
+      /unknown fault/,
+    );
   });
 });

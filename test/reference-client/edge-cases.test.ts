@@ -52,20 +52,31 @@ describe('reference client against a scripted provider', () => {
 
   it('stops at an unsupported major version and says so', async () => {
     fake.discovery.version = '2.0-draft';
-    const result = await outcome(async () => connectAgent(await context(), { provider: fake.origin, name: 'v2' }, quiet));
+    const result = await outcome(async () =>
+      connectAgent(await context(), { provider: fake.origin, name: 'v2' }, quiet),
+    );
     expect(result.ok).toBe(false);
     expect(result.json).toMatchObject({ error: 'unsupported_version', version: '2.0-draft' });
     expect(fake.paths()).toEqual(['GET /.well-known/agent-configuration']);
   });
 
   it('goes on with a newer minor version and unknown fields', async () => {
-    Object.assign(fake.discovery, { version: '1.9-draft', future_field: { x: 1 }, approval_methods: ['x-holo', 'device_authorization'] });
-    const result = await outcome(async () => connectAgent(await context(), { provider: fake.origin, name: 'v19' }, quiet));
+    Object.assign(fake.discovery, {
+      version: '1.9-draft',
+      future_field: { x: 1 },
+      approval_methods: ['x-holo', 'device_authorization'],
+    });
+    const result = await outcome(async () =>
+      connectAgent(await context(), { provider: fake.origin, name: 'v19' }, quiet),
+    );
     expect(result.ok, JSON.stringify(result.json)).toBe(true);
   });
 
   it('refuses a status_url on a third origin and never contacts it', async () => {
-    fake.on('POST /capability/execute', () => ({ status: 202, json: { status: 'pending', status_url: `${foreign.origin}/jobs/1` } }));
+    fake.on('POST /capability/execute', () => ({
+      status: 202,
+      json: { status: 'pending', status_url: `${foreign.origin}/jobs/1` },
+    }));
     const ctx = await context();
     const agentId = await connected(ctx);
     const result = await outcome(() => executeCapability(ctx, { agent_id: agentId, capability: 'run' }, quiet));
@@ -74,7 +85,10 @@ describe('reference client against a scripted provider', () => {
   });
 
   it('refuses a plain-http status_url off loopback', async () => {
-    fake.on('POST /capability/execute', () => ({ status: 202, json: { status: 'pending', status_url: 'http://jobs.example.test/1' } }));
+    fake.on('POST /capability/execute', () => ({
+      status: 202,
+      json: { status: 'pending', status_url: 'http://jobs.example.test/1' },
+    }));
     const ctx = await context();
     const agentId = await connected(ctx);
     const result = await outcome(() => executeCapability(ctx, { agent_id: agentId, capability: 'run' }, quiet));
@@ -125,7 +139,10 @@ describe('reference client against a scripted provider', () => {
   });
 
   it('never follows a redirect to another origin with a token', async () => {
-    fake.on('POST /capability/execute', () => ({ status: 307, headers: { location: `${foreign.origin}/capability/execute` } }));
+    fake.on('POST /capability/execute', () => ({
+      status: 307,
+      headers: { location: `${foreign.origin}/capability/execute` },
+    }));
     const ctx = await context();
     const agentId = await connected(ctx);
     const result = await outcome(() => executeCapability(ctx, { agent_id: agentId, capability: 'run' }, quiet));
@@ -136,8 +153,13 @@ describe('reference client against a scripted provider', () => {
   it('drops cached capability data and describes again after invalid_request', async () => {
     const ctx = await context();
     const agentId = await connected(ctx);
-    fake.on('POST /capability/execute', () => ({ status: 400, json: { error: 'invalid_request', message: 'stale arguments' } }));
-    fake.on('GET /capability/describe', () => ({ json: { name: 'run', description: 'Run', input: { type: 'object', required: ['v2'] } } }));
+    fake.on('POST /capability/execute', () => ({
+      status: 400,
+      json: { error: 'invalid_request', message: 'stale arguments' },
+    }));
+    fake.on('GET /capability/describe', () => ({
+      json: { name: 'run', description: 'Run', input: { type: 'object', required: ['v2'] } },
+    }));
     await outcome(() => executeCapability(ctx, { agent_id: agentId, capability: 'run' }, quiet));
     const result = await outcome(() => executeCapability(ctx, { agent_id: agentId, capability: 'run' }, quiet));
     expect(result.json).toMatchObject({ error: 'invalid_request', capability: { input: { required: ['v2'] } } });

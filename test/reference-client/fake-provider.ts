@@ -99,7 +99,12 @@ export class FakeProvider {
     for await (const chunk of req) text += String(chunk);
     const path = (req.url ?? '/').split('?')[0]!;
     const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const request: FakeRequest = { method: req.method ?? 'GET', path, time: Date.now(), body: text === '' ? undefined : JSON.parse(text) };
+    const request: FakeRequest = {
+      method: req.method ?? 'GET',
+      path,
+      time: Date.now(),
+      body: text === '' ? undefined : JSON.parse(text),
+    };
     if (token !== undefined) {
       request.token = token;
       const claims = decodeJwtUnverified(token).claims;
@@ -107,7 +112,10 @@ export class FakeProvider {
     }
     this.requests.push(request);
     const handler = this.handlers.get(`${request.method} ${path}`);
-    const answer = handler?.(request, this) ?? { status: 404, json: { error: 'not_found', message: `no route ${path}` } };
+    const answer = handler?.(request, this) ?? {
+      status: 404,
+      json: { error: 'not_found', message: `no route ${path}` },
+    };
     if (answer.sse !== undefined) {
       res.writeHead(answer.status ?? 200, { 'content-type': 'text/event-stream', ...answer.headers });
       if (!answer.holdOpen) return void res.end(answer.sse);

@@ -25,7 +25,12 @@ interface Case {
   /** Scripts the providers before the client starts. */
   setup?: (fake: FakeProvider, foreign: FakeProvider) => void;
   /** What the agent does (after connect_agent, unless `connect` is false); returns the tool result. */
-  act: (ctx: ClientContext, agentId: string, fake: FakeProvider, reporter: Reporter) => Promise<Record<string, unknown>>;
+  act: (
+    ctx: ClientContext,
+    agentId: string,
+    fake: FakeProvider,
+    reporter: Reporter,
+  ) => Promise<Record<string, unknown>>;
   /** Reads the observable the fault changes; it must differ between the correct and the faulty client. */
   observe: (run: Run) => unknown;
   connect?: false;
@@ -42,11 +47,22 @@ const pendingApproval = (fake: FakeProvider, extra: Record<string, unknown> = {}
 });
 
 /** Registration answered pending with a 1 s interval; status answers follow `statuses` (an `error` member makes it a 400). */
-function pendingRegistration(statuses: (poll: number) => Record<string, unknown>, approval: Record<string, unknown> = {}) {
+function pendingRegistration(
+  statuses: (poll: number) => Record<string, unknown>,
+  approval: Record<string, unknown> = {},
+) {
   return (fake: FakeProvider) => {
     let registrations = 0;
     fake.on('POST /agent/register', () => ({
-      json: { agent_id: `agt_${++registrations}`, host_id: 'hst_1', name: 'x', mode: 'delegated', status: 'pending', agent_capability_grants: [], approval: pendingApproval(fake, approval) },
+      json: {
+        agent_id: `agt_${++registrations}`,
+        host_id: 'hst_1',
+        name: 'x',
+        mode: 'delegated',
+        status: 'pending',
+        agent_capability_grants: [],
+        approval: pendingApproval(fake, approval),
+      },
     }));
     let polls = 0;
     fake.on('GET /agent/status', () => {
@@ -59,28 +75,58 @@ const pending = { agent_id: 'agt_1', status: 'pending' };
 const active = { agent_id: 'agt_1', status: 'active', agent_capability_grants: [] };
 const rejected = { agent_id: 'agt_1', status: 'rejected' };
 
-const connectWith = (args: Partial<ConnectArgs>) => (ctx: ClientContext, _id: string, fake: FakeProvider, reporter: Reporter) =>
-  connectAgent(ctx, { provider: fake.origin, name: 'fields', ...args }, reporter);
+const connectWith =
+  (args: Partial<ConnectArgs>) => (ctx: ClientContext, _id: string, fake: FakeProvider, reporter: Reporter) =>
+    connectAgent(ctx, { provider: fake.origin, name: 'fields', ...args }, reporter);
 const execute = (ctx: ClientContext, agentId: string, _fake?: FakeProvider, reporter?: Reporter) =>
   executeCapability(ctx, { agent_id: agentId, capability: 'run' }, reporter ?? quiet);
 const quiet: Reporter = { notify: async () => undefined };
-const asyncJob = (fake: FakeProvider, statusUrl: string) => fake.on('POST /capability/execute', () => ({ status: 202, json: { status: 'pending', status_url: statusUrl } }));
+const asyncJob = (fake: FakeProvider, statusUrl: string) =>
+  fake.on('POST /capability/execute', () => ({ status: 202, json: { status: 'pending', status_url: statusUrl } }));
 
 const at = (requests: readonly FakeRequest[], path: string) => requests.filter((request) => request.path === path);
 const lastRegistration = (run: Run) => at(run.fake.requests, '/agent/register').at(-1)!;
-const gap = (requests: readonly FakeRequest[]) => (requests.length < 2 ? Number.NaN : requests[1]!.time - requests[0]!.time);
+const gap = (requests: readonly FakeRequest[]) =>
+  requests.length < 2 ? Number.NaN : requests[1]!.time - requests[0]!.time;
 
 const CASES: Case[] = [
   // Tokens
-  { fault: 'host-jwt-wrong-typ', act: async (_c, id) => ({ id }), observe: (r) => tokenHeader(lastRegistration(r)).typ },
-  { fault: 'agent-jwt-wrong-typ', act: execute, observe: (r) => tokenHeader(at(r.fake.requests, '/capability/execute')[0]!).typ },
-  { fault: 'host-jwt-iss-not-thumbprint', act: async (_c, id) => ({ id }), observe: (r) => String(lastRegistration(r).claims?.iss).startsWith('host-') },
-  { fault: 'host-jwt-aud-not-issuer', act: async (_c, id) => ({ id }), observe: (r) => lastRegistration(r).claims?.aud === r.fake.origin },
-  { fault: 'agent-jwt-iss-host-id', act: execute, observe: (r) => at(r.fake.requests, '/capability/execute')[0]!.claims?.iss },
-  { fault: 'jwt-without-jti', act: async (_c, id) => ({ id }), observe: (r) => 'jti' in (lastRegistration(r).claims ?? {}) },
+  {
+    fault: 'host-jwt-wrong-typ',
+    act: async (_c, id) => ({ id }),
+    observe: (r) => tokenHeader(lastRegistration(r)).typ,
+  },
+  {
+    fault: 'agent-jwt-wrong-typ',
+    act: execute,
+    observe: (r) => tokenHeader(at(r.fake.requests, '/capability/execute')[0]!).typ,
+  },
+  {
+    fault: 'host-jwt-iss-not-thumbprint',
+    act: async (_c, id) => ({ id }),
+    observe: (r) => String(lastRegistration(r).claims?.iss).startsWith('host-'),
+  },
+  {
+    fault: 'host-jwt-aud-not-issuer',
+    act: async (_c, id) => ({ id }),
+    observe: (r) => lastRegistration(r).claims?.aud === r.fake.origin,
+  },
+  {
+    fault: 'agent-jwt-iss-host-id',
+    act: execute,
+    observe: (r) => at(r.fake.requests, '/capability/execute')[0]!.claims?.iss,
+  },
+  {
+    fault: 'jwt-without-jti',
+    act: async (_c, id) => ({ id }),
+    observe: (r) => 'jti' in (lastRegistration(r).claims ?? {}),
+  },
   {
     fault: 'agent-jwt-reuses-jti',
-    act: async (ctx, id) => (await execute(ctx, id), execute(ctx, id)),
+    act: async (ctx, id) => {
+      await execute(ctx, id);
+      return execute(ctx, id);
+    },
     observe: (r) => new Set(at(r.fake.requests, '/capability/execute').map((q) => q.claims?.jti)).size,
   },
   {
@@ -103,7 +149,12 @@ const CASES: Case[] = [
     act: execute,
     observe: (r) => r.foreign.requests[0]?.claims?.aud === `${r.foreign.origin}/exec`,
   },
-  { fault: 'ignores-capability-location', setup: locatedCapability, act: execute, observe: (r) => r.foreign.requests.length },
+  {
+    fault: 'ignores-capability-location',
+    setup: locatedCapability,
+    act: execute,
+    observe: (r) => r.foreign.requests.length,
+  },
   {
     fault: 'default-location-is-issuer',
     setup: (fake) => fake.on('POST /', () => ({ json: { data: 'at the issuer' } })),
@@ -123,11 +174,16 @@ const CASES: Case[] = [
     observe: (r) => tokenHeader(at(r.fake.requests, '/agent/reactivate')[0]!).typ,
   },
   // Keys
-  { fault: 'private-key-in-request', act: async (_c, id) => ({ id }), observe: (r) => 'd' in (lastRegistration(r).claims?.agent_public_key as object) },
+  {
+    fault: 'private-key-in-request',
+    act: async (_c, id) => ({ id }),
+    observe: (r) => 'd' in (lastRegistration(r).claims?.agent_public_key as object),
+  },
   {
     fault: 'reuses-agent-key',
     act: connectWith({}),
-    observe: (r) => new Set(at(r.fake.requests, '/agent/register').map((q) => (q.claims?.agent_public_key as { x: string }).x)).size,
+    observe: (r) =>
+      new Set(at(r.fake.requests, '/agent/register').map((q) => (q.claims?.agent_public_key as { x: string }).x)).size,
   },
   {
     fault: 'forwards-token-on-cross-origin-redirect',
@@ -147,33 +203,65 @@ const CASES: Case[] = [
   },
   { fault: 'drops-mode', act: connectWith({ mode: 'autonomous' }), observe: (r) => lastRegistration(r).body.mode },
   { fault: 'drops-reason', act: connectWith({ reason: 'why' }), observe: (r) => lastRegistration(r).body.reason },
-  { fault: 'drops-preferred-method', act: connectWith({ preferred_method: 'ciba' }), observe: (r) => lastRegistration(r).body.preferred_method },
-  { fault: 'drops-login-hint', act: connectWith({ login_hint: 'a@b' }), observe: (r) => lastRegistration(r).body.login_hint },
-  { fault: 'drops-binding-message', act: connectWith({ binding_message: 'ok?' }), observe: (r) => lastRegistration(r).body.binding_message },
+  {
+    fault: 'drops-preferred-method',
+    act: connectWith({ preferred_method: 'ciba' }),
+    observe: (r) => lastRegistration(r).body.preferred_method,
+  },
+  {
+    fault: 'drops-login-hint',
+    act: connectWith({ login_hint: 'a@b' }),
+    observe: (r) => lastRegistration(r).body.login_hint,
+  },
+  {
+    fault: 'drops-binding-message',
+    act: connectWith({ binding_message: 'ok?' }),
+    observe: (r) => lastRegistration(r).body.binding_message,
+  },
   {
     fault: 'escalation-drops-login-hint',
-    setup: (fake) => fake.on('POST /agent/request-capability', () => ({ json: { agent_id: 'agt_1', agent_capability_grants: [{ capability: 'more', status: 'active' }] } })),
-    act: (ctx, id, _fake, reporter) => requestCapability(ctx, { agent_id: id, capabilities: ['more'], login_hint: 'a@b' }, reporter),
+    setup: (fake) =>
+      fake.on('POST /agent/request-capability', () => ({
+        json: { agent_id: 'agt_1', agent_capability_grants: [{ capability: 'more', status: 'active' }] },
+      })),
+    act: (ctx, id, _fake, reporter) =>
+      requestCapability(ctx, { agent_id: id, capabilities: ['more'], login_hint: 'a@b' }, reporter),
     observe: (r) => at(r.fake.requests, '/agent/request-capability')[0]!.body.login_hint,
   },
-  { fault: 'normalises-capability-names', act: connectWith({ capabilities: ['Legacy.Balance-EU'] }), observe: (r) => lastRegistration(r).body.capabilities[0] },
+  {
+    fault: 'normalises-capability-names',
+    act: connectWith({ capabilities: ['Legacy.Balance-EU'] }),
+    observe: (r) => lastRegistration(r).body.capabilities[0],
+  },
   {
     fault: 'swallows-invalid-capabilities',
     connect: false,
     setup: (fake) => {
-      fake.on('POST /agent/register', () => ({ status: 400, json: { error: 'invalid_capabilities', message: 'unknown', invalid_capabilities: ['warp'] } }));
+      fake.on('POST /agent/register', () => ({
+        status: 400,
+        json: { error: 'invalid_capabilities', message: 'unknown', invalid_capabilities: ['warp'] },
+      }));
       fake.on('GET /capability/list', () => ({ json: { capabilities: [{ name: 'run', description: 'Run' }] } }));
     },
     act: connectWith({ capabilities: ['warp'] }),
     observe: (r) => JSON.stringify(r.json).includes('warp'),
   },
   // Discovery and caching
-  { fault: 'ignores-unsupported-version', connect: false, setup: (fake) => (fake.discovery.version = '2.0-draft'), act: connectWith({}), observe: (r) => r.ok },
+  {
+    fault: 'ignores-unsupported-version',
+    connect: false,
+    setup: (fake) => (fake.discovery.version = '2.0-draft'),
+    act: connectWith({}),
+    observe: (r) => r.ok,
+  },
   {
     fault: 'caches-discovery-forever',
     setup: (fake) => {
       const serve = fake.handlers.get('GET /.well-known/agent-configuration')!;
-      fake.on('GET /.well-known/agent-configuration', (request, self) => ({ ...serve(request, self), headers: { 'cache-control': 'no-store' } }));
+      fake.on('GET /.well-known/agent-configuration', (request, self) => ({
+        ...serve(request, self),
+        headers: { 'cache-control': 'no-store' },
+      }));
       fake.on('GET /capability/list', () => ({ json: { capabilities: [] } }));
     },
     act: (ctx) => listCapabilities(ctx, {}),
@@ -204,12 +292,19 @@ const CASES: Case[] = [
   {
     fault: 'capability-cache-ignores-identity',
     setup: (fake) => fake.on('GET /capability/list', () => ({ json: { capabilities: [] } })),
-    act: async (ctx, id) => (await listCapabilities(ctx, {}), listCapabilities(ctx, { agent_id: id })),
+    act: async (ctx, id) => {
+      await listCapabilities(ctx, {});
+      return listCapabilities(ctx, { agent_id: id });
+    },
     observe: (r) => at(r.fake.requests, '/capability/list').length,
   },
   {
     fault: 'keeps-stale-capabilities',
-    setup: (fake) => fake.on('POST /capability/execute', () => ({ status: 404, json: { error: 'capability_not_found', message: 'gone' } })),
+    setup: (fake) =>
+      fake.on('POST /capability/execute', () => ({
+        status: 404,
+        json: { error: 'capability_not_found', message: 'gone' },
+      })),
     act: execute,
     observe: (r) => at(r.fake.requests, '/capability/describe').length,
   },
@@ -225,7 +320,9 @@ const CASES: Case[] = [
     fault: 'ignores-slow-down',
     connect: false,
     approvalTimeout: 3,
-    setup: pendingRegistration((poll) => (poll === 1 ? { error: 'slow_down', message: 'x' } : active), { expires_in: 30 }),
+    setup: pendingRegistration((poll) => (poll === 1 ? { error: 'slow_down', message: 'x' } : active), {
+      expires_in: 30,
+    }),
     act: connectWith({}),
     observe: (r) => at(r.fake.requests, '/agent/status').filter((q) => q.time - r.started < 3000).length,
   },
@@ -236,7 +333,13 @@ const CASES: Case[] = [
     act: connectWith({}),
     observe: (r) => at(r.fake.requests, '/agent/status').length,
   },
-  { fault: 're-registers-after-denial', connect: false, setup: pendingRegistration(() => rejected), act: connectWith({}), observe: (r) => at(r.fake.requests, '/agent/register').length },
+  {
+    fault: 're-registers-after-denial',
+    connect: false,
+    setup: pendingRegistration(() => rejected),
+    act: connectWith({}),
+    observe: (r) => at(r.fake.requests, '/agent/register').length,
+  },
   {
     fault: 'polls-past-expiry',
     connect: false,
@@ -245,14 +348,26 @@ const CASES: Case[] = [
     act: connectWith({}),
     observe: (r) => at(r.fake.requests, '/agent/status').length,
   },
-  { fault: 'hides-user-code', connect: false, setup: pendingRegistration(() => active), act: connectWith({}), observe: (r) => r.notes.join(' ').includes('ABCD-1234') },
+  {
+    fault: 'hides-user-code',
+    connect: false,
+    setup: pendingRegistration(() => active),
+    act: connectWith({}),
+    observe: (r) => r.notes.join(' ').includes('ABCD-1234'),
+  },
   {
     fault: 'escalation-not-followed',
     setup: (fake) => {
       fake.on('POST /agent/request-capability', () => ({
-        json: { agent_id: 'agt_1', agent_capability_grants: [{ capability: 'more', status: 'pending' }], approval: pendingApproval(fake) },
+        json: {
+          agent_id: 'agt_1',
+          agent_capability_grants: [{ capability: 'more', status: 'pending' }],
+          approval: pendingApproval(fake),
+        },
       }));
-      fake.on('GET /agent/status', () => ({ json: { ...active, agent_capability_grants: [{ capability: 'more', status: 'active' }] } }));
+      fake.on('GET /agent/status', () => ({
+        json: { ...active, agent_capability_grants: [{ capability: 'more', status: 'active' }] },
+      }));
     },
     act: (ctx, id, _fake, reporter) => requestCapability(ctx, { agent_id: id, capabilities: ['more'] }, reporter),
     observe: (r) => at(r.fake.requests, '/agent/status').length,
@@ -269,13 +384,25 @@ const CASES: Case[] = [
     connect: false,
     setup: (fake) =>
       fake.on('POST /agent/register', () => ({
-        json: { agent_id: 'agt_1', host_id: 'h', name: 'x', mode: 'delegated', status: 'active', agent_capability_grants: [{ capability: 'pay', status: 'active', constraints: { n: { max: 1000 } } }] },
+        json: {
+          agent_id: 'agt_1',
+          host_id: 'h',
+          name: 'x',
+          mode: 'delegated',
+          status: 'active',
+          agent_capability_grants: [{ capability: 'pay', status: 'active', constraints: { n: { max: 1000 } } }],
+        },
       })),
     act: connectWith({ capabilities: [{ name: 'pay', constraints: { n: { max: 10 } } }] }),
     observe: (r) => Array.isArray(r.json.warnings),
   },
   // Execution
-  { fault: 'async-not-polled', setup: (fake) => asyncJob(fake, `${fake.origin}/jobs/1`), act: execute, observe: (r) => r.json.status },
+  {
+    fault: 'async-not-polled',
+    setup: (fake) => asyncJob(fake, `${fake.origin}/jobs/1`),
+    act: execute,
+    observe: (r) => r.json.status,
+  },
   {
     fault: 'follows-cross-origin-status-url',
     setup: (fake, foreign) => {
@@ -299,7 +426,11 @@ const CASES: Case[] = [
     setup: (fake) => {
       let polls = 0;
       asyncJob(fake, `${fake.origin}/jobs/1`);
-      fake.on('GET /jobs/1', () => ({ headers: { 'retry-after': '0' }, json: ++polls < 2 ? { status: 'pending', status_url: `${fake.origin}/jobs/1` } : { status: 'completed', result: 1 } }));
+      fake.on('GET /jobs/1', () => ({
+        headers: { 'retry-after': '0' },
+        json:
+          ++polls < 2 ? { status: 'pending', status_url: `${fake.origin}/jobs/1` } : { status: 'completed', result: 1 },
+      }));
     },
     act: execute,
     observe: (r) => new Set(at(r.fake.requests, '/jobs/1').map((q) => q.token)).size,
@@ -320,21 +451,31 @@ const CASES: Case[] = [
       fake.on('GET /jobs/1', () => ({ json: { status: 'completed', result: 1 } }));
     },
     act: execute,
-    observe: (r) => at(r.fake.requests, '/jobs/1')[0]!.time - at(r.fake.requests, '/capability/execute')[0]!.time >= 1000,
+    observe: (r) =>
+      at(r.fake.requests, '/jobs/1')[0]!.time - at(r.fake.requests, '/capability/execute')[0]!.time >= 1000,
   },
   {
     fault: 'sse-drops-untyped-events',
-    setup: (fake) => fake.on('POST /capability/execute', () => ({ sse: 'data: 1\n\nevent: data\ndata: 2\n\nevent: done\ndata: {}\n\n' })),
+    setup: (fake) =>
+      fake.on('POST /capability/execute', () => ({
+        sse: 'data: 1\n\nevent: data\ndata: 2\n\nevent: done\ndata: {}\n\n',
+      })),
     act: execute,
     observe: (r) => JSON.stringify(r.json.events),
   },
   {
     fault: 'sse-keeps-stream-open',
-    setup: (fake) => fake.on('POST /capability/execute', () => ({ sse: 'data: 1\n\nevent: done\ndata: {}\n\n', holdOpen: true })),
+    setup: (fake) =>
+      fake.on('POST /capability/execute', () => ({ sse: 'data: 1\n\nevent: done\ndata: {}\n\n', holdOpen: true })),
     act: execute,
     observe: (r) => r.fake.closedByClient.length,
   },
-  { fault: 'sse-close-is-success', setup: (fake) => fake.on('POST /capability/execute', () => ({ sse: 'data: 1\n\n' })), act: execute, observe: (r) => r.ok },
+  {
+    fault: 'sse-close-is-success',
+    setup: (fake) => fake.on('POST /capability/execute', () => ({ sse: 'data: 1\n\n' })),
+    act: execute,
+    observe: (r) => r.ok,
+  },
   {
     fault: 'ignores-retry-after',
     setup: (fake) => rateLimitedOnce(fake, { 'retry-after': '1' }),
@@ -350,38 +491,58 @@ const CASES: Case[] = [
   // Lifecycle and sign_jwt
   {
     fault: 'disconnect-reports-success-on-failure',
-    setup: (fake) => fake.on('POST /agent/revoke', () => ({ status: 503, json: { error: 'internal_error', message: 'down' } })),
+    setup: (fake) =>
+      fake.on('POST /agent/revoke', () => ({ status: 503, json: { error: 'internal_error', message: 'down' } })),
     act: (ctx, id) => disconnectAgent(ctx, { agent_id: id }),
     observe: (r) => r.ok,
   },
   {
     fault: 'disconnect-keeps-agent',
     setup: (fake) => fake.on('POST /agent/revoke', () => ({ json: { agent_id: 'agt_1', status: 'revoked' } })),
-    act: async (ctx, id) => (await disconnectAgent(ctx, { agent_id: id }), signJwt(ctx, { agent_id: id })),
+    act: async (ctx, id) => {
+      await disconnectAgent(ctx, { agent_id: id });
+      return signJwt(ctx, { agent_id: id });
+    },
     observe: (r) => r.ok,
   },
-  { fault: 'sign-jwt-unchecked-capabilities', act: (ctx, id) => signJwt(ctx, { agent_id: id, capabilities: ['not_granted'] }), observe: (r) => r.ok },
-  { fault: 'sign-jwt-expires-in-absolute', act: (ctx, id) => signJwt(ctx, { agent_id: id }), observe: (r) => r.json.expires_in },
+  {
+    fault: 'sign-jwt-unchecked-capabilities',
+    act: (ctx, id) => signJwt(ctx, { agent_id: id, capabilities: ['not_granted'] }),
+    observe: (r) => r.ok,
+  },
+  {
+    fault: 'sign-jwt-expires-in-absolute',
+    act: (ctx, id) => signJwt(ctx, { agent_id: id }),
+    observe: (r) => r.json.expires_in,
+  },
 ];
 
 /** Faults this file cannot provoke in process, with the reason. */
 const NOT_HERE: Partial<Record<ClientFaultName, string>> = {
-  'accepts-untrusted-tls': 'switched on in the process environment by the command line; needs a TLS server with an untrusted certificate',
+  'accepts-untrusted-tls':
+    'switched on in the process environment by the command line; needs a TLS server with an untrusted certificate',
 };
 
 function locatedCapability(fake: FakeProvider, foreign: FakeProvider): void {
-  fake.on('GET /capability/describe', () => ({ json: { name: 'run', description: 'Run', location: `${foreign.origin}/exec` } }));
+  fake.on('GET /capability/describe', () => ({
+    json: { name: 'run', description: 'Run', location: `${foreign.origin}/exec` },
+  }));
   foreign.on('POST /exec', () => ({ json: { data: 'at the location' } }));
   fake.on('POST /capability/execute', () => ({ json: { data: 'at the default location' } }));
 }
 
 function rateLimitedOnce(fake: FakeProvider, headers: Record<string, string>): void {
   let calls = 0;
-  fake.on('POST /capability/execute', () => (++calls === 1 ? { status: 429, headers, json: { error: 'rate_limited', message: 'x' } } : { json: { data: 1 } }));
+  fake.on('POST /capability/execute', () =>
+    ++calls === 1 ? { status: 429, headers, json: { error: 'rate_limited', message: 'x' } } : { json: { data: 1 } },
+  );
 }
 
 function tokenHeader(request: FakeRequest): Record<string, unknown> {
-  return JSON.parse(Buffer.from(request.token!.split('.')[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return JSON.parse(Buffer.from(request.token!.split('.')[0]!, 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 async function run(testCase: Case, faults: ClientFaultName[]): Promise<Run> {
@@ -398,7 +559,9 @@ async function run(testCase: Case, faults: ClientFaultName[]): Promise<Run> {
     });
     let agentId = '';
     if (testCase.connect !== false) {
-      agentId = String((await connectAgent(ctx, { provider: fake.origin, name: 'x', capabilities: ['run'] }, quiet)).agent_id);
+      agentId = String(
+        (await connectAgent(ctx, { provider: fake.origin, name: 'x', capabilities: ['run'] }, quiet)).agent_id,
+      );
     }
     const notes: string[] = [];
     const reporter: Reporter = { notify: async (message) => void notes.push(message) };
@@ -429,6 +592,9 @@ describe('every fault changes what the client does', () => {
     const [correctRun, faultyRun] = await Promise.all([run(testCase, []), run(testCase, [testCase.fault])]);
     const correct = testCase.observe(correctRun);
     const faulty = testCase.observe(faultyRun);
-    expect(faulty, `${testCase.fault}: correct ${JSON.stringify(correct)}, faulty ${JSON.stringify(faulty)}`).not.toEqual(correct);
+    expect(
+      faulty,
+      `${testCase.fault}: correct ${JSON.stringify(correct)}, faulty ${JSON.stringify(faulty)}`,
+    ).not.toEqual(correct);
   });
 });

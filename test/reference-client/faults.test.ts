@@ -43,8 +43,16 @@ const CASES: { fault: ClientFaultName; check: (run: FaultRun) => Promise<void> }
   {
     fault: 'agent-jwt-wrong-typ',
     async check({ client, sim, requests }) {
-      const connected = await client.call('connect_agent', { provider: sim.issuer, name: 'typ', capabilities: ['check_balance'] });
-      const result = await client.call('execute_capability', { agent_id: connected.json.agent_id, capability: 'check_balance', arguments: { account_id: 'a' } });
+      const connected = await client.call('connect_agent', {
+        provider: sim.issuer,
+        name: 'typ',
+        capabilities: ['check_balance'],
+      });
+      const result = await client.call('execute_capability', {
+        agent_id: connected.json.agent_id,
+        capability: 'check_balance',
+        arguments: { account_id: 'a' },
+      });
       expect(result.ok).toBe(false);
       expect(requests('/capability/execute')[0]?.header?.typ).toBe('JWT');
     },
@@ -55,17 +63,22 @@ const CASES: { fault: ClientFaultName; check: (run: FaultRun) => Promise<void> }
     async check({ client, sim, requests }) {
       await client.call('connect_agent', { provider: sim.issuer, name: 'first', capabilities: ['check_balance'] });
       await client.call('connect_agent', { provider: sim.issuer, name: 'second', capabilities: ['check_balance'] });
-      const keys = requests('/agent/register').map((r) => (r.claims?.agent_public_key as { x?: string } | undefined)?.x);
+      const keys = requests('/agent/register').map(
+        (r) => (r.claims?.agent_public_key as { x?: string } | undefined)?.x,
+      );
       expect(keys.length).toBeGreaterThanOrEqual(2);
       expect(new Set(keys).size).toBe(1);
     },
   },
 
-
   {
     fault: 'async-poll-reuses-jwt',
     async check({ client, sim, requests }) {
-      const connected = await client.call('connect_agent', { provider: sim.issuer, name: 'poll', capabilities: ['generate_report'] });
+      const connected = await client.call('connect_agent', {
+        provider: sim.issuer,
+        name: 'poll',
+        capabilities: ['generate_report'],
+      });
       await client.call('execute_capability', { agent_id: connected.json.agent_id, capability: 'generate_report' });
       const polls = requests().filter((r) => r.path.startsWith('/capability/status/'));
       expect(polls.length).toBeGreaterThanOrEqual(2);
@@ -75,13 +88,16 @@ const CASES: { fault: ClientFaultName; check: (run: FaultRun) => Promise<void> }
   {
     fault: 'disconnect-reports-success-on-failure',
     async check({ client, sim }) {
-      const connected = await client.call('connect_agent', { provider: sim.issuer, name: 'gone', capabilities: ['check_balance'] });
+      const connected = await client.call('connect_agent', {
+        provider: sim.issuer,
+        name: 'gone',
+        capabilities: ['check_balance'],
+      });
       await sim.control('revoke-host', { host_id: connected.json.host_id });
       const result = await client.call('disconnect_agent', { agent_id: connected.json.agent_id });
       expect(result.ok).toBe(true);
     },
   },
-
 ];
 
 /**

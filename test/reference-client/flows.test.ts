@@ -99,9 +99,16 @@ describe('reference client: connect → execute → escalate → status → disc
       binding_message: 'Approve Ledger helper',
     });
     expect(connected.ok, JSON.stringify(connected.json)).toBe(true);
-    expect(connected.json).toMatchObject({ status: 'active', name: 'Ledger helper', mode: 'delegated', issuer: sim.issuer });
+    expect(connected.json).toMatchObject({
+      status: 'active',
+      name: 'Ledger helper',
+      mode: 'delegated',
+      issuer: sim.issuer,
+    });
     agentId = connected.json.agent_id;
-    const granted = connected.json.agent_capability_grants.filter((g: any) => g.status === 'active').map((g: any) => g.capability);
+    const granted = connected.json.agent_capability_grants
+      .filter((g: any) => g.status === 'active')
+      .map((g: any) => g.capability);
     expect(granted.sort()).toEqual(['check_balance', 'generate_report', 'stream_transactions', 'transfer_money']);
     expect(JSON.stringify(connected.json)).not.toMatch(/"d"\s*:/);
 
@@ -127,15 +134,27 @@ describe('reference client: connect → execute → escalate → status → disc
 
   it('executes a sync capability at the default location with a scoped, fresh agent JWT', async () => {
     const before = mark(sim);
-    const first = await client.call('execute_capability', { agent_id: agentId, capability: 'check_balance', arguments: { account_id: 'acc_123' } });
+    const first = await client.call('execute_capability', {
+      agent_id: agentId,
+      capability: 'check_balance',
+      arguments: { account_id: 'acc_123' },
+    });
     expect(first.ok, JSON.stringify(first.json)).toBe(true);
     expect(first.json).toEqual({ data: { account_id: 'acc_123', balance: 4280.13, currency: 'USD' } });
-    await client.call('execute_capability', { agent_id: agentId, capability: 'check_balance', arguments: { account_id: 'acc_123' } });
+    await client.call('execute_capability', {
+      agent_id: agentId,
+      capability: 'check_balance',
+      arguments: { account_id: 'acc_123' },
+    });
     const executes = wire(sim, before, signedBy(host, '/capability/execute'));
     expect(executes).toHaveLength(2);
     for (const request of executes) {
       expect(request.header?.typ).toBe('agent+jwt');
-      expect(request.claims).toMatchObject({ sub: agentId, aud: `${sim.issuer}/capability/execute`, capabilities: ['check_balance'] });
+      expect(request.claims).toMatchObject({
+        sub: agentId,
+        aud: `${sim.issuer}/capability/execute`,
+        capabilities: ['check_balance'],
+      });
       expect(request.body).toEqual({ capability: 'check_balance', arguments: { account_id: 'acc_123' } });
     }
     expect(executes[0]!.claims!.jti).not.toBe(executes[1]!.claims!.jti);
@@ -160,7 +179,11 @@ describe('reference client: connect → execute → escalate → status → disc
     expect(result.json.events.map((e: any) => e.transaction_id)).toEqual(['txn_1', 'txn_2', 'txn_3']);
     expect(result.json.done).toEqual({ chunks: 3 });
     expect(result.surfaced.join('\n')).toContain('txn_2');
-    const failing = await client.call('execute_capability', { agent_id: agentId, capability: 'stream_transactions', arguments: { fail: true } });
+    const failing = await client.call('execute_capability', {
+      agent_id: agentId,
+      capability: 'stream_transactions',
+      arguments: { fail: true },
+    });
     expect(failing.ok).toBe(false);
     expect(failing.json).toMatchObject({ error: 'stream_failed' });
   });
@@ -191,7 +214,11 @@ describe('reference client: connect → execute → escalate → status → disc
     const [request] = wire(sim, before, signedBy(host, '/agent/request-capability'));
     expect(request?.header?.typ).toBe('agent+jwt');
     expect(request?.claims).toMatchObject({ sub: agentId, aud: sim.issuer });
-    expect(request?.body).toEqual({ capabilities: ['get_exchange_rate'], reason: 'Convert amounts', login_hint: 'alice@example.test' });
+    expect(request?.body).toEqual({
+      capabilities: ['get_exchange_rate'],
+      reason: 'Convert amounts',
+      login_hint: 'alice@example.test',
+    });
   });
 
   it('reports unknown capabilities with the available ones', async () => {
@@ -237,14 +264,22 @@ describe('reference client: connect → execute → escalate → status → disc
     const [revoke] = wire(sim, before, signedBy(host, '/agent/revoke'));
     expect(revoke?.header?.typ).toBe('host+jwt');
     expect(revoke?.body).toEqual({ agent_id: agentId });
-    const after = await client.call('execute_capability', { agent_id: agentId, capability: 'check_balance', arguments: { account_id: 'a' } });
+    const after = await client.call('execute_capability', {
+      agent_id: agentId,
+      capability: 'check_balance',
+      arguments: { account_id: 'a' },
+    });
     expect(after.ok).toBe(false);
     expect(after.json).toMatchObject({ error: 'agent_not_found' });
     expect(wire(sim, before, (r) => r.claims?.sub === agentId)).toHaveLength(0);
   });
 
   it('reports a failed revoke as a failure and keeps the connection', async () => {
-    const connected = await client.call('connect_agent', { provider: sim.issuer, name: 'short-lived', capabilities: ['check_balance'] });
+    const connected = await client.call('connect_agent', {
+      provider: sim.issuer,
+      name: 'short-lived',
+      capabilities: ['check_balance'],
+    });
     expect(connected.ok).toBe(true);
     const hostId = connected.json.host_id;
     expect((await sim.control('revoke-host', { host_id: hostId })).status).toBe(200);

@@ -38,8 +38,22 @@ export class ClientProcess {
 
   private constructor(readonly client: Client) {}
 
-  static async start(opts: { providers: string[]; stateDir: string; faults?: string[]; approvalTimeout?: number }): Promise<ClientProcess> {
-    const args = ['--import', 'tsx', 'src/reference-client/main.ts', '--allow-insecure-loopback', '--state-dir', opts.stateDir, '--host-name', 'test-host'];
+  static async start(opts: {
+    providers: string[];
+    stateDir: string;
+    faults?: string[];
+    approvalTimeout?: number;
+  }): Promise<ClientProcess> {
+    const args = [
+      '--import',
+      'tsx',
+      'src/reference-client/main.ts',
+      '--allow-insecure-loopback',
+      '--state-dir',
+      opts.stateDir,
+      '--host-name',
+      'test-host',
+    ];
     for (const provider of opts.providers) args.push('--provider', provider);
     for (const fault of opts.faults ?? []) args.push('--fault', fault);
     if (opts.approvalTimeout !== undefined) args.push('--approval-timeout', String(opts.approvalTimeout));
@@ -111,7 +125,11 @@ export function mark(sim: SimDriver): number {
 }
 
 /** Protocol requests the simulator saw after `since`, with bearer tokens and JSON bodies decoded. */
-export function wire(sim: SimDriver, since: number, filter: (request: WireRequest) => boolean = () => true): WireRequest[] {
+export function wire(
+  sim: SimDriver,
+  since: number,
+  filter: (request: WireRequest) => boolean = () => true,
+): WireRequest[] {
   return sim.sim.recorder
     .entries()
     .filter((exchange) => exchange.channel === 'protocol' && exchange.seq > since)
@@ -135,7 +153,8 @@ export function wire(sim: SimDriver, since: number, filter: (request: WireReques
 
 /** Requests to `path` (without query) signed by `host` or one of its agents (iss = the host thumbprint). */
 export function signedBy(host: Ed25519KeyPair, path?: string): (request: WireRequest) => boolean {
-  return (request) => request.claims?.iss === host.thumbprint && (path === undefined || request.path.split('?')[0] === path);
+  return (request) =>
+    request.claims?.iss === host.thumbprint && (path === undefined || request.path.split('?')[0] === path);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { agentVerdict, grantsVerdict, pollApproval, type PresentedApproval } from '../../src/reference-client/approval.ts';
+import {
+  agentVerdict,
+  grantsVerdict,
+  pollApproval,
+  type PresentedApproval,
+} from '../../src/reference-client/approval.ts';
 import { freshnessSeconds } from '../../src/reference-client/cache-control.ts';
 import { widenedGrants } from '../../src/reference-client/constraints.ts';
 import type { Provider } from '../../src/reference-client/discovery.ts';
@@ -28,7 +33,10 @@ describe('SseDecoder', () => {
 
 describe('freshnessSeconds', () => {
   const fresh = (cacheControl: string | null) =>
-    freshnessSeconds(new Headers(cacheControl === null ? {} : { 'cache-control': cacheControl }), { defaultSeconds: 3600, maxSeconds: 86_400 });
+    freshnessSeconds(new Headers(cacheControl === null ? {} : { 'cache-control': cacheControl }), {
+      defaultSeconds: 3600,
+      maxSeconds: 86_400,
+    });
 
   it('honours no-store, no-cache and max-age, defaults to an hour and caps at a day', () => {
     expect(fresh('no-store')).toBe(0);
@@ -45,13 +53,19 @@ describe('widenedGrants', () => {
 
   it('accepts equal or narrower grants and flags wider ones', () => {
     expect(widenedGrants(proposal, grant({ amount: { max: 50 }, currency: { in: ['USD'] }, to: 'acc_1' }))).toEqual([]);
-    expect(widenedGrants(proposal, grant({ amount: { max: 10_000 }, currency: { in: ['USD'] }, to: 'acc_1' }))).toEqual(['pay']);
-    expect(widenedGrants(proposal, grant({ amount: { max: 100 }, currency: { in: ['USD', 'EUR'] }, to: 'acc_1' }))).toEqual(['pay']);
+    expect(widenedGrants(proposal, grant({ amount: { max: 10_000 }, currency: { in: ['USD'] }, to: 'acc_1' }))).toEqual(
+      ['pay'],
+    );
+    expect(
+      widenedGrants(proposal, grant({ amount: { max: 100 }, currency: { in: ['USD', 'EUR'] }, to: 'acc_1' })),
+    ).toEqual(['pay']);
     expect(widenedGrants(proposal, grant({ amount: { max: 100 }, currency: 'USD' }))).toEqual(['pay']);
   });
 
   it('does not judge a constraint with operators it does not know', () => {
-    expect(widenedGrants(proposal, grant({ amount: { max_per_day: 3 }, currency: { in: ['USD'] }, to: 'acc_1' }))).toEqual([]);
+    expect(
+      widenedGrants(proposal, grant({ amount: { max_per_day: 3 }, currency: { in: ['USD'] }, to: 'acc_1' })),
+    ).toEqual([]);
   });
 });
 
@@ -83,11 +97,19 @@ describe('UrlPolicy', () => {
 describe('pollApproval', () => {
   afterEach(() => vi.useRealTimers());
 
-  const provider = { name: 'fake', issuer: 'https://auth.example.test', serviceUrl: 'https://auth.example.test' } as Provider;
+  const provider = {
+    name: 'fake',
+    issuer: 'https://auth.example.test',
+    serviceUrl: 'https://auth.example.test',
+  } as Provider;
   const connection = { agentId: 'agt_1' } as Connection;
 
   /** Polls against scripted status answers; returns the outcome and the (fake) times of the polls. */
-  async function run(script: ((poll: number) => Partial<HttpAnswer>)[], approval: Partial<PresentedApproval>, faults: ClientFaultName[] = []) {
+  async function run(
+    script: ((poll: number) => Partial<HttpAnswer>)[],
+    approval: Partial<PresentedApproval>,
+    faults: ClientFaultName[] = [],
+  ) {
     vi.useFakeTimers({ now: 0 });
     const times: number[] = [];
     const api = {
@@ -128,7 +150,11 @@ describe('pollApproval', () => {
   });
 
   it('lets a 429 Retry-After outrank the interval', async () => {
-    const limited = () => ({ status: 429, headers: new Headers({ 'retry-after': '4' }), json: { error: 'rate_limited', message: 'x' } });
+    const limited = () => ({
+      status: 429,
+      headers: new Headers({ 'retry-after': '4' }),
+      json: { error: 'rate_limited', message: 'x' },
+    });
     const { times } = await run([limited, active], { interval: 1 });
     expect(times).toEqual([1000, 5000]);
   });
@@ -150,7 +176,11 @@ describe('pollApproval', () => {
 
   it('ends a capability request once no requested grant is pending', () => {
     const judge = grantsVerdict(['pay']);
-    expect(judge({ status: 'active', agent_capability_grants: [{ capability: 'pay', status: 'pending' }] })).toBe('pending');
-    expect(judge({ status: 'active', agent_capability_grants: [{ capability: 'pay', status: 'denied' }] })).toBe('done');
+    expect(judge({ status: 'active', agent_capability_grants: [{ capability: 'pay', status: 'pending' }] })).toBe(
+      'pending',
+    );
+    expect(judge({ status: 'active', agent_capability_grants: [{ capability: 'pay', status: 'denied' }] })).toBe(
+      'done',
+    );
   });
 });

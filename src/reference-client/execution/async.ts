@@ -38,7 +38,11 @@ export async function followAsync(ctx: ClientContext, start: AsyncStart): Promis
   for (let poll = 1; ; poll++) {
     if (f.has('async-poll-no-backoff')) delay = 0.1;
     if (Date.now() + delay * 1000 > deadline) {
-      throw new ToolError('async_timeout', `${start.capability} did not finish within ${LIMITS.asyncPollTimeoutMs / 1000} s`, { status_url: statusUrl });
+      throw new ToolError(
+        'async_timeout',
+        `${start.capability} did not finish within ${LIMITS.asyncPollTimeoutMs / 1000} s`,
+        { status_url: statusUrl },
+      );
     }
     await sleep(delay * 1000);
     // The server that answers the poll is the audience: the issuer on its own origin, else the location's service.
@@ -47,17 +51,31 @@ export async function followAsync(ctx: ClientContext, start: AsyncStart): Promis
     const answer = await sendWithRetry(async () => {
       let token: string | undefined;
       if (!f.has('async-poll-without-jwt')) {
-        token = f.has('async-poll-reuses-jwt') && reused !== undefined ? reused : (await ctx.tokens.agentJwt(start.connection, aud)).token;
+        token =
+          f.has('async-poll-reuses-jwt') && reused !== undefined
+            ? reused
+            : (await ctx.tokens.agentJwt(start.connection, aud)).token;
         reused = token;
       }
-      return ctx.http.send({ method: 'GET', url, ...(token !== undefined && { token }), allowAnyHttp: f.has('follows-any-status-url') });
+      return ctx.http.send({
+        method: 'GET',
+        url,
+        ...(token !== undefined && { token }),
+        allowAnyHttp: f.has('follows-any-status-url'),
+      });
     }, f);
-    if ((answer.status !== 200 && answer.status !== 202) || !isRecord(answer.json)) throw errorFromAnswer(answer, `polling ${url}`);
+    if ((answer.status !== 200 && answer.status !== 202) || !isRecord(answer.json))
+      throw errorFromAnswer(answer, `polling ${url}`);
     const body = answer.json;
     if (body.status === 'completed') return { status: 'completed', result: body.result ?? null };
     if (body.status === 'failed') throw failed(start.capability, body);
-    if (body.status !== 'pending') throw new ToolError('invalid_response', `polling ${url} answered an unknown status ${JSON.stringify(body.status)}`);
-    if (typeof body.status_url === 'string' && body.status_url !== statusUrl) statusUrl = checkStatusUrl(ctx, start, body.status_url);
+    if (body.status !== 'pending')
+      throw new ToolError(
+        'invalid_response',
+        `polling ${url} answered an unknown status ${JSON.stringify(body.status)}`,
+      );
+    if (typeof body.status_url === 'string' && body.status_url !== statusUrl)
+      statusUrl = checkStatusUrl(ctx, start, body.status_url);
     delay = nextDelay(answer.headers, body) ?? Math.min(delay * 2, LIMITS.asyncPollMaxDelaySeconds);
     await start.reporter.notify(`${start.capability} still running (poll ${poll})`);
   }
@@ -68,9 +86,13 @@ function checkStatusUrl(ctx: ClientContext, start: AsyncStart, value: unknown): 
   const url = ctx.policy.require(value, 'status_url', { allowAnyHttp: unchecked });
   const trusted = sameOrigin(url, start.provider.issuer) || sameOrigin(url, start.target.url);
   if (!trusted && !unchecked && !ctx.faults.has('follows-cross-origin-status-url')) {
-    throw new ToolError('refused_url', `status_url ${url.href} is on another origin than ${start.provider.name} and the execution location; not polled`, {
-      status_url: url.href,
-    });
+    throw new ToolError(
+      'refused_url',
+      `status_url ${url.href} is on another origin than ${start.provider.name} and the execution location; not polled`,
+      {
+        status_url: url.href,
+      },
+    );
   }
   return url.href;
 }

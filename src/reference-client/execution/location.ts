@@ -20,7 +20,12 @@ export interface ExecutionTarget {
  * as aud and is restricted to the one capability, so it is valid nowhere else and never reused.
  * Only its transport is checked (https, or loopback http under the test allowance).
  */
-export async function resolveTarget(ctx: ClientContext, provider: Provider, connection: Connection, capability: string): Promise<ExecutionTarget> {
+export async function resolveTarget(
+  ctx: ClientContext,
+  provider: Provider,
+  connection: Connection,
+  capability: string,
+): Promise<ExecutionTarget> {
   const fallback = defaultLocation(provider, ctx.faults);
   if (ctx.faults.has('ignores-capability-location')) return { url: fallback, aud: fallback };
   const described = await describe(ctx, provider, connection, capability).catch(() => undefined);

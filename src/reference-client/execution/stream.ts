@@ -42,7 +42,11 @@ export async function readStream(
       if (next.done) break;
       for (const event of decoder.push(next.value)) {
         if (++count > LIMITS.maxSseEvents) {
-          throw new ToolError('stream_too_long', `${capability} sent more than ${LIMITS.maxSseEvents} events; the stream was abandoned`, { events });
+          throw new ToolError(
+            'stream_too_long',
+            `${capability} sent more than ${LIMITS.maxSseEvents} events; the stream was abandoned`,
+            { events },
+          );
         }
         if (event.event === 'done') {
           done = { data: event.data === '' ? null : parse(event.data) };
@@ -65,10 +69,18 @@ export async function readStream(
     const error = isRecord(streamError) ? streamError : {};
     const code = typeof error.error === 'string' ? error.error : 'stream_error';
     const message = typeof error.message === 'string' ? error.message : 'the stream reported an error';
-    throw new ToolError(code, `${capability}: ${message}`, { events, stream_error: streamError, completed: done !== undefined });
+    throw new ToolError(code, `${capability}: ${message}`, {
+      events,
+      stream_error: streamError,
+      completed: done !== undefined,
+    });
   }
   if (done === undefined && !faults.has('sse-close-is-success')) {
-    throw new ToolError('stream_incomplete', `${capability}: the stream ended without a done event, so the result is incomplete`, { events });
+    throw new ToolError(
+      'stream_incomplete',
+      `${capability}: the stream ended without a done event, so the result is incomplete`,
+      { events },
+    );
   }
   return { events, done: done?.data ?? null };
 }

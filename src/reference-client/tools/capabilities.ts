@@ -18,19 +18,30 @@ export interface DescribeCapabilityArgs {
 }
 
 /** §6.3: the lightweight listing, as the agent when agent_id is given (then with grant_status). */
-export async function listCapabilities(ctx: ClientContext, args: ListCapabilitiesArgs): Promise<Record<string, unknown>> {
+export async function listCapabilities(
+  ctx: ClientContext,
+  args: ListCapabilitiesArgs,
+): Promise<Record<string, unknown>> {
   const { provider, connection } = await target(ctx, args.provider, args.agent_id);
   return fetchListing(ctx, provider, connection, { query: args.query, cursor: args.cursor });
 }
 
 /** §6.3.1: the full capability object; an unknown name is reported as capability_not_found. */
-export async function describeCapability(ctx: ClientContext, args: DescribeCapabilityArgs): Promise<Record<string, unknown>> {
+export async function describeCapability(
+  ctx: ClientContext,
+  args: DescribeCapabilityArgs,
+): Promise<Record<string, unknown>> {
   const { provider, connection } = await target(ctx, args.provider, args.agent_id);
   return describe(ctx, provider, connection, args.name);
 }
 
 /** GET /capability/describe through the capability cache. */
-export async function describe(ctx: ClientContext, provider: Provider, connection: Connection | undefined, name: string): Promise<Record<string, unknown>> {
+export async function describe(
+  ctx: ClientContext,
+  provider: Provider,
+  connection: Connection | undefined,
+  name: string,
+): Promise<Record<string, unknown>> {
   const url = ctx.api.urlOf(provider, 'describe_capability', { name });
   const identity = identityOf(ctx, connection);
   const cached = ctx.capabilities.get(url, identity);

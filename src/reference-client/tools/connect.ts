@@ -33,18 +33,32 @@ let generatedNames = 0;
  * approval. The connection is stored once the agent is active; a denied or expired approval is
  * reported and never retried by the client itself (§7.1).
  */
-export async function connectAgent(ctx: ClientContext, args: ConnectArgs, reporter: Reporter): Promise<Record<string, unknown>> {
+export async function connectAgent(
+  ctx: ClientContext,
+  args: ConnectArgs,
+  reporter: Reporter,
+): Promise<Record<string, unknown>> {
   const provider = await ctx.providers.resolve(args.provider);
   // Ed25519 is the only key type there is (§4.1); a provider that stops listing it is not silently used (§8.16).
   if (!provider.document.algorithms.includes('Ed25519')) {
-    throw new ToolError('unsupported_algorithm', `${provider.name} does not list Ed25519 among its algorithms, the only key type this client has`, {
-      algorithms: provider.document.algorithms,
-    });
+    throw new ToolError(
+      'unsupported_algorithm',
+      `${provider.name} does not list Ed25519 among its algorithms, the only key type this client has`,
+      {
+        algorithms: provider.document.algorithms,
+      },
+    );
   }
   return register(ctx, provider, args, reporter, false);
 }
 
-async function register(ctx: ClientContext, provider: Provider, args: ConnectArgs, reporter: Reporter, isRetry: boolean): Promise<Record<string, unknown>> {
+async function register(
+  ctx: ClientContext,
+  provider: Provider,
+  args: ConnectArgs,
+  reporter: Reporter,
+  isRetry: boolean,
+): Promise<Record<string, unknown>> {
   const body = registrationBody(ctx, args);
   let keys = await agentKeys(ctx);
   let answer = await ctx.api.register(provider, body, keys);
@@ -73,9 +87,16 @@ async function register(ctx: ClientContext, provider: Provider, args: ConnectArg
 
   if (json.status === 'active') {
     await ctx.connections.save(connection, { persist: true });
-    return withConstraintWarnings(ctx, agentResult(connection, provider), args.capabilities, connection.grants, reporter);
+    return withConstraintWarnings(
+      ctx,
+      agentResult(connection, provider),
+      args.capabilities,
+      connection.grants,
+      reporter,
+    );
   }
-  if (json.status !== 'pending') throw new ToolError('invalid_response', `${provider.name} answered the registration with status ${json.status}`);
+  if (json.status !== 'pending')
+    throw new ToolError('invalid_response', `${provider.name} answered the registration with status ${json.status}`);
 
   // Kept in memory while pending, so agent_status can follow it; stored once approved.
   await ctx.connections.save(connection);
@@ -99,7 +120,8 @@ async function register(ctx: ClientContext, provider: Provider, args: ConnectArg
       ...agentResult(connection, provider),
       status: 'pending',
       approval: followed.approval,
-      message: 'The approval is still pending; the client keeps polling and the agent becomes usable once approved (see agent_status).',
+      message:
+        'The approval is still pending; the client keeps polling and the agent becomes usable once approved (see agent_status).',
     };
   }
   const { outcome, approval } = followed;
@@ -107,22 +129,36 @@ async function register(ctx: ClientContext, provider: Provider, args: ConnectArg
     case 'settled':
       applyView(connection, outcome.view);
       await ctx.connections.save(connection, { persist: true });
-      return withConstraintWarnings(ctx, { ...agentResult(connection, provider), approval }, args.capabilities, connection.grants, reporter);
+      return withConstraintWarnings(
+        ctx,
+        { ...agentResult(connection, provider), approval },
+        args.capabilities,
+        connection.grants,
+        reporter,
+      );
     case 'rejected':
       await forget(ctx, connection, 'rejected');
       if (ctx.faults.has('re-registers-after-denial') && !isRetry) return register(ctx, provider, args, reporter, true);
-      throw new ToolError('access_denied', `the user denied the registration of agent ${connection.agentId}; the client does not retry it`, {
-        agent_id: connection.agentId,
-        status: 'rejected',
-        approval,
-      });
+      throw new ToolError(
+        'access_denied',
+        `the user denied the registration of agent ${connection.agentId}; the client does not retry it`,
+        {
+          agent_id: connection.agentId,
+          status: 'rejected',
+          approval,
+        },
+      );
     case 'expired':
       await forget(ctx, connection, 'pending');
-      throw new ToolError('expired_token', `the approval for agent ${connection.agentId} expired before the user decided`, {
-        agent_id: connection.agentId,
-        status: 'pending',
-        approval,
-      });
+      throw new ToolError(
+        'expired_token',
+        `the approval for agent ${connection.agentId} expired before the user decided`,
+        {
+          agent_id: connection.agentId,
+          status: 'pending',
+          approval,
+        },
+      );
     case 'failed':
       await forget(ctx, connection, connection.status);
       outcome.error.details.agent_id = connection.agentId;
@@ -133,15 +169,23 @@ async function register(ctx: ClientContext, provider: Provider, args: ConnectArg
 function registrationBody(ctx: ClientContext, args: ConnectArgs): Record<string, unknown> {
   const f = ctx.faults;
   const body: Record<string, unknown> = {
-    name: args.name === undefined || f.has('drops-name') ? `Agent on ${ctx.config.hostName} #${++generatedNames}` : args.name,
+    name:
+      args.name === undefined || f.has('drops-name')
+        ? `Agent on ${ctx.config.hostName} #${++generatedNames}`
+        : args.name,
     host_name: ctx.config.hostName,
   };
-  if (args.capabilities !== undefined) body.capabilities = sendableItems(ctx, args.capabilities, { dropConstraints: f.has('drops-capability-constraints') });
+  if (args.capabilities !== undefined)
+    body.capabilities = sendableItems(ctx, args.capabilities, {
+      dropConstraints: f.has('drops-capability-constraints'),
+    });
   if (args.mode !== undefined && !f.has('drops-mode')) body.mode = args.mode;
   if (args.reason !== undefined && !f.has('drops-reason')) body.reason = args.reason;
-  if (args.preferred_method !== undefined && !f.has('drops-preferred-method')) body.preferred_method = args.preferred_method;
+  if (args.preferred_method !== undefined && !f.has('drops-preferred-method'))
+    body.preferred_method = args.preferred_method;
   if (args.login_hint !== undefined && !f.has('drops-login-hint')) body.login_hint = args.login_hint;
-  if (args.binding_message !== undefined && !f.has('drops-binding-message')) body.binding_message = args.binding_message;
+  if (args.binding_message !== undefined && !f.has('drops-binding-message'))
+    body.binding_message = args.binding_message;
   return body;
 }
 
@@ -161,7 +205,9 @@ async function registrationError(ctx: ClientContext, provider: Provider, answer:
   const error = errorFromAnswer(answer, `registration at ${provider.name}`);
   if (error.code !== 'invalid_capabilities') return error;
   if (ctx.faults.has('swallows-invalid-capabilities')) {
-    return new ToolError('registration_failed', `${provider.name} refused the registration`, { http_status: answer.status });
+    return new ToolError('registration_failed', `${provider.name} refused the registration`, {
+      http_status: answer.status,
+    });
   }
   error.details.available_capabilities = await availableCapabilities(ctx, provider);
   return error;
@@ -179,13 +225,24 @@ async function settleLater(ctx: ClientContext, connection: Connection, outcome: 
   if (outcome.kind === 'settled') {
     applyView(connection, outcome.view);
     await ctx.connections.save(connection, { persist: true });
-    await ctx.background.notify(`Agent ${connection.agentId} was approved and is ${connection.status}.`, { agent_id: connection.agentId, status: connection.status });
+    await ctx.background.notify(`Agent ${connection.agentId} was approved and is ${connection.status}.`, {
+      agent_id: connection.agentId,
+      status: connection.status,
+    });
     return;
   }
   const status = outcome.kind === 'rejected' ? 'rejected' : connection.status;
   await forget(ctx, connection, status);
-  const what = outcome.kind === 'rejected' ? 'was denied' : outcome.kind === 'expired' ? 'expired' : `failed (${outcome.error.message})`;
-  await ctx.background.notify(`The approval of agent ${connection.agentId} ${what}; the agent is not connected.`, { agent_id: connection.agentId, status });
+  const what =
+    outcome.kind === 'rejected'
+      ? 'was denied'
+      : outcome.kind === 'expired'
+        ? 'expired'
+        : `failed (${outcome.error.message})`;
+  await ctx.background.notify(`The approval of agent ${connection.agentId} ${what}; the agent is not connected.`, {
+    agent_id: connection.agentId,
+    status,
+  });
 }
 
 function codeOf(answer: HttpAnswer): unknown {

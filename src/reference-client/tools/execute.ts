@@ -28,7 +28,11 @@ const STALE_CAPABILITY_ERRORS: ReadonlySet<string> = new Set(['capability_not_fo
  * to its end, or reads a stream to its done event. A 429 is retried with a fresh token, never before
  * Retry-After (§8.13).
  */
-export async function executeCapability(ctx: ClientContext, args: ExecuteArgs, reporter: Reporter): Promise<Record<string, unknown>> {
+export async function executeCapability(
+  ctx: ClientContext,
+  args: ExecuteArgs,
+  reporter: Reporter,
+): Promise<Record<string, unknown>> {
   const connection = requireConnection(ctx, args.agent_id);
   const provider = await providerOf(ctx, connection);
   const capability = sendableName(ctx, args.capability);
@@ -38,34 +42,64 @@ export async function executeCapability(ctx: ClientContext, args: ExecuteArgs, r
 
   const response = await send(ctx, connection, target, capability, body);
   const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
-  if (response.status === 200 && contentType.startsWith('text/event-stream')) return readStream(response, capability, ctx.faults, reporter);
+  if (response.status === 200 && contentType.startsWith('text/event-stream'))
+    return readStream(response, capability, ctx.faults, reporter);
 
   const text = await response.text();
   const json = parseJson(text);
   const answer = { status: response.status, json, headers: response.headers };
-  if (response.status < 200 || response.status >= 300) throw await executionError(ctx, provider, connection, capability, answer);
-  if (!isRecord(json)) throw new ToolError('invalid_response', `executing ${capability} answered ${response.status} without a JSON object`);
+  if (response.status < 200 || response.status >= 300)
+    throw await executionError(ctx, provider, connection, capability, answer);
+  if (!isRecord(json))
+    throw new ToolError(
+      'invalid_response',
+      `executing ${capability} answered ${response.status} without a JSON object`,
+    );
   if (json.status === 'pending' && (response.status === 202 || typeof json.status_url === 'string')) {
     if (ctx.faults.has('async-not-polled')) return json;
-    return followAsync(ctx, { provider, connection, target, capability, body: json, headers: response.headers, reporter });
+    return followAsync(ctx, {
+      provider,
+      connection,
+      target,
+      capability,
+      body: json,
+      headers: response.headers,
+      reporter,
+    });
   }
   if ('data' in json) return { data: json.data };
   if (json.status === 'completed') return { status: 'completed', result: json.result ?? null };
   if (json.status === 'failed') {
     const error = isRecord(json.error) ? json.error : {};
-    throw new ToolError(typeof error.error === 'string' ? error.error : 'execution_failed', `${capability}: ${String(error.message ?? 'the execution failed')}`, {
-      status: 'failed',
-      error: json.error ?? null,
-    });
+    throw new ToolError(
+      typeof error.error === 'string' ? error.error : 'execution_failed',
+      `${capability}: ${String(error.message ?? 'the execution failed')}`,
+      {
+        status: 'failed',
+        error: json.error ?? null,
+      },
+    );
   }
   return json;
 }
 
 /** POSTs the execution, retrying a 429 with a fresh token each time. */
-async function send(ctx: ClientContext, connection: Connection, target: ExecutionTarget, capability: string, body: Record<string, unknown>): Promise<HttpStream> {
+async function send(
+  ctx: ClientContext,
+  connection: Connection,
+  target: ExecutionTarget,
+  capability: string,
+  body: Record<string, unknown>,
+): Promise<HttpStream> {
   for (let attempt = 0; ; attempt++) {
     const { token } = await ctx.tokens.agentJwt(connection, target.aud, [capability]);
-    const response = await ctx.http.open({ method: 'POST', url: target.url, token, json: body, accept: 'application/json, text/event-stream' });
+    const response = await ctx.http.open({
+      method: 'POST',
+      url: target.url,
+      token,
+      json: body,
+      accept: 'application/json, text/event-stream',
+    });
     if (response.status !== 429) return response;
     const delay = retryDelaySeconds(response.headers, attempt, ctx.faults);
     if (delay === undefined) return response;

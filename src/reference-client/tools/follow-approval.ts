@@ -1,4 +1,10 @@
-import { pollApproval, presentApproval, type ApprovalOutcome, type PresentedApproval, type Verdict } from '../approval.ts';
+import {
+  pollApproval,
+  presentApproval,
+  type ApprovalOutcome,
+  type PresentedApproval,
+  type Verdict,
+} from '../approval.ts';
 import type { ClientContext } from '../context.ts';
 import type { Provider } from '../discovery.ts';
 import { RelayReporter, type Reporter } from '../reporter.ts';
@@ -50,7 +56,13 @@ export async function followApproval(ctx: ClientContext, o: FollowOptions): Prom
     () => 'waited' as const,
     () => 'ended' as const,
   );
-  const first = await Promise.race([poll.then((outcome) => ({ outcome }), (error: unknown) => ({ error })), waited]);
+  const first = await Promise.race([
+    poll.then(
+      (outcome) => ({ outcome }),
+      (error: unknown) => ({ error }),
+    ),
+    waited,
+  ]);
   if (typeof first === 'object') {
     timer.abort();
     if ('error' in first) throw first.error;

@@ -17,7 +17,8 @@ export async function agentStatus(ctx: ClientContext, args: AgentIdArgs): Promis
   const connection = requireConnection(ctx, args.agent_id, { needsKey: false });
   const provider = await providerOf(ctx, connection);
   const answer = await ctx.api.status(provider, connection);
-  if (answer.status !== 200 || !isRecord(answer.json)) throw errorFromAnswer(answer, `agent status at ${provider.name}`, { agent_id: connection.agentId });
+  if (answer.status !== 200 || !isRecord(answer.json))
+    throw errorFromAnswer(answer, `agent status at ${provider.name}`, { agent_id: connection.agentId });
   applyView(connection, answer.json);
   await ctx.connections.save(connection);
   return {
@@ -35,7 +36,11 @@ export async function agentStatus(ctx: ClientContext, args: AgentIdArgs): Promis
  * §6.8: POST /agent/reactivate with the host JWT; active, the stored grants are replaced by the
  * answer's; pending, the approval is followed like a registration's.
  */
-export async function reactivateAgent(ctx: ClientContext, args: AgentIdArgs, reporter: Reporter): Promise<Record<string, unknown>> {
+export async function reactivateAgent(
+  ctx: ClientContext,
+  args: AgentIdArgs,
+  reporter: Reporter,
+): Promise<Record<string, unknown>> {
   const connection = requireConnection(ctx, args.agent_id);
   const provider = await providerOf(ctx, connection);
   const answer = await ctx.api.reactivate(provider, connection);
@@ -62,7 +67,9 @@ export async function reactivateAgent(ctx: ClientContext, args: AgentIdArgs, rep
     later: async (outcome) => {
       if (outcome.kind === 'settled') applyView(connection, outcome.view);
       await ctx.connections.save(connection);
-      await ctx.background.notify(`The reactivation of agent ${connection.agentId} ended: ${outcome.kind}.`, { agent_id: connection.agentId });
+      await ctx.background.notify(`The reactivation of agent ${connection.agentId} ended: ${outcome.kind}.`, {
+        agent_id: connection.agentId,
+      });
     },
   });
   if (followed.kind === 'waiting') return { ...result(answer.json), approval: followed.approval };
@@ -73,9 +80,15 @@ export async function reactivateAgent(ctx: ClientContext, args: AgentIdArgs, rep
       await ctx.connections.save(connection);
       return { ...result(outcome.view), approval };
     case 'rejected':
-      throw new ToolError('access_denied', `the user denied the reactivation of agent ${connection.agentId}`, { agent_id: connection.agentId, approval });
+      throw new ToolError('access_denied', `the user denied the reactivation of agent ${connection.agentId}`, {
+        agent_id: connection.agentId,
+        approval,
+      });
     case 'expired':
-      throw new ToolError('expired_token', `the approval of the reactivation expired before the user decided`, { agent_id: connection.agentId, approval });
+      throw new ToolError('expired_token', `the approval of the reactivation expired before the user decided`, {
+        agent_id: connection.agentId,
+        approval,
+      });
     case 'failed':
       outcome.error.details.agent_id = connection.agentId;
       throw outcome.error;
@@ -94,7 +107,10 @@ export async function disconnectAgent(ctx: ClientContext, args: AgentIdArgs): Pr
   const answer = await ctx.api.revoke(provider, connection);
   const revoked = answer.status >= 200 && answer.status < 300;
   if (!revoked && !f.has('disconnect-reports-success-on-failure')) {
-    throw errorFromAnswer(answer, `revoking agent ${connection.agentId} at ${provider.name}`, { agent_id: connection.agentId, disconnected: false });
+    throw errorFromAnswer(answer, `revoking agent ${connection.agentId} at ${provider.name}`, {
+      agent_id: connection.agentId,
+      disconnected: false,
+    });
   }
   ctx.flows.cancel(connection.agentId);
   if (!f.has('disconnect-keeps-agent')) await ctx.connections.remove(connection.agentId);

@@ -10,7 +10,11 @@ export function sendableName(ctx: ClientContext, name: string): string {
 }
 
 /** Requested capabilities as sent: verbatim, constraint objects included (§6.4, §6.6), unless told to drop constraints. */
-export function sendableItems(ctx: ClientContext, items: readonly CapabilityRequestItem[], opts: { dropConstraints?: boolean } = {}): CapabilityRequestItem[] {
+export function sendableItems(
+  ctx: ClientContext,
+  items: readonly CapabilityRequestItem[],
+  opts: { dropConstraints?: boolean } = {},
+): CapabilityRequestItem[] {
   return items.map((item) => {
     if (typeof item === 'string') return sendableName(ctx, item);
     if (opts.dropConstraints) return sendableName(ctx, item.name);

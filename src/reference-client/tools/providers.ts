@@ -10,7 +10,11 @@ export async function listProviders(ctx: ClientContext): Promise<Record<string, 
         return { name: provider.name, description: provider.description, issuer: provider.issuer };
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        return { name: url, description: `unavailable: ${reason}`, error: error instanceof ToolError ? error.code : 'client_error' };
+        return {
+          name: url,
+          description: `unavailable: ${reason}`,
+          error: error instanceof ToolError ? error.code : 'client_error',
+        };
       }
     }),
   );

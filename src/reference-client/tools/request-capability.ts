@@ -23,7 +23,11 @@ export interface RequestCapabilityArgs {
  * at once, the new grants come back with their details; pending, the approval is followed by polling
  * status until each requested grant is decided, and the agent status with those grants comes back.
  */
-export async function requestCapability(ctx: ClientContext, args: RequestCapabilityArgs, reporter: Reporter): Promise<Record<string, unknown>> {
+export async function requestCapability(
+  ctx: ClientContext,
+  args: RequestCapabilityArgs,
+  reporter: Reporter,
+): Promise<Record<string, unknown>> {
   const f = ctx.faults;
   const connection = requireConnection(ctx, args.agent_id);
   const provider = await providerOf(ctx, connection);
@@ -38,14 +42,19 @@ export async function requestCapability(ctx: ClientContext, args: RequestCapabil
   if (answer.status < 200 || answer.status >= 300 || !isRecord(answer.json)) {
     const error = errorFromAnswer(answer, `capability request at ${provider.name}`, { agent_id: connection.agentId });
     // §6.6 step 4: name the unknown capabilities, with the ones on offer (SHOULD).
-    if (error.code === 'invalid_capabilities') error.details.available_capabilities = await availableCapabilities(ctx, provider);
+    if (error.code === 'invalid_capabilities')
+      error.details.available_capabilities = await availableCapabilities(ctx, provider);
     throw error;
   }
   const grants = grantsOf(answer.json);
   mergeGrants(connection, grants);
   await ctx.connections.save(connection);
   const names = requestedNames(capabilities);
-  const result = (status: string, requested: Record<string, unknown>[]) => ({ agent_id: connection.agentId, status, agent_capability_grants: requested });
+  const result = (status: string, requested: Record<string, unknown>[]) => ({
+    agent_id: connection.agentId,
+    status,
+    agent_capability_grants: requested,
+  });
 
   const pending = grants.some((grant) => grant.status === 'pending');
   if (!pending || answer.json.approval === undefined) {
@@ -62,11 +71,17 @@ export async function requestCapability(ctx: ClientContext, args: RequestCapabil
     later: async (outcome) => {
       if (outcome.kind === 'settled') applyView(connection, outcome.view);
       await ctx.connections.save(connection);
-      await ctx.background.notify(`The capability request of agent ${connection.agentId} ended: ${outcome.kind}.`, { agent_id: connection.agentId });
+      await ctx.background.notify(`The capability request of agent ${connection.agentId} ended: ${outcome.kind}.`, {
+        agent_id: connection.agentId,
+      });
     },
   });
   if (followed.kind === 'waiting') {
-    return { ...result(connection.status, grants), approval: followed.approval, message: 'The request is still pending; the client keeps polling (see agent_status).' };
+    return {
+      ...result(connection.status, grants),
+      approval: followed.approval,
+      message: 'The request is still pending; the client keeps polling (see agent_status).',
+    };
   }
   const { outcome, approval } = followed;
   switch (outcome.kind) {
@@ -74,10 +89,19 @@ export async function requestCapability(ctx: ClientContext, args: RequestCapabil
       applyView(connection, outcome.view);
       await ctx.connections.save(connection);
       const decided = requestedOnly(connection, names);
-      return withConstraintWarnings(ctx, { ...result(connection.status, decided), approval }, args.capabilities, decided, reporter);
+      return withConstraintWarnings(
+        ctx,
+        { ...result(connection.status, decided), approval },
+        args.capabilities,
+        decided,
+        reporter,
+      );
     }
     case 'rejected':
-      throw new ToolError('access_denied', `the user denied the capability request of agent ${connection.agentId}`, { agent_id: connection.agentId, approval });
+      throw new ToolError('access_denied', `the user denied the capability request of agent ${connection.agentId}`, {
+        agent_id: connection.agentId,
+        approval,
+      });
     case 'expired':
       throw new ToolError('expired_token', `the approval of the capability request expired before the user decided`, {
         agent_id: connection.agentId,

@@ -28,9 +28,13 @@ export async function signJwt(ctx: ClientContext, args: SignJwtArgs): Promise<Re
       missing = notGranted(connection, args.capabilities);
     }
     if (missing.length > 0) {
-      throw new ToolError('capability_not_granted', `agent ${connection.agentId} holds no active grant for: ${missing.join(', ')}`, {
-        not_granted: missing,
-      });
+      throw new ToolError(
+        'capability_not_granted',
+        `agent ${connection.agentId} holds no active grant for: ${missing.join(', ')}`,
+        {
+          not_granted: missing,
+        },
+      );
     }
   }
   const { token, iat, exp } = await ctx.tokens.agentJwt(connection, args.aud ?? provider.issuer, args.capabilities);
@@ -38,6 +42,8 @@ export async function signJwt(ctx: ClientContext, args: SignJwtArgs): Promise<Re
 }
 
 function notGranted(connection: Connection, capabilities: readonly string[]): string[] {
-  const active = new Set(connection.grants.filter((grant) => grant.status === 'active').map((grant) => grant.capability));
+  const active = new Set(
+    connection.grants.filter((grant) => grant.status === 'active').map((grant) => grant.capability),
+  );
   return capabilities.filter((name) => !active.has(name));
 }

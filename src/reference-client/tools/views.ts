@@ -45,7 +45,10 @@ export function agentResult(connection: Connection, provider: Provider): Record<
 export function deniedCapabilities(grants: readonly Record<string, unknown>[]): Record<string, unknown>[] {
   return grants
     .filter((grant) => grant.status === 'denied')
-    .map((grant) => ({ capability: grant.capability, ...(typeof grant.reason === 'string' && { reason: grant.reason }) }));
+    .map((grant) => ({
+      capability: grant.capability,
+      ...(typeof grant.reason === 'string' && { reason: grant.reason }),
+    }));
 }
 
 /**
@@ -61,7 +64,8 @@ export async function withConstraintWarnings(
 ): Promise<Record<string, unknown>> {
   if (proposed === undefined || ctx.faults.has('accepts-widened-constraints')) return result;
   const warnings = widenedGrants(proposed, grants).map(
-    (name) => `The grant of ${name} carries constraints wider than the ones proposed; a server must not widen them (§2.13). Treat this grant with suspicion.`,
+    (name) =>
+      `The grant of ${name} carries constraints wider than the ones proposed; a server must not widen them (§2.13). Treat this grant with suspicion.`,
   );
   for (const warning of warnings) await reporter.notify(warning);
   return warnings.length > 0 ? { ...result, warnings } : result;
