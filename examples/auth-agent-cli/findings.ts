@@ -314,7 +314,7 @@ export function renderFindings(report: ClientReport): string {
       .map((id) => `\`${id}\`: ${checks.find((check) => check.id === id)?.status ?? 'not in this run'}`)
       .join('; ');
     out.push(
-      `| ${requirementList(report, [item.requirement])} | ${item.behaviour.replace(/\|/g, '\\|')} | ${item.scenarios.map((id) => `\`${id}\``).join(', ')} | ${statuses} |`,
+      `| ${requirementList(report, item.requirements)} | ${item.behaviour.replace(/\|/g, '\\|')} | ${item.scenarios.map((id) => `\`${id}\``).join(', ')} | ${statuses} |`,
     );
   }
   out.push('');
