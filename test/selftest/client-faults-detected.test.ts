@@ -46,7 +46,7 @@ async function detect(fault: ClientFaultDefinition): Promise<Detection> {
   const attributed = failing.filter((check) => cites(check.requirements)).map((check) => check.id);
   const other = report.checks
     .filter((check) => check.status === 'error' || (check.status === 'failed' && !cites(check.requirements)))
-    .map((check) => `${check.id} (${check.status}: ${check.message.slice(0, 160)})`);
+    .map((check) => `${check.id} (${check.status}: ${(check.message ?? '').slice(0, 160)})`);
   const verdict: Verdict = attributed.length > 0 ? 'detected' : other.length > 0 ? 'wrongly attributed' : 'undetected';
   return { fault, verdict, scenarios: ids, attributed, other };
 }
