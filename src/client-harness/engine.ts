@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CheckResult, CheckStatus, ExchangeRecording, FailureDetail, TranscriptSnapshot } from '../model/index.ts';
 import { startClientModeSimulator, type ClientModeSimulator } from '../sim/client-mode/index.ts';
 import { judge, type AssertionFailure, type CallEvidence, type Evidence } from './assertions.ts';
-import { DriverStartError, type ClientDriver, type ClientSession } from './drivers/driver.ts';
+import { DEFAULT_START_TIMEOUT_MS, DriverStartError, type ClientDriver, type ClientSession } from './drivers/driver.ts';
 import type { ToolCallRecord } from '../model/index.ts';
 import { authOf, toExchange } from './observed.ts';
 import type { Scenario, Step } from './scenario.ts';
@@ -23,6 +23,8 @@ export interface ScenarioEnvironment {
   /** Overall deadline of a scenario (its own `timeoutMs` wins). */
   scenarioTimeoutMs: number;
   recordExchanges: ExchangeRecording;
+  /** Told the tool names a started client exposes, so the report can name them. */
+  onToolsListed?: (names: readonly string[]) => void;
 }
 
 /** A broken precondition: the scenario ends in `error` naming it, never in a verdict on the client. */
@@ -82,13 +84,21 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnvironment):
     const deadline = scenario.timeoutMs ?? env.scenarioTimeoutMs;
     outcome = await withDeadline(deadline, async (signal) => {
       try {
-        session = await env.driver.start({ issuer: sim!.serviceUrl, tmpDir: tmp!, scenarioId: scenario.id });
+        // The start-up deadline stays inside the scenario's, so a client that never gets ready is
+        // stopped by its driver (no process outlives the scenario) and reported as not started.
+        session = await env.driver.start({
+          issuer: sim!.serviceUrl,
+          tmpDir: tmp!,
+          scenarioId: scenario.id,
+          startTimeoutMs: Math.min(DEFAULT_START_TIMEOUT_MS, Math.max(500, deadline - 250)),
+        });
       } catch (error) {
         if (error instanceof DriverStartError)
           throw new PreconditionError(`the client could not be started (${error.kind}): ${error.message}`);
         throw error;
       }
       const exposed = new Set((await session.tools()).map((tool) => tool.name));
+      env.onToolsListed?.([...exposed]);
       const missing = scenario.tools.filter((tool) => !exposed.has(tool));
       if (missing.length > 0) {
         return { status: 'not-applicable', message: `the client exposes no ${missing.join(', ')} tool`, notes };
@@ -126,7 +136,16 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnvironment):
       };
     });
   } catch (error) {
-    outcome = scoreThrown(error, failureStatus(scenario.level, env.strict), notes);
+    // A deadline that fires before the client is even started judges nothing about the scenario's
+    // requirements: the client's start-up is the broken precondition.
+    outcome =
+      error instanceof ScenarioDeadline && session === undefined
+        ? {
+            status: 'error',
+            message: `precondition: the client was not ready before the scenario's deadline (${error.message})`,
+            notes,
+          }
+        : scoreThrown(error, failureStatus(scenario.level, env.strict), notes);
   } finally {
     transcript = (session as ClientSession | undefined)?.transcript.snapshot();
     await (session as ClientSession | undefined)?.close().catch(() => undefined);

@@ -57,12 +57,17 @@ export async function runClientConformance(config: ClientRunConfig): Promise<Cli
   const selected = config.scenarios.filter((scenario) => isSelected(scenario.id, config.only, config.skip));
   const notes: string[] = [];
   if (selected.length === 0) notes.push('no scenario matches the --only/--skip patterns');
+  // Tools seen exposed by any started instance: a client may vary them with its state, the union is what it offers.
+  const exposedTools = new Set<string>();
   const env: ScenarioEnvironment = {
     driver: config.driver,
     strict: config.strict,
     callTimeoutMs: config.callTimeoutMs,
     scenarioTimeoutMs: config.scenarioTimeoutMs,
     recordExchanges: config.recordExchanges,
+    onToolsListed: (names) => {
+      for (const name of names) exposedTools.add(name);
+    },
   };
   const results = new Map<string, CheckResult>();
   let next = 0;
@@ -89,7 +94,14 @@ export async function runClientConformance(config: ClientRunConfig): Promise<Cli
     profile_source: config.profile ? 'file' : 'none',
     exchanges: [],
   };
-  return assembleClientReport(config, { startedAt, setup, checks, baseline, exitCode: failed ? 1 : 0, tools: [] });
+  return assembleClientReport(config, {
+    startedAt,
+    setup,
+    checks,
+    baseline,
+    exitCode: failed ? 1 : 0,
+    tools: [...exposedTools].sort(),
+  });
 }
 
 export function assembleClientReport(

@@ -250,6 +250,7 @@ export function renderHtml(report: Report): string {
 <h1>Agent Auth ${report.kind} conformance</h1>
 <p>Target <span class="id">${esc(target)}</span> · spec ${esc(report.spec_version)} · ${esc(report.tool.name)} ${esc(report.tool.version)} · seed ${report.seed} · ${esc(report.started_at)} · ${report.duration_ms} ms</p>
 <p><span class="badge ${report.exit_code === 0 ? 'passed' : report.exit_code === 1 ? 'failed' : 'error'}">exit ${report.exit_code}</span> ${esc(verdict)}</p>
+${report.kind === 'client' ? `<p>Tools exposed: ${report.target.tools.map((tool) => `<span class="id">${esc(tool)}</span>`).join(', ') || 'none seen'}</p>` : ''}
 ${workaroundsHtml(report)}
 ${summaryTableHtml(report)}
 ${baselineHtml(report)}

@@ -50,6 +50,11 @@ export function renderMarkdown(report: Report): string {
     report.exit_code
   ];
   out.push(`**Result:** ${verdict} (exit ${report.exit_code})`, '');
+  if (report.kind === 'client')
+    out.push(
+      `**Tools exposed:** ${report.target.tools.map((tool) => `\`${md(tool)}\``).join(', ') || 'none seen'}`,
+      '',
+    );
   out.push(...workaroundsNotice(report));
   if (!report.setup.ok) {
     out.push(`**Setup error:** ${md(report.setup.error ?? '')}`, '');
