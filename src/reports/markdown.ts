@@ -52,7 +52,7 @@ export function renderMarkdown(report: Report): string {
   out.push(`**Result:** ${verdict} (exit ${report.exit_code})`, '');
   if (report.kind === 'client')
     out.push(
-      `**Tools exposed:** ${report.target.tools.map((tool) => `\`${md(tool)}\``).join(', ') || 'none seen'}`,
+      `**Tools exposed:** ${report.target.tools.map((tool) => `\`${tool.replaceAll('`', '')}\``).join(', ') || 'none seen'}`,
       '',
     );
   out.push(...workaroundsNotice(report));
