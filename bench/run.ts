@@ -8,9 +8,13 @@ import { DEFAULT_CONCURRENCY } from '../src/harness/runner.ts';
 import type { Exchange } from '../src/model/index.ts';
 import type { Report } from '../src/model/index.ts';
 import { mapWithConcurrency, runSuite, startConfiguredSimulator } from '../test/selftest/simulated-run.ts';
+import { runAgainstReferenceClient } from '../test/selftest/client-run.ts';
 
 const GOAL_SUITE_MS = 20_000;
 const GOAL_OVERHEAD = 0.3;
+/** The whole client suite against the reference client (a fresh simulator and client process per scenario). */
+const GOAL_CLIENT_SUITE_MS = 90_000;
+const CLIENT_CONCURRENCIES = [2, 4];
 const REPLAY_TIMEOUT_MS = 5000;
 
 /**
@@ -54,7 +58,7 @@ async function main(): Promise<void> {
   const target = await startConfiguredSimulator('default');
   try {
     const concurrency = DEFAULT_CONCURRENCY;
-    const { value: report, ms: wallMs } = await timed(() => runSuite(target, { concurrency }));
+    const { value: report, ms: wallMs } = await timed(() => runSuite(target, { concurrency, recordExchanges: 'all' }));
     const checkExchanges = report.checks.flatMap((result) => result.exchanges);
     const all = [...report.setup.exchanges, ...checkExchanges];
     const recordedMs = all.reduce((sum, exchange) => sum + exchange.duration_ms, 0);
@@ -99,4 +103,21 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The client suite's time is mostly client start-up and the real-time waits scenarios make (approval
+ * polling, retries): it is measured at more than one concurrency to show where the default should sit.
+ */
+async function benchClientSuite(): Promise<void> {
+  const lines = ['', 'client suite against the reference client (MCP stdio, one client process per scenario):'];
+  for (const concurrency of CLIENT_CONCURRENCIES) {
+    const { value: report, ms } = await timed(() => runAgainstReferenceClient({ concurrency }));
+    const counts = report.summary.counts;
+    lines.push(
+      `  concurrency ${concurrency}: ${report.checks.length} scenarios (${counts.passed} passed) in ${seconds(ms)}   (goal: < ${seconds(GOAL_CLIENT_SUITE_MS)}: ${ms < GOAL_CLIENT_SUITE_MS ? 'met' : 'NOT met'})`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 await main();
+await benchClientSuite();

@@ -44,6 +44,10 @@ export interface SimulatedRunOptions {
   strict?: boolean;
   /** Checks run in parallel within the run (the runner's concurrency; its default when absent). */
   concurrency?: number;
+  /** Which checks keep their exchanges in the report (the runner's default: failures only). */
+  recordExchanges?: 'all' | 'failures';
+  /** Check id patterns to run (all when absent). */
+  only?: string[];
 }
 
 export const SELFTEST_SEED = 20_240_601;
@@ -75,7 +79,7 @@ export function runSuite(
     embedded: true,
     profile: { profile, source: 'embedded' },
     checks: serverChecks,
-    only: [],
+    only: options.only ?? [],
     skip: [],
     strict: options.strict ?? false,
     seed: SELFTEST_SEED,
@@ -83,6 +87,7 @@ export function runSuite(
     concurrency: options.concurrency,
     headers: {},
     formats: [],
+    ...(options.recordExchanges === undefined ? {} : { recordExchanges: options.recordExchanges }),
   });
 }
 
