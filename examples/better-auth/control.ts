@@ -33,6 +33,7 @@ const OPERATIONS = {
   'set-host-defaults': z.strictObject({ host_id: id, capabilities: names }),
   'expire-agent': z.strictObject({ agent_id: id, clock: z.enum(['session', 'max', 'absolute']) }),
   'revoke-host': z.strictObject({ host_id: id }),
+  'create-user': z.strictObject({}),
   'delete-user': z.strictObject({ user_id: id }),
   'remove-capability': z.strictObject({ name: id }),
   reset: z.strictObject({}),
@@ -176,6 +177,8 @@ export class ControlAdapter {
         return this.expireAgent(body as Body<'expire-agent'>);
       case 'revoke-host':
         return this.revokeHost(body as Body<'revoke-host'>);
+      case 'create-user':
+        return this.o.users.create().then((userId) => ({ user_id: userId }));
       case 'delete-user':
         return this.deleteUser(body as Body<'delete-user'>);
       case 'remove-capability':

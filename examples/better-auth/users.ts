@@ -20,10 +20,10 @@ export class UnknownUserError extends Error {
 export class CannotActAsUserError extends Error {}
 
 /**
- * The accounts the control adapter acts as. Control requests name users by id, and the harness picks
- * ids of its own (a fresh user per check), so an unknown id is provisioned on first use: signed up
- * through better-auth's own /sign-up/email, with a `user.create.before` database hook (better-auth's
- * documented way to adjust a row before it is written) giving the row the requested id.
+ * The accounts the control adapter acts as. Control requests name users by the ids better-auth issued
+ * (`create-user` signs a new one up). The adapter's own default approver is provisioned on first use,
+ * signed up through better-auth's own /sign-up/email with a `user.create.before` database hook
+ * (better-auth's documented way to adjust a row before it is written) giving the row its fixed id.
  */
 export class UserDirectory {
   /** email → id the next sign-up with that email must get. */
@@ -69,11 +69,23 @@ export class UserDirectory {
     }
   }
 
+  /**
+   * A new account signed up through better-auth's own /sign-up/email (contract `create-user`); the id
+   * is the one better-auth issued.
+   */
+  async create(): Promise<string> {
+    const email = `u${crypto.randomUUID().replaceAll('-', '')}@${EMAIL_DOMAIN}`;
+    const session = await UserSession.signUp(this.issuer, this.origin, email, 'Conformance user');
+    return session.userId;
+  }
+
   /** The existing user, or the first session of the user signed up just now. */
   private async findOrSignUp(userId: string, provision: boolean): Promise<{ email: string } | UserSession> {
     const user = await (await this.users()).findUserById(userId);
     if (user) return user;
-    if (!provision) throw new UnknownUserError(userId);
+    // Only the adapter's own approver is signed up on first use; any other id must be one
+    // better-auth issued (create-user), as the contract says.
+    if (!provision || userId !== DEFAULT_APPROVER_ID) throw new UnknownUserError(userId);
     const email = `u${Buffer.from(userId).toString('hex')}@${EMAIL_DOMAIN}`;
     this.requestedIds.set(email, userId);
     try {

@@ -15,6 +15,7 @@ export const CONTROL_OPERATIONS = [
   'expire-agent',
   'advance-clock',
   'revoke-host',
+  'create-user',
   'delete-user',
   'remove-capability',
   'reset',
@@ -134,6 +135,17 @@ export class ControlClient {
 
   revokeHost(body: { host_id: string }): Promise<HttpResult> {
     return this.perform('revoke-host', { ...body });
+  }
+
+  /** A new user account, named by the id the server issued for it. */
+  async createUser(): Promise<string> {
+    const result = await this.perform('create-user', {});
+    const userId: unknown = result.json?.user_id;
+    if (typeof userId !== 'string' || userId === '')
+      throw new ControlError(
+        `control operation "create-user" answered without a user_id: ${result.body.slice(0, 200)}`,
+      );
+    return userId;
   }
 
   deleteUser(body: { user_id: string }): Promise<HttpResult> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { approve, deny, hasPendingGrants } from './approvals.ts';
@@ -31,6 +32,7 @@ const OPERATIONS = {
   'expire-agent': z.strictObject({ agent_id: z.string().min(1), clock: z.enum(['session', 'max', 'absolute']) }),
   'advance-clock': z.strictObject({ seconds: z.number().finite().nonnegative() }),
   'revoke-host': z.strictObject({ host_id: hostId }),
+  'create-user': z.strictObject({}),
   'delete-user': z.strictObject({ user_id: z.string().min(1) }),
   'remove-capability': z.strictObject({ name: z.string().min(1) }),
   reset: z.strictObject({}),
@@ -78,6 +80,7 @@ export function controlOperations(ctx: SimContext): ControlOperations {
           `Agent ${agent.id} (${agent.status}) has nothing awaiting approval`,
         );
       }
+      if (body.user_id !== undefined) knownUser(ctx, body.user_id);
       approve(ctx, agent, { capabilities: body.capabilities, userId: body.user_id });
       return agentResult(ctx, agent);
     },
@@ -96,7 +99,7 @@ export function controlOperations(ctx: SimContext): ControlOperations {
     },
     'link-host': (body) => {
       const host = findHost(ctx, body.host_id);
-      const userId = body.user_id ?? DEFAULT_USER_ID;
+      const userId = body.user_id === undefined ? DEFAULT_USER_ID : knownUser(ctx, body.user_id);
       if (host.status === 'revoked' || host.status === 'rejected') {
         throw new ProtocolError(409, `host_${host.status}`, `Host ${host.id} is ${host.status}`);
       }
@@ -135,9 +138,14 @@ export function controlOperations(ctx: SimContext): ControlOperations {
       const agentsRevoked = ctx.lifecycle.revokeHost(host);
       return { ...hostResult(host), agents_revoked: agentsRevoked };
     },
+    'create-user': () => {
+      // The id is the server's: harnesses name users only by ids a server issued (contract §3).
+      const userId = `usr_${randomUUID()}`;
+      ctx.store.users.add(userId);
+      return { user_id: userId };
+    },
     'delete-user': (body) => {
-      if (!ctx.store.users.has(body.user_id))
-        throw notFound('user_not_found', `No user with id '${body.user_id}' exists`);
+      knownUser(ctx, body.user_id);
       const { hostsRevoked, agentsRevoked } = ctx.lifecycle.deleteUser(body.user_id);
       return { user_id: body.user_id, hosts_revoked: hostsRevoked, agents_revoked: agentsRevoked };
     },
@@ -163,6 +171,16 @@ export function controlOperations(ctx: SimContext): ControlOperations {
 function controlBody(c: SimHonoContext): unknown {
   if ((c.get('rawBody') ?? '').trim() === '') return {};
   return jsonBody(c);
+}
+
+/**
+ * A user id the simulator issued (by create-user) or its own test user; anything else is unknown,
+ * as on a real server, so a harness inventing ids finds out.
+ */
+function knownUser(ctx: SimContext, userId: string): string {
+  if (userId !== DEFAULT_USER_ID && !ctx.store.users.has(userId))
+    throw notFound('user_not_found', `No user with id '${userId}' exists`);
+  return userId;
 }
 
 function findAgent(ctx: SimContext, agentId: string): AgentRecord {

@@ -23,6 +23,7 @@ describe('operator control API agent-auth-control/1', () => {
         'expire-agent',
         'advance-clock',
         'revoke-host',
+        'create-user',
         'delete-user',
         'remove-capability',
         'reset',
@@ -52,6 +53,21 @@ describe('operator control API agent-auth-control/1', () => {
     ).toBe(400);
   });
 
+  it('create-user issues user ids, and only issued ids name users', async () => {
+    const created = await d.control('create-user', {});
+    expect(created.status).toBe(200);
+    const userId = created.body.user_id as string;
+    expect(userId).toMatch(/^usr_/);
+    expect((await d.control('create-user', {})).body.user_id).not.toBe(userId);
+    const registered = await d.register({ capabilities: ['check_balance'] });
+    const hostId = registered.body.host_id as string;
+    expect((await d.control('link-host', { host_id: hostId, user_id: 'usr_made_up' })).status).toBe(404);
+    expect((await d.control('link-host', { host_id: hostId, user_id: userId })).body).toMatchObject({
+      user_id: userId,
+    });
+    expect((await d.control('delete-user', { user_id: userId })).status).toBe(200);
+  });
+
   it('approve by user code', async () => {
     const answer = await d.register({ capabilities: ['check_balance'] });
     const approved = await d.control('approve', { user_code: answer.body.approval.user_code });
@@ -74,11 +90,13 @@ describe('operator control API agent-auth-control/1', () => {
 
   it("AAP-2.10-01 AAP-2.10-STEP1 AAP-2.10-STEP2 AAP-2.9-01: link-host claims the host's active autonomous agents", async () => {
     const a = await d.activeAgent({ mode: 'autonomous' });
-    const linked = await d.control('link-host', { host_id: a.hostId, user_id: 'usr_bob' });
-    expect(linked.body).toMatchObject({ ok: true, user_id: 'usr_bob' });
+    const bob = (await d.control('create-user', {})).body.user_id;
+    const linked = await d.control('link-host', { host_id: a.hostId, user_id: bob });
+    expect(linked.body).toMatchObject({ ok: true, user_id: bob });
     const status = await d.status(a);
     expect(status.body).toMatchObject({ status: 'claimed', agent_capability_grants: [] });
-    expect((await d.control('link-host', { host_id: a.hostId, user_id: 'usr_carol' })).status).toBe(409);
+    const carol = (await d.control('create-user', {})).body.user_id;
+    expect((await d.control('link-host', { host_id: a.hostId, user_id: carol })).status).toBe(409);
     const reactivate = await d.post('/agent/reactivate', { agent_id: a.agentId }, await d.hostJwt(a.host));
     expect(errorCode(reactivate)).toBe('agent_claimed');
   });
@@ -100,9 +118,10 @@ describe('operator control API agent-auth-control/1', () => {
   it("AAP-2.6-01 AAP-2.6-02: delete-user revokes the user's hosts and their agents", async () => {
     const b = await d.activeAgent();
     await d.control('unlink-host', { host_id: b.hostId });
-    await d.control('link-host', { host_id: b.hostId, user_id: 'usr_dave' });
+    const dave = (await d.control('create-user', {})).body.user_id;
+    await d.control('link-host', { host_id: b.hostId, user_id: dave });
     const c = await d.activeAgent({}, { host: b.host });
-    const answer = await d.control('delete-user', { user_id: 'usr_dave' });
+    const answer = await d.control('delete-user', { user_id: dave });
     expect(answer.body).toMatchObject({ hosts_revoked: 1, agents_revoked: 1 });
     expect(errorCode(await d.execute(c, 'check_balance', { account_id: 'x' }))).toBe('host_revoked');
   });

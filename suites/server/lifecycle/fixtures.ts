@@ -78,8 +78,9 @@ export async function agentOfNewlyLinkedHost(
   const host = await t.client.newHost();
   const agent = await activeSyncAgent(t, { host, mode: 'autonomous' });
   await expectExecutes(t, agent, 'precondition: before the host is linked');
-  const userId = freshUserId();
-  await control(t).linkHost({ host_id: await hostIdOf(t, host, agent), user_id: userId });
+  // Linked to the server's own test user: the claim needs a user, not a particular one.
+  const linked = await control(t).linkHost({ host_id: await hostIdOf(t, host, agent) });
+  const userId = typeof linked.json?.user_id === 'string' ? linked.json.user_id : '';
   return { agent, host, userId };
 }
 
@@ -194,7 +195,10 @@ export function control(t: CheckContext): ControlClient {
   return t.control;
 }
 
-/** A user id no other check (and no earlier run) uses, for operator calls that act on a user. */
-export function freshUserId(): string {
-  return `usr_conformance_${crypto.randomUUID()}`;
+/**
+ * A user account of the check's own, created through the operator hook: the id is the one the
+ * server issued, never one the harness made up (checks using it list `{ control: 'create-user' }`).
+ */
+export function newUser(t: CheckContext): Promise<string> {
+  return control(t).createUser();
 }

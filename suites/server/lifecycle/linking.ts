@@ -9,7 +9,7 @@ import {
 import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
 import { hostIdOf, readStatus } from '../_shared/lifecycle.ts';
 import { expectRefusal, INVALID_JWT, isRefusal, withinOneSecond } from '../_shared/refusals.ts';
-import { control, freshUserId, hostLinkedTo } from './fixtures.ts';
+import { control, newUser, hostLinkedTo } from './fixtures.ts';
 
 /** Host linking and unlinking (§2.7-§2.9): one user per host, and what unlinking leaves behind. */
 
@@ -36,11 +36,17 @@ export const checks: CheckDefinition[] = [
     requirements: ['AAP-2.7-02', 'AAP-2.9-01'],
     level: 'MUST',
     rulings: ['RUL-REVOCATION-LATENCY'],
-    needs: [{ mode: 'delegated' }, { control: 'link-host' }, { control: 'approve' }, { capability: 'sync' }],
+    needs: [
+      { mode: 'delegated' },
+      { control: 'link-host' },
+      { control: 'create-user' },
+      { control: 'approve' },
+      { capability: 'sync' },
+    ],
     async run(t: CheckContext) {
-      const first = freshUserId();
+      const first = await newUser(t);
       const { host, agent } = await hostLinkedTo(t, first);
-      const second = freshUserId();
+      const second = await newUser(t);
       const relink = await control(t).call('link-host', { host_id: await hostIdOf(t, host, agent), user_id: second });
       if (relink.status === 501) t.skip('the control hook cannot link hosts as asked (501)');
       if (isRefusal(relink)) {
@@ -115,6 +121,7 @@ export const checks: CheckDefinition[] = [
       { control: 'approve' },
       { control: 'unlink-host' },
       { control: 'link-host' },
+      { control: 'create-user' },
       { capability: 'sync' },
     ],
     async run(t: CheckContext) {
@@ -122,7 +129,7 @@ export const checks: CheckDefinition[] = [
       await expectExecutes(t, agent, 'precondition: before the host is unlinked');
       const hostId = await hostIdOf(t, host, agent);
       await control(t).unlinkHost({ host_id: hostId });
-      const next = freshUserId();
+      const next = await newUser(t);
       await control(t).linkHost({ host_id: hostId, user_id: next });
       const execute = await withinOneSecond(() => executeSync(t, agent));
       expectRefusal(

@@ -8,7 +8,7 @@ import {
 import { activeSyncAgent, executeSync, expectExecutes } from '../_shared/execution.ts';
 import { hostIdOf } from '../_shared/lifecycle.ts';
 import { expectRefusal, INVALID_JWT, withinOneSecond } from '../_shared/refusals.ts';
-import { control, expectAgentsRefused, expectHostRefused, freshUserId, hostLinkedTo } from './fixtures.ts';
+import { control, expectAgentsRefused, expectHostRefused, newUser, hostLinkedTo } from './fixtures.ts';
 
 export const checks: CheckDefinition[] = [
   defineCheck({
@@ -53,12 +53,13 @@ export const checks: CheckDefinition[] = [
       { mode: 'delegated' },
       { control: 'link-host' },
       { control: 'delete-user' },
+      { control: 'create-user' },
       { control: 'approve' },
       { capability: 'sync' },
     ],
     async run(t: CheckContext) {
       // A user of this check's own, so the deletion touches no other check's hosts.
-      const userId = freshUserId();
+      const userId = await newUser(t);
       const { host, agent: first } = await hostLinkedTo(t, userId);
       const agents: AgentIdentity[] = [first, await activeSyncAgent(t, { host, mode: 'delegated' })];
       for (const agent of agents) await expectExecutes(t, agent, 'precondition: before the user is deleted');
