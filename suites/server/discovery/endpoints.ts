@@ -13,6 +13,7 @@ const endpointsResolvable = defineCheck({
   area: 'discovery',
   requirements: ['AAP-5.1-FIELD.endpoints'],
   level: 'MUST',
+  rulings: ['RUL-ENDPOINT-FORM'],
   async run(t: CheckContext) {
     const { document } = await fetchDiscoveryObject(t);
     const endpoints = document['endpoints'];
@@ -37,7 +38,11 @@ const endpointsResolvable = defineCheck({
       else forms[resolution.form].push(key);
     }
     if (forms.relative.length > 0) t.note(`issuer-relative paths: ${forms.relative.join(', ')}`);
-    if (forms.absolute.length > 0) t.note(`absolute URLs: ${forms.absolute.join(', ')}`);
+    // Accepted, but never silently: the spec's words say issuer-relative paths.
+    if (forms.absolute.length > 0)
+      t.note(
+        `absolute URLs where §5.1 says paths relative to issuer (accepted by RUL-ENDPOINT-FORM): ${forms.absolute.join(', ')}`,
+      );
     t.expect(problems.length === 0, `discovery endpoints are incomplete or unusable:\n${problems.join('\n')}`);
   },
 });
