@@ -7,7 +7,7 @@
 // Defining a check, and the verdicts a check (or a helper) may throw.
 export { defineCheck } from './check.ts';
 export type { CapabilityRole, CheckContext, CheckDefinition, CheckNeed, FailureDetail } from './check.ts';
-export { ControlError, Fail, NotApplicable, Skip } from './outcome.ts';
+export { ControlError, Fail, NotApplicable, PreconditionFailed, Skip } from './outcome.ts';
 
 // What the protocol client (t.client) deals in: identities, token knobs, request options, answers.
 export type {

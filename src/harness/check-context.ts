@@ -7,7 +7,7 @@ import { describeExchange, type Exchange } from '../model/index.ts';
 import type { HttpResult } from './http-driver.ts';
 import { JwksHost } from './jwks-host.ts';
 import type { FailureDetail } from '../model/index.ts';
-import { Fail, NotApplicable, Skip } from './outcome.ts';
+import { failureOf, NotApplicable, Skip } from './outcome.ts';
 import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
 export interface ContextParts {
@@ -68,11 +68,11 @@ export class RunningCheck implements CheckContext {
   }
 
   fail(message: string, detail?: FailureDetail): never {
-    throw new Fail(message, detail);
+    throw failureOf(message, detail);
   }
 
   expect(condition: unknown, message: string, detail?: FailureDetail): asserts condition {
-    if (!condition) throw new Fail(message, detail);
+    if (!condition) throw failureOf(message, detail);
   }
 
   skip(reason: string): never {

@@ -16,6 +16,30 @@ export class Fail extends Error {
   }
 }
 
+/**
+ * A step the check relies on but does not test went wrong (registering an agent, an operator
+ * approval, …). Scored `error` whatever the check's level: the failing step says nothing about the
+ * check's own requirements, so it must never read as a MUST failure of them.
+ */
+export class PreconditionFailed extends Error {
+  override name = 'PreconditionFailed';
+
+  constructor(
+    message: string,
+    readonly detail?: FailureDetail,
+  ) {
+    super(message);
+  }
+}
+
+/** Marks a check's own message as a precondition, the convention every check and fixture follows. */
+export const PRECONDITION_PREFIX = 'precondition:';
+
+/** The outcome for a failed expectation: a precondition when its message says so, else a Fail. */
+export function failureOf(message: string, detail?: FailureDetail): Fail | PreconditionFailed {
+  return message.startsWith(PRECONDITION_PREFIX) ? new PreconditionFailed(message, detail) : new Fail(message, detail);
+}
+
 export class Skip extends Error {
   override name = 'Skip';
 }

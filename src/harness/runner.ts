@@ -11,7 +11,7 @@ import { ProtocolClient, type TargetInfo } from './protocol-client/index.ts';
 import { RunningCheck } from './check-context.ts';
 import { ControlClient, type ControlInfo } from './control-client.ts';
 import type { HttpDriver } from './http-driver.ts';
-import { ControlError, Fail, NotApplicable, Skip } from './outcome.ts';
+import { ControlError, Fail, NotApplicable, PreconditionFailed, Skip } from './outcome.ts';
 import { isSelected } from './patterns.ts';
 import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
@@ -229,6 +229,11 @@ type Scored = Pick<CheckResult, 'status' | 'message' | 'stack' | 'failure'>;
 function scoreThrown(error: unknown, level: CheckLevel, strict: boolean): Scored {
   if (error instanceof Fail) {
     const scored: Scored = { status: failureStatus(level, strict), message: error.message };
+    if (error.detail !== undefined) scored.failure = error.detail;
+    return scored;
+  }
+  if (error instanceof PreconditionFailed) {
+    const scored: Scored = { status: 'error', message: error.message };
     if (error.detail !== undefined) scored.failure = error.detail;
     return scored;
   }

@@ -1,3 +1,4 @@
+import { rootCauses } from './root-causes.ts';
 import {
   AREAS,
   CHECK_STATUSES,
@@ -239,6 +240,17 @@ function setupHtml(report: Report): string {
 }
 
 /** One self-contained HTML page: summary, filters, every check with its exchanges, coverage, setup. */
+/** One line per answer that stopped several checks, so a shared cause is not read as many failures. */
+function rootCausesHtml(report: Report): string {
+  const causes = rootCauses(report);
+  if (causes.length === 0) return '';
+  const items = causes.map(
+    ({ cause, checks }) =>
+      `<li><span class="id">${esc(cause)}</span> blocks ${checks.length} checks: ${checks.map((id) => `<span class="id">${esc(id)}</span>`).join(', ')}</li>`,
+  );
+  return `<h2>Shared causes</h2><ul>${items.join('')}</ul>`;
+}
+
 export function renderHtml(report: Report): string {
   const verdict =
     ['no failure beyond the baseline', 'conformance failures', 'setup or usage error'][report.exit_code] ?? '';
@@ -254,6 +266,7 @@ ${report.kind === 'client' ? `<p>Tools exposed: ${report.target.tools.map((tool)
 ${workaroundsHtml(report)}
 ${summaryTableHtml(report)}
 ${baselineHtml(report)}
+${rootCausesHtml(report)}
 <h2>Checks</h2>
 ${filtersHtml()}
 ${report.checks.map(checkHtml).join('\n')}

@@ -1,3 +1,4 @@
+import { rootCauses } from './root-causes.ts';
 import { AREAS, CHECK_STATUSES, describeExchange, targetName, type CheckResult, type Report } from '../model/index.ts';
 import { failureLines } from './failure.ts';
 
@@ -68,9 +69,16 @@ export function renderMarkdown(report: Report): string {
   }
   out.push(`| **total** | ${CHECK_STATUSES.map((status) => `**${report.summary.counts[status]}**`).join(' | ')} |`, '');
 
+  const causes = rootCauses(report);
+  if (causes.length > 0) {
+    out.push('## Shared causes', '');
+    for (const { cause, checks } of causes)
+      out.push(`- \`${cause.replaceAll('`', '')}\` blocks ${checks.length} checks: ${checks.map(md).join(', ')}`);
+    out.push('');
+  }
   const sections: [string, CheckResult['status']][] = [
     ['Failures', 'failed'],
-    ['Harness errors', 'error'],
+    ['Errors (broken preconditions, operator hook or harness)', 'error'],
     ['Warnings (SHOULD)', 'warning'],
   ];
   for (const [title, status] of sections) {

@@ -1,6 +1,6 @@
 import { describeExchange } from '../../model/index.ts';
 import type { HttpResult } from '../http-driver.ts';
-import { Fail, Skip } from '../outcome.ts';
+import { PreconditionFailed, Skip } from '../outcome.ts';
 import { DECISION_POLL_DELAYS_MS, retryUntil } from '../retry.ts';
 import { ProtocolCalls, type RegisterOptions, type RegisterResult } from './calls.ts';
 import type { AgentIdentity, AgentRef, HostIdentity } from './identities.ts';
@@ -30,7 +30,7 @@ export class ProtocolClient extends ProtocolCalls {
     const agent = this.requireRegistered(registration);
     if (registration.json?.status === 'active') return agent;
     if (registration.json?.status !== 'pending') {
-      throw new Fail(
+      throw new PreconditionFailed(
         `precondition: registration answered status ${JSON.stringify(registration.json?.status)}, expected "active" or "pending"`,
       );
     }
@@ -74,7 +74,7 @@ export class ProtocolClient extends ProtocolCalls {
     });
     const last = await this.awaitAgentStatus(agent, 'active');
     if (last.json?.status !== 'active') {
-      throw new Fail(
+      throw new PreconditionFailed(
         `precondition: agent still not active after operator approval (last status: ${describeExchange(last.exchange)} ${JSON.stringify(last.json?.status)})`,
       );
     }
@@ -93,7 +93,7 @@ export class ProtocolClient extends ProtocolCalls {
 
   private requireRegistered(registration: RegisterResult): AgentIdentity {
     if (!registration.agent) {
-      throw new Fail(
+      throw new PreconditionFailed(
         `precondition: registration did not create an agent: ${describeExchange(registration.exchange)} ${registration.body.slice(0, 300)}`,
       );
     }
