@@ -30,6 +30,7 @@ export interface ServerCliOptions {
   concurrency: string;
   header: string[];
   recordExchanges?: string;
+  keep?: boolean;
   quiet?: boolean;
 }
 
@@ -74,6 +75,7 @@ export function registerServerCommand(program: Command): void {
       `which checks keep their exchanges in the reports (${EXCHANGE_RECORDING.join(' or ')})`,
       'failures',
     )
+    .option('--keep', 'leave the hosts and agents checks register in place (default: each check revokes its own)')
     .option('--quiet', 'no progress output')
     .exitOverride(exitOnParseError)
     .action(async (options: ServerCliOptions) => {
@@ -184,6 +186,7 @@ function parseOptions(options: ServerCliOptions): Parsed {
     headers: parseHeaders(options.header),
     formats,
     recordExchanges: parseRecording(options.recordExchanges),
+    keep: options.keep ?? false,
   };
   return { config, formats };
 }

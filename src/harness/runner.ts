@@ -11,6 +11,7 @@ import { ProtocolClient, type TargetInfo } from './protocol-client/index.ts';
 import { RunningCheck } from './check-context.ts';
 import { ControlClient, type ControlInfo } from './control-client.ts';
 import type { HttpDriver } from './http-driver.ts';
+import { revokeCreated } from './cleanup.ts';
 import { ControlError, Fail, NotApplicable, PreconditionFailed, Skip } from './outcome.ts';
 import { isSelected } from './patterns.ts';
 import { capabilityForRole, type TargetProfile } from './target-profile.ts';
@@ -43,6 +44,15 @@ export interface RunOptions {
    * pass); the others keep only the count, which keeps reports small and memory bounded.
    */
   recordExchanges?: ExchangeRecording;
+  /** Leave what checks registered in place (`--keep`); by default each check's hosts and agents are revoked when it ends. */
+  keep?: boolean;
+}
+
+/** A protocol client on a session of its own, so cleanup runs even after the check's session was aborted. */
+function cleanupClient(env: RunEnvironment, checkId: string): ProtocolClient {
+  const http = env.http.session(checkId);
+  const control = env.control ? new ControlClient(http, env.control, env.clock) : undefined;
+  return new ProtocolClient(http, env.target, control, env.clock, env.profile.workarounds);
 }
 
 /** Rejects check lists a run cannot report on faithfully: duplicate ids, unknown areas. */
@@ -173,10 +183,11 @@ export async function runCheck(
   const abort = new AbortController();
   const http = env.http.session(check.id, abort.signal);
   const control = env.control ? new ControlClient(http, env.control, env.clock) : undefined;
+  const client = new ProtocolClient(http, env.target, control, env.clock, env.profile.workarounds);
   const context = new RunningCheck({
     checkId: check.id,
     discovery: env.target.discovery,
-    client: new ProtocolClient(http, env.target, control, env.clock, env.profile.workarounds),
+    client,
     control,
     profile: env.profile,
     seed: env.seed,
@@ -201,10 +212,17 @@ export async function runCheck(
     abort.abort();
     await Promise.race([running, new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
   }
+  // Cleanup runs on a session of its own (the check's may be aborted) and is not part of the check's
+  // exchanges: it says nothing about the requirements, only what was left behind (as notes).
+  const cleanupNotes = options.keep
+    ? []
+    : await revokeCreated(client.created, cleanupClient(env, check.id)).catch((error: unknown) => [
+        `cleanup: stopped by ${error instanceof Error ? error.message : String(error)}`,
+      ]);
   await context.jwks.close();
   const finished = {
     ...base,
-    notes: [...context.notes],
+    notes: [...context.notes, ...cleanupNotes],
     duration_ms,
     exchange_count: http.exchanges.length,
     exchanges: [...http.exchanges],

@@ -43,6 +43,8 @@ export interface ServerRunConfig {
   formats: string[];
   /** Which checks keep their exchanges in the report (default: those that did not pass). */
   recordExchanges?: ExchangeRecording;
+  /** Leave the hosts and agents checks registered in place instead of revoking them (`--keep`). */
+  keep?: boolean;
   /** Called with each finished check (progress output). */
   onResult?: (result: CheckResult) => void;
 }
@@ -93,6 +95,7 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
       checkTimeoutMs: config.checkTimeoutMs,
       onResult: config.onResult,
       recordExchanges: config.recordExchanges ?? 'failures',
+      keep: config.keep ?? false,
     },
   );
   const baseline = config.baseline
@@ -175,6 +178,7 @@ function assemble(
     profile: config.profile?.path ?? null,
     headers: Object.keys(config.headers),
     record_exchanges: config.recordExchanges ?? 'failures',
+    keep: config.keep ?? false,
   };
   const catalogue = readCatalogue();
   return {

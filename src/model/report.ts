@@ -113,6 +113,8 @@ export const ReportOptionsSchema = z.object({
   headers: z.array(z.string()),
   /** Which checks keep their exchanges in the report. */
   record_exchanges: z.enum(EXCHANGE_RECORDING),
+  /** Server runs: what checks registered was left in place (`--keep`) instead of revoked. */
+  keep: z.boolean().optional(),
 });
 export type ReportOptions = z.infer<typeof ReportOptionsSchema>;
 

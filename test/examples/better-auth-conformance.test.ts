@@ -36,7 +36,11 @@ describe('the server suite against better-auth with @better-auth/agent-auth', ()
   it('sets up against the target and its control adapter, with no harness error', () => {
     expect(report.setup.ok, report.setup.error).toBe(true);
     expect(report.setup.control?.supports).toContain('approve');
-    const errors = report.checks.filter((check) => check.status === 'error').map((check) => describeResult(check.id));
+    // Errors only for broken preconditions: steps owned by a check that fails on its own (the
+    // baseline lists it), e.g. status still "active" after the operator ran out the session clock.
+    const errors = report.checks
+      .filter((check) => check.status === 'error' && !check.message?.startsWith('precondition:'))
+      .map((check) => describeResult(check.id));
     expect(errors).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import {
   type Auth,
   type HostIdentity,
 } from './identities.ts';
+import { CreatedAtTarget } from './created.ts';
 import { ClientTokens, type AgentTokenOptions, type HostTokenOptions } from './tokens.ts';
 
 export interface RegisterOptions {
@@ -68,6 +69,9 @@ export interface RawOptions {
 
 /** One method per protocol request (§5), signed by the identity it names and recorded on the check. */
 export class ProtocolCalls extends ClientTokens {
+  /** Hosts and agents this client registered, for the runner's cleanup. */
+  readonly created = new CreatedAtTarget();
+
   private agentCount = 0;
 
   fetchDiscovery(): Promise<HttpResult> {
@@ -108,6 +112,7 @@ export class ProtocolCalls extends ClientTokens {
     const json = result.json;
     if (result.status >= 200 && result.status < 300 && typeof json?.agent_id === 'string') {
       if (typeof json.host_id === 'string') host.hostId = json.host_id;
+      this.created.add(host, json.agent_id);
       registered.agent = {
         kind: 'agent',
         host,
