@@ -36,6 +36,7 @@ const OPERATIONS = {
   'create-user': z.strictObject({}),
   'delete-user': z.strictObject({ user_id: id }),
   'remove-capability': z.strictObject({ name: id }),
+  'restore-capability': z.strictObject({ name: id }),
   reset: z.strictObject({}),
 } as const;
 
@@ -183,6 +184,8 @@ export class ControlAdapter {
         return this.deleteUser(body as Body<'delete-user'>);
       case 'remove-capability':
         return this.removeCapability(body as Body<'remove-capability'>);
+      case 'restore-capability':
+        return this.restoreCapability(body as Body<'restore-capability'>);
       case 'reset':
         return this.reset();
     }
@@ -340,6 +343,17 @@ export class ControlAdapter {
       throw new ControlFailure(404, 'capability_not_found', `remove-capability: no capability "${body.name}"`);
     this.o.capabilities.splice(index, 1);
     return { name: body.name, removed: true };
+  }
+
+  /** Puts a removed capability back where the catalogue has it. */
+  private async restoreCapability(body: Body<'restore-capability'>): Promise<object> {
+    const original = capabilityCatalogue();
+    const capability = original.find((c) => c.name === body.name);
+    if (capability === undefined || this.o.capabilities.some((c) => c.name === body.name))
+      throw new ControlFailure(404, 'capability_not_found', `restore-capability: no removed capability "${body.name}"`);
+    const offered = new Set([...this.o.capabilities.map((c) => c.name), body.name]);
+    this.o.capabilities.splice(0, this.o.capabilities.length, ...original.filter((c) => offered.has(c.name)));
+    return { name: body.name, restored: true };
   }
 
   private async reset(): Promise<object> {

@@ -1,4 +1,5 @@
 import { describeAnswer } from './answer.ts';
+import type { ControlClient } from './control-client.ts';
 import type { HttpResult } from './http-driver.ts';
 import type { ProtocolClient } from './protocol-client/index.ts';
 import type { CreatedAtTarget } from './protocol-client/created.ts';
@@ -55,6 +56,21 @@ export async function revokeCreated(created: CreatedAtTarget, client: ProtocolCl
       if (done(revoked)) continue;
       const left = await endPending(client, agentId, revoked);
       if (left !== undefined) notes.push(`cleanup: agent ${agentId} is left as it is: ${left}`);
+    }
+  }
+  return notes;
+}
+
+/** Restores every capability the check's operator hook removed, through the cleanup client's hook. */
+export async function restoreChanged(used: ControlClient | undefined, client: ProtocolClient): Promise<string[]> {
+  const notes: string[] = [];
+  for (const name of used?.removedCapabilities ?? []) {
+    try {
+      await client.control?.restoreCapability({ name });
+    } catch (error) {
+      notes.push(
+        `cleanup: capability ${name} stays removed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return notes;

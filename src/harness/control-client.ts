@@ -18,6 +18,7 @@ export const CONTROL_OPERATIONS = [
   'create-user',
   'delete-user',
   'remove-capability',
+  'restore-capability',
   'reset',
 ] as const;
 export type ControlOperation = (typeof CONTROL_OPERATIONS)[number];
@@ -152,8 +153,17 @@ export class ControlClient {
     return this.perform('delete-user', { ...body });
   }
 
-  removeCapability(body: { name: string }): Promise<HttpResult> {
-    return this.perform('remove-capability', { ...body });
+  /** Capabilities this client removed; the runner restores them when the check ends. */
+  readonly removedCapabilities: string[] = [];
+
+  async removeCapability(body: { name: string }): Promise<HttpResult> {
+    const result = await this.perform('remove-capability', { ...body });
+    this.removedCapabilities.push(body.name);
+    return result;
+  }
+
+  restoreCapability(body: { name: string }): Promise<HttpResult> {
+    return this.perform('restore-capability', { ...body });
   }
 
   async reset(): Promise<HttpResult> {

@@ -11,7 +11,7 @@ import { ProtocolClient, type TargetInfo } from './protocol-client/index.ts';
 import { RunningCheck } from './check-context.ts';
 import { ControlClient, type ControlInfo } from './control-client.ts';
 import type { HttpDriver } from './http-driver.ts';
-import { revokeCreated } from './cleanup.ts';
+import { restoreChanged, revokeCreated } from './cleanup.ts';
 import { ControlError, Fail, NotApplicable, PreconditionFailed, Skip } from './outcome.ts';
 import { isSelected } from './patterns.ts';
 import { capabilityForRole, type TargetProfile } from './target-profile.ts';
@@ -214,11 +214,15 @@ export async function runCheck(
   }
   // Cleanup runs on a session of its own (the check's may be aborted) and is not part of the check's
   // exchanges: it says nothing about the requirements, only what was left behind (as notes).
-  const cleanupNotes = options.keep
-    ? []
-    : await revokeCreated(client.created, cleanupClient(env, check.id)).catch((error: unknown) => [
-        `cleanup: stopped by ${error instanceof Error ? error.message : String(error)}`,
-      ]);
+  const cleanupNotes = [
+    // What a check changed through the operator hook is always put back; --keep concerns registrations only.
+    ...(await restoreChanged(control, cleanupClient(env, check.id))),
+    ...(options.keep
+      ? []
+      : await revokeCreated(client.created, cleanupClient(env, check.id)).catch((error: unknown) => [
+          `cleanup: stopped by ${error instanceof Error ? error.message : String(error)}`,
+        ])),
+  ];
   await context.jwks.close();
   const finished = {
     ...base,

@@ -16,6 +16,7 @@ import type { ControlInfo } from './control-client.ts';
 import { buildCoverage, readCatalogue } from './coverage.ts';
 import { discoveryUrlFor } from './endpoints.ts';
 import { HttpDriver } from './http-driver.ts';
+import { ProtocolClient } from './protocol-client/index.ts';
 import type { TargetProfile } from './target-profile.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_CONCURRENCY, runChecks, selectChecks, validateChecks } from './runner.ts';
 import { completeProfile, loadControl, loadTarget, SetupError } from './setup.ts';
@@ -83,7 +84,11 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
     );
   }
 
-  const completed = await completeProfile(setupHttp, target, config.profile?.profile, notes);
+  // A host of the setup's own signs the authenticated listing; it registers nothing, so nothing to clean up.
+  const setupClient = new ProtocolClient(setupHttp, target, undefined, new TargetClock());
+  const completed = await completeProfile(setupHttp, target, config.profile?.profile, notes, async () =>
+    setupClient.hostToken(await setupClient.newHost({ name: 'agent-auth-conformance setup' })),
+  );
   const selected = selectChecks(config.checks, config.only, config.skip);
   if (selected.length === 0) notes.push('no check matches the --only/--skip patterns');
   const results = await runChecks(

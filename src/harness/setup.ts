@@ -56,39 +56,90 @@ export async function loadControl(http: HttpSession, controlUrl: string): Promis
   return probe.info;
 }
 
+/** Signs a bearer token for a setup request: a fresh host's JWT, made once per run. */
+export type SetupToken = () => Promise<string>;
+
+interface Listing {
+  names: string[];
+  /** What the listing answered when it gave no names. */
+  problem?: string;
+}
+
+async function listNames(http: HttpSession, url: string, token: string | undefined, who: string): Promise<Listing> {
+  const list = await http.send({ method: 'GET', url, token, label: `setup: list capabilities (${who})` });
+  const entries: unknown = list.json?.capabilities;
+  if (list.status !== 200 || !Array.isArray(entries))
+    return { names: [], problem: `${who} listing answered ${list.error ? list.error.kind : list.status}` };
+  const names = entries
+    .map((entry: unknown) => (entry as { name?: unknown } | null)?.name)
+    .filter((name): name is string => typeof name === 'string');
+  return names.length > 0 ? { names } : { names, problem: `${who} listing is empty` };
+}
+
+/** Why a role stayed empty, and the profile member that would fill it. */
+const ROLE_HELP: Record<string, { why: string; snippet: string }> = {
+  sync: { why: 'no capability without required input', snippet: '"sync": "<capability>"' },
+  'with-input': { why: 'no capability with a required string input field', snippet: '"with-input": "<capability>"' },
+  constrainable: {
+    why: 'no capability with both a numeric and a string input field',
+    snippet: '"constrainable": {"name": "<capability>", "numericField": "<field>", "stringField": "<field>"}',
+  },
+  second: { why: 'only one capability is visible', snippet: '"second": "<capability>"' },
+  async: { why: 'execution kinds cannot be told from a description', snippet: '"async": "<capability>"' },
+  stream: { why: 'execution kinds cannot be told from a description', snippet: '"stream": "<capability>"' },
+  highRisk: { why: 'approval policies cannot be told from a description', snippet: '"highRisk": "<capability>"' },
+};
+
+/** Run-header notes: which roles were inferred, which stay empty and why, and a profile snippet filling them. */
+function roleNotes(profile: TargetProfile): string[] {
+  const filled = Object.keys(ROLE_HELP).filter((role) => profile[role as keyof TargetProfile] !== undefined);
+  const empty = Object.keys(ROLE_HELP).filter((role) => profile[role as keyof TargetProfile] === undefined);
+  const notes = [`capability roles filled: ${filled.length > 0 ? filled.join(', ') : 'none'}`];
+  if (empty.length > 0) {
+    notes.push(
+      `capability roles empty (their checks are not applicable): ${empty.map((role) => `${role} (${ROLE_HELP[role]?.why})`).join('; ')}`,
+      `a --profile JSON filling them: {${empty.map((role) => ROLE_HELP[role]?.snippet).join(', ')}}`,
+    );
+  }
+  return notes;
+}
+
 /**
- * Lists and describes the target's capabilities without authentication to infer roles the given
- * profile leaves open, and records capability locations on the target. Never fails the run.
+ * Lists and describes the target's capabilities as an anonymous caller and as a freshly made host
+ * (§5.2 lets a server show anonymous callers only its public capabilities, or none), merges what
+ * both see, infers the roles the given profile leaves open, and records capability locations on the
+ * target. Never fails the run; says in `notes` what it inferred and what it could not.
  */
 export async function completeProfile(
   http: HttpSession,
   target: TargetInfo,
   given: TargetProfile | undefined,
   notes: string[],
+  hostToken?: SetupToken,
 ): Promise<{ profile: TargetProfile; inferred: boolean }> {
   const listUrl = target.endpoints['capabilities']?.url;
   if (!listUrl) return { profile: given ?? {}, inferred: false };
-  const list = await http.send({ method: 'GET', url: listUrl, label: 'setup: list capabilities (no auth)' });
-  const entries: unknown = list.json?.capabilities;
-  if (list.status !== 200 || !Array.isArray(entries)) {
-    notes.push(
-      `capability roles not inferred: unauthenticated listing answered ${list.error ? list.error.kind : list.status}`,
-    );
+  const anonymous = await listNames(http, listUrl, undefined, 'no auth');
+  const token = hostToken ? await hostToken().catch(() => undefined) : undefined;
+  const authenticated = token ? await listNames(http, listUrl, token, 'host JWT') : { names: [] };
+  const names = [...new Set([...anonymous.names, ...authenticated.names])];
+  if (names.length === 0) {
+    const problems = [anonymous.problem, authenticated.problem].filter(Boolean).join('; ');
+    notes.push(`capability roles not inferred: ${problems}`);
     return { profile: given ?? {}, inferred: false };
   }
-  const names = entries
-    .map((entry: unknown) => (entry as { name?: unknown } | null)?.name)
-    .filter((name): name is string => typeof name === 'string');
   const describeUrl = target.endpoints['describe_capability']?.url;
   const facts: CapabilityFacts[] = [];
   for (const name of names.slice(0, MAX_DESCRIBED)) {
     const fact: CapabilityFacts = { name };
     if (describeUrl) {
-      const described = await http.send({
-        method: 'GET',
-        url: `${describeUrl}?name=${encodeURIComponent(name)}`,
-        label: `setup: describe ${name} (no auth)`,
-      });
+      const url = `${describeUrl}?name=${encodeURIComponent(name)}`;
+      // As the host first (it may see more), then anonymously.
+      let described = token
+        ? await http.send({ method: 'GET', url, token, label: `setup: describe ${name} (host JWT)` })
+        : undefined;
+      if (described?.status !== 200)
+        described = await http.send({ method: 'GET', url, label: `setup: describe ${name} (no auth)` });
       if (described.status === 200 && typeof described.json === 'object' && described.json !== null) {
         fact.input = described.json.input;
         if (typeof described.json.location === 'string' && isAbsoluteHttpUrl(described.json.location)) {
@@ -98,10 +149,16 @@ export async function completeProfile(
     }
     facts.push(fact);
   }
-  if (facts.length === 0) {
-    notes.push('capability roles not inferred: the unauthenticated listing is empty');
-    return { profile: given ?? {}, inferred: false };
-  }
-  notes.push(`capabilities listed without authentication: ${names.join(', ')}`);
-  return { profile: mergeProfiles(given, inferProfile(facts)), inferred: true };
+  notes.push(
+    `capabilities listed: ${anonymous.names.length > 0 ? `without authentication ${anonymous.names.join(', ')}` : `none without authentication (${anonymous.problem})`}; ${
+      token === undefined
+        ? 'no host JWT listing'
+        : authenticated.names.length > 0
+          ? `with a host JWT ${authenticated.names.join(', ')}`
+          : `none with a host JWT (${authenticated.problem})`
+    }`,
+  );
+  const profile = mergeProfiles(given, inferProfile(facts));
+  notes.push(...roleNotes(profile));
+  return { profile, inferred: true };
 }

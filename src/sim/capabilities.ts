@@ -177,6 +177,11 @@ export class CapabilityCatalog {
     return true;
   }
 
+  /** Offers a removed capability again; false when it was never offered or is offered now. */
+  restore(name: string): boolean {
+    return this.removed.delete(name);
+  }
+
   restoreAll(): void {
     this.removed.clear();
   }

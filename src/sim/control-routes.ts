@@ -35,6 +35,7 @@ const OPERATIONS = {
   'create-user': z.strictObject({}),
   'delete-user': z.strictObject({ user_id: z.string().min(1) }),
   'remove-capability': z.strictObject({ name: z.string().min(1) }),
+  'restore-capability': z.strictObject({ name: z.string().min(1) }),
   reset: z.strictObject({}),
 } as const;
 
@@ -154,6 +155,12 @@ export function controlOperations(ctx: SimContext): ControlOperations {
         throw notFound('capability_not_found', `No capability named '${body.name}' is offered`);
       }
       return { name: body.name, removed: true };
+    },
+    'restore-capability': (body) => {
+      if (!ctx.catalog.restore(body.name)) {
+        throw notFound('capability_not_found', `No removed capability named '${body.name}'`);
+      }
+      return { name: body.name, restored: true };
     },
     reset: () => {
       ctx.store.clear();

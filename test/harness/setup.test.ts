@@ -101,6 +101,27 @@ describe('completeProfile (capability roles)', () => {
     const { profile, inferred } = await completeProfile(http, target, { sync: 'given' }, notes);
     expect(inferred).toBe(false);
     expect(profile).toEqual({ sync: 'given' });
-    expect(notes.join('\n')).toMatch(/not inferred: unauthenticated listing answered 401/);
+    expect(notes.join('\n')).toMatch(/not inferred: no auth listing answered 401/);
+  });
+
+  it('infers roles from what a host sees when anonymous callers see nothing (§5.2)', async () => {
+    serveDiscovery({ issuer: ORIGIN, endpoints: { capabilities: '/capability/list' } });
+    server.use(
+      mock.get(`${ORIGIN}/capability/list`, ({ request }) =>
+        request.headers.get('authorization')?.startsWith('Bearer ')
+          ? HttpResponse.json({ capabilities: [{ name: 'read_inbox', description: 'reads' }] })
+          : HttpResponse.json({ error: 'authentication_required', message: 'log in' }, { status: 401 }),
+      ),
+    );
+    const http = session();
+    const notes: string[] = [];
+    const target = await loadTarget(http, DISCOVERY, notes);
+    const { profile, inferred } = await completeProfile(http, target, undefined, notes, async () => 'host.jwt.token');
+    expect(inferred).toBe(true);
+    expect(profile.sync).toBe('read_inbox');
+    expect(notes.join('\n')).toMatch(
+      /none without authentication \(no auth listing answered 401\); with a host JWT read_inbox/,
+    );
+    expect(notes.join('\n')).toMatch(/capability roles empty .*constrainable/);
   });
 });

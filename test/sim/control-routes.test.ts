@@ -26,6 +26,7 @@ describe('operator control API agent-auth-control/1', () => {
         'create-user',
         'delete-user',
         'remove-capability',
+        'restore-capability',
         'reset',
       ]),
     );

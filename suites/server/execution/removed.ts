@@ -11,8 +11,9 @@ import {
 import { activeGrants, agentWith, profileCapabilities } from './fixtures.ts';
 
 /**
- * Removing a capability changes the server for every later check, so only a capability that no
- * profile role names (no other check uses it) is removed; without one the check is skipped.
+ * Removing a capability changes the server for every check running meanwhile, so only a capability
+ * that no profile role names (no other check uses it) is removed; without one the check is skipped.
+ * The runner restores it when the check ends.
  */
 async function spareCapability(t: CheckContext): Promise<string> {
   // An agent sees capabilities an anonymous caller may not (§5.2).
@@ -66,7 +67,12 @@ async function executeRemovedCapability(t: CheckContext): Promise<{ name: string
   return { name, result: await t.client.execute(agent, name, args) };
 }
 
-const NEEDS = [{ control: 'remove-capability' as const }, { control: 'approve' as const }];
+// restore-capability puts the catalogue back when the check ends, so later checks and runs see it whole.
+const NEEDS = [
+  { control: 'remove-capability' as const },
+  { control: 'restore-capability' as const },
+  { control: 'approve' as const },
+];
 
 const removedRefused = defineCheck({
   id: 'server.execution.removed-capability.refused',

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
+import { runServerConformance } from '../../src/harness/session.ts';
+import type { ServerReport } from '../../src/model/index.ts';
+import { type RunningSimulator, startSimulator } from '../../src/sim/index.ts';
+import { serverChecks } from '../../suites/server/index.ts';
+import { SELFTEST_SEED } from './simulated-run.ts';
+
+/**
+ * A run leaves a live server as it found it: the server suite runs twice in a row against one
+ * simulator, reached as a stranger would reach it (--url and --control-url, no profile), and both
+ * runs reach the same verdict on every check. Between them nothing resets the simulator: the
+ * harness's own cleanup (revocation of what checks registered, restoring what they removed through
+ * the operator hook) is what makes the second run meet the server the first one met.
+ */
+let simulator: RunningSimulator;
+const runs: ServerReport[] = [];
+/** The capabilities a host saw (in the first run's setup listing, and in the second's). */
+const listed = (report: ServerReport) =>
+  report.setup.notes.find((note) => note.startsWith('capabilities listed:'))?.replace(/^.*with a host JWT /, '');
+
+function runOverUrl(): Promise<ServerReport> {
+  return runServerConformance({
+    toolVersion: packageJson.version,
+    url: simulator.origin,
+    controlUrl: simulator.controlUrl,
+    embedded: false,
+    checks: serverChecks,
+    only: [],
+    skip: [],
+    strict: false,
+    seed: SELFTEST_SEED,
+    timeoutMs: 5000,
+    headers: {},
+    formats: [],
+  });
+}
+
+beforeAll(async () => {
+  simulator = await startSimulator({});
+  runs.push(await runOverUrl());
+  runs.push(await runOverUrl());
+}, 240_000);
+
+afterAll(async () => {
+  await simulator?.stop();
+});
+
+describe('the server suite run twice against one live server', () => {
+  it('reaches the same verdict on every check', () => {
+    const [first, second] = runs as [ServerReport, ServerReport];
+    const verdicts = (report: ServerReport) => report.checks.map((check) => `${check.id}: ${check.status}`);
+    expect(verdicts(second)).toEqual(verdicts(first));
+    expect(first.summary.counts.failed + first.summary.counts.error).toBe(0);
+  });
+
+  it('puts back every capability a check removed through the operator hook', () => {
+    const [first, second] = runs as [ServerReport, ServerReport];
+    expect(first.checks.find((check) => check.id === 'server.execution.removed-capability.refused')?.status).toBe(
+      'passed',
+    );
+    expect(listed(second)).toBe(listed(first));
+  });
+
+  it('leaves nothing behind that it could not clean up', () => {
+    const leftovers = runs.flatMap((report) =>
+      report.checks.flatMap((check) =>
+        check.notes.filter((note) => note.startsWith('cleanup:')).map((note) => `${check.id}: ${note}`),
+      ),
+    );
+    expect(leftovers).toEqual([]);
+  });
+
+  it('infers capability roles from what an authenticated host sees, and says what stays empty', () => {
+    const notes = (runs[0] as ServerReport).setup.notes.join('\n');
+    expect(notes).toMatch(/with a host JWT/);
+    expect(notes).toMatch(/capability roles filled: sync, with-input, constrainable, second/);
+    expect(notes).toMatch(/a --profile JSON filling them/);
+  });
+});
