@@ -25,17 +25,17 @@ const FAULT_LIST = [
   },
   {
     name: 'host-jwt-iss-not-thumbprint',
-    requirements: ['AAP-4.2-CLAIM.iss', 'AAP-6.4-STEP3'],
+    requirements: ['AAP-4.2-11', 'AAP-6.4-STEP3'],
     description: 'Host JWTs name a random host id as iss instead of the RFC 7638 thumbprint of the signing key.',
   },
   {
     name: 'host-jwt-aud-not-issuer',
-    requirements: ['AAP-4.2-CLAIM.aud', 'AAP-8.18-02'],
+    requirements: ['AAP-4.2-12', 'AAP-8.18-02'],
     description: "Host JWTs carry the URL of the endpoint they are sent to as aud instead of the server's issuer.",
   },
   {
     name: 'agent-jwt-iss-host-id',
-    requirements: ['AAP-4.3-CLAIM.iss'],
+    requirements: ['AAP-4.3-08'],
     description: 'Agent JWTs carry the host_id from the registration answer as iss instead of the host key thumbprint.',
   },
   {

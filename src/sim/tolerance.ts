@@ -9,8 +9,11 @@
  * - `lifetime`: the token is used after its `exp` plus the clock skew (§8.2).
  * - `iat-future`: `iat` lies more than the skew ahead, though at most TOLERATED_IAT_AHEAD_SECONDS.
  * - `jti-missing`, `jti-replay`: `jti` is absent, or was used before (§4.6).
+ * - `iss`: a host JWT's `iss` is not the thumbprint of the inline key that signed it, or an agent
+ *   JWT's `iss` names no host while `sub` names a known agent; the signing key (or the agent's host)
+ *   identifies the sender instead (§4.2, §4.3).
  */
-export const TOLERABLE_STEPS = ['typ', 'aud', 'lifetime', 'iat-future', 'jti-missing', 'jti-replay'] as const;
+export const TOLERABLE_STEPS = ['typ', 'aud', 'lifetime', 'iat-future', 'jti-missing', 'jti-replay', 'iss'] as const;
 export type ToleratedStep = (typeof TOLERABLE_STEPS)[number];
 
 /** A client clock running up to five minutes fast is a slip; further ahead is refused as usual. */

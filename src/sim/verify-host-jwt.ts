@@ -1,5 +1,6 @@
 import { jwkThumbprint } from '../jose/index.ts';
 import { Ed25519PublicJwkSchema, HOST_JWT_TYPE, type Ed25519PublicJwk } from '../protocol/index.ts';
+import { tolerates } from './tolerance.ts';
 import type { SimContext } from './sim-context.ts';
 import { forbidden, invalidJwt, notFound, ProtocolError } from './errors.ts';
 import {
@@ -65,7 +66,9 @@ export async function verifyHostJwt(
   operation: HostOperation,
 ): Promise<VerifiedHostJwt> {
   // Steps 1-3: typ, iss, aud.
-  const { token, iss } = decodeBearerJwt(ctx, authorization, HOST_TOKEN, [ctx.issuer]);
+  const decoded = decodeBearerJwt(ctx, authorization, HOST_TOKEN, [ctx.issuer]);
+  const { token } = decoded;
+  const iss = await identifyingIss(ctx, token, decoded.iss);
   // Step 4: find the host and the key that must have signed.
   const resolved = await resolveHostKey(ctx, token, iss, operation);
   // Step 5: signature.
@@ -94,6 +97,17 @@ export async function verifyHostJwt(
     keyDelivery: resolved.keyDelivery,
     jwksUrl: resolved.jwksUrl,
   };
+}
+
+/**
+ * The host identifier the token stands for: its `iss`, or, where the `iss` step is tolerated and the
+ * token carries an inline key, that key's thumbprint (the signature still has to verify with it).
+ */
+async function identifyingIss(ctx: SimContext, token: DecodedToken, iss: string): Promise<string> {
+  const parsed = Ed25519PublicJwkSchema.safeParse(token.claims.host_public_key);
+  if (!parsed.success) return iss;
+  const thumbprint = await jwkThumbprint(parsed.data);
+  return thumbprint !== iss && tolerates(ctx, 'iss') ? thumbprint : iss;
 }
 
 async function resolveHostKey(
