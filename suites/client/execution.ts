@@ -65,6 +65,48 @@ const audience = defineScenario({
   ],
 });
 
+/**
+ * A capability that names its own `location` (§2.12) is executed there, with that location as the
+ * agent JWT audience; the simulator serves it on a listener of its own, so the record shows where the
+ * client went.
+ */
+const atOwnLocation = defineScenario({
+  id: 'client.execution.at-capability-location',
+  title: "A capability with its own location is executed there, the token's audience that location",
+  area: 'execution',
+  level: 'MUST',
+  requirements: ['AAP-4.3-04', 'AAP-6.10-01'],
+  rulings: ['RUL-EXEC-AUD', 'RUL-EXEC-TARGET'],
+  tools: ['connect_agent', 'execute_capability'],
+  knobs: { ...AUTO, locatedCapability: true },
+  steps: [
+    connectFor('${cap.located}'),
+    {
+      call: 'execute_capability',
+      as: 'x',
+      args: { agent_id: '${agent}', capability: '${cap.located}', arguments: { city: 'Lisbon' } },
+    },
+  ],
+  expect: [
+    {
+      because: "execution at the capability's own location (§2.12, §6.10)",
+      requests: { endpoint: 'location-execute' },
+      count: { min: 1 },
+    },
+    {
+      because: "no execution of it at the server's default location (§6.10)",
+      requests: { endpoint: 'execute', listener: 'sim' },
+      count: { max: 0 },
+    },
+    {
+      because: 'execution audience (§4.3, RUL-EXEC-AUD)',
+      requests: { endpoint: 'location-execute' },
+      every: 'jwt.claims.aud',
+      is: { samePathAs: 'url' },
+    },
+  ],
+});
+
 const asyncPolled = defineScenario({
   id: 'client.execution.async-polled',
   title: 'An async execution is polled at its status_url, each poll with a fresh agent JWT, until it completes',
@@ -230,6 +272,7 @@ const streamWithoutDone = defineScenario({
 });
 
 export const scenarios: Scenario[] = [
+  atOwnLocation,
   sync,
   audience,
   asyncPolled,

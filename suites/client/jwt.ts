@@ -50,6 +50,40 @@ const hostJwt = defineScenario({
   ],
 });
 
+/** Agent JWTs for the server's own endpoints (not execution) are addressed to its issuer (§4.3). */
+const agentAudienceIssuer = defineScenario({
+  id: 'client.jwt.agent-audience-issuer',
+  title: 'Agent JWTs for listing and describing capabilities have the issuer as audience',
+  area: 'jwt',
+  level: 'MUST',
+  requirements: ['AAP-4.3-05'],
+  tools: ['connect_agent', 'list_capabilities', 'describe_capability'],
+  knobs: AUTO,
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      require: 'ok',
+      args: { provider: '${provider}', name: 'conformance audience', capabilities: ['${cap.sync}'] },
+    },
+    { call: 'list_capabilities', as: 'l', args: { agent_id: '${agent}' } },
+    { call: 'describe_capability', as: 'd', args: { agent_id: '${agent}', name: '${cap.sync}' } },
+  ],
+  expect: [
+    {
+      because: 'agent-authenticated listing or describing (§6.3, §6.3.1)',
+      requests: { endpoint: ['list', 'describe'], auth: 'agent' },
+      count: { min: 1 },
+    },
+    {
+      because: 'agent JWT audience for non-execution requests (§4.3)',
+      requests: { endpoint: ['list', 'describe'], auth: 'agent' },
+      every: 'jwt.claims.aud',
+      is: { eq: '${sim.issuer}' },
+    },
+  ],
+});
+
 const agentJwt = defineScenario({
   id: 'client.jwt.agent-claims',
   title: 'Agent JWTs: typ agent+jwt, EdDSA, iss the host thumbprint, sub the agent, a jti',
@@ -112,4 +146,4 @@ const agentLifetime = defineScenario({
   ],
 });
 
-export const scenarios: Scenario[] = [hostJwt, agentJwt, freshJti, agentLifetime];
+export const scenarios: Scenario[] = [agentAudienceIssuer, hostJwt, agentJwt, freshJti, agentLifetime];

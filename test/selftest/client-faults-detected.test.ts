@@ -94,9 +94,6 @@ function markdownTable(detections: readonly Detection[]): string {
  * fault becomes detected, so the list only ever shrinks and never hides a regression.
  */
 const KNOWN_GAPS: ReadonlySet<string> = new Set([
-  'non-execution-aud-default-location',
-  'agent-aud-ignores-location',
-  'ignores-capability-location',
   'forwards-token-on-cross-origin-redirect',
   'normalises-capability-names',
   'caches-discovery-forever',
