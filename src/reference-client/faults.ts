@@ -311,7 +311,7 @@ const FAULT_LIST = [
   // Lifecycle and sign_jwt (§6.5, §6.7)
   {
     name: 'disconnect-reports-success-on-failure',
-    requirements: ['AAP-6.7-STEP2', 'AAP-6.7-STEP4'],
+    requirements: ['AAP-6.7-01'],
     description:
       'disconnect_agent confirms the disconnection (and forgets the agent) although the revoke request failed.',
   },

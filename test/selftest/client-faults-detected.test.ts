@@ -105,7 +105,6 @@ const KNOWN_GAPS: ReadonlySet<string> = new Set([
   'keeps-stale-capabilities',
   'accepts-any-verification-uri',
   'sse-keeps-stream-open',
-  'disconnect-reports-success-on-failure',
 ]);
 
 describe('every reference-client fault is caught by the client suite', () => {
