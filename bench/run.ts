@@ -11,6 +11,8 @@ import { mapWithConcurrency, runSuite, startConfiguredSimulator } from '../test/
 import { runAgainstReferenceClient } from '../test/selftest/client-run.ts';
 
 const GOAL_SUITE_MS = 20_000;
+/** The whole server suite against a simulator this far away (`npm run bench -- --latency 100`). */
+const GOAL_SUITE_AT_LATENCY_MS = 45_000;
 const GOAL_OVERHEAD = 0.3;
 /** The whole client suite against the reference client (a fresh simulator and client process per scenario). */
 const GOAL_CLIENT_SUITE_MS = 90_000;
@@ -119,5 +121,28 @@ async function benchClientSuite(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** `--latency <ms>`: also time the server suite against a simulator answering after that delay. */
+function latencyArgument(): number | undefined {
+  const index = process.argv.indexOf('--latency');
+  if (index < 0) return undefined;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error('--latency needs whole milliseconds');
+  return value;
+}
+
+async function benchAtLatency(latencyMs: number): Promise<void> {
+  const target = await startConfiguredSimulator('default', [], { latencyMs });
+  try {
+    const { value: report, ms } = await timed(() => runSuite(target, { concurrency: DEFAULT_CONCURRENCY }));
+    process.stdout.write(
+      `\nserver suite against the simulator at ${latencyMs} ms per answer: ${report.checks.length} checks (${report.summary.counts.passed} passed) in ${seconds(ms)}   (goal: < ${seconds(GOAL_SUITE_AT_LATENCY_MS)}: ${ms < GOAL_SUITE_AT_LATENCY_MS ? 'met' : 'NOT met'})\n`,
+    );
+  } finally {
+    await target.simulator.stop();
+  }
+}
+
+const latencyMs = latencyArgument();
 await main();
+if (latencyMs !== undefined) await benchAtLatency(latencyMs);
 await benchClientSuite();

@@ -20,6 +20,7 @@ interface SimulateCliOptions {
   rateLimit?: { limit: number; windowSeconds: number };
   allowLoopbackJwks?: boolean;
   listFaults?: boolean;
+  latency?: number;
 }
 
 function port(value: string): number {
@@ -55,6 +56,14 @@ function modes(value: string): AgentMode[] {
   });
 }
 
+function latency(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 10_000) {
+    throw new InvalidArgumentError('expected whole milliseconds between 0 and 10000');
+  }
+  return parsed;
+}
+
 function rateLimit(value: string): { limit: number; windowSeconds: number } {
   const match = /^(\d+)\/(\d+)$/.exec(value.trim());
   if (match === null || Number(match[1]) < 1 || Number(match[2]) < 1) {
@@ -81,6 +90,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--capability-list-requires-auth', 'answer unauthenticated capability listings with 401')
     .option('--rate-limit <n/s>', 'rate limit per client identity, e.g. 60/60', rateLimit)
     .option('--allow-loopback-jwks', 'allow http JWKS URLs on loopback addresses (testing only)')
+    .option('--latency <ms>', 'delay every answer by this many milliseconds, as a distant server would', latency)
     .option('--list-faults', 'print the available faults and exit')
     .action(async (raw: SimulateCliOptions) => {
       if (raw.listFaults) {
@@ -97,6 +107,7 @@ export function registerSimulateCommand(program: Command): void {
         ...(raw.capabilityListRequiresAuth && { capabilityListRequiresAuth: true }),
         ...(raw.rateLimit !== undefined && { rateLimit: raw.rateLimit }),
         ...(raw.allowLoopbackJwks && { allowLoopbackJwks: true }),
+        ...(raw.latency !== undefined && { latencyMs: raw.latency }),
       };
       let simulator: RunningSimulator;
       try {

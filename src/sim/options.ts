@@ -76,10 +76,13 @@ export interface SimulatorOptions {
   tolerate?: ReadonlySet<ToleratedStep>;
   /** Called inside the request being verified each time a step is let through. */
   onTolerated?: (step: ToleratedStep) => void;
+  /** Every answer waits this long first, as a server 20-150 ms away would (`simulate --latency`). Default 0. */
+  latencyMs?: number;
 }
 
 export interface ResolvedOptions {
   port: number;
+  latencyMs: number;
   faults: readonly FaultName[];
   sessionTtlSeconds: number;
   maxLifetimeSeconds: number;
@@ -153,5 +156,6 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     capabilityLocations: options.capabilityLocations ?? {},
     tolerate: options.tolerate ?? new Set(),
     onTolerated: options.onTolerated,
+    latencyMs: options.latencyMs ?? 0,
   };
 }

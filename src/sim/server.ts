@@ -49,6 +49,12 @@ function exact(path: string): RegExp {
 /** The simulator's HTTP application: protocol endpoints, control API, recording and error mapping. */
 export function createApp(ctx: SimContext): Hono<SimEnv> {
   const app = new Hono<SimEnv>();
+  // Network distance, simulated before anything else so every answer (control API included) pays it.
+  if (ctx.options.latencyMs > 0)
+    app.use('*', async (_c, next) => {
+      await new Promise((resolve) => setTimeout(resolve, ctx.options.latencyMs));
+      await next();
+    });
   if (ctx.recorder !== undefined) app.use('*', recordExchanges(ctx, ctx.recorder));
   app.use('*', rateLimit(ctx));
   readBodies(app);

@@ -61,9 +61,11 @@ export interface ConfiguredSimulator {
 export async function startConfiguredSimulator(
   configuration: ConfigurationName = 'default',
   faults: readonly FaultName[] = [],
+  /** Further simulator options, e.g. `latencyMs` for the bench. */
+  extra: SimulatorOptions = {},
 ): Promise<ConfiguredSimulator> {
   const chosen = CONFIGURATIONS[configuration];
-  const simulator = await startSimulator({ ...chosen.simulator, faults });
+  const simulator = await startSimulator({ ...chosen.simulator, ...extra, faults });
   return { simulator, profile: parseProfile(chosen.profile, 'the self-test profile') };
 }
 

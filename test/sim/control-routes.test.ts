@@ -212,3 +212,16 @@ describe('recorder, rate limiting and malformed input', () => {
     }
   });
 });
+
+describe('simulated network distance', () => {
+  it('answers no sooner than the configured latency', async () => {
+    const distant = await SimDriver.start({ latencyMs: 120 });
+    try {
+      const started = performance.now();
+      expect((await distant.get(distant.sim.controlUrl)).status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(115);
+    } finally {
+      await distant.stop();
+    }
+  });
+});
