@@ -8,7 +8,8 @@ import type { RequestMatch } from './scenario.ts';
 /**
  * What the client sent, as the simulator recorded it, seen through the paths scenarios name:
  * `jwt.header.typ`, `jwt.claims.aud`, `jwt.lifetime` (exp − iat, seconds), `query.agent_id`,
- * `body.name` (JSON body), `header.authorization`, `url`, `origin`, `path`, `response.status`.
+ * `body.name` (JSON body), `header.authorization`, `url`, `origin`, `path`, `response.status`,
+ * `response.stream_end` (`client-closed` or `server-closed`, once an event stream ended).
  */
 
 function isEd25519Jwk(value: unknown): value is { kty: string; crv: string; x: string } {
@@ -80,9 +81,9 @@ export function requestValue(request: ObservedRequest, path: string): unknown {
     case 'method':
       return request.method;
     case 'response':
-      return rest === 'status'
-        ? request.response.status
-        : readPath(parseJson(request.response.body), rest.replace(/^body\.?/, ''));
+      if (rest === 'status') return request.response.status;
+      if (rest === 'stream_end') return request.response.streamEnd;
+      return readPath(parseJson(request.response.body), rest.replace(/^body\.?/, ''));
     default:
       return undefined;
   }

@@ -30,6 +30,8 @@ export interface ScriptedSseEvent {
 export interface StreamScript {
   events: readonly ScriptedSseEvent[];
   done: boolean;
+  /** Keep the connection open this long after `done`, so whether the client closes it shows (§5.11). */
+  holdOpenMs?: number;
 }
 
 export interface SimulatorOptions {

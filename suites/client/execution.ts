@@ -245,6 +245,43 @@ const asyncBackoff = defineScenario({
   ],
 });
 
+/**
+ * After `done` the simulator keeps the connection open for a while: a client that has its result
+ * closes the stream itself instead of waiting for the server (§5.11).
+ */
+const streamClosedAfterDone = defineScenario({
+  id: 'client.execution.stream-closed-after-done',
+  title: 'The client closes an event stream once it has the done event',
+  area: 'execution',
+  level: 'MUST',
+  requirements: ['AAP-5.11-17'],
+  tools: ['connect_agent', 'execute_capability'],
+  knobs: {
+    ...AUTO,
+    execution: { sse: { events: [{ event: 'data', data: '{"n":1}' }], done: true, holdOpenMs: 3000 } },
+  },
+  steps: [
+    connectFor('${cap.stream}'),
+    {
+      call: 'execute_capability',
+      as: 'x',
+      timeoutMs: 15_000,
+      args: { agent_id: '${agent}', capability: '${cap.stream}', arguments: {} },
+    },
+    // The close reaches the simulator a moment after the client has acted on done.
+    { wait: 500 },
+  ],
+  expect: [
+    { because: 'a streamed execution', requests: { endpoint: 'execute' }, count: { min: 1 } },
+    {
+      because: 'the stream closed by the client after done (§5.11)',
+      requests: { endpoint: 'execute' },
+      every: 'response.stream_end',
+      is: { eq: 'client-closed' },
+    },
+  ],
+});
+
 const streamWithoutDone = defineScenario({
   id: 'client.execution.stream-without-done-incomplete',
   title: 'A stream that ends without a done event is not returned as a complete result',
@@ -272,6 +309,7 @@ const streamWithoutDone = defineScenario({
 });
 
 export const scenarios: Scenario[] = [
+  streamClosedAfterDone,
   atOwnLocation,
   sync,
   audience,

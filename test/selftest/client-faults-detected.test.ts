@@ -104,7 +104,6 @@ const KNOWN_GAPS: ReadonlySet<string> = new Set([
   'capability-cache-ignores-identity',
   'keeps-stale-capabilities',
   'accepts-any-verification-uri',
-  'sse-keeps-stream-open',
 ]);
 
 describe('every reference-client fault is caught by the client suite', () => {

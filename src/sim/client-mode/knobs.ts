@@ -37,7 +37,7 @@ export interface ClientScenarioKnobs {
     /** Async executions: polls answered pending, and where the status_url points. */
     async?: { pendingPolls: number; statusUrl: 'same-origin' | 'foreign' | 'http-foreign' };
     /** Every stream answers these events (typed, untyped, multi-line data), then `done` when asked. */
-    sse?: { events: ScriptedSseEvent[]; done: boolean };
+    sse?: { events: ScriptedSseEvent[]; done: boolean; holdOpenMs?: number };
   };
   /** Fixed answers for chosen calls (every call of the endpoint when `nth` is absent). */
   answers?: FixedAnswer[];

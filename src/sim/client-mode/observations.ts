@@ -18,7 +18,14 @@ export interface ObservedRequest {
   /** The bearer token, decoded without any verification. */
   jwt?: { raw: string; header?: Record<string, unknown>; claims?: Record<string, unknown>; error?: string };
   /** The answer; a stream's body is filled in once the stream ends. */
-  response: { status: number; headers: Record<string, string>; body?: string; bodyTruncated?: true };
+  response: {
+    status: number;
+    headers: Record<string, string>;
+    body?: string;
+    bodyTruncated?: true;
+    /** For an event stream: who ended it, once it ended (the client closing it, or the simulator). */
+    streamEnd?: 'client-closed' | 'server-closed';
+  };
   /** Verification steps let through for this request (see tolerance.ts); empty when none. */
   tolerated: string[];
   /** Operator actions triggered by this request, with their outcome. */

@@ -177,7 +177,7 @@ export class ClientModePipeline {
     if ((answer.headers.get('content-type') ?? '').includes('text/event-stream')) {
       const [toClient, toRecord] = answer.body.tee();
       void readStream(toRecord).then((bytes) => this.fillBody(recorded, bytes.bytes, bytes.overflow));
-      return { response: new Response(toClient, init), recorded, json: undefined };
+      return { response: new Response(watchStreamEnd(toClient, recorded), init), recorded, json: undefined };
     }
     const bytes = new Uint8Array(await answer.arrayBuffer());
     this.fillBody(recorded, bytes, false);
@@ -298,4 +298,28 @@ function parseJson(bytes: Uint8Array | undefined): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Passes a stream on to the client, noting who ended it: the server sending its last byte, or the
+ * client closing the connection first (the HTTP server then cancels the body).
+ */
+function watchStreamEnd(
+  source: ReadableStream<Uint8Array>,
+  recorded: ObservedRequest['response'],
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        recorded.streamEnd ??= 'server-closed';
+        controller.close();
+      } else controller.enqueue(value);
+    },
+    async cancel(reason) {
+      recorded.streamEnd ??= 'client-closed';
+      await reader.cancel(reason);
+    },
+  });
 }

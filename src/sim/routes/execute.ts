@@ -178,5 +178,6 @@ function scriptedStream(c: SimHonoContext, script: StreamScript) {
   return streamSSE(c, async (sse) => {
     for (const event of script.events) await sse.writeSSE({ ...event });
     if (script.done) await sse.writeSSE({ event: 'done', data: JSON.stringify({ chunks: script.events.length }) });
+    if (script.holdOpenMs !== undefined) await sse.sleep(script.holdOpenMs);
   });
 }
