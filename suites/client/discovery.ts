@@ -88,4 +88,41 @@ const defaultLocationDerived = defineScenario({
   ],
 });
 
-export const scenarios: Scenario[] = [fetchBeforeUse, unsupportedMajor, defaultLocationDerived];
+/**
+ * Discovery answered with a one-second max-age: once it is stale, the client's next request to the
+ * server is preceded by a fresh fetch of the document (HTTP caching, §5.1, §10.5).
+ */
+const discoveryCacheExpires = defineScenario({
+  id: 'client.discovery.cache-control-obeyed',
+  title: 'A discovery document past its Cache-Control max-age is fetched again before it is used',
+  area: 'discovery',
+  level: 'MUST',
+  requirements: ['AAP-5.1-12', 'AAP-10.5-04'],
+  tools: ['connect_agent', 'list_capabilities'],
+  knobs: { approval: { policy: 'auto' }, discovery: { cacheControl: 'max-age=1' } },
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      require: 'ok',
+      args: { provider: '${provider}', name: 'conformance discovery cache', capabilities: ['${cap.sync}'] },
+    },
+    // Past the one-second max-age (a lower bound: any later moment is just as stale).
+    { wait: 2000 },
+    { call: 'list_capabilities', as: 'l', args: {} },
+  ],
+  expect: [
+    {
+      because: 'a request to the server after the document went stale',
+      requests: { endpoint: ['list', 'describe', 'status'], after: 'l' },
+      count: { min: 1 },
+    },
+    {
+      because: 'discovery fetched again once stale (Cache-Control, §5.1, §10.5)',
+      requests: { endpoint: 'discovery', after: 'l' },
+      count: { min: 1 },
+    },
+  ],
+});
+
+export const scenarios: Scenario[] = [fetchBeforeUse, unsupportedMajor, defaultLocationDerived, discoveryCacheExpires];

@@ -1,5 +1,6 @@
 import type { Scenario } from '../../src/client-harness/api.ts';
 import { scenarios as approval } from './approval.ts';
+import { scenarios as capabilityCache } from './capability-cache.ts';
 import { scenarios as capabilityRequests } from './capability-requests.ts';
 import { scenarios as discovery } from './discovery.ts';
 import { scenarios as execution } from './execution.ts';
@@ -19,6 +20,7 @@ export const clientScenarios: Scenario[] = [
   ...approval,
   ...execution,
   ...capabilityRequests,
+  ...capabilityCache,
   ...lifecycle,
   ...security,
   ...rateLimits,

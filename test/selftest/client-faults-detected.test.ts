@@ -96,13 +96,10 @@ function markdownTable(detections: readonly Detection[]): string {
 const KNOWN_GAPS: ReadonlySet<string> = new Set([
   'forwards-token-on-cross-origin-redirect',
   'normalises-capability-names',
-  'caches-discovery-forever',
   'endpoint-resolution-drops-issuer-path',
   'accepts-http-discovery',
   'accepts-untrusted-tls',
   'follows-many-redirects',
-  'capability-cache-ignores-identity',
-  'keeps-stale-capabilities',
   'accepts-any-verification-uri',
 ]);
 
