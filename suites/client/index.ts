@@ -7,6 +7,7 @@ import { scenarios as execution } from './execution.ts';
 import { scenarios as jwt } from './jwt.ts';
 import { scenarios as lifecycle } from './lifecycle.ts';
 import { scenarios as rateLimits } from './rate-limits.ts';
+import { scenarios as redirects } from './redirects.ts';
 import { scenarios as registration } from './registration.ts';
 import { scenarios as security } from './security.ts';
 import { scenarios as signJwt } from './sign-jwt.ts';
@@ -23,5 +24,6 @@ export const clientScenarios: Scenario[] = [
   ...capabilityCache,
   ...lifecycle,
   ...security,
+  ...redirects,
   ...rateLimits,
 ];

@@ -94,12 +94,10 @@ function markdownTable(detections: readonly Detection[]): string {
  * fault becomes detected, so the list only ever shrinks and never hides a regression.
  */
 const KNOWN_GAPS: ReadonlySet<string> = new Set([
-  'forwards-token-on-cross-origin-redirect',
   'normalises-capability-names',
   'endpoint-resolution-drops-issuer-path',
   'accepts-http-discovery',
   'accepts-untrusted-tls',
-  'follows-many-redirects',
   'accepts-any-verification-uri',
 ]);
 

@@ -116,6 +116,7 @@ export async function startClientModeSimulator(opts: ClientModeOptions = {}): Pr
       log,
       notes,
       startedAt,
+      origins: { sim: sim.origin, foreign: foreign.origin },
     });
     handlers.set('sim', pipeline.handler('sim', createApp(ctx).fetch));
     handlers.set('foreign', pipeline.handler('foreign', answerForeign));

@@ -55,6 +55,7 @@ export interface FixedAnswer {
   /** 1-based ordinal among the requests to `endpoint`; every one of them when absent. */
   nth?: number;
   status: number;
+  /** `{foreign}` and `{sim}` in values stand for those listeners' origins (a redirect's Location). */
   headers?: Record<string, string>;
   /** JSON-encoded unless a string; a §5.13 error for the status when absent. */
   body?: unknown;

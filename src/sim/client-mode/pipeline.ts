@@ -38,6 +38,8 @@ export interface PipelineSetup {
   notes: ToleranceNotes;
   /** performance.now() at scenario start. */
   startedAt: number;
+  /** Origins of the scenario's listeners, for `{foreign}` and `{sim}` in fixed answers' headers. */
+  origins: { sim: string; foreign: string };
 }
 
 /**
@@ -144,7 +146,7 @@ export class ClientModePipeline {
   ): Response | undefined {
     const { knobs, ctx } = this.setup;
     if (endpoint === 'status' && (knobs.approval?.slowDownAt ?? []).includes(poll)) return slowDownAnswer();
-    const fixed = fixedAnswerFor(knobs.answers ?? [], endpoint, ordinal);
+    const fixed = fixedAnswerFor(knobs.answers ?? [], endpoint, ordinal, this.setup.origins);
     if (fixed !== undefined) return fixed;
     if (
       listener === 'sim' &&

@@ -6,11 +6,18 @@ export function fixedAnswerFor(
   answers: readonly FixedAnswer[],
   endpoint: SimEndpoint | 'other',
   ordinal: number,
+  origins: { sim: string; foreign: string },
 ): Response | undefined {
   const answer = answers.find((a) => a.endpoint === endpoint && (a.nth === undefined || a.nth === ordinal));
   if (answer === undefined) return undefined;
   const body = answer.body ?? defaultBody(answer.status);
-  const headers = new Headers(answer.headers);
+  // Header values may name the scenario's listeners, known only once they listen (e.g. a redirect's Location).
+  const headers = new Headers(
+    Object.entries(answer.headers ?? {}).map(([name, value]): [string, string] => [
+      name,
+      value.replaceAll('{foreign}', origins.foreign).replaceAll('{sim}', origins.sim),
+    ]),
+  );
   if (typeof body !== 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   return new Response(NULL_BODY_STATUSES.has(answer.status) ? null : text, { status: answer.status, headers });
