@@ -117,6 +117,14 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnvironment):
         }
       }
       const evidence: Evidence = { requests: sim!.requests(), calls, stepStarts, lookup };
+      if (misbehaviour === undefined) {
+        const unmet = scenario.expect
+          .filter((assertion) => assertion.precondition === true)
+          .map((assertion) => judge(assertion, evidence))
+          .find((failure) => failure !== undefined);
+        if (unmet !== undefined)
+          throw new PreconditionError(`precondition: ${unmet.message} (nothing else of the scenario can be judged)`);
+      }
       const failures = scenario.expect
         .map((assertion) => judge(assertion, evidence))
         .filter((f): f is AssertionFailure => f !== undefined);

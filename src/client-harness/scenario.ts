@@ -64,8 +64,13 @@ export type Step =
   /** An operator action on the simulator now. */
   | { act: ClientModeAction };
 
-/** What must hold after the steps ran. `because` is the failure message's subject. */
-export type Assertion = { because: string } & (
+/**
+ * What must hold after the steps ran. `because` is the failure message's subject. A `precondition`
+ * assertion states what the scenario needs to have happened before it can judge anything (say, a
+ * registration was sent): when it does not hold the scenario ends in `error`, not in a verdict on
+ * its requirements, and the other assertions are not judged.
+ */
+export type Assertion = { because: string; precondition?: true } & (
   | { requests: RequestMatch; count: { min?: number; max?: number } }
   /** The first request the client sent matches. */
   | { firstRequest: RequestMatch }

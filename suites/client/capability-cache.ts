@@ -27,7 +27,12 @@ const keyedByIdentity = defineScenario({
     { call: 'list_capabilities', as: 'asAgent', args: { agent_id: '${agent}' } },
   ],
   expect: [
-    { because: 'a listing before the agent asks (§6.3)', requests: { endpoint: 'list' }, count: { min: 1 } },
+    {
+      because: 'a listing before the agent asks (§6.3)',
+      precondition: true,
+      requests: { endpoint: 'list' },
+      count: { min: 1 },
+    },
     {
       because: "the agent's own listing fetched with its JWT, not served from another identity's cache (§10.6)",
       requests: { endpoint: 'list', auth: 'agent', after: 'asAgent' },
@@ -66,7 +71,7 @@ const refetchAfterRefusal = defineScenario({
     { call: 'describe_capability', as: 'after', args: { name: '${cap.sync}', agent_id: '${agent}' } },
   ],
   expect: [
-    { because: 'the refused execution', requests: { endpoint: 'execute' }, count: { min: 1 } },
+    { because: 'the refused execution', precondition: true, requests: { endpoint: 'execute' }, count: { min: 1 } },
     {
       because: 'the description fetched again after invalid_request (§10.6)',
       requests: { endpoint: 'describe', after: 'x' },

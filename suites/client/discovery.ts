@@ -109,11 +109,12 @@ const discoveryCacheExpires = defineScenario({
     },
     // Past the one-second max-age (a lower bound: any later moment is just as stale).
     { wait: 2000 },
-    { call: 'list_capabilities', as: 'l', args: {} },
+    { call: 'list_capabilities', as: 'l', args: { agent_id: '${agent}' } },
   ],
   expect: [
     {
       because: 'a request to the server after the document went stale',
+      precondition: true,
       requests: { endpoint: ['list', 'describe', 'status'], after: 'l' },
       count: { min: 1 },
     },

@@ -72,6 +72,7 @@ const agentAudienceIssuer = defineScenario({
   expect: [
     {
       because: 'agent-authenticated listing or describing (§6.3, §6.3.1)',
+      precondition: true,
       requests: { endpoint: ['list', 'describe'], auth: 'agent' },
       count: { min: 1 },
     },

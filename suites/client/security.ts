@@ -41,7 +41,12 @@ const noPrivateKeyInRegistration = defineScenario({
     },
   ],
   expect: [
-    { because: 'a registration to judge (§6.4)', requests: { endpoint: 'register' }, count: { min: 1 } },
+    {
+      because: 'a registration to judge (§6.4)',
+      precondition: true,
+      requests: { endpoint: 'register' },
+      count: { min: 1 },
+    },
     { because: 'private key material (§4.1, §8.1)', noPrivateKeyMaterial: true },
   ],
 });

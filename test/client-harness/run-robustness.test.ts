@@ -22,7 +22,7 @@ const SCENARIOS = clientScenarios.filter((scenario) =>
 );
 const MODES = ['hang', 'crash', 'garbage', 'hang-at-start', 'flood-server', 'huge-result'] as const;
 
-async function runAgainst(mode: (typeof MODES)[number]): Promise<ClientReport> {
+async function runAgainst(mode: (typeof MODES)[number], scenarios = SCENARIOS): Promise<ClientReport> {
   const driver = await createDriver({
     driver: 'mcp',
     command: tsxCommand('hostile-agent-client.ts'),
@@ -32,7 +32,7 @@ async function runAgainst(mode: (typeof MODES)[number]): Promise<ClientReport> {
   return runClientConformance({
     toolVersion: packageJson.version,
     driver,
-    scenarios: SCENARIOS,
+    scenarios,
     only: [],
     skip: [],
     strict: false,
@@ -70,4 +70,15 @@ describe('a client-certification run against a hostile client', () => {
       }
     }, 60_000);
   }
+
+  it('ends a scenario whose precondition never happened in error, not in a verdict', async () => {
+    // The "flood-server" client answers every tool with {} and never registers: nothing to judge.
+    const registrationOnly = clientScenarios.filter(
+      (scenario) => scenario.id === 'client.security.no-private-key-in-registration',
+    );
+    const report = await runAgainst('flood-server', registrationOnly);
+    expect(report.checks.map((check) => [check.status, check.message?.slice(0, 40)])).toEqual([
+      ['error', 'precondition: a registration to judge (§'],
+    ]);
+  }, 60_000);
 });
