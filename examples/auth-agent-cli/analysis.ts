@@ -161,6 +161,26 @@ failing with an incompatibility error (AAP-5.1.1-04).`,
       },
     },
   },
+  {
+    title: 'Redirects are followed up to twenty times instead of at most three',
+    level: 'SHOULD',
+    requirements: ['AAP-8.12-10'],
+    sections: ['8.12'],
+    analysis: `The simulator answered every discovery request with \`307\` pointing back at the same URL. §8.12 asks
+clients to give up after three redirects; the CLI followed twenty before failing, on each of its discovery
+attempts (at start for \`--url\`, and again for \`discover_provider\`), so the simulator saw 21 requests per
+attempt instead of at most four.
+
+Source: \`packages/sdk/src/discovery.ts\` calls \`fetch\` without a \`redirect\` option, so the WHATWG fetch
+default applies: follow, up to twenty redirects. The same holds for the SDK's other requests, which also
+leave redirect handling to \`fetch\`.`,
+    scenarios: {
+      'client.security.redirect-limit': {
+        how: `Requests for the self-redirecting discovery document, counted by the simulator: at most four expected
+(the first plus three redirects); the message quotes how many arrived.`,
+      },
+    },
+  },
 ];
 
 /** Why scenarios ended in `error`, `not-applicable` or `skipped`: the first entry that applies. */
