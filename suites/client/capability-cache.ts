@@ -1,12 +1,8 @@
 import { defineScenario, type Scenario } from '../../src/client-harness/api.ts';
 
-const AUTO = { approval: { policy: 'auto' as const } };
-const CONNECT = {
-  call: 'connect_agent' as const,
-  as: 'c',
-  require: 'ok' as const,
-  args: { provider: '${provider}', name: 'conformance capability cache', capabilities: ['${cap.sync}'] },
-};
+import { AUTO_APPROVAL as AUTO, connectStep } from './common.ts';
+
+const CONNECT = connectStep('conformance capability cache');
 
 /**
  * A listing fetched for one identity says nothing about what another may see (§5.2: grant status and

@@ -1,6 +1,6 @@
 import { defineScenario, type Scenario, type Step } from '../../src/client-harness/api.ts';
 
-const AUTO = { approval: { policy: 'auto' as const } };
+import { AUTO_APPROVAL as AUTO, connectStep } from './common.ts';
 
 /**
  * The constrainable capability's numeric input field, as the simulator's profile names it. Constraint
@@ -9,12 +9,7 @@ const AUTO = { approval: { policy: 'auto' as const } };
 const NUMERIC_FIELD = 'amount';
 
 /** An agent connected with one auto-approved capability, to escalate from. */
-const CONNECT: Step = {
-  call: 'connect_agent',
-  as: 'c',
-  require: 'ok',
-  args: { provider: '${provider}', name: 'conformance escalation', capabilities: ['${cap.sync}'] },
-};
+const CONNECT = connectStep('conformance escalation');
 
 /** An escalation to the constrainable capability, granted at once under the auto policy. */
 const ESCALATE: Step = {

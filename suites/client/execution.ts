@@ -1,14 +1,9 @@
 import { defineScenario, type Scenario, type Step } from '../../src/client-harness/api.ts';
 
-const AUTO = { approval: { policy: 'auto' as const } };
+import { AUTO_APPROVAL as AUTO, connectStep } from './common.ts';
 
 function connectFor(capability: string): Step {
-  return {
-    call: 'connect_agent',
-    as: 'c',
-    require: 'ok',
-    args: { provider: '${provider}', name: 'conformance execution', capabilities: [capability] },
-  };
+  return connectStep('conformance execution', [capability]);
 }
 
 const sync = defineScenario({

@@ -1,12 +1,8 @@
-import { defineScenario, type Scenario, type Step } from '../../src/client-harness/api.ts';
+import { defineScenario, type Scenario } from '../../src/client-harness/api.ts';
 
-const AUTO = { approval: { policy: 'auto' as const } };
-const CONNECT: Step = {
-  call: 'connect_agent',
-  as: 'c',
-  require: 'ok',
-  args: { provider: '${provider}', name: 'conformance lifecycle', capabilities: ['${cap.sync}'] },
-};
+import { AUTO_APPROVAL as AUTO, connectStep } from './common.ts';
+
+const CONNECT = connectStep('conformance lifecycle');
 
 const status = defineScenario({
   id: 'client.lifecycle.status-with-host-jwt',

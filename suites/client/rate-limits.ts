@@ -1,11 +1,8 @@
 import { defineScenario, type Scenario, type Step } from '../../src/client-harness/api.ts';
 
-const CONNECT: Step = {
-  call: 'connect_agent',
-  as: 'c',
-  require: 'ok',
-  args: { provider: '${provider}', name: 'conformance rate limit', capabilities: ['${cap.sync}'] },
-};
+import { connectStep } from './common.ts';
+
+const CONNECT = connectStep('conformance rate limit');
 const EXECUTE: Step = {
   call: 'execute_capability',
   as: 'x',

@@ -1,12 +1,8 @@
 import { defineScenario, type Scenario } from '../../src/client-harness/api.ts';
 
-const AUTO = { approval: { policy: 'auto' as const } };
-const CONNECT = {
-  call: 'connect_agent' as const,
-  as: 'c',
-  require: 'ok' as const,
-  args: { provider: '${provider}', name: 'conformance redirects', capabilities: ['${cap.sync}'] },
-};
+import { AUTO_APPROVAL as AUTO, connectStep } from './common.ts';
+
+const CONNECT = connectStep('conformance redirects');
 
 /**
  * The agent's capability listing is redirected to another origin (the foreign listener, which records
