@@ -164,6 +164,16 @@ export function judge(assertion: Assertion, evidence: Evidence): AssertionFailur
         detail: { expected: { [assertion.path]: verdict.expected }, observed: { [assertion.path]: value ?? null } },
       };
     }
+    if ('notMentions' in assertion) {
+      const unwanted = String(resolveTemplates(assertion.notMentions, evidence.lookup));
+      const shown = `${call.text}\n${call.surfaced}`;
+      const at = shown.indexOf(unwanted);
+      if (at < 0) return undefined;
+      return {
+        message: `${subject}: the result or the output surfaced during the call mentions ${show(unwanted)}`,
+        detail: { expected: { notMentions: unwanted }, observed: shown.slice(Math.max(0, at - 200), at + 300) },
+      };
+    }
     const wanted = String(resolveTemplates(assertion.mentions, evidence.lookup));
     const haystack = assertion.where === 'result' ? call.text : `${call.text}\n${call.surfaced}`;
     if (haystack.includes(wanted)) return undefined;

@@ -84,6 +84,8 @@ export type Assertion = { because: string; precondition?: true } & (
   | { call: string; path: string; is: Matcher }
   /** The call's result text, or anything the client surfaced while it ran (logs, progress), mentions this. */
   | { call: string; mentions: string; where?: 'result' | 'surfaced' }
+  /** Neither the call's result text nor anything the client surfaced while it ran contains this. */
+  | { call: string; notMentions: string }
 );
 
 export interface Scenario {

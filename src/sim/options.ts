@@ -78,12 +78,15 @@ export interface SimulatorOptions {
   tolerate?: ReadonlySet<ToleratedStep>;
   /** Called inside the request being verified each time a step is let through. */
   onTolerated?: (step: ToleratedStep) => void;
+  /** Origin of device-authorization `verification_uri`s instead of the simulator's own (§7.1, §8.12). */
+  verificationUriOrigin?: string;
   /** Every answer waits this long first, as a server 20-150 ms away would (`simulate --latency`). Default 0. */
   latencyMs?: number;
 }
 
 export interface ResolvedOptions {
   port: number;
+  verificationUriOrigin: string | undefined;
   latencyMs: number;
   faults: readonly FaultName[];
   sessionTtlSeconds: number;
@@ -159,5 +162,6 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     tolerate: options.tolerate ?? new Set(),
     onTolerated: options.onTolerated,
     latencyMs: options.latencyMs ?? 0,
+    verificationUriOrigin: options.verificationUriOrigin,
   };
 }

@@ -69,7 +69,7 @@ export function approvalView(ctx: SimContext, approval: ApprovalRecord): Approva
       ...(approval.bindingMessage !== undefined && { binding_message: approval.bindingMessage }),
     };
   }
-  const verificationUri = `${ctx.origin}${DEVICE_PATH}`;
+  const verificationUri = `${ctx.options.verificationUriOrigin ?? ctx.origin}${DEVICE_PATH}`;
   return {
     method: 'device_authorization',
     verification_uri: verificationUri,

@@ -237,8 +237,48 @@ const cibaPolled = defineScenario({
   ],
 });
 
+/**
+ * The device-authorization answer sends the user to another origin (the foreign listener's): a URL the
+ * server hands over is checked before it is shown (§8.12), and a verification page off the server's
+ * origin is not passed on to the user as the place to approve: the user code to enter there is not
+ * shown. The approval lapses after a few seconds
+ * so a client that keeps polling ends too.
+ */
+const foreignVerificationUri = defineScenario({
+  id: 'client.approval.foreign-verification-uri-not-shown',
+  title: "A verification_uri on another origin than the server's is not shown to the user",
+  area: 'approval',
+  level: 'MUST',
+  requirements: ['AAP-8.12-20', 'AAP-8.12-23'],
+  tools: ['connect_agent'],
+  knobs: { approval: { ...PENDING.approval, expiresIn: 3, verificationUri: 'foreign' } },
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      timeoutMs: 15_000,
+      args: { provider: '${provider}', name: 'conformance foreign verification', capabilities: ['${cap.sync}'] },
+    },
+  ],
+  expect: [
+    {
+      because: 'a device authorization to judge (§7.1)',
+      precondition: true,
+      requests: { endpoint: 'register' },
+      count: { min: 1 },
+    },
+    // Naming the refused URL in an error is fine; handing the user the code to enter there is not.
+    {
+      because: 'the user code for a verification page on another origin (§8.12)',
+      call: 'c',
+      notMentions: '${approval.user_code}',
+    },
+  ],
+});
+
 export const scenarios: Scenario[] = [
   deviceFlow,
+  foreignVerificationUri,
   stopsOnDenial,
   slowDownSlows,
   slowDownFiveSeconds,

@@ -130,6 +130,11 @@ describe('assertions', () => {
     expect(
       judge({ because: 'code', call: 'c', mentions: 'ABCD-EFGH', where: 'result' }, evidence([], calls)),
     ).toBeDefined();
+    // Surfaced output counts for notMentions too: a code shown in a notification is shown.
+    expect(judge({ because: 'code', call: 'c', notMentions: 'ABCD-EFGH' }, evidence([], calls))?.message).toMatch(
+      /mentions "ABCD-EFGH"/,
+    );
+    expect(judge({ because: 'code', call: 'c', notMentions: 'WXYZ-0000' }, evidence([], calls))).toBeUndefined();
     expect(judge({ because: 'missing', call: 'x', ok: true }, evidence([], calls))?.message).toMatch(
       /no call labelled "x"/,
     );

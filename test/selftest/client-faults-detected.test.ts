@@ -98,7 +98,6 @@ const KNOWN_GAPS: ReadonlySet<string> = new Set([
   'endpoint-resolution-drops-issuer-path',
   'accepts-http-discovery',
   'accepts-untrusted-tls',
-  'accepts-any-verification-uri',
 ]);
 
 describe('every reference-client fault is caught by the client suite', () => {

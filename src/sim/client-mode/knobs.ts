@@ -28,6 +28,8 @@ export interface ClientScenarioKnobs {
     expiresIn?: number;
     /** Status-poll ordinals (1-based, per agent) answered 400 `slow_down` (scripted-answers.ts). */
     slowDownAt?: number[];
+    /** 'foreign': device-authorization verification URIs point at the foreign listener's origin. */
+    verificationUri?: 'foreign';
   };
   grants?: {
     /** Capability to the constraints granted whatever the agent proposed (wider than requested). */
@@ -108,6 +110,7 @@ export function simulatorOptionsFor(
     ...(approval?.method !== undefined && { approvalMethod: approval.method }),
     approvalIntervalSeconds: approval?.interval ?? CLIENT_APPROVAL_INTERVAL_SECONDS,
     approvalExpiresInSeconds: approval?.expiresIn ?? CLIENT_APPROVAL_EXPIRES_IN_SECONDS,
+    ...(approval?.verificationUri === 'foreign' && { verificationUriOrigin: origins.foreign }),
     ...(grants?.widen !== undefined && { grantedConstraints: grants.widen as Record<string, Constraints> }),
     ...(execution?.async !== undefined && {
       asyncPendingPolls: execution.async.pendingPolls,
