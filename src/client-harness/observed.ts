@@ -8,7 +8,7 @@ import type { RequestMatch } from './scenario.ts';
 /**
  * What the client sent, as the simulator recorded it, seen through the paths scenarios name:
  * `jwt.header.typ`, `jwt.claims.aud`, `jwt.lifetime` (exp − iat, seconds), `query.agent_id`,
- * `body.name` (JSON body), `header.authorization`, `url`, `origin`, `path`, `response.status`,
+ * `body.name` (JSON body), `body.capability_names` (requested names, string or object entries), `header.authorization`, `url`, `origin`, `path`, `response.status`,
  * `response.stream_end` (`client-closed` or `server-closed`, once an event stream ended).
  */
 
@@ -49,6 +49,12 @@ function parseJson(text: string | undefined): unknown {
   }
 }
 
+function capabilityNames(body: unknown): string[] | undefined {
+  const entries = readPath(body, 'capabilities');
+  if (!Array.isArray(entries)) return undefined;
+  return entries.map((entry) => (typeof entry === 'string' ? entry : String(readPath(entry, 'name'))));
+}
+
 /** The value at `path` in a recorded request (undefined when absent). */
 export function requestValue(request: ObservedRequest, path: string): unknown {
   const [root, ...restParts] = path.split('.');
@@ -68,8 +74,14 @@ export function requestValue(request: ObservedRequest, path: string): unknown {
     }
     case 'query':
       return url.searchParams.get(rest) ?? undefined;
-    case 'body':
-      return readPath(parseJson(request.body), rest);
+    case 'body': {
+      const body = parseJson(request.body);
+      // `body.capability_names`: the names a registration or capability request asks for, whether
+      // each entry is a plain name or an object with `name` (§5.3, §5.4).
+      if (rest === 'capability_names' || rest.startsWith('capability_names.'))
+        return readPath(capabilityNames(body), rest.slice('capability_names.'.length));
+      return readPath(body, rest);
+    }
     case 'header':
       return request.headers[rest.toLowerCase()];
     case 'url':

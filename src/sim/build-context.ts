@@ -1,5 +1,5 @@
 import { DISCOVERY_PATH } from '../protocol/index.ts';
-import { CapabilityCatalog } from './capabilities.ts';
+import { CapabilityCatalog, DEMO_CAPABILITIES } from './capabilities.ts';
 import type { SimClock } from './clock.ts';
 import { FaultSet } from './faults.ts';
 import { JwksFetcher } from './jwks-fetch.ts';
@@ -28,7 +28,12 @@ export function buildSimContext(
     options,
     clock,
     store,
-    catalog: new CapabilityCatalog(),
+    catalog: new CapabilityCatalog(
+      DEMO_CAPABILITIES.map((capability) => ({
+        ...capability,
+        name: options.capabilityNames[capability.name] ?? capability.name,
+      })),
+    ),
     faults,
     lifecycle: new Lifecycle(store, clock, options, faults),
     replay: new ReplayCache(clock, faults.has('short-replay-cache') ? 0 : CLOCK_SKEW_SECONDS),

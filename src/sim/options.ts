@@ -78,6 +78,8 @@ export interface SimulatorOptions {
   tolerate?: ReadonlySet<ToleratedStep>;
   /** Called inside the request being verified each time a step is let through. */
   onTolerated?: (step: ToleratedStep) => void;
+  /** Capabilities served under another name: demo name to the name the simulator offers instead. */
+  capabilityNames?: Readonly<Record<string, string>>;
   /** Origin of device-authorization `verification_uri`s instead of the simulator's own (§7.1, §8.12). */
   verificationUriOrigin?: string;
   /** Every answer waits this long first, as a server 20-150 ms away would (`simulate --latency`). Default 0. */
@@ -86,6 +88,7 @@ export interface SimulatorOptions {
 
 export interface ResolvedOptions {
   port: number;
+  capabilityNames: Readonly<Record<string, string>>;
   verificationUriOrigin: string | undefined;
   latencyMs: number;
   faults: readonly FaultName[];
@@ -163,5 +166,6 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     onTolerated: options.onTolerated,
     latencyMs: options.latencyMs ?? 0,
     verificationUriOrigin: options.verificationUriOrigin,
+    capabilityNames: options.capabilityNames ?? {},
   };
 }

@@ -1,6 +1,7 @@
 import type { Scenario } from '../../src/client-harness/api.ts';
 import { scenarios as approval } from './approval.ts';
 import { scenarios as capabilityCache } from './capability-cache.ts';
+import { scenarios as capabilityNames } from './capability-names.ts';
 import { scenarios as capabilityRequests } from './capability-requests.ts';
 import { scenarios as discovery } from './discovery.ts';
 import { scenarios as execution } from './execution.ts';
@@ -22,6 +23,7 @@ export const clientScenarios: Scenario[] = [
   ...execution,
   ...capabilityRequests,
   ...capabilityCache,
+  ...capabilityNames,
   ...lifecycle,
   ...security,
   ...redirects,

@@ -10,6 +10,7 @@ import { answerForeign } from './foreign.ts';
 import {
   CAPABILITY_ROLES,
   LOCATED_CAPABILITY,
+  OPAQUE_CAPABILITY,
   simulatorOptionsFor,
   type CapabilityRoles,
   type ClientScenarioKnobs,
@@ -128,7 +129,11 @@ export async function startClientModeSimulator(opts: ClientModeOptions = {}): Pr
       serviceUrl: ctx.issuer,
       foreignOrigin: foreign.origin,
       ...(locationUrl !== undefined && { locationUrl }),
-      capabilities: { ...CAPABILITY_ROLES, ...(locationUrl !== undefined && { located: LOCATED_CAPABILITY }) },
+      capabilities: {
+        ...CAPABILITY_ROLES,
+        ...(locationUrl !== undefined && { located: LOCATED_CAPABILITY }),
+        ...(knobs.opaqueCapabilityName === true && { opaque: OPAQUE_CAPABILITY.offered }),
+      },
       requests: () => log.entries(),
       droppedRequests: () => log.dropped(),
       waitFor: (match, timeoutMs) => log.waitFor(match, timeoutMs),

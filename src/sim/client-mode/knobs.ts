@@ -49,6 +49,11 @@ export interface ClientScenarioKnobs {
    * too: where the client sent it is for the record to tell, not for the answer.
    */
   locatedCapability?: boolean;
+  /**
+   * Offer one capability (OPAQUE_CAPABILITY) under a name with upper case, a dash and a dot, which a
+   * client must send back byte for byte (§2.14, §8.15): `${cap.opaque}` names it.
+   */
+  opaqueCapabilityName?: boolean;
 }
 
 /** A fixed answer, e.g. 429 with or without Retry-After on the first execute. */
@@ -72,6 +77,7 @@ export interface CapabilityRoles {
   stream: string;
   highRisk: string;
   located?: string;
+  opaque?: string;
 }
 
 export const CAPABILITY_ROLES = {
@@ -82,6 +88,9 @@ export const CAPABILITY_ROLES = {
   stream: SIMULATOR_PROFILE.stream,
   highRisk: SIMULATOR_PROFILE.highRisk,
 } as const satisfies CapabilityRoles;
+
+/** The capability renamed by `opaqueCapabilityName`, and the name it is offered under then. */
+export const OPAQUE_CAPABILITY = { demo: 'get_exchange_rate', offered: 'FX.Rate-Lookup' } as const;
 
 /** The capability served at the location listener when `locatedCapability` is on. */
 export const LOCATED_CAPABILITY = 'find_branch';
@@ -111,6 +120,9 @@ export function simulatorOptionsFor(
     approvalIntervalSeconds: approval?.interval ?? CLIENT_APPROVAL_INTERVAL_SECONDS,
     approvalExpiresInSeconds: approval?.expiresIn ?? CLIENT_APPROVAL_EXPIRES_IN_SECONDS,
     ...(approval?.verificationUri === 'foreign' && { verificationUriOrigin: origins.foreign }),
+    ...(knobs.opaqueCapabilityName === true && {
+      capabilityNames: { [OPAQUE_CAPABILITY.demo]: OPAQUE_CAPABILITY.offered },
+    }),
     ...(grants?.widen !== undefined && { grantedConstraints: grants.widen as Record<string, Constraints> }),
     ...(execution?.async !== undefined && {
       asyncPendingPolls: execution.async.pendingPolls,
