@@ -57,6 +57,27 @@ describe('better-auth reference target', () => {
     expect(body.supports).not.toContain('unlink-host');
   });
 
+  it('creates users with ids better-auth issued, and knows no other', async () => {
+    const created = await postJson(`${target.controlUrl}/create-user`, {});
+    expect(created.status).toBe(200);
+    expect(typeof created.body.user_id).toBe('string');
+    expect((await postJson(`${target.controlUrl}/delete-user`, { user_id: 'usr_made_up_by_a_harness' })).status).toBe(
+      404,
+    );
+    expect((await postJson(`${target.controlUrl}/delete-user`, { user_id: created.body.user_id })).status).toBe(200);
+  });
+
+  it('restores a capability it removed', async () => {
+    const names = async () =>
+      ((await getJson(`${target.issuer}/capability/list`)).body.capabilities as { name: string }[]).map((c) => c.name);
+    const before = await names();
+    const name = before.at(-1) as string;
+    expect((await postJson(`${target.controlUrl}/remove-capability`, { name })).status).toBe(200);
+    expect(await names()).not.toContain(name);
+    expect((await postJson(`${target.controlUrl}/restore-capability`, { name })).status).toBe(200);
+    expect(await names()).toEqual(before);
+  });
+
   it('ships a target profile naming capabilities it lists', async () => {
     const profile = await loadProfile(new URL('../../examples/better-auth/profile.json', import.meta.url).pathname);
     const { body } = await getJson(`${target.issuer}/capability/list`);
