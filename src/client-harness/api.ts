@@ -12,4 +12,4 @@ export {
   type SpecTool,
   type Step,
 } from './scenario.ts';
-export type { ClientScenarioKnobs } from '../sim/client-mode/index.ts';
+export type { ClientScenarioKnobs, SimEndpoint } from '../sim/client-mode/index.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckResult, CheckStatus, ExchangeRecording, FailureDetail, TranscriptSnapshot } from '../model/index.ts';
-import { startClientModeSimulator, type ClientModeSimulator } from '../sim/client-mode/index.ts';
+import { ListenerUnavailable, startClientModeSimulator, type ClientModeSimulator } from '../sim/client-mode/index.ts';
 import { judge, type AssertionFailure, type CallEvidence, type Evidence } from './assertions.ts';
 import { DEFAULT_START_TIMEOUT_MS, DriverStartError, type ClientDriver, type ClientSession } from './drivers/driver.ts';
 import type { ToolCallRecord } from '../model/index.ts';
@@ -233,6 +233,11 @@ function lookupFor(sim: ClientModeSimulator, calls: ReadonlyMap<string, CallEvid
         return readPath({ issuer: sim.issuer, service_url: sim.serviceUrl }, rest);
       case 'foreign':
         return readPath({ origin: sim.foreignOrigin }, rest);
+      case 'listeners':
+        return readPath(
+          { plain_http: sim.extraOrigins['plain-http'], untrusted_tls: sim.extraOrigins['untrusted-tls'] },
+          rest,
+        );
       case 'cap':
         return readPath(sim.capabilities, rest);
       case 'agent':
@@ -262,6 +267,13 @@ function scoreThrown(
   notes: string[],
 ): { status: CheckStatus; message: string; notes: string[] } {
   if (error instanceof PreconditionError) return { status: 'error', message: error.message, notes };
+  // This machine cannot serve what the scenario needs: nothing about the client is known.
+  if (error instanceof ListenerUnavailable)
+    return {
+      status: 'skipped',
+      message: `${error.message}; run the suite on a machine with a non-loopback network interface to enable this scenario`,
+      notes,
+    };
   if (error instanceof UnresolvedPlaceholder)
     return { status: 'error', message: `precondition: ${error.message}`, notes };
   if (error instanceof ScenarioDeadline || error instanceof ClientMisbehaviour)

@@ -1,5 +1,11 @@
 import type { CheckLevel, ClientArea } from '../model/index.ts';
-import type { ClientModeAction, ClientScenarioKnobs, SimEndpoint, Trigger } from '../sim/client-mode/index.ts';
+import type {
+  ClientModeAction,
+  ClientScenarioKnobs,
+  ListenerName,
+  SimEndpoint,
+  Trigger,
+} from '../sim/client-mode/index.ts';
 
 /**
  * A client scenario is data: the server's behaviour (knobs, operator triggers), the tool calls the
@@ -9,7 +15,8 @@ import type { ClientModeAction, ClientScenarioKnobs, SimEndpoint, Trigger } from
  * Strings in `args` and matchers may hold `${…}` placeholders, resolved when the step runs (see
  * templates.ts): `${provider}`, `${sim.issuer}`, `${cap.sync}` (a capability by role), `${agent}`
  * (the agent the simulator registered last), `${approval.user_code}`, `${c.agent_id}` (a field of the
- * result of the call labelled `c`), `${foreign.origin}`.
+ * result of the call labelled `c`), `${foreign.origin}`, `${listeners.plain_http}` and
+ * `${listeners.untrusted_tls}` (origins of the extra listeners a scenario asked for).
  */
 
 /** The §6 tools, by their spec names. */
@@ -29,11 +36,11 @@ export const SPEC_TOOLS = [
 ] as const;
 export type SpecTool = (typeof SPEC_TOOLS)[number];
 
-/** Selects requests the client sent (to the simulator, its foreign listener or a capability location). */
+/** Selects requests the client sent (to the simulator, its foreign listener, a capability location or an extra listener). */
 export interface RequestMatch {
   endpoint?: SimEndpoint | readonly SimEndpoint[];
   /** Default: any listener. */
-  listener?: 'sim' | 'foreign' | 'location' | 'any';
+  listener?: ListenerName | 'any';
   method?: string;
   /** How the request authenticated: a host JWT, an agent JWT, or no bearer token. */
   auth?: 'host' | 'agent' | 'none';
@@ -60,7 +67,7 @@ export type Step =
   /** Let time pass (client-side timers: polling, back-off); short, lower bounds only. */
   | { wait: number }
   /** Wait until the client has sent a matching request (at most `timeoutMs`). */
-  | { waitFor: { endpoint?: SimEndpoint; listener?: 'sim' | 'foreign' | 'location'; nth?: number }; timeoutMs: number }
+  | { waitFor: { endpoint?: SimEndpoint; listener?: ListenerName; nth?: number }; timeoutMs: number }
   /** An operator action on the simulator now. */
   | { act: ClientModeAction };
 

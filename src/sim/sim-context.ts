@@ -11,7 +11,10 @@ import type { Store } from './store.ts';
 
 /** Everything a request handler of one simulator instance needs. */
 export interface SimContext {
-  /** The issuer URL (also the origin: the simulator serves at the root of its port). */
+  /**
+   * The issuer URL: the origin, as the simulator serves at the root of its port, except in client
+   * mode, which may give it a path (client-mode/context.ts) and removes that path before routing.
+   */
   readonly issuer: string;
   readonly origin: string;
   /** issuer + the execute path: the audience of execution tokens (§5.1, §4.3). */

@@ -1,4 +1,4 @@
-import type { ClientScenarioKnobs, Step } from '../../src/client-harness/api.ts';
+import type { ClientScenarioKnobs, SimEndpoint, Step } from '../../src/client-harness/api.ts';
 
 /** Every approval granted at once (high-risk capabilities excepted): scenarios about something else. */
 export const AUTO_APPROVAL = { approval: { policy: 'auto' } } as const satisfies ClientScenarioKnobs;
@@ -12,3 +12,19 @@ export function connectStep(name: string, capabilities: readonly unknown[] = ['$
     args: { provider: '${provider}', name, capabilities: [...capabilities] },
   };
 }
+
+/** Every Server API endpoint a client may call, discovery aside. */
+export const SERVER_API_ENDPOINTS: readonly SimEndpoint[] = [
+  'list',
+  'describe',
+  'register',
+  'status',
+  'request-capability',
+  'reactivate',
+  'revoke',
+  'execute',
+  'introspect',
+  'rotate-key',
+  'revoke-host',
+  'rotate-host-key',
+];

@@ -1,16 +1,5 @@
 import { defineScenario, type Scenario } from '../../src/client-harness/api.ts';
-
-/** Endpoints other than discovery: what a client must not call once it refuses a server. */
-const PROTOCOL_ENDPOINTS = [
-  'list',
-  'describe',
-  'register',
-  'status',
-  'request-capability',
-  'reactivate',
-  'revoke',
-  'execute',
-] as const;
+import { SERVER_API_ENDPOINTS } from './common.ts';
 
 const fetchBeforeUse = defineScenario({
   id: 'client.discovery.fetch-before-use',
@@ -51,7 +40,7 @@ const unsupportedMajor = defineScenario({
   expect: [
     {
       because: 'requests after an unsupported major version (§5.1.1)',
-      requests: { endpoint: PROTOCOL_ENDPOINTS },
+      requests: { endpoint: SERVER_API_ENDPOINTS },
       count: { max: 0 },
     },
     { because: 'connect_agent against an incompatible server (§5.1.1)', call: 'c', ok: false },

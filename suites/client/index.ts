@@ -4,6 +4,7 @@ import { scenarios as capabilityCache } from './capability-cache.ts';
 import { scenarios as capabilityNames } from './capability-names.ts';
 import { scenarios as capabilityRequests } from './capability-requests.ts';
 import { scenarios as discovery } from './discovery.ts';
+import { scenarios as endpointResolution } from './endpoint-resolution.ts';
 import { scenarios as execution } from './execution.ts';
 import { scenarios as jwt } from './jwt.ts';
 import { scenarios as lifecycle } from './lifecycle.ts';
@@ -12,10 +13,12 @@ import { scenarios as redirects } from './redirects.ts';
 import { scenarios as registration } from './registration.ts';
 import { scenarios as security } from './security.ts';
 import { scenarios as signJwt } from './sign-jwt.ts';
+import { scenarios as transport } from './transport.ts';
 
 /** The client-certifying suite: every scenario, in report order by area. */
 export const clientScenarios: Scenario[] = [
   ...discovery,
+  ...endpointResolution,
   ...jwt,
   ...signJwt,
   ...registration,
@@ -26,6 +29,7 @@ export const clientScenarios: Scenario[] = [
   ...capabilityNames,
   ...lifecycle,
   ...security,
+  ...transport,
   ...redirects,
   ...rateLimits,
 ];

@@ -1,3 +1,5 @@
+import { DISCOVERY_PATH } from '../../protocol/index.ts';
+import type { FetchHandler } from '../listen.ts';
 import { discoveryDocument } from '../routes/discovery.ts';
 import type { SimContext } from '../sim-context.ts';
 import type { ClientScenarioKnobs } from './knobs.ts';
@@ -29,4 +31,19 @@ export function discoveryAnswer(
   const cacheControl = knobs.cacheControl === undefined ? DEFAULT_CACHE_CONTROL : knobs.cacheControl;
   if (cacheControl !== null) headers.set('cache-control', cacheControl);
   return new Response(method === 'HEAD' ? null : JSON.stringify(document), { status: 200, headers });
+}
+
+/**
+ * An origin that serves the scenario's discovery document at the well-known path and nothing else
+ * (404): what the extra listeners answer, so that a client reaching one over a transport it should
+ * have refused gets no further than the document.
+ */
+export function discoveryOnly(ctx: SimContext, knobs: NonNullable<ClientScenarioKnobs['discovery']>): FetchHandler {
+  return (request) => {
+    const path = new URL(request.url).pathname;
+    if (path === DISCOVERY_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
+      return discoveryAnswer(ctx, knobs, request.method);
+    }
+    return Response.json({ error: 'not_found', message: `Nothing is served at ${path}` }, { status: 404 });
+  };
 }

@@ -1,11 +1,14 @@
 import { buildSimContext } from '../build-context.ts';
 import { createSimClock } from '../clock.ts';
 import { controlOperations } from '../control-routes.ts';
-import { listenOnLoopback, type FetchHandler, type Listener } from '../listen.ts';
+import { listen as listenWith, type FetchHandler, type Listener, type ListenOptions } from '../listen.ts';
 import { createLocationApp } from '../location-app.ts';
 import { resolveOptions } from '../options.ts';
 import { createApp } from '../server.ts';
+import { withIssuerPath } from './context.ts';
+import { discoveryOnly } from './discovery.ts';
 import { LOCATION_EXECUTE_PATH, type ListenerName } from './endpoints.ts';
+import { extraListenerOptions, ListenerUnavailable } from './extra-listeners.ts';
 import { answerForeign } from './foreign.ts';
 import {
   CAPABILITY_ROLES,
@@ -14,6 +17,7 @@ import {
   simulatorOptionsFor,
   type CapabilityRoles,
   type ClientScenarioKnobs,
+  type ExtraListenerName,
 } from './knobs.ts';
 import { ObservationLog, type ObservationMatch, type ObservedRequest } from './observations.ts';
 import type { ClientModeAction } from './operator.ts';
@@ -21,7 +25,8 @@ import { ClientModePipeline, type AgentSummary } from './pipeline.ts';
 import { ToleranceNotes } from './tolerance-notes.ts';
 import type { Trigger } from './triggers.ts';
 
-export type { ClientScenarioKnobs, CapabilityRoles, FixedAnswer } from './knobs.ts';
+export type { ClientScenarioKnobs, CapabilityRoles, ExtraListenerName, FixedAnswer } from './knobs.ts';
+export { ListenerUnavailable } from './extra-listeners.ts';
 export type { ListenerName, SimEndpoint } from './endpoints.ts';
 export type { ObservationMatch, ObservedRequest } from './observations.ts';
 export { MAX_OBSERVED_REQUESTS, MAX_RECORDED_BODY_BYTES } from './observations.ts';
@@ -35,7 +40,7 @@ export { APPROVAL_EXPIRED_REASON } from './approval-expiry.ts';
  * under test, and judges what the client sent from the raw records kept here.
  */
 export interface ClientModeSimulator {
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port>, followed by the issuer's path when the scenario gives it one. */
   issuer: string;
   /** Where the client is pointed: the issuer (discovery at /.well-known/agent-configuration). */
   serviceUrl: string;
@@ -43,6 +48,8 @@ export interface ClientModeSimulator {
   foreignOrigin: string;
   /** The located capability's execute URL (its own listener), when `locatedCapability` is on. */
   locationUrl?: string;
+  /** Origins of the extra listeners the scenario asked for (`extraListeners`), each serving only discovery. */
+  extraOrigins: Partial<Record<ExtraListenerName, string>>;
   /** Which of the simulator's capabilities plays each role. */
   capabilities: CapabilityRoles;
   /** Every request answered so far, on every listener, in arrival order. */
@@ -86,8 +93,8 @@ export async function startClientModeSimulator(opts: ClientModeOptions = {}): Pr
   const notes = new ToleranceNotes();
   const handlers = new Map<ListenerName, FetchHandler>();
   const listeners: Listener[] = [];
-  const listen = async (name: ListenerName) => {
-    const listener = await listenOnLoopback(() => handlers.get(name) ?? notReady);
+  const listen = async (name: ListenerName, options: ListenOptions = {}) => {
+    const listener = await listenWith(() => handlers.get(name) ?? notReady, options);
     listeners.push(listener);
     return listener;
   };
@@ -100,6 +107,17 @@ export async function startClientModeSimulator(opts: ClientModeOptions = {}): Pr
     const foreign = await listen('foreign');
     const locationUrl =
       knobs.locatedCapability === true ? `${(await listen('location')).origin}${LOCATION_EXECUTE_PATH}` : undefined;
+    const extraOrigins: ClientModeSimulator['extraOrigins'] = {};
+    for (const name of new Set(knobs.extraListeners ?? [])) {
+      const options = await extraListenerOptions(name);
+      const listener = await listen(name, options).catch((error: unknown) => {
+        const why = error instanceof Error ? error.message : String(error);
+        throw new ListenerUnavailable(
+          `the ${name} listener could not listen on ${options.hostname ?? '127.0.0.1'}: ${why}`,
+        );
+      });
+      extraOrigins[name] = listener.origin;
+    }
     const options = simulatorOptionsFor(
       knobs,
       { foreign: foreign.origin, location: locationUrl },
@@ -108,7 +126,10 @@ export async function startClientModeSimulator(opts: ClientModeOptions = {}): Pr
         onTolerated: notes.note,
       },
     );
-    const ctx = buildSimContext(sim.origin, resolveOptions(options), createSimClock(), undefined);
+    const ctx = withIssuerPath(
+      buildSimContext(sim.origin, resolveOptions(options), createSimClock(), undefined),
+      knobs.issuerPath,
+    );
     const pipeline = new ClientModePipeline({
       ctx,
       operations: controlOperations(ctx),
@@ -123,12 +144,16 @@ export async function startClientModeSimulator(opts: ClientModeOptions = {}): Pr
     handlers.set('foreign', pipeline.handler('foreign', answerForeign));
     if (locationUrl !== undefined)
       handlers.set('location', pipeline.handler('location', createLocationApp(ctx, locationUrl).fetch));
+    for (const name of Object.keys(extraOrigins) as ExtraListenerName[]) {
+      handlers.set(name, pipeline.handler(name, discoveryOnly(ctx, knobs.discovery ?? {})));
+    }
 
     return {
       issuer: ctx.issuer,
       serviceUrl: ctx.issuer,
       foreignOrigin: foreign.origin,
       ...(locationUrl !== undefined && { locationUrl }),
+      extraOrigins,
       capabilities: {
         ...CAPABILITY_ROLES,
         ...(locationUrl !== undefined && { located: LOCATED_CAPABILITY }),

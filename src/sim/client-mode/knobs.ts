@@ -54,7 +54,20 @@ export interface ClientScenarioKnobs {
    * client must send back byte for byte (§2.14, §8.15): `${cap.opaque}` names it.
    */
   opaqueCapabilityName?: boolean;
+  /**
+   * The issuer has a path (e.g. '/tenant-a'): it is http://127.0.0.1:<port><issuerPath>, every
+   * endpoint sits under it (§5) and nothing outside it is served but the discovery document.
+   */
+  issuerPath?: string;
+  /**
+   * Origins serving only the discovery document over a transport a client must refuse: plain http on
+   * a non-loopback address (§8.12), https with a self-signed certificate (§8.9). See extra-listeners.ts.
+   */
+  extraListeners?: ExtraListenerName[];
 }
+
+/** The listeners a scenario may add, each serving only the discovery document. */
+export type ExtraListenerName = 'plain-http' | 'untrusted-tls';
 
 /** A fixed answer, e.g. 429 with or without Retry-After on the first execute. */
 export interface FixedAnswer {
@@ -114,6 +127,9 @@ export function simulatorOptionsFor(
 ): SimulatorOptions {
   const { approval, grants, execution } = knobs;
   for (const answer of knobs.answers ?? []) checkFixedAnswer(answer);
+  if (knobs.issuerPath !== undefined && !/^(\/[A-Za-z0-9._~-]+)+$/.test(knobs.issuerPath)) {
+    throw new RangeError(`an issuer path is one or more /segments with no trailing slash, not ${knobs.issuerPath}`);
+  }
   return {
     approvalPolicy: approval?.policy ?? 'auto',
     ...(approval?.method !== undefined && { approvalMethod: approval.method }),

@@ -9,7 +9,7 @@ import type { AgentRecord } from '../store.ts';
 import { expireApprovals } from './approval-expiry.ts';
 import { concerned, latestAgent, targetOf, type RequestFacts } from './attribution.ts';
 import { discoveryAnswer } from './discovery.ts';
-import { endpointOf, type ListenerName, type SimEndpoint } from './endpoints.ts';
+import { routeOf, type ListenerName, type Route, type SimEndpoint } from './endpoints.ts';
 import type { ClientScenarioKnobs } from './knobs.ts';
 import { MAX_RECORDED_BODY_BYTES, type ObservationLog, type ObservedRequest } from './observations.ts';
 import { perform, type ClientModeAction, type OperatorNote } from './operator.ts';
@@ -93,7 +93,8 @@ export class ClientModePipeline {
     const at = performance.now() - startedAt;
     const seq = ++this.seq;
     const url = new URL(request.url);
-    const endpoint = endpointOf(listener, url.pathname);
+    const route = routeOf(listener, url.pathname, this.setup.knobs.issuerPath);
+    const endpoint = route.endpoint;
     const ordinal = this.count(this.ordinals, endpoint);
     const poll = endpoint === 'status' ? this.count(this.statusPolls, url.searchParams.get('agent_id') ?? '') : 0;
 
@@ -104,11 +105,14 @@ export class ClientModePipeline {
     this.expireApprovals();
     this.fire(endpoint, ordinal, 'before-answer', facts, operator);
 
-    const scripted = this.scripted(listener, endpoint, ordinal, poll, request.method, received.overflow);
+    const scripted = this.scripted(listener, route, ordinal, poll, request.method, received.overflow);
+    // The app serves the request with the issuer's path removed (endpoints.ts routeOf).
+    const appUrl = new URL(url.href);
+    appUrl.pathname = route.appPath ?? url.pathname;
     const { result: answered, steps } =
       scripted !== undefined
         ? { result: scripted, steps: [] }
-        : await this.setup.notes.collect(async () => app(forward(request, received.bytes), env));
+        : await this.setup.notes.collect(async () => app(forward(request, received.bytes, appUrl.href), env));
     const { response, recorded, json } = await this.keepAnswer(answered);
 
     facts.answer = json;
@@ -135,19 +139,29 @@ export class ClientModePipeline {
     return response;
   }
 
-  /** A scripted answer (slow_down poll, fixed answer, the scenario's discovery), or an oversized body's 413. */
+  /**
+   * A scripted answer (slow_down poll, fixed answer, 404 outside the issuer's path, the scenario's
+   * discovery), or an oversized body's 413.
+   */
   private scripted(
     listener: ListenerName,
-    endpoint: SimEndpoint | 'other',
+    route: Route,
     ordinal: number,
     poll: number,
     method: string,
     overflow: boolean,
   ): Response | undefined {
     const { knobs, ctx } = this.setup;
+    const endpoint = route.endpoint;
     if (endpoint === 'status' && (knobs.approval?.slowDownAt ?? []).includes(poll)) return slowDownAnswer();
     const fixed = fixedAnswerFor(knobs.answers ?? [], endpoint, ordinal, this.setup.origins);
     if (fixed !== undefined) return fixed;
+    if (route.appPath === undefined) {
+      return Response.json(
+        { error: 'not_found', message: `Nothing is served at this path: it is outside the issuer ${ctx.issuer}` },
+        { status: 404 },
+      );
+    }
     if (
       listener === 'sim' &&
       endpoint === 'discovery' &&
@@ -275,10 +289,10 @@ async function readStream(
   return { bytes: overflow ? bytes.subarray(0, limit) : bytes, overflow };
 }
 
-/** The request again, with the body already read, for the listener's app. */
-function forward(request: Request, body: Uint8Array<ArrayBuffer> | undefined): Request {
+/** The request again, at `url` (where the app serves it), with the body already read, for the listener's app. */
+function forward(request: Request, body: Uint8Array<ArrayBuffer> | undefined, url: string): Request {
   const bodyless = request.method === 'GET' || request.method === 'HEAD';
-  return new Request(request.url, {
+  return new Request(url, {
     method: request.method,
     headers: request.headers,
     body: bodyless || body === undefined ? null : body,

@@ -27,7 +27,8 @@ export function registerExecuteRoutes(app: Hono<SimEnv>, ctx: SimContext): void 
 
   app.get(`${ASYNC_STATUS_PATH}/:job`, async (c) => {
     const authorization = c.req.header('authorization');
-    const statusUrl = `${ctx.origin}${c.req.path}`;
+    // The URL the client polled: under the issuer, whose path (client mode may give it one) routing removed.
+    const statusUrl = `${ctx.issuer}${c.req.path}`;
     const anonymousAllowed = authorization === undefined && ctx.faults.has('async-poll-unauthenticated');
     const verified = anonymousAllowed
       ? undefined
@@ -146,7 +147,7 @@ function startJob(
   };
   ctx.store.jobs.set(job.id, job);
   // Another origin is handed out only to see whether a client follows it (§8.12); nothing serves it here.
-  const origin = ctx.options.asyncStatusOrigin ?? ctx.origin;
+  const origin = ctx.options.asyncStatusOrigin ?? ctx.issuer;
   const body = { status: 'pending', status_url: `${origin}${ASYNC_STATUS_PATH}/${job.id}` };
   return c.json(body, ctx.faults.has('async-pending-200') ? 200 : 202);
 }
