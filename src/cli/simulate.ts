@@ -21,6 +21,7 @@ interface SimulateCliOptions {
   allowLoopbackJwks?: boolean;
   listFaults?: boolean;
   latency?: number;
+  maxAgentsPerUser?: number;
 }
 
 function port(value: string): number {
@@ -54,6 +55,12 @@ function modes(value: string): AgentMode[] {
     if (!parsed.success) throw new InvalidArgumentError(`unknown mode '${mode}' (delegated, autonomous)`);
     return parsed.data;
   });
+}
+
+function count(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
+  return parsed;
 }
 
 function latency(value: string): number {
@@ -90,6 +97,11 @@ export function registerSimulateCommand(program: Command): void {
     .option('--capability-list-requires-auth', 'answer unauthenticated capability listings with 401')
     .option('--rate-limit <n/s>', 'rate limit per client identity, e.g. 60/60', rateLimit)
     .option('--allow-loopback-jwks', 'allow http JWKS URLs on loopback addresses (testing only)')
+    .option(
+      '--max-agents-per-user <n>',
+      'refuse registrations past n active or pending agents per user (agent_limit_reached)',
+      count,
+    )
     .option('--latency <ms>', 'delay every answer by this many milliseconds, as a distant server would', latency)
     .option('--list-faults', 'print the available faults and exit')
     .action(async (raw: SimulateCliOptions) => {
@@ -108,6 +120,7 @@ export function registerSimulateCommand(program: Command): void {
         ...(raw.rateLimit !== undefined && { rateLimit: raw.rateLimit }),
         ...(raw.allowLoopbackJwks && { allowLoopbackJwks: true }),
         ...(raw.latency !== undefined && { latencyMs: raw.latency }),
+        ...(raw.maxAgentsPerUser !== undefined && { maxActiveAgentsPerUser: raw.maxAgentsPerUser }),
       };
       let simulator: RunningSimulator;
       try {

@@ -4,8 +4,11 @@ import type { ApprovalErrorCode, ErrorCode } from '../protocol/index.ts';
 /** Codes of the operator control contract (spec/control-contract.md), answered only under /__control. */
 const CONTROL_ERROR_CODES = ['nothing_pending', 'host_already_linked', 'user_not_found', 'not_supported'] as const;
 
-/** Codes for situations the spec gives no code for: a rejected host, an unknown async status URL. */
-const UNSPECIFIED_SITUATION_CODES = ['host_rejected', 'job_not_found'] as const;
+/**
+ * Codes for situations the spec gives no code for: a rejected host, an unknown async status URL, a
+ * deployment's per-user agent cap (the code Better Auth uses).
+ */
+const UNSPECIFIED_SITUATION_CODES = ['host_rejected', 'job_not_found', 'agent_limit_reached'] as const;
 
 /** A code no conforming server uses, answered only by the fault that breaks the error-code table. */
 const FAULT_ONLY_CODES = ['unknown_capability'] as const;

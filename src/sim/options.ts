@@ -52,6 +52,11 @@ export interface SimulatorOptions {
   rateLimit?: RateLimitOptions;
   /** Allow JWKS fetches from loopback addresses over http; for tests only, never in production (§8.12). */
   allowLoopbackJwks?: boolean;
+  /**
+   * At most this many active or pending agents per user; a registration past it is answered 400
+   * `agent_limit_reached`, as deployed servers do (Better Auth defaults to 25). Off when absent.
+   */
+  maxActiveAgentsPerUser?: number;
   /** Clock to run on; a fresh wall-time clock when absent. */
   clock?: SimClock;
 
@@ -98,6 +103,7 @@ export interface ResolvedOptions {
   modes: readonly AgentMode[];
   capabilityListRequiresAuth: boolean;
   rateLimit: RateLimitOptions | undefined;
+  maxActiveAgentsPerUser: number | undefined;
   allowLoopbackJwks: boolean;
   approvalPolicy: ApprovalPolicy;
   approvalMethod: ApprovalMethod | undefined;
@@ -148,6 +154,10 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     modes: [...new Set(modes)],
     capabilityListRequiresAuth: options.capabilityListRequiresAuth ?? false,
     rateLimit: options.rateLimit,
+    maxActiveAgentsPerUser:
+      options.maxActiveAgentsPerUser === undefined
+        ? undefined
+        : positive(options.maxActiveAgentsPerUser, 1, 'maxActiveAgentsPerUser'),
     allowLoopbackJwks: options.allowLoopbackJwks ?? false,
     approvalPolicy: options.approvalPolicy ?? 'operator',
     approvalMethod: options.approvalMethod,

@@ -36,8 +36,11 @@ function runOverUrl(): Promise<ServerReport> {
   });
 }
 
+/** The per-user agent cap Better Auth deploys with by default: a run that cleans up never meets it. */
+const AGENT_LIMIT = 25;
+
 beforeAll(async () => {
-  simulator = await startSimulator({});
+  simulator = await startSimulator({ maxActiveAgentsPerUser: AGENT_LIMIT });
   runs.push(await runOverUrl());
   runs.push(await runOverUrl());
 }, 240_000);
@@ -60,6 +63,15 @@ describe('the server suite run twice against one live server', () => {
       'passed',
     );
     expect(listed(second)).toBe(listed(first));
+  });
+
+  it(`never meets a per-user cap of ${AGENT_LIMIT} live agents`, () => {
+    const limited = runs.flatMap((report) =>
+      report.checks
+        .filter((check) => JSON.stringify(check).includes('agent_limit_reached'))
+        .map((check) => `${check.id}: ${check.status} ${check.message ?? ''}`),
+    );
+    expect(limited).toEqual([]);
   });
 
   it('leaves nothing behind that it could not clean up', () => {

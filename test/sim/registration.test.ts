@@ -207,3 +207,22 @@ describe('registration (§5.3)', () => {
     expect(answer.body.agent_capability_grants[0].status).toBe('pending');
   });
 });
+
+describe('a per-user agent cap, as deployments have (maxActiveAgentsPerUser)', () => {
+  let d: SimDriver;
+  beforeAll(async () => {
+    d = await SimDriver.start({ maxActiveAgentsPerUser: 2 });
+  });
+  afterAll(() => d.stop());
+
+  it('refuses a registration past the cap with agent_limit_reached, and takes one again once an agent is revoked', async () => {
+    const first = await d.activeAgent();
+    await d.activeAgent({}, { host: first.host });
+    const third = await d.register({ capabilities: ['check_balance'] }, { host: first.host });
+    expect([third.status, errorCode(third)]).toEqual([400, 'agent_limit_reached']);
+    const revoked = await d.post('/agent/revoke', { agent_id: first.agentId }, await d.hostJwt(first.host));
+    expect(revoked.status).toBe(200);
+    const again = await d.register({ capabilities: ['check_balance'] }, { host: first.host });
+    expect(again.status).toBe(200);
+  });
+});

@@ -54,6 +54,7 @@ export function registerRegistrationRoute(app: Hono<SimEnv>, ctx: SimContext): v
       }
     }
 
+    checkAgentLimit(ctx, host);
     const now = ctx.clock.now();
     const agent: AgentRecord = {
       id: newId('agt'),
@@ -85,6 +86,23 @@ export function registerRegistrationRoute(app: Hono<SimEnv>, ctx: SimContext): v
     }
     return c.json(registrationView(ctx, agent));
   });
+}
+
+/**
+ * A deployment's cap on a user's live agents (`maxActiveAgentsPerUser`): not a protocol rule, but
+ * what a harness meets on real servers, so the simulator can stand for one.
+ */
+function checkAgentLimit(ctx: SimContext, host: HostRecord): void {
+  const limit = ctx.options.maxActiveAgentsPerUser;
+  if (limit === undefined || host.userId === undefined) return;
+  let live = 0;
+  for (const agent of ctx.store.agents.values()) {
+    if (agent.status !== 'active' && agent.status !== 'pending') continue;
+    if (ctx.store.hosts.get(agent.hostId)?.userId === host.userId) live += 1;
+  }
+  if (live >= limit) {
+    throw new ProtocolError(400, 'agent_limit_reached', `The user already has ${live} active or pending agents`);
+  }
 }
 
 /** A mode outside the offered set is `unsupported_mode` (§2.2, §5.13), whatever its spelling. */
