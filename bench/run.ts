@@ -131,17 +131,16 @@ function latencyArgument(): number | undefined {
 }
 
 async function benchAtLatency(latencyMs: number): Promise<void> {
-  // At a distance the run is bound by round trips, not CPU: more checks in flight is what helps.
-  for (const concurrency of [DEFAULT_CONCURRENCY, 2 * DEFAULT_CONCURRENCY]) {
-    const target = await startConfiguredSimulator('default', [], { latencyMs });
-    try {
-      const { value: report, ms } = await timed(() => runSuite(target, { concurrency }));
-      process.stdout.write(
-        `\nserver suite against the simulator at ${latencyMs} ms per answer, concurrency ${concurrency}: ${report.checks.length} checks (${report.summary.counts.passed} passed) in ${seconds(ms)}   (goal: < ${seconds(GOAL_SUITE_AT_LATENCY_MS)}: ${ms < GOAL_SUITE_AT_LATENCY_MS ? 'met' : 'NOT met'})\n`,
-      );
-    } finally {
-      await target.simulator.stop();
-    }
+  // At a distance the run is bound by round trips, not CPU: the harness chooses its concurrency for
+  // the target as the CLI does, and the figure is what a user gets without --concurrency.
+  const target = await startConfiguredSimulator('default', [], { latencyMs });
+  try {
+    const { value: report, ms } = await timed(() => runSuite(target, { concurrency: 'auto' }));
+    process.stdout.write(
+      `\nserver suite against the simulator at ${latencyMs} ms per answer, concurrency ${report.options.concurrency} (chosen by the harness): ${report.checks.length} checks (${report.summary.counts.passed} passed) in ${seconds(ms)}   (goal: < ${seconds(GOAL_SUITE_AT_LATENCY_MS)}: ${ms < GOAL_SUITE_AT_LATENCY_MS ? 'met' : 'NOT met'})\n`,
+    );
+  } finally {
+    await target.simulator.stop();
   }
 }
 

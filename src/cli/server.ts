@@ -27,7 +27,7 @@ export interface ServerCliOptions {
   seed?: string;
   timeout: string;
   checkTimeout: string;
-  concurrency: string;
+  concurrency?: string;
   header: string[];
   recordExchanges?: string;
   keep?: boolean;
@@ -68,7 +68,7 @@ export function registerServerCommand(program: Command): void {
     .option('--seed <n>', 'seed for anything random (default: random)')
     .option('--timeout <ms>', 'deadline per HTTP request', '5000')
     .option('--check-timeout <ms>', 'overall deadline per check', '30000')
-    .option('--concurrency <n>', 'checks run in parallel', '4')
+    .option('--concurrency <n>', 'checks run in parallel (default: 4, or 8 for a target 20 ms or more away)')
     .option('--header <header>', "extra request header 'Name: value' (repeatable)", collect, [])
     .option(
       '--record-exchanges <which>',
@@ -104,7 +104,6 @@ function exitOnParseError(error: CommanderError): never {
     skip: [],
     timeout: '',
     checkTimeout: '',
-    concurrency: '',
     header: [],
   };
   const report = setupErrorReport(usageConfig(options), { error: `usage: ${error.message.replace(/^error: /, '')}` });
@@ -182,7 +181,7 @@ function parseOptions(options: ServerCliOptions): Parsed {
     seed: parseSeed(options.seed),
     timeoutMs: positiveInteger(options.timeout, '--timeout'),
     checkTimeoutMs: positiveInteger(options.checkTimeout, '--check-timeout'),
-    concurrency: positiveInteger(options.concurrency, '--concurrency'),
+    ...(options.concurrency !== undefined && { concurrency: positiveInteger(options.concurrency, '--concurrency') }),
     headers: parseHeaders(options.header),
     formats,
     recordExchanges: parseRecording(options.recordExchanges),

@@ -13,6 +13,7 @@ import { ControlClient, type ControlInfo } from './control-client.ts';
 import type { HttpDriver } from './http-driver.ts';
 import { restoreChanged, revokeCreated } from './cleanup.ts';
 import { ControlError, Fail, NotApplicable, PreconditionFailed, Skip } from './outcome.ts';
+import { withPreconditionOwner } from './precondition-owner.ts';
 import { isSelected } from './patterns.ts';
 import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
@@ -128,7 +129,7 @@ export async function runChecks(
   validateChecks(checks);
   const results = new Map<string, CheckResult>();
   const runOne = async (check: CheckDefinition) => {
-    const result = await runCheck(check, env, options);
+    const result = withPreconditionOwner(await runCheck(check, env, options));
     results.set(check.id, result);
     options.onResult?.(result);
   };

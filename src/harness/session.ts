@@ -18,6 +18,7 @@ import { discoveryUrlFor } from './endpoints.ts';
 import { HttpDriver } from './http-driver.ts';
 import { ProtocolClient } from './protocol-client/index.ts';
 import type { TargetProfile } from './target-profile.ts';
+import { chooseConcurrency } from './concurrency.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_CONCURRENCY, runChecks, selectChecks, validateChecks } from './runner.ts';
 import { completeProfile, loadControl, loadTarget, SetupError } from './setup.ts';
 import { activeWorkarounds } from './workarounds.ts';
@@ -89,6 +90,8 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
   const completed = await completeProfile(setupHttp, target, config.profile?.profile, notes, async () =>
     setupClient.hostToken(await setupClient.newHost({ name: 'agent-auth-conformance setup' })),
   );
+  const { concurrency, note: concurrencyNote } = chooseConcurrency(config.concurrency, setupHttp.exchanges);
+  notes.push(concurrencyNote);
   const selected = selectChecks(config.checks, config.only, config.skip);
   if (selected.length === 0) notes.push('no check matches the --only/--skip patterns');
   const results = await runChecks(
@@ -96,7 +99,7 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
     { http, target, profile: completed.profile, control, seed: config.seed, clock: new TargetClock() },
     {
       strict: config.strict,
-      concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
+      concurrency,
       checkTimeoutMs: config.checkTimeoutMs,
       onResult: config.onResult,
       recordExchanges: config.recordExchanges ?? 'failures',
@@ -115,15 +118,18 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
     profile_source: profileSource(config.profile?.source, completed.inferred),
     exchanges: setupHttp.exchanges,
   };
-  return assemble(config, {
-    startedAt,
-    setup,
-    results,
-    baseline,
-    target,
-    profile: completed.profile,
-    exitCode: failed ? 1 : 0,
-  });
+  return assemble(
+    { ...config, concurrency },
+    {
+      startedAt,
+      setup,
+      results,
+      baseline,
+      target,
+      profile: completed.profile,
+      exitCode: failed ? 1 : 0,
+    },
+  );
 }
 
 /** The report of a run that could not start (usage, configuration, unreachable target): exit code 2. */

@@ -1,19 +1,11 @@
-import type { CheckResult, Exchange, Report } from '../model/index.ts';
+import { stoppingExchange } from '../harness/precondition-owner.ts';
+import type { Exchange, Report } from '../model/index.ts';
 
 /** One answer that stopped several checks: "`400 agent_limit_reached` at register blocks 6 checks". */
 export interface RootCause {
   /** The request and the answer, e.g. "400 agent_limit_reached at register (POST /agent/register)". */
   cause: string;
   checks: string[];
-}
-
-/** The exchange a failing check stopped at: the one its failure names, else its last refused or broken request. */
-function stoppingExchange(result: CheckResult): Exchange | undefined {
-  const named = result.failure?.exchange;
-  if (named !== undefined) return result.exchanges.find((exchange) => exchange.seq === named);
-  return [...result.exchanges]
-    .reverse()
-    .find((exchange) => exchange.error !== undefined || (exchange.response?.status ?? 0) >= 400);
 }
 
 function answerOf(exchange: Exchange): string {

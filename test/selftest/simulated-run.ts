@@ -1,6 +1,7 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { serverChecks } from '../../suites/server/index.ts';
 import { parseProfile, type TargetProfile } from '../../src/harness/target-profile.ts';
+import { DEFAULT_CONCURRENCY } from '../../src/harness/runner.ts';
 import { runServerConformance } from '../../src/harness/session.ts';
 import type { CheckResult, Report } from '../../src/model/index.ts';
 import {
@@ -42,8 +43,11 @@ export interface SimulatedRunOptions {
   faults?: readonly FaultName[];
   /** SHOULD failures score `failed` (so a breached SHOULD fails the run). */
   strict?: boolean;
-  /** Checks run in parallel within the run (the runner's concurrency; its default when absent). */
-  concurrency?: number;
+  /**
+   * Checks run in parallel within the run: the runner's default when absent, so self-tests do not
+   * depend on how loaded the machine is; 'auto' lets the harness choose for the target as the CLI does.
+   */
+  concurrency?: number | 'auto';
   /** Which checks keep their exchanges in the report (the runner's default: failures only). */
   recordExchanges?: 'all' | 'failures';
   /** Check id patterns to run (all when absent). */
@@ -86,7 +90,7 @@ export function runSuite(
     strict: options.strict ?? false,
     seed: SELFTEST_SEED,
     timeoutMs: 5000,
-    concurrency: options.concurrency,
+    ...(options.concurrency !== 'auto' && { concurrency: options.concurrency ?? DEFAULT_CONCURRENCY }),
     headers: {},
     formats: [],
     ...(options.recordExchanges === undefined ? {} : { recordExchanges: options.recordExchanges }),

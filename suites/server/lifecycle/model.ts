@@ -391,13 +391,13 @@ async function setUp(
   const sync = t.capability('sync');
   const host = await t.client.newHost();
   const first = await t.client.activeAgent({ host, capabilities: [sync] });
-  const status = await readStatus(t, first, {}, 'set-up: status of agent 0 after approval');
+  const status = await readStatus(t, first, {}, 'precondition: set-up, status of agent 0 after approval');
   const model: LifecycleModel = {
     agents: [{ state: 'active', syncGranted: activeCapabilities(status.grants).includes(sync), awaiting: [] }],
   };
   const real: LifecycleSystem = { t, host, agents: [first], userCodes: [undefined], step: 0, tolerated };
   const kind: RegistrationKind = t.profile.highRisk === undefined ? 'sync' : 'high-risk';
-  await registerAgent(model, real, kind, `set-up: register(${kind}) (agent 1)`);
+  await registerAgent(model, real, kind, `precondition: set-up, register(${kind}) (agent 1)`);
   return { model, real };
 }
 
