@@ -44,6 +44,7 @@ const OPERATIONS = {
 const UNSUPPORTED: Record<string, string> = {
   'advance-clock':
     'the plugin reads the process clock (Date.now) directly and has no clock hook; expire-agent moves the stored timestamps instead',
+  'restore-clock': 'the clock is never moved (no advance-clock), so there is nothing to restore',
   'unlink-host':
     'the plugin cannot unlink a host from its user (its /host/switch-account re-links the host to another user instead); revoke the host (§2.9)',
 };

@@ -61,9 +61,23 @@ export async function revokeCreated(created: CreatedAtTarget, client: ProtocolCl
   return notes;
 }
 
-/** Restores every capability the check's operator hook removed, through the cleanup client's hook. */
+/**
+ * Restores what the check changed through the operator hook, through the cleanup client's hook:
+ * every capability it removed, and the clock it moved forward.
+ */
 export async function restoreChanged(used: ControlClient | undefined, client: ProtocolClient): Promise<string[]> {
   const notes: string[] = [];
+  if ((used?.advancedSeconds ?? 0) > 0) {
+    const advanced = used?.advancedSeconds;
+    try {
+      if (client.control?.supports('restore-clock') !== true) throw new Error('the control hook has no restore-clock');
+      await client.control.restoreClock();
+    } catch (error) {
+      notes.push(
+        `cleanup: the target's clock stays ${advanced} s ahead: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
   for (const name of used?.removedCapabilities ?? []) {
     try {
       await client.control?.restoreCapability({ name });

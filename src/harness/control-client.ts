@@ -14,6 +14,7 @@ export const CONTROL_OPERATIONS = [
   'set-host-defaults',
   'expire-agent',
   'advance-clock',
+  'restore-clock',
   'revoke-host',
   'create-user',
   'delete-user',
@@ -128,9 +129,19 @@ export class ControlClient {
     return this.perform('expire-agent', { ...body });
   }
 
+  /** Seconds this client moved the target's clock; the runner moves it back when the check ends. */
+  advancedSeconds = 0;
+
   async advanceClock(body: { seconds: number }): Promise<HttpResult> {
     const result = await this.perform('advance-clock', { ...body });
     this.clock.advanced(body.seconds);
+    this.advancedSeconds += body.seconds;
+    return result;
+  }
+
+  async restoreClock(): Promise<HttpResult> {
+    const result = await this.perform('restore-clock', {});
+    this.clock.reset();
     return result;
   }
 

@@ -31,6 +31,7 @@ const OPERATIONS = {
   'set-host-defaults': z.strictObject({ host_id: hostId, capabilities: capabilityNames }),
   'expire-agent': z.strictObject({ agent_id: z.string().min(1), clock: z.enum(['session', 'max', 'absolute']) }),
   'advance-clock': z.strictObject({ seconds: z.number().finite().nonnegative() }),
+  'restore-clock': z.strictObject({}),
   'revoke-host': z.strictObject({ host_id: hostId }),
   'create-user': z.strictObject({}),
   'delete-user': z.strictObject({ user_id: z.string().min(1) }),
@@ -132,6 +133,10 @@ export function controlOperations(ctx: SimContext): ControlOperations {
     },
     'advance-clock': (body) => {
       ctx.clock.advance(body.seconds);
+      return { now: ctx.clock.nowSeconds() };
+    },
+    'restore-clock': () => {
+      ctx.clock.reset();
       return { now: ctx.clock.nowSeconds() };
     },
     'revoke-host': (body) => {

@@ -74,6 +74,14 @@ describe('the server suite run twice against one live server', () => {
     expect(limited).toEqual([]);
   });
 
+  it('moves the clock back to real time after the check that advanced it', () => {
+    const [first] = runs as [ServerReport];
+    expect(
+      first.checks.find((check) => check.id === 'server.lifecycle.session.agent-requests-extend-ttl')?.status,
+    ).toBe('passed');
+    expect(simulator.clock.offsetSeconds()).toBe(0);
+  });
+
   it('leaves nothing behind that it could not clean up', () => {
     const leftovers = runs.flatMap((report) =>
       report.checks.flatMap((check) =>

@@ -22,6 +22,7 @@ describe('operator control API agent-auth-control/1', () => {
         'set-host-defaults',
         'expire-agent',
         'advance-clock',
+        'restore-clock',
         'revoke-host',
         'create-user',
         'delete-user',
@@ -222,6 +223,23 @@ describe('simulated network distance', () => {
       expect(performance.now() - started).toBeGreaterThanOrEqual(115);
     } finally {
       await distant.stop();
+    }
+  });
+});
+
+describe('restore-clock (control contract §5.13)', () => {
+  it('puts an advanced clock back on real time', async () => {
+    const d = await SimDriver.start();
+    try {
+      const before = d.now();
+      const advanced = await d.control('advance-clock', { seconds: 3600 });
+      expect(advanced.body.now).toBeGreaterThanOrEqual(before + 3600);
+      const restored = await d.control('restore-clock', {});
+      expect(restored.status).toBe(200);
+      expect(Math.abs(restored.body.now - Math.floor(Date.now() / 1000))).toBeLessThanOrEqual(1);
+      expect(d.sim.clock.offsetSeconds()).toBe(0);
+    } finally {
+      await d.stop();
     }
   });
 });
