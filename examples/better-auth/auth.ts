@@ -65,9 +65,20 @@ export interface TargetAuthOptions {
   users: UserDirectory;
   /** Print better-auth's error log (every 4xx the plugin raises shows up there too). */
   log: boolean;
+  /** Which protection settings: lifted for conformance (default) or the library's own. */
+  settings?: TargetSettings;
 }
 
+/**
+ * 'conformance': better-auth's rate limiter off and no per-user agent cap, so one test user can
+ * approve the hundreds of agents a run registers. 'library-defaults': both as the library ships
+ * them (the limiter on with its default rules, 25 live agents per user), as a deployment that did
+ * not tune them runs; everything else is the same.
+ */
+export type TargetSettings = 'conformance' | 'library-defaults';
+
 export function createTargetAuth(o: TargetAuthOptions) {
+  const defaults = o.settings === 'library-defaults';
   return betterAuth({
     baseURL: o.origin,
     basePath: BASE_PATH,
@@ -79,8 +90,9 @@ export function createTargetAuth(o: TargetAuthOptions) {
     databaseHooks: o.users.databaseHooks(),
     trustedOrigins: [o.origin],
     telemetry: { enabled: false },
-    // better-auth's limiter would throttle a conformance run (10 registrations a minute per IP).
-    rateLimit: { enabled: false },
+    // better-auth's limiter would throttle a conformance run (10 registrations a minute per IP). The
+    // library turns it on only in production, so the library-defaults settings turn it on explicitly.
+    rateLimit: { enabled: defaults },
     logger: o.log ? { level: 'error' } : { disabled: true },
     hooks: { after: o.userCodes.afterHook() },
     plugins: [
@@ -97,7 +109,7 @@ export function createTargetAuth(o: TargetAuthOptions) {
         defaultHostCapabilities: DEFAULT_HOST_CAPABILITIES,
         // A conformance run has one test user approve hundreds of agents; the plugin's default cap of
         // 25 active agents per user would refuse later registrations (agent_limit_reached). 0 lifts it.
-        maxAgentsPerUser: 0,
+        ...(!defaults && { maxAgentsPerUser: 0 }),
         agentSessionTTL: LIFETIMES.session,
         agentMaxLifetime: LIFETIMES.max,
         // The plugin disables the absolute clock by default; enable it so all three clocks exist.

@@ -4,6 +4,7 @@
  * report.md and report.html, and stops it. Exit code as for `agent-auth-conformance server`.
  *
  *   tsx examples/better-auth/certify.ts [--out <dir>] [--seed <n>] [--baseline <file> | --no-baseline]
+ *     [--settings conformance|library-defaults]
  *
  * The profile and baseline paths recorded in the reports are relative to the working directory
  * (the repository root under `npm run certify:better-auth`), so they name no machine-specific paths.
@@ -13,11 +14,14 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runServerCommand } from '../../src/cli/server.ts';
+import type { TargetSettings } from './auth.ts';
 import { startBetterAuthTarget } from './server.ts';
 
 const here = (file: string) => relative(process.cwd(), fileURLToPath(new URL(file, import.meta.url))) || '.';
 
 export const DEFAULT_OUT = here('../../reports/better-auth-agent-auth-0.6.2');
+/** Where the run against the library's own protection settings goes, beside the default one. */
+export const LIBRARY_DEFAULTS_OUT = join(DEFAULT_OUT, 'library-defaults');
 export const PROFILE = here('./profile.json');
 export const BASELINE = here('./baseline.json');
 /** A fixed seed, so two certification runs make the same choices. */
@@ -30,14 +34,18 @@ export interface CertifyOptions {
   baseline?: string | null;
   quiet?: boolean;
   stderr?: (line: string) => void;
+  /** The target's protection settings (default 'conformance'). */
+  settings?: TargetSettings;
 }
 
 /** Runs the certification; returns the exit code (0 clean relative to the baseline, 1 failures, 2 setup error). */
 export async function certify(options: CertifyOptions = {}): Promise<number> {
-  const out = options.out ?? DEFAULT_OUT;
-  const baseline = options.baseline === undefined ? BASELINE : options.baseline;
+  const settings = options.settings ?? 'conformance';
+  const out = options.out ?? (settings === 'conformance' ? DEFAULT_OUT : LIBRARY_DEFAULTS_OUT);
+  // The baseline records the deviations of the conformance settings; the other run is published as it is.
+  const baseline = options.baseline === undefined ? (settings === 'conformance' ? BASELINE : null) : options.baseline;
   const write = options.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const target = await startBetterAuthTarget();
+  const target = await startBetterAuthTarget({ settings });
   try {
     const code = await runServerCommand(
       {
@@ -52,7 +60,6 @@ export async function certify(options: CertifyOptions = {}): Promise<number> {
         seed: options.seed ?? DEFAULT_SEED,
         timeout: '5000',
         checkTimeout: '30000',
-        concurrency: '4',
         header: [],
         quiet: options.quiet ?? false,
       },
@@ -75,10 +82,15 @@ async function main(): Promise<void> {
       baseline: { type: 'string' },
       'no-baseline': { type: 'boolean' },
       quiet: { type: 'boolean' },
+      settings: { type: 'string' },
     },
   });
   const baseline = values['no-baseline'] ? null : values.baseline;
-  process.exitCode = await certify({ out: values.out, seed: values.seed, baseline, quiet: values.quiet });
+  const settings = values.settings ?? 'conformance';
+  if (settings !== 'conformance' && settings !== 'library-defaults') {
+    throw new Error(`--settings is conformance or library-defaults, not ${settings}`);
+  }
+  process.exitCode = await certify({ out: values.out, seed: values.seed, baseline, quiet: values.quiet, settings });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { toNodeHandler } from 'better-auth/node';
-import { BASE_PATH, createTargetAuth, emptyDatabase, type TargetAuth } from './auth.ts';
+import { BASE_PATH, createTargetAuth, emptyDatabase, type TargetAuth, type TargetSettings } from './auth.ts';
 import { capabilityCatalogue } from './capabilities.ts';
 import { CONTROL_PATH, ControlAdapter } from './control.ts';
 import { sendFetchResponse, toFetchRequest } from './http-bridge.ts';
@@ -51,6 +51,8 @@ export interface StartOptions {
   port?: number;
   /** Print better-auth's error log; off by default. */
   log?: boolean;
+  /** Protection settings (auth.ts TargetSettings); 'conformance' by default. */
+  settings?: TargetSettings;
 }
 
 export async function startBetterAuthTarget(options: StartOptions = {}): Promise<BetterAuthTarget> {
@@ -68,7 +70,16 @@ export async function startBetterAuthTarget(options: StartOptions = {}): Promise
   const userCodes = new UserCodeBook();
   const jobs = new JobBook({ origin, authenticate: (request) => authenticateAgent(auth, issuer, request) });
   const users = new UserDirectory(issuer, origin, async () => (await auth.$context).internalAdapter);
-  const auth = createTargetAuth({ origin, db, capabilities, jobs, userCodes, users, log: options.log ?? false });
+  const auth = createTargetAuth({
+    origin,
+    db,
+    capabilities,
+    jobs,
+    userCodes,
+    users,
+    log: options.log ?? false,
+    settings: options.settings ?? 'conformance',
+  });
   const control = new ControlAdapter({ origin, issuer, auth, db, capabilities, users, userCodes, jobs });
   const betterAuthHandler = toNodeHandler(auth);
   const discovery = auth.api.getAgentConfiguration;

@@ -45,8 +45,10 @@ export function preconditionOwner(
   result: Pick<CheckResult, 'id' | 'status' | 'message' | 'failure' | 'exchanges'>,
 ): string | undefined {
   if (result.status !== 'error' || !(result.message ?? '').startsWith(PRECONDITION_PREFIX)) return undefined;
-  const label = stoppingExchange(result)?.label;
-  if (label === undefined) return undefined;
+  const stopped = stoppingExchange(result);
+  const label = stopped?.label;
+  // A 429 is the target declining to serve, not a behaviour of the step another check owns.
+  if (label === undefined || stopped?.response?.status === 429) return undefined;
   const owner = OWNERS.find(([pattern]) => pattern.test(label))?.[1];
   return owner !== result.id ? owner : undefined;
 }

@@ -14,6 +14,7 @@ import type { HttpDriver } from './http-driver.ts';
 import { restoreChanged, revokeCreated } from './cleanup.ts';
 import { ControlError, Fail, NotApplicable, PreconditionFailed, Skip } from './outcome.ts';
 import { withPreconditionOwner } from './precondition-owner.ts';
+import { attributeRateLimit } from './rate-limited.ts';
 import { isSelected } from './patterns.ts';
 import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
@@ -129,7 +130,9 @@ export async function runChecks(
   validateChecks(checks);
   const results = new Map<string, CheckResult>();
   const runOne = async (check: CheckDefinition) => {
-    const result = withPreconditionOwner(await runCheck(check, env, options));
+    const result = withPreconditionOwner(
+      attributeRateLimit(await runCheck(check, env, options), check.rateLimitProbe === true),
+    );
     results.set(check.id, result);
     options.onResult?.(result);
   };

@@ -42,6 +42,7 @@ const rateLimited = defineCheck({
   rulings: ['RUL-RATE-LIMIT-OBSERVABILITY'],
   needs: rateLimitNeeds,
   exclusive: true,
+  rateLimitProbe: true,
   async run(t: CheckContext) {
     const limited = await burstUntilLimited(t);
     t.expectError(limited, 429, 'rate_limited', 'request over the rate limit (§8.13)');
@@ -59,6 +60,7 @@ const retryAfter = defineCheck({
   rulings: ['RUL-RATE-LIMIT-OBSERVABILITY'],
   needs: rateLimitNeeds,
   exclusive: true,
+  rateLimitProbe: true,
   async run(t: CheckContext) {
     const limited = await burstUntilLimited(t);
     const header = limited.headers['retry-after'];

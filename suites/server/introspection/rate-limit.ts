@@ -11,6 +11,7 @@ const rateLimited = defineCheck({
   needs: [...INTROSPECT_NEEDS, { capability: 'sync' }],
   // The burst exhausts the limit of every unauthenticated caller from this address for a while.
   exclusive: true,
+  rateLimitProbe: true,
   async run(t: CheckContext) {
     const declared = t.profile.rateLimit;
     if (declared === undefined) {
