@@ -31,6 +31,7 @@ export interface ServerCliOptions {
   header: string[];
   recordExchanges?: string;
   keep?: boolean;
+  probeCapabilities?: boolean;
   quiet?: boolean;
 }
 
@@ -76,6 +77,10 @@ export function registerServerCommand(program: Command): void {
       'failures',
     )
     .option('--keep', 'leave the hosts and agents checks register in place (default: each check revokes its own)')
+    .option(
+      '--probe-capabilities',
+      'learn the async, stream and high-risk capabilities by executing each capability once during setup (acts on the server: off by default)',
+    )
     .option('--quiet', 'no progress output')
     .exitOverride(exitOnParseError)
     .action(async (options: ServerCliOptions) => {
@@ -186,6 +191,7 @@ function parseOptions(options: ServerCliOptions): Parsed {
     formats,
     recordExchanges: parseRecording(options.recordExchanges),
     keep: options.keep ?? false,
+    probeCapabilities: options.probeCapabilities ?? false,
   };
   return { config, formats };
 }

@@ -12,7 +12,7 @@ import { applyBaseline, type Baseline } from './baseline.ts';
 import { TargetClock } from './target-clock.ts';
 import type { CheckDefinition } from './check.ts';
 import type { TargetInfo } from './protocol-client/index.ts';
-import type { ControlInfo } from './control-client.ts';
+import { ControlClient, type ControlInfo } from './control-client.ts';
 import { buildCoverage, readCatalogue } from './coverage.ts';
 import { discoveryUrlFor } from './endpoints.ts';
 import { HttpDriver } from './http-driver.ts';
@@ -20,7 +20,8 @@ import { ProtocolClient } from './protocol-client/index.ts';
 import type { TargetProfile } from './target-profile.ts';
 import { chooseConcurrency } from './concurrency.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_CONCURRENCY, runChecks, selectChecks, validateChecks } from './runner.ts';
-import { completeProfile, loadControl, loadTarget, SetupError } from './setup.ts';
+import { completeProfile, loadControl, loadTarget, SetupError, type CapabilityProbe } from './setup.ts';
+import { probeCapabilities } from './setup-probe.ts';
 import { activeWorkarounds } from './workarounds.ts';
 
 export interface ServerRunConfig {
@@ -47,6 +48,8 @@ export interface ServerRunConfig {
   recordExchanges?: ExchangeRecording;
   /** Leave the hosts and agents checks registered in place instead of revoking them (`--keep`). */
   keep?: boolean;
+  /** Learn async, stream and high-risk roles by using the capabilities during setup (`--probe-capabilities`). */
+  probeCapabilities?: boolean;
   /** Called with each finished check (progress output). */
   onResult?: (result: CheckResult) => void;
 }
@@ -87,8 +90,21 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
 
   // A host of the setup's own signs the authenticated listing; it registers nothing, so nothing to clean up.
   const setupClient = new ProtocolClient(setupHttp, target, undefined, new TargetClock());
-  const completed = await completeProfile(setupHttp, target, config.profile?.profile, notes, async () =>
-    setupClient.hostToken(await setupClient.newHost({ name: 'agent-auth-conformance setup' })),
+  const clock = new TargetClock();
+  const probe: CapabilityProbe | undefined = config.probeCapabilities
+    ? (names, profile) => {
+        const probeControl = control ? new ControlClient(setupHttp, control, clock) : undefined;
+        const client = new ProtocolClient(setupHttp, target, probeControl, clock, profile.workarounds);
+        return probeCapabilities(client, names, profile, notes);
+      }
+    : undefined;
+  const completed = await completeProfile(
+    setupHttp,
+    target,
+    config.profile?.profile,
+    notes,
+    async () => setupClient.hostToken(await setupClient.newHost({ name: 'agent-auth-conformance setup' })),
+    probe,
   );
   const { concurrency, note: concurrencyNote } = chooseConcurrency(config.concurrency, setupHttp.exchanges);
   notes.push(concurrencyNote);

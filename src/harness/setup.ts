@@ -59,6 +59,9 @@ export async function loadControl(http: HttpSession, controlUrl: string): Promis
 /** Signs a bearer token for a setup request: a fresh host's JWT, made once per run. */
 export type SetupToken = () => Promise<string>;
 
+/** Learns roles by using the listed capabilities (setup-probe.ts), given the profile inferred so far. */
+export type CapabilityProbe = (names: readonly string[], profile: TargetProfile) => Promise<Partial<TargetProfile>>;
+
 interface Listing {
   names: string[];
   /** What the listing answered when it gave no names. */
@@ -116,6 +119,7 @@ export async function completeProfile(
   given: TargetProfile | undefined,
   notes: string[],
   hostToken?: SetupToken,
+  probe?: CapabilityProbe,
 ): Promise<{ profile: TargetProfile; inferred: boolean }> {
   const listUrl = target.endpoints['capabilities']?.url;
   if (!listUrl) return { profile: given ?? {}, inferred: false };
@@ -158,7 +162,10 @@ export async function completeProfile(
           : `none with a host JWT (${authenticated.problem})`
     }`,
   );
-  const profile = mergeProfiles(given, inferProfile(facts));
+  const inferred = inferProfile(facts);
+  // Roles the probe learns by use fill only what the given profile leaves open.
+  const probed = probe === undefined ? {} : await probe(names, mergeProfiles(given, inferred));
+  const profile = mergeProfiles(given, { ...inferred, ...probed });
   notes.push(...roleNotes(profile));
   return { profile, inferred: true };
 }
