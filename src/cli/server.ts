@@ -32,6 +32,7 @@ export interface ServerCliOptions {
   recordExchanges?: string;
   keep?: boolean;
   probeCapabilities?: boolean;
+  maxDuration?: string;
   quiet?: boolean;
 }
 
@@ -69,6 +70,7 @@ export function registerServerCommand(program: Command): void {
     .option('--seed <n>', 'seed for anything random (default: random)')
     .option('--timeout <ms>', 'deadline per HTTP request', '5000')
     .option('--check-timeout <ms>', 'overall deadline per check', '30000')
+    .option('--max-duration <s>', 'end the whole run after this many seconds; checks not finished by then are errors')
     .option('--concurrency <n>', 'checks run in parallel (default: 4, or 8 for a target 20 ms or more away)')
     .option('--header <header>', "extra request header 'Name: value' (repeatable)", collect, [])
     .option(
@@ -192,6 +194,9 @@ function parseOptions(options: ServerCliOptions): Parsed {
     recordExchanges: parseRecording(options.recordExchanges),
     keep: options.keep ?? false,
     probeCapabilities: options.probeCapabilities ?? false,
+    ...(options.maxDuration !== undefined && {
+      maxDurationMs: positiveInteger(options.maxDuration, '--max-duration') * 1000,
+    }),
   };
   return { config, formats };
 }
@@ -259,14 +264,29 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
     // Said up front as well as at the end: every result of the run depends on them.
     if (!options.quiet)
       for (const line of workaroundNotice(activeWorkarounds(profile?.profile.workarounds))) io.stderr(line);
-    const report = await runServerConformance({
-      ...config,
-      profile,
-      baseline,
-      checks: io.checks ?? serverChecks,
-      onResult: options.quiet ? undefined : (result) => io.stderr(progressLine(result)),
-    });
-    return await finish(report, options.out, formats, io, options.quiet);
+    let report: Report;
+    try {
+      report = await runServerConformance({
+        ...config,
+        profile,
+        baseline,
+        checks: io.checks ?? serverChecks,
+        onResult: options.quiet ? undefined : (result) => io.stderr(progressLine(result)),
+      });
+    } catch (error) {
+      report = internalErrorReport(config, profile, error);
+    }
+    try {
+      return await finish(report, options.out, formats, io, options.quiet);
+    } catch (error) {
+      // Rendering what the target sent failed: write what can be written, with the error in it.
+      try {
+        return await finish(internalErrorReport(config, profile, error), options.out, formats, io, true);
+      } catch (again) {
+        io.stderr(`internal harness error; no report could be written to ${options.out}: ${messageOf(again)}`);
+        return 3;
+      }
+    }
   } finally {
     await stop?.();
   }
@@ -286,6 +306,21 @@ async function startEmbedded(opts: { allowLoopbackJwks: boolean }) {
     profile: parseProfile(SIMULATOR_PROFILE, 'the simulator profile'),
     stop: () => simulator.stop(),
   };
+}
+
+/** The report of a run the harness itself broke (exit 3): the error, so it can be reported and fixed. */
+function internalErrorReport(config: Parsed['config'], profile: ServerRunConfig['profile'], error: unknown): Report {
+  const where = error instanceof Error && error.stack ? ` (${error.stack.split('\n').slice(0, 4).join(' | ')})` : '';
+  return setupErrorReport(
+    { ...config, profile },
+    { error: `internal harness error: ${messageOf(error)}${where}` },
+    {},
+    3,
+  );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function finish(

@@ -37,7 +37,7 @@ export interface CheckDefinition {
   needs?: CheckNeed[];
   /** Mutates state shared by every check (clock, capability set): the runner runs it alone. */
   exclusive?: boolean;
-  /** Provokes 429s on purpose; any other check meeting a 429 ends in a precondition error (rate-limited.ts). */
+  /** Provokes 429s on purpose; any other check meeting a 429 ends in a precondition error (transport-attribution.ts). */
   rateLimitProbe?: boolean;
   /** Overall deadline for this check in ms (default: the runner's, 30 s). */
   timeoutMs?: number;

@@ -62,6 +62,12 @@ export class HttpDriver {
     this.extraHeaders = { ...options.extraHeaders };
   }
 
+  /**
+   * Decides which URLs may receive a bearer token; a request carrying one elsewhere is recorded and
+   * not sent (credential-policy.ts). Absent: no restriction (before discovery names the issuer).
+   */
+  credentialPolicy: ((url: URL) => boolean) | undefined;
+
   session(checkId: string, signal?: AbortSignal): HttpSession {
     return new HttpSession(this, checkId, signal);
   }
@@ -181,10 +187,18 @@ async function transfer(
 ): Promise<Received> {
   const nothing: Received = { body: '', json: undefined };
   let response: Response;
+  let url: URL;
   try {
-    new URL(exchange.request.url);
+    url = new URL(exchange.request.url);
   } catch {
     exchange.error = { kind: 'invalid-url', message: `not an absolute URL: ${exchange.request.url}` };
+    return nothing;
+  }
+  if (headerValue(headers, 'authorization') !== undefined && driver.credentialPolicy?.(url) === false) {
+    exchange.error = {
+      kind: 'withheld-credential',
+      message: `not sent: ${url.origin} is not an origin the harness sends credentials to (the issuer's, default_location's, a capability location's, or one the profile lists in credentialOrigins)`,
+    };
     return nothing;
   }
   try {
@@ -214,6 +228,7 @@ async function transfer(
   if (read.sse) {
     // The parsed events are the stream's record; its raw text is not stored a second time.
     exchange.response.events = read.sse.events;
+    if (read.sse.dropped > 0) exchange.response.events_dropped = read.sse.dropped;
     if (read.sse.done) exchange.response.stream_end = 'done';
     else if (read.complete) exchange.response.stream_end = 'closed';
   } else {

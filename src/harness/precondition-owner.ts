@@ -1,4 +1,4 @@
-import type { CheckResult, Exchange } from '../model/index.ts';
+import { stoppingExchange, type CheckResult } from '../model/index.ts';
 import { PRECONDITION_PREFIX } from './outcome.ts';
 
 /**
@@ -27,15 +27,6 @@ const OWNERS: readonly (readonly [RegExp, string])[] = [
   [/^rotate key$/, 'server.key-rotation.agent.response'],
   [/^rotate host key$/, 'server.key-rotation.host.response'],
 ];
-
-/** The exchange a failing check stopped at: the one its failure names, else its last refused or broken request. */
-export function stoppingExchange(result: Pick<CheckResult, 'failure' | 'exchanges'>): Exchange | undefined {
-  const named = result.failure?.exchange;
-  if (named !== undefined) return result.exchanges.find((exchange) => exchange.seq === named);
-  return [...result.exchanges]
-    .reverse()
-    .find((exchange) => exchange.error !== undefined || (exchange.response?.status ?? 0) >= 400);
-}
 
 /** Every check id the table names, for the test that keeps it in step with the suite. */
 export const OWNER_CHECK_IDS: readonly string[] = [...new Set(OWNERS.map(([, owner]) => owner))];

@@ -60,9 +60,12 @@ export function closingLines(report: Report): string[] {
     for (const entry of baseline.stale) lines.push(`  baseline entry names no known check: ${entry.check}`);
   }
   lines.push(...workaroundNotice(report.workarounds));
-  const verdict = ['conforming: no failure beyond the baseline', 'conformance failures', 'setup or usage error'][
-    report.exit_code
-  ];
+  const verdict = [
+    'conforming: no failure beyond the baseline',
+    'conformance failures',
+    'setup or usage error',
+    'internal harness error (a bug of this tool: please report it)',
+  ][report.exit_code];
   lines.push(`exit ${report.exit_code}: ${verdict}`);
   return lines;
 }

@@ -14,7 +14,7 @@ import type { HttpDriver } from './http-driver.ts';
 import { restoreChanged, revokeCreated } from './cleanup.ts';
 import { ControlError, Fail, NotApplicable, PreconditionFailed, Skip } from './outcome.ts';
 import { withPreconditionOwner } from './precondition-owner.ts';
-import { attributeRateLimit } from './rate-limited.ts';
+import { attributeRateLimit, attributeTimeout } from './transport-attribution.ts';
 import { isSelected } from './patterns.ts';
 import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
@@ -48,6 +48,11 @@ export interface RunOptions {
   recordExchanges?: ExchangeRecording;
   /** Leave what checks registered in place (`--keep`); by default each check's hosts and agents are revoked when it ends. */
   keep?: boolean;
+  /**
+   * When the whole run must end (`--max-duration`, performance.now() time base): checks not started
+   * by then end as errors without running, and running ones are cut at it.
+   */
+  runDeadline?: number;
 }
 
 /** A protocol client on a session of its own, so cleanup runs even after the check's session was aborted. */
@@ -131,7 +136,7 @@ export async function runChecks(
   const results = new Map<string, CheckResult>();
   const runOne = async (check: CheckDefinition) => {
     const result = withPreconditionOwner(
-      attributeRateLimit(await runCheck(check, env, options), check.rateLimitProbe === true),
+      attributeTimeout(attributeRateLimit(await runCheck(check, env, options), check.rateLimitProbe === true)),
     );
     results.set(check.id, result);
     options.onResult?.(result);
@@ -172,6 +177,17 @@ export async function runCheck(
     rulings: [...(check.rulings ?? [])],
     level: check.level,
   };
+  const left = options.runDeadline === undefined ? Number.POSITIVE_INFINITY : options.runDeadline - performance.now();
+  if (left <= 0)
+    return {
+      ...base,
+      status: 'error',
+      message: 'not run: the run reached its --max-duration before this check started',
+      notes: [],
+      duration_ms: 0,
+      exchange_count: 0,
+      exchanges: [],
+    };
   const unmet = unmetNeed(check.needs ?? [], env);
   if (unmet)
     return {
@@ -197,7 +213,9 @@ export async function runCheck(
     seed: env.seed,
     exchanges: http.exchanges,
   });
-  const timeoutMs = check.timeoutMs ?? options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const ownTimeoutMs = check.timeoutMs ?? options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const cutByRun = left < ownTimeoutMs;
+  const timeoutMs = cutByRun ? Math.max(1, Math.floor(left)) : ownTimeoutMs;
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const running: Promise<Settled> = Promise.resolve()
@@ -242,8 +260,12 @@ export async function runCheck(
     case 'deadline':
       return {
         ...finished,
-        status: failureStatus(check.level, strict),
-        message: `the check did not finish within its ${timeoutMs} ms deadline (the server is too slow or never answers)`,
+        ...(cutByRun
+          ? { status: 'error' as const, message: 'timed out: the run reached its --max-duration while this check ran' }
+          : {
+              status: failureStatus(check.level, strict),
+              message: `timed out: the check did not finish within its ${timeoutMs} ms deadline (the server is too slow or never answers)`,
+            }),
       };
     case 'threw':
       return { ...finished, ...scoreThrown(settled.error, check.level, strict) };

@@ -15,10 +15,11 @@ import type { TargetInfo } from './protocol-client/index.ts';
 import { ControlClient, type ControlInfo } from './control-client.ts';
 import { buildCoverage, readCatalogue } from './coverage.ts';
 import { discoveryUrlFor } from './endpoints.ts';
-import { HttpDriver } from './http-driver.ts';
+import { CheckAbortedError, HttpDriver } from './http-driver.ts';
 import { ProtocolClient } from './protocol-client/index.ts';
 import type { TargetProfile } from './target-profile.ts';
 import { chooseConcurrency } from './concurrency.ts';
+import { credentialNotes, credentialPolicy } from './credential-policy.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_CONCURRENCY, runChecks, selectChecks, validateChecks } from './runner.ts';
 import { completeProfile, loadControl, loadTarget, SetupError, type CapabilityProbe } from './setup.ts';
 import { probeCapabilities } from './setup-probe.ts';
@@ -52,7 +53,13 @@ export interface ServerRunConfig {
   probeCapabilities?: boolean;
   /** Called with each finished check (progress output). */
   onResult?: (result: CheckResult) => void;
+  /** The whole run ends after this long (`--max-duration`): checks not finished by then are errors. */
+  maxDurationMs?: number;
+  /** Setup (discovery, control, capability listing and probing) ends after this long; default 60 s. */
+  setupTimeoutMs?: number;
 }
+
+export const DEFAULT_SETUP_TIMEOUT_MS = 60_000;
 
 /** A problem found before any check could run: the report carries it and the run exits 2. */
 export interface SetupFailure {
@@ -63,9 +70,19 @@ export interface SetupFailure {
 /** Runs the server suite against the configured target and returns the finished report. */
 export async function runServerConformance(config: ServerRunConfig): Promise<ServerReport> {
   const startedAt = new Date();
+  const runDeadline = config.maxDurationMs === undefined ? undefined : performance.now() + config.maxDurationMs;
   const notes: string[] = [];
   const http = new HttpDriver({ timeoutMs: config.timeoutMs, extraHeaders: config.headers });
-  const setupHttp = http.session('setup');
+  // Setup has a deadline of its own: a target that answers every request slowly cannot stall the run there.
+  const setupMs = Math.min(
+    config.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS,
+    config.maxDurationMs ?? Number.POSITIVE_INFINITY,
+  );
+  const setupAbort = new AbortController();
+  const setupTimer = setTimeout(() => setupAbort.abort(), setupMs);
+  const setupHttp = http.session('setup', setupAbort.signal);
+  const setupTimedOut = (error: unknown) =>
+    error instanceof CheckAbortedError ? new SetupError(`timed out: setup did not finish within ${setupMs} ms`) : error;
   let target: TargetInfo | undefined;
   let control: ControlInfo | undefined;
   try {
@@ -79,7 +96,9 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
     target = await loadTarget(setupHttp, discoveryUrl, notes);
     if (config.controlUrl !== undefined) control = await loadControl(setupHttp, config.controlUrl);
     else notes.push('no --control-url: checks that need operator hooks are skipped');
-  } catch (error) {
+  } catch (thrown) {
+    const error = setupTimedOut(thrown);
+    clearTimeout(setupTimer);
     if (!(error instanceof SetupError)) throw error;
     return setupErrorReport(
       config,
@@ -88,6 +107,9 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
     );
   }
 
+  // From here on tokens go only where they belong (credential-policy.ts).
+  let profileInUse: TargetProfile | undefined = config.profile?.profile;
+  http.credentialPolicy = credentialPolicy(target, () => profileInUse);
   // A host of the setup's own signs the authenticated listing; it registers nothing, so nothing to clean up.
   const setupClient = new ProtocolClient(setupHttp, target, undefined, new TargetClock());
   const clock = new TargetClock();
@@ -98,14 +120,29 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
         return probeCapabilities(client, names, profile, notes);
       }
     : undefined;
-  const completed = await completeProfile(
-    setupHttp,
-    target,
-    config.profile?.profile,
-    notes,
-    async () => setupClient.hostToken(await setupClient.newHost({ name: 'agent-auth-conformance setup' })),
-    probe,
-  );
+  let completed: Awaited<ReturnType<typeof completeProfile>>;
+  try {
+    completed = await completeProfile(
+      setupHttp,
+      target,
+      config.profile?.profile,
+      notes,
+      async () => setupClient.hostToken(await setupClient.newHost({ name: 'agent-auth-conformance setup' })),
+      probe,
+    );
+  } catch (thrown) {
+    const error = setupTimedOut(thrown);
+    if (!(error instanceof SetupError)) throw error;
+    return setupErrorReport(
+      config,
+      { error: error.message, notes },
+      { startedAt, exchanges: setupHttp.exchanges, target },
+    );
+  } finally {
+    clearTimeout(setupTimer);
+  }
+  profileInUse = completed.profile;
+  notes.push(...credentialNotes(target, completed.profile));
   const { concurrency, note: concurrencyNote } = chooseConcurrency(config.concurrency, setupHttp.exchanges);
   notes.push(concurrencyNote);
   const selected = selectChecks(config.checks, config.only, config.skip);
@@ -120,6 +157,7 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
       onResult: config.onResult,
       recordExchanges: config.recordExchanges ?? 'failures',
       keep: config.keep ?? false,
+      ...(runDeadline !== undefined && { runDeadline }),
     },
   );
   const baseline = config.baseline
@@ -153,6 +191,7 @@ export function setupErrorReport(
   config: Omit<ServerRunConfig, 'checks' | 'onResult'> & { checks?: readonly CheckDefinition[] },
   failure: SetupFailure,
   context: { startedAt?: Date; exchanges?: Setup['exchanges']; target?: TargetInfo } = {},
+  exitCode: 2 | 3 = 2,
 ): ServerReport {
   const setup: Setup = {
     ok: false,
@@ -170,7 +209,7 @@ export function setupErrorReport(
     baseline: null,
     target: context.target,
     profile: config.profile?.profile,
-    exitCode: 2,
+    exitCode,
   });
 }
 
@@ -189,7 +228,7 @@ function assemble(
     target: TargetInfo | undefined;
     /** The profile the checks used (the setup section records it as plain JSON). */
     profile: TargetProfile | undefined;
-    exitCode: 0 | 1 | 2;
+    exitCode: 0 | 1 | 2 | 3;
   },
 ): ServerReport {
   const finishedAt = new Date();

@@ -1,11 +1,18 @@
 import type { SseEvent } from '../model/index.ts';
 
+/** Events kept per stream: a server sending many small events must not grow the harness's memory. */
+export const MAX_KEPT_EVENTS = 500;
+
 /**
  * Incremental Server-Sent Events parser (the WHATWG event-stream format): feed it text as it
- * arrives; it collects dispatched events. An event without an `event:` field is a `data` event.
+ * arrives; it collects dispatched events (the first MAX_KEPT_EVENTS and the `done`; other later ones are
+ * only counted). An event without an `event:` field is a `data` event.
  */
 export class SseParser {
   readonly events: SseEvent[] = [];
+  /** Events dispatched beyond MAX_KEPT_EVENTS. */
+  dropped = 0;
+  private sawDone = false;
   private buffer = '';
   private data: string[] = [];
   private eventName: string | undefined;
@@ -33,7 +40,7 @@ export class SseParser {
   }
 
   get done(): boolean {
-    return this.events.some((event) => event.event === 'done');
+    return this.sawDone;
   }
 
   private line(line: string): void {
@@ -56,7 +63,10 @@ export class SseParser {
     if (this.sawField && (this.data.length > 0 || this.eventName !== undefined)) {
       const event: SseEvent = { event: this.eventName || 'data', data: this.data.join('\n') };
       if (this.lastId !== undefined) event.id = this.lastId;
-      this.events.push(event);
+      if (event.event === 'done') this.sawDone = true;
+      // The `done` that ends a stream is always kept: checks read how a stream ended.
+      if (this.events.length < MAX_KEPT_EVENTS || event.event === 'done') this.events.push(event);
+      else this.dropped += 1;
     }
     this.data = [];
     this.eventName = undefined;

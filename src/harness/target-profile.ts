@@ -63,6 +63,11 @@ export const TargetProfileSchema = z.strictObject({
    * the reports name every active workaround. Absent: the harness follows the spec everywhere.
    */
   workarounds: WorkaroundsSchema.optional(),
+  /**
+   * Origins besides the issuer's, its `default_location` and capability `location`s that may receive
+   * the harness's JWTs (e.g. an API gateway in front of the server): every other origin gets none.
+   */
+  credentialOrigins: z.array(z.string().url()).optional(),
 });
 export type TargetProfile = z.infer<typeof TargetProfileSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TranscriptSnapshotSchema } from './client-session.ts';
-import { ExchangeSchema } from './exchange.ts';
+import { ExchangeSchema, type Exchange } from './exchange.ts';
 
 /** Protocol areas of the server-certifying suite, in report order. */
 export const SERVER_AREAS = [
@@ -128,3 +128,12 @@ export function summarize(checks: readonly CheckResult[]): Summary {
 /** Which exchanges a report keeps: those of checks that did not pass (default), or all. */
 export const EXCHANGE_RECORDING = ['failures', 'all'] as const;
 export type ExchangeRecording = (typeof EXCHANGE_RECORDING)[number];
+
+/** The exchange a failing check stopped at: the one its failure names, else its last refused or broken request. */
+export function stoppingExchange(result: Pick<CheckResult, 'failure' | 'exchanges'>): Exchange | undefined {
+  const named = result.failure?.exchange;
+  if (named !== undefined) return result.exchanges.find((exchange) => exchange.seq === named);
+  return [...result.exchanges]
+    .reverse()
+    .find((exchange) => exchange.error !== undefined || (exchange.response?.status ?? 0) >= 400);
+}

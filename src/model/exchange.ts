@@ -9,6 +9,7 @@ export const EXCHANGE_ERROR_KINDS = [
   'aborted', // the check was stopped (its overall deadline elapsed)
   'invalid-url',
   'network', // any other transport failure
+  'withheld-credential', // not sent: it carried a token for an origin credentials do not go to
 ] as const;
 export type ExchangeErrorKind = (typeof EXCHANGE_ERROR_KINDS)[number];
 
@@ -55,8 +56,10 @@ export const ExchangeSchema = z.object({
       body: z.string().optional(),
       body_bytes: z.number().int().nonnegative(),
       truncated: z.boolean(),
-      /** Server-Sent Events parsed from a text/event-stream body. */
+      /** Server-Sent Events parsed from a text/event-stream body (the first MAX_KEPT_EVENTS of them). */
       events: z.array(SseEventSchema).optional(),
+      /** Events the stream carried beyond those kept in `events`. */
+      events_dropped: z.number().int().positive().optional(),
       /** How an event stream ended: a `done` event, or the server closing it. */
       stream_end: z.enum(['done', 'closed']).optional(),
     })

@@ -157,8 +157,11 @@ const reportFields = {
   checks: z.array(CheckResultSchema),
   coverage: CoverageSchema,
   baseline: BaselineOutcomeSchema.nullable(),
-  /** 0: no failure beyond the baseline; 1: conformance failures; 2: usage, configuration or setup error. */
-  exit_code: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  /**
+   * 0: no failure beyond the baseline; 1: conformance failures; 2: usage, configuration or setup
+   * error; 3: internal error of the harness (a bug of this tool, whatever the target sent).
+   */
+  exit_code: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
 };
 
 export const ServerReportSchema = z.object({ kind: z.literal('server'), target: ServerTargetSchema, ...reportFields });

@@ -253,7 +253,9 @@ function rootCausesHtml(report: Report): string {
 
 export function renderHtml(report: Report): string {
   const verdict =
-    ['no failure beyond the baseline', 'conformance failures', 'setup or usage error'][report.exit_code] ?? '';
+    ['no failure beyond the baseline', 'conformance failures', 'setup or usage error', 'internal harness error'][
+      report.exit_code
+    ] ?? '';
   const target = targetName(report);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

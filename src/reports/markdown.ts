@@ -47,9 +47,12 @@ export function renderMarkdown(report: Report): string {
     `Target: \`${target.replaceAll('`', '')}\` · spec ${report.spec_version} · ${report.tool.name} ${report.tool.version} · seed ${report.seed}`,
     '',
   );
-  const verdict = ['✅ no failure beyond the baseline', '❌ conformance failures', '⚠️ setup or usage error'][
-    report.exit_code
-  ];
+  const verdict = [
+    '✅ no failure beyond the baseline',
+    '❌ conformance failures',
+    '⚠️ setup or usage error',
+    '🛑 internal harness error',
+  ][report.exit_code];
   out.push(`**Result:** ${verdict} (exit ${report.exit_code})`, '');
   if (report.kind === 'client')
     out.push(

@@ -1,5 +1,4 @@
-import { stoppingExchange } from '../harness/precondition-owner.ts';
-import type { Exchange, Report } from '../model/index.ts';
+import { stoppingExchange, type Exchange, type Report } from '../model/index.ts';
 
 /** One answer that stopped several checks: "`400 agent_limit_reached` at register blocks 6 checks". */
 export interface RootCause {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { boundReport } from './bounded.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
@@ -32,7 +33,8 @@ export function parseFormats(value: string): ReportFormat[] {
 
 /** The file name and text of the report in each format. */
 export function renderReports(report: Report, formats: readonly ReportFormat[]): { file: string; text: string }[] {
-  return formats.map((format) => ({ file: WRITERS[format].file, text: WRITERS[format].render(report) }));
+  const bounded = boundReport(report);
+  return formats.map((format) => ({ file: WRITERS[format].file, text: WRITERS[format].render(bounded) }));
 }
 
 /** Writes the report in each format to `outDir` (created if needed); returns the written paths. */

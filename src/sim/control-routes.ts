@@ -174,6 +174,7 @@ export function controlOperations(ctx: SimContext): ControlOperations {
       ctx.replay.clear();
       ctx.jwks.clear();
       ctx.rateLimiter?.clear();
+      ctx.recorder?.clear();
       return {};
     },
   };

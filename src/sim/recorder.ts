@@ -19,7 +19,21 @@ export interface RecordedExchange {
 
 export type ExchangeListener = (exchange: RecordedExchange) => void;
 
-/** Keeps every exchange in arrival order, for certifying clients against the simulator. */
+/** Exchanges kept: the latest ones; older ones are dropped so a long-lived simulator stays small. */
+export const MAX_RECORDED_EXCHANGES = 2000;
+/** Request and response bodies are kept up to this many characters, then cut with a marker. */
+export const MAX_RECORDED_BODY_CHARS = 64 * 1024;
+
+function cut(text: string): string {
+  return text.length <= MAX_RECORDED_BODY_CHARS
+    ? text
+    : `${text.slice(0, MAX_RECORDED_BODY_CHARS)}…[cut: ${text.length - MAX_RECORDED_BODY_CHARS} more characters]`;
+}
+
+/**
+ * Keeps the latest MAX_RECORDED_EXCHANGES exchanges in arrival order (bodies cut at
+ * MAX_RECORDED_BODY_CHARS), for tests that read what the simulator saw; `reset` clears it.
+ */
 export class Recorder {
   private readonly log: RecordedExchange[] = [];
   private readonly listeners = new Set<ExchangeListener>();
@@ -27,13 +41,15 @@ export class Recorder {
 
   /** Stores an exchange whose response status and headers are known; the body may follow later. */
   add(entry: Omit<RecordedExchange, 'seq'>): RecordedExchange {
-    const exchange: RecordedExchange = { seq: this.nextSeq++, ...entry };
+    const exchange: RecordedExchange = { seq: this.nextSeq++, ...entry, body: cut(entry.body) };
     this.log.push(exchange);
+    if (this.log.length > MAX_RECORDED_EXCHANGES) this.log.splice(0, this.log.length - MAX_RECORDED_EXCHANGES);
     return exchange;
   }
 
   /** Tells listeners that `exchange` is complete (response body included). */
   complete(exchange: RecordedExchange): void {
+    exchange.responseBody = cut(exchange.responseBody);
     for (const listener of this.listeners) listener(exchange);
   }
 

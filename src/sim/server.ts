@@ -115,6 +115,11 @@ function errorResponse(ctx: SimContext, c: SimHonoContext, error: unknown): Resp
     const status = error.status >= 400 && error.status < 500 ? error.status : 400;
     return c.json({ error: 'invalid_request', message: error.message || 'The request could not be processed' }, status);
   }
+  // A client that hung up mid-request is not the simulator's failure: one line, no stack.
+  if ((error as { code?: unknown } | null)?.code === 'ECONNRESET') {
+    console.error(`simulator: client disconnected during ${c.req.method} ${c.req.path}`);
+    return c.json({ error: 'invalid_request', message: 'The request was aborted by the client' }, 400);
+  }
   console.error('simulator: unexpected error', error);
   return c.json({ error: 'internal_error', message: 'The simulator failed unexpectedly' }, 500);
 }

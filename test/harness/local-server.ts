@@ -10,11 +10,32 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
+/** A loopback HTTP server whose `close` also drops open connections (a hanging answer included). */
+export async function listenTracked(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer(handler);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /** A loopback HTTP server for tests; `routes` maps a path (without query) to its handler. */
 export async function startLocalServer(routes: Record<string, Handler>): Promise<LocalServer> {
   const received: LocalServer['received'] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
+  const listening = await listenTracked((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -29,21 +50,7 @@ export async function startLocalServer(routes: Record<string, Handler>): Promise
       handler(req, res, body);
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...listening, received };
 }
 
 export const json =

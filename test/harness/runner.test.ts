@@ -150,7 +150,7 @@ describe('scoring', () => {
     );
     expect(Date.now() - started).toBeLessThan(2000);
     expect(results[0]?.status).toBe('failed');
-    expect(results[0]?.message).toMatch(/did not finish within its 150 ms deadline/);
+    expect(results[0]?.message).toMatch(/timed out: the check did not finish within its 150 ms deadline/);
     expect(results[1]?.status).toBe('warning');
   });
 

@@ -243,3 +243,37 @@ describe('restore-clock (control contract §5.13)', () => {
     }
   });
 });
+
+describe('the recorder stays small', () => {
+  it('keeps the latest exchanges with bodies cut', async () => {
+    const { MAX_RECORDED_BODY_CHARS, MAX_RECORDED_EXCHANGES, Recorder } = await import('../../src/sim/recorder.ts');
+    const recorder = new Recorder();
+    const entry = {
+      time: 0,
+      channel: 'protocol' as const,
+      method: 'POST',
+      path: '/x',
+      headers: {},
+      body: 'x'.repeat(MAX_RECORDED_BODY_CHARS + 100),
+      status: 200,
+      responseHeaders: {},
+      responseBody: '',
+    };
+    for (let i = 0; i < MAX_RECORDED_EXCHANGES + 10; i += 1) recorder.add(entry);
+    const entries = recorder.entries();
+    expect(entries).toHaveLength(MAX_RECORDED_EXCHANGES);
+    expect(entries[0]?.seq).toBe(11);
+    expect(entries[0]?.body).toMatch(/…\[cut: 100 more characters\]$/);
+  });
+
+  it('is cleared by reset', async () => {
+    const d = await SimDriver.start();
+    try {
+      await d.post('/agent/introspect', { token: 'x' });
+      await d.control('reset', {});
+      expect(d.sim.recorder.entries().filter((entry) => entry.channel === 'protocol')).toEqual([]);
+    } finally {
+      await d.stop();
+    }
+  });
+});

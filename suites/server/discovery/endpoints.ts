@@ -7,6 +7,14 @@ import {
 } from '../../../src/harness/api.ts';
 import { fetchDiscoveryObject } from './fixtures.ts';
 
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
+
 const endpointsResolvable = defineCheck({
   id: 'server.discovery.endpoints-resolvable',
   title: 'Discovery names every Server API endpoint as an issuer-relative path or absolute URL',
@@ -34,6 +42,10 @@ const endpointsResolvable = defineCheck({
       if (!resolution)
         problems.push(
           `- "${key}" is ${JSON.stringify(value)}: neither a path starting with "/" nor an absolute http(s) URL`,
+        );
+      else if (resolution.form === 'absolute' && !sameOrigin(resolution.url, issuer))
+        problems.push(
+          `- "${key}" is ${resolution.url}, on another origin than the issuer ${issuer}: an endpoint is the issuer plus a path (§5), and clients would send their JWTs to that origin (the harness does not)`,
         );
       else forms[resolution.form].push(key);
     }

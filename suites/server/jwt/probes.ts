@@ -1,5 +1,6 @@
 import {
   argumentsFor,
+  describeAnswer,
   type AgentIdentity,
   type AgentTokenOptions,
   type CheckContext,
@@ -145,9 +146,8 @@ export const AGENT_ENDPOINTS = [executeEndpoint, requestCapabilityEndpoint];
 async function withPositiveControl(t: CheckContext, probe: AgentProbe): Promise<AgentProbe> {
   const result = await probe.send(await probe.mint());
   if (!probe.accepted(result)) {
-    const code = typeof result.json?.error === 'string' ? ` ${result.json.error}` : '';
     t.fail(
-      `precondition: ${probe.what} with a well-formed agent JWT was refused (HTTP ${result.status}${code}), so refusals of defective tokens would prove nothing`,
+      `precondition: ${probe.what} with a well-formed agent JWT was not accepted (${describeAnswer(result)}), so refusals of defective tokens would prove nothing`,
     );
   }
   return probe;

@@ -1,6 +1,8 @@
 import type { CheckResult, Exchange } from '../model/index.ts';
 import { PRECONDITION_PREFIX } from './outcome.ts';
 
+// Attribution of outcomes the target's transport caused rather than its protocol behaviour.
+
 /**
  * A check the target answered 429 says nothing about its own requirements: the server declined to
  * serve it, whatever it would have answered. Unless the check is about rate limits, a failure or
@@ -34,4 +36,23 @@ function retryAfter(exchange: Exchange): string {
   const headers = exchange.response?.headers ?? {};
   const value = headers['retry-after'] ?? headers['x-retry-after'];
   return value === undefined ? '' : `, retry after ${value} s`;
+}
+
+/**
+ * A check that ended badly right after a request timed out says so first: a message built from the
+ * answer's status alone ("refused (HTTP 200)") would hide that the answer never finished.
+ */
+export function attributeTimeout(result: CheckResult): CheckResult {
+  if (result.status !== 'failed' && result.status !== 'warning' && result.status !== 'error') return result;
+  const named = result.failure?.exchange;
+  const exchange =
+    named !== undefined ? result.exchanges.find((candidate) => candidate.seq === named) : result.exchanges.at(-1);
+  if (exchange?.error?.kind !== 'timeout') return result;
+  const message = result.message ?? '';
+  if (/timed out|timeout/i.test(message)) return result;
+  const prefix = message.startsWith(PRECONDITION_PREFIX) ? `${PRECONDITION_PREFIX} ` : '';
+  return {
+    ...result,
+    message: `${prefix}the target did not finish answering ${where(exchange)} in time (${exchange.error.message}); the check concluded: ${message.slice(prefix.length)}`,
+  };
 }

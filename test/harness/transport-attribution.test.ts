@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeRateLimit } from '../../src/harness/rate-limited.ts';
+import { attributeRateLimit, attributeTimeout } from '../../src/harness/transport-attribution.ts';
 import type { CheckResult, Exchange } from '../../src/model/index.ts';
 
 function exchange(seq: number, status: number, headers: Record<string, string> = {}): Exchange {
@@ -34,5 +34,27 @@ describe('a 429 met by a check that is not about rate limits', () => {
     expect(attributeRateLimit(passed, false)).toBe(passed);
     const plain = failed([exchange(1, 400)]);
     expect(attributeRateLimit(plain, false)).toBe(plain);
+  });
+});
+
+describe('a check that ended badly after a request timed out', () => {
+  it('says the answer never finished before what the check concluded', () => {
+    const timedOut: Exchange = {
+      ...exchange(1, 200),
+      error: { kind: 'timeout', message: 'no complete response within 5000 ms' },
+    };
+    const result = attributeTimeout({ ...failed([timedOut]), message: 'the request was refused (HTTP 200)' });
+    expect(result.message).toBe(
+      'the target did not finish answering register /api/auth/agent/register in time (no complete response within 5000 ms); the check concluded: the request was refused (HTTP 200)',
+    );
+    expect(result.status).toBe('failed');
+  });
+
+  it('leaves messages that already speak of the timeout, and checks whose last request finished', () => {
+    const timedOut: Exchange = { ...exchange(1, 200), error: { kind: 'timeout', message: 'no complete response' } };
+    const said = { ...failed([timedOut]), message: 'register timed out' };
+    expect(attributeTimeout(said)).toBe(said);
+    const finished = failed([exchange(1, 200)]);
+    expect(attributeTimeout(finished)).toBe(finished);
   });
 });
