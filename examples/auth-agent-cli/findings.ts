@@ -11,39 +11,24 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CheckResult, ClientReport, Exchange, TranscriptEntry } from '../../src/model/index.ts';
+import {
+  cell,
+  claimChecks,
+  claimTable,
+  countsTable,
+  deviationHeading,
+  deviationTable,
+  fenced,
+  oneLine,
+  requirementList,
+  unanalysedSection,
+  verdictLines,
+} from '../findings-markdown.ts';
 import { DEVIATIONS, NOT_REACHED, SUITE_NOTES, UNJUDGED_CAUSES, type Deviation } from './analysis.ts';
 import { CLIENT_COMMIT, CLIENT_NAME, CLIENT_REPOSITORY, LAUNCH_ENV } from './launch.ts';
 
 const JUDGED = new Set(['failed', 'warning']);
 const UNJUDGED = new Set(['error', 'not-applicable', 'skipped']);
-
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more characters]`;
-}
-
-function oneLine(value: unknown, max = 400): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return cut((text ?? 'undefined').replace(/\s*\n\s*/g, ' '), max);
-}
-
-/** A fenced block whose fence cannot be closed by the content. */
-function fenced(text: string, lang = ''): string {
-  const fence = text.includes('```') ? '````' : '```';
-  return `${fence}${lang}\n${text}\n${fence}`;
-}
-
-function sectionOf(report: ClientReport, id: string): string | undefined {
-  return report.coverage.requirements.find((entry) => entry.id === id)?.section;
-}
-
-function requirementList(report: ClientReport, ids: readonly string[]): string {
-  return ids
-    .map((id) => {
-      const section = sectionOf(report, id);
-      return section === undefined ? `${id}` : `${id} (§${section})`;
-    })
-    .join(', ');
-}
 
 function reproduce(id: string): string {
   return fenced(
@@ -96,18 +81,7 @@ function exchangeDetail(exchange: Exchange): string {
 
 /** The evidence of one failed or warned scenario, quoted from the report. */
 function evidence(report: ClientReport, check: CheckResult, extra: string[] = []): string {
-  const out: string[] = [];
-  out.push(
-    `- Status: **${check.status}** (${check.level}); cites ${requirementList(report, check.requirements)}${check.rulings.length > 0 ? `; rulings ${check.rulings.join(', ')}` : ''}.`,
-  );
-  out.push(`- Verdict (\`checks[id=${check.id}].message\`):`);
-  out.push('');
-  out.push(fenced(check.message ?? '(none)'));
-  out.push('');
-  if (check.failure !== undefined) {
-    out.push(`- Expected: \`${oneLine(check.failure.expected, 300)}\``);
-    out.push(`- Observed: \`${oneLine(check.failure.observed, 500)}\``);
-  }
+  const out = verdictLines(report, check);
   for (const line of extra) out.push(`- ${line}`);
   const calls = toolCalls(check);
   if (calls.length > 0) {
@@ -144,15 +118,6 @@ function evidence(report: ClientReport, check: CheckResult, extra: string[] = []
   return out.join('\n');
 }
 
-function countsTable(report: ClientReport): string {
-  const c = report.summary.counts;
-  return [
-    '| scenarios | passed | failed | warning | info | skipped | not applicable | error |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
-    `| ${report.summary.total} | ${c.passed} | ${c.failed} | ${c.warning} | ${c.info} | ${c.skipped} | ${c['not-applicable']} | ${c.error} |`,
-  ].join('\n');
-}
-
 /** How a scenario shows a deviation: the hand-written note for it, else what the deviation recognises in its evidence. */
 function howShown(deviation: Deviation, check: CheckResult): string | undefined {
   return deviation.scenarios[check.id]?.how ?? deviation.recognise?.(check);
@@ -172,13 +137,12 @@ export function renderFindings(report: ClientReport): string {
   const judged = checks.filter((check) => JUDGED.has(check.status));
   const claimed = new Map<string, { deviation: Deviation; number: number }>();
   const shown: { deviation: Deviation; number: number; checks: CheckResult[] }[] = [];
-  // A scenario belongs to the deviation whose analysis names it, else to the first that recognises it.
-  const owner = new Map<string, Deviation>();
-  for (const check of judged) {
-    const named = DEVIATIONS.find((deviation) => deviation.scenarios[check.id] !== undefined);
-    const found = named ?? DEVIATIONS.find((deviation) => deviation.recognise?.(check) !== undefined);
-    if (found !== undefined) owner.set(check.id, found);
-  }
+  const owner = claimChecks(
+    judged,
+    DEVIATIONS,
+    (deviation, id) => deviation.scenarios[id] !== undefined,
+    (deviation, check) => deviation.recognise?.(check) !== undefined,
+  );
   for (const deviation of DEVIATIONS) {
     const mine = judged.filter((check) => owner.get(check.id) === deviation);
     if (mine.length === 0) continue;
@@ -222,40 +186,28 @@ export function renderFindings(report: ClientReport): string {
   out.push('');
   out.push('## Summary');
   out.push('');
-  out.push(countsTable(report));
+  out.push(countsTable(report, 'scenarios'));
   out.push('');
   out.push(
     `${judged.length} scenario(s) failed or warned; they come from ${shown.length} deviation(s) of the client${unclaimed.length > 0 ? `, plus ${unclaimed.length} not yet analysed` : ''}. ${unjudged.length} scenario(s) reached no verdict (see "Not judged"). Requirement coverage over the client-observable requirements: ${report.coverage.observable_counts.passed} passed, ${report.coverage.observable_counts.failed} failed, ${report.coverage.observable_counts.warned} warned, ${report.coverage.observable_counts.skipped} skipped, ${report.coverage.observable_counts.untested} untested.`,
   );
   out.push('');
   if (shown.length > 0) {
-    out.push('| # | Deviation | Level | Scenarios | Requirements broken | Section |');
-    out.push('|---|---|---|---:|---|---|');
-    for (const { deviation, number, checks: mine } of shown) {
-      out.push(
-        `| ${number} | ${deviation.title} | ${deviation.level} | ${mine.length} | ${deviation.requirements.join(', ')} | ${deviation.sections.map((s) => `§${s}`).join(', ')} |`,
-      );
-    }
+    out.push(
+      ...deviationTable(
+        shown.map(({ deviation, number, checks: mine }) => ({ number, deviation, count: mine.length })),
+        'Scenarios',
+      ),
+    );
     out.push('');
   }
-  out.push('| Scenario | Status | Cited requirements | Deviation |');
-  out.push('|---|---|---|---|');
-  for (const check of judged) {
-    const owner = claimed.get(check.id);
-    out.push(
-      `| \`${check.id}\` | ${check.status} | ${check.requirements.join(', ')} | ${owner ? owner.number : 'not yet analysed'} |`,
-    );
-  }
+  out.push(...claimTable(judged, 'Scenario', (check) => claimed.get(check.id)?.number));
   out.push('');
 
   out.push('## Deviations');
   out.push('');
   for (const { deviation, number, checks: mine } of shown) {
-    out.push(`### ${number}. ${deviation.title}`);
-    out.push('');
-    out.push(
-      `**${deviation.level}** · ${requirementList(report, deviation.requirements)} · spec ${deviation.sections.map((s) => `§${s}`).join(', ')}`,
-    );
+    out.push(...deviationHeading(report, number, deviation));
     out.push('');
     out.push(deviation.analysis);
     out.push('');
@@ -269,20 +221,11 @@ export function renderFindings(report: ClientReport): string {
       out.push('');
     }
   }
-  if (unclaimed.length > 0) {
-    out.push('## Failed or warned, not yet analysed');
-    out.push('');
-    out.push(
-      'These scenarios are new in the suite or changed their verdict since the analysis was written; their evidence is quoted as recorded.',
-    );
-    out.push('');
-    for (const check of unclaimed) {
-      out.push(`### \`${check.id}\` — ${check.title}`);
-      out.push('');
-      out.push(evidence(report, check));
-      out.push('');
-    }
-  }
+  out.push(
+    ...unanalysedSection(unclaimed, 'Failed or warned, not yet analysed', 'scenarios', (check) =>
+      evidence(report, check),
+    ),
+  );
 
   out.push('## Not judged');
   out.push('');
@@ -296,7 +239,7 @@ export function renderFindings(report: ClientReport): string {
     out.push('|---|---|---|---|---|');
     for (const check of unjudged) {
       out.push(
-        `| \`${check.id}\` | ${check.status} | ${check.requirements.join(', ')} | ${oneLine((check.message ?? '').split('\n')[0] ?? '', 160).replace(/\|/g, '\\|')} | ${causeOf(check)} |`,
+        `| \`${check.id}\` | ${check.status} | ${check.requirements.join(', ')} | ${cell((check.message ?? '').split('\n')[0] ?? '')} | ${causeOf(check)} |`,
       );
     }
   }

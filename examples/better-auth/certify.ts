@@ -1,7 +1,8 @@
 /**
  * Certification run of the better-auth reference target: starts it on a free loopback port, runs
  * the whole server suite against it with its control adapter and profile, writes report.json,
- * report.md and report.html, and stops it. Exit code as for `agent-auth-conformance server`.
+ * report.md and report.html, renders FINDINGS.md from report.json and the hand-written analysis in
+ * analysis.ts (findings.ts), and stops the target. Exit code as for `agent-auth-conformance server`.
  *
  *   tsx examples/better-auth/certify.ts [--out <dir>] [--seed <n>] [--baseline <file> | --no-baseline]
  *     [--settings conformance|library-defaults]
@@ -15,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runServerCommand } from '../../src/cli/server.ts';
 import type { TargetSettings } from './auth.ts';
+import { writeFindings } from './findings.ts';
 import { startBetterAuthTarget } from './server.ts';
 
 const here = (file: string) => relative(process.cwd(), fileURLToPath(new URL(file, import.meta.url))) || '.';
@@ -68,6 +70,8 @@ export async function certify(options: CertifyOptions = {}): Promise<number> {
     );
     // The Markdown writer names its file summary.md; this report directory calls it report.md.
     await rename(join(out, 'summary.md'), join(out, 'report.md'));
+    // Every run is complete (the suite has no --only here), so its findings are rendered for either settings.
+    await writeFindings(out, settings);
     return code;
   } finally {
     await target.stop();

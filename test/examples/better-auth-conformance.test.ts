@@ -81,8 +81,11 @@ describe('the server suite against better-auth with @better-auth/agent-auth', ()
     expect(log.some((line) => line.startsWith('WORKAROUNDS ACTIVE (1)'))).toBe(true);
   });
 
-  it('writes report.json, report.md and report.html', async () => {
+  it('writes report.json, report.md and report.html, and FINDINGS.md with every finding analysed', async () => {
     expect(await readFile(join(out, 'report.md'), 'utf8')).toContain('# Agent Auth conformance — server');
     expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('server.discovery.schema');
+    const findings = await readFile(join(out, 'FINDINGS.md'), 'utf8');
+    expect(findings).toContain('## Deviations');
+    expect(findings).not.toMatch(/not yet analysed/i);
   });
 });
