@@ -85,4 +85,39 @@ const backoff = defineScenario({
   ],
 });
 
-export const scenarios: Scenario[] = [retryAfter, retryAfterHost, backoff];
+/**
+ * A 429 whose error code the client cannot know (servers may add codes, §5.13): falling back on the
+ * status means treating it as rate limiting, so a retry waits for Retry-After like any 429 (§8.13).
+ * A client that acts only on codes it knows and retries an unknown one at once fails.
+ */
+const unknownCode = defineScenario({
+  id: 'client.rate-limits.unknown-error-code-read-by-status',
+  title: 'A 429 with an error code the client does not know is still treated as a 429: Retry-After holds',
+  area: 'rate-limits',
+  level: 'SHOULD',
+  requirements: ['AAP-5.13-09'],
+  tools: ['connect_agent', 'execute_capability'],
+  knobs: {
+    approval: { policy: 'auto' },
+    answers: [
+      {
+        endpoint: 'execute',
+        nth: 1,
+        status: 429,
+        headers: { 'retry-after': '2' },
+        body: { error: 'x_conformance_quota_exhausted', message: 'conformance: try again shortly' },
+      },
+    ],
+  },
+  steps: [CONNECT, EXECUTE, { wait: 2500 }],
+  expect: [
+    { because: 'the answered execution', precondition: true, requests: { endpoint: 'execute' }, count: { min: 1 } },
+    {
+      because: 'a retry after 429 with Retry-After: 2 and an unknown code (§5.13)',
+      requests: { endpoint: 'execute' },
+      spacingMs: 2000,
+    },
+  ],
+});
+
+export const scenarios: Scenario[] = [retryAfter, retryAfterHost, backoff, unknownCode];
