@@ -12,4 +12,6 @@ export {
   type SpecTool,
   type Step,
 } from './scenario.ts';
-export type { ClientScenarioKnobs, SimEndpoint } from '../sim/client-mode/index.ts';
+export type { ClientScenarioKnobs, FixedAnswer, SimEndpoint } from '../sim/client-mode/index.ts';
+/** The simulator's capability per role, for scripted answers, which hold no `${…}` placeholders. */
+export { CAPABILITY_ROLES } from '../sim/client-mode/index.ts';

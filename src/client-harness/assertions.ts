@@ -51,6 +51,13 @@ export function matches(
       expected: { same_as: matcher.samePathAs, value: other ?? null },
     };
   }
+  if ('notSamePathAs' in matcher) {
+    const other = sibling === undefined ? undefined : sibling(matcher.notSamePathAs);
+    return {
+      ok: sibling !== undefined && JSON.stringify(value) !== JSON.stringify(other),
+      expected: { different_from: matcher.notSamePathAs, value: other ?? null },
+    };
+  }
   const resolved = resolveTemplates(matcher, lookup) as Matcher;
   if ('eq' in resolved) return { ok: JSON.stringify(value) === JSON.stringify(resolved.eq), expected: resolved.eq };
   if ('notEq' in resolved)
@@ -63,7 +70,8 @@ export function matches(
   }
   if ('present' in resolved) return { ok: value !== undefined && value !== null, expected: 'present' };
   if ('absent' in resolved) return { ok: value === undefined, expected: 'absent' };
-  if ('samePathAs' in resolved) return { ok: false, expected: 'a request to compare with' };
+  if ('samePathAs' in resolved || 'notSamePathAs' in resolved)
+    return { ok: false, expected: 'a request to compare with' };
   if ('lte' in resolved)
     return { ok: typeof value === 'number' && value <= resolved.lte, expected: { at_most: resolved.lte } };
   if ('gte' in resolved)
@@ -156,12 +164,14 @@ export function judge(assertion: Assertion, evidence: Evidence): AssertionFailur
       };
     }
     if ('path' in assertion) {
-      const value = readPath(call.value, assertion.path);
+      // A path may name things by placeholder, e.g. `capabilities[name=${cap.sync}].grant_status`.
+      const path = String(resolveTemplates(assertion.path, evidence.lookup));
+      const value = readPath(call.value, path);
       const verdict = matches(value, assertion.is, evidence.lookup);
       if (verdict.ok) return undefined;
       return {
-        message: `${subject}: result field ${assertion.path} is ${show(value)}, expected ${show(verdict.expected)}`,
-        detail: { expected: { [assertion.path]: verdict.expected }, observed: { [assertion.path]: value ?? null } },
+        message: `${subject}: result field ${path} is ${show(value)}, expected ${show(verdict.expected)}`,
+        detail: { expected: { [path]: verdict.expected }, observed: { [path]: value ?? null } },
       };
     }
     if ('notMentions' in assertion) {
@@ -175,10 +185,21 @@ export function judge(assertion: Assertion, evidence: Evidence): AssertionFailur
       };
     }
     const wanted = String(resolveTemplates(assertion.mentions, evidence.lookup));
-    const haystack = assertion.where === 'result' ? call.text : `${call.text}\n${call.surfaced}`;
+    const haystack =
+      assertion.where === 'result'
+        ? call.text
+        : assertion.where === 'interim'
+          ? call.surfaced
+          : `${call.text}\n${call.surfaced}`;
     if (haystack.includes(wanted)) return undefined;
+    const searched =
+      assertion.where === 'result'
+        ? 'result does'
+        : assertion.where === 'interim'
+          ? 'output surfaced while the call ran does'
+          : 'result and the output surfaced during the call do';
     return {
-      message: `${subject}: the ${assertion.where === 'result' ? 'result' : 'result and the output surfaced during the call'} do not mention ${show(wanted)}`,
+      message: `${subject}: the ${searched} not mention ${show(wanted)}`,
       detail: { expected: { mentions: wanted }, observed: haystack.slice(0, 500) },
     };
   }
@@ -207,15 +228,16 @@ export function judge(assertion: Assertion, evidence: Evidence): AssertionFailur
     return { message: `${subject}: expected ${range} matching request(s), saw ${selected.length}`, detail };
   }
   if ('every' in assertion) {
+    const path = String(resolveTemplates(assertion.every, evidence.lookup));
     for (const request of selected) {
-      const value = requestValue(request, assertion.every);
+      const value = requestValue(request, path);
       const verdict = matches(value, assertion.is, evidence.lookup, (path) => requestValue(request, path));
       if (!verdict.ok) {
         return {
-          message: `${subject}: request #${request.seq} (${request.method} ${request.url}) has ${assertion.every} = ${show(value)}, expected ${show(verdict.expected)}`,
+          message: `${subject}: request #${request.seq} (${request.method} ${request.url}) has ${path} = ${show(value)}, expected ${show(verdict.expected)}`,
           detail: {
-            expected: { [assertion.every]: verdict.expected },
-            observed: { [assertion.every]: value ?? null },
+            expected: { [path]: verdict.expected },
+            observed: { [path]: value ?? null },
             exchange: request.seq,
           },
         };
@@ -223,6 +245,7 @@ export function judge(assertion: Assertion, evidence: Evidence): AssertionFailur
     }
     return undefined;
   }
+  if ('same' in assertion) return judgeSame(assertion, selected, subject);
   if ('distinct' in assertion) {
     const seen = new Map<string, number>();
     for (const request of selected) {
@@ -255,6 +278,35 @@ export function judge(assertion: Assertion, evidence: Evidence): AssertionFailur
         detail: { expected: { min_gap_ms: minimum }, observed: { gap_ms: Math.round(gap) }, exchange: current.seq },
       };
     }
+  }
+  return undefined;
+}
+
+/** Every selected request has the same value at `same`, compared within groups sharing the value at `per`. */
+function judgeSame(
+  assertion: { same: string; per?: string },
+  selected: readonly ObservedRequest[],
+  subject: string,
+): AssertionFailure | undefined {
+  const first = new Map<string, ObservedRequest>();
+  for (const request of selected) {
+    const group = assertion.per === undefined ? '' : JSON.stringify(requestValue(request, assertion.per) ?? null);
+    const earlier = first.get(group);
+    if (earlier === undefined) {
+      first.set(group, request);
+      continue;
+    }
+    const was = requestValue(earlier, assertion.same);
+    const now = requestValue(request, assertion.same);
+    if (JSON.stringify(was ?? null) === JSON.stringify(now ?? null)) continue;
+    return {
+      message: `${subject}: request #${earlier.seq} has ${assertion.same} = ${show(was)} but request #${request.seq} has ${show(now)}`,
+      detail: {
+        expected: `one ${assertion.same}${assertion.per === undefined ? '' : ` per ${assertion.per}`}`,
+        observed: { [assertion.same]: [was ?? null, now ?? null], requests: [earlier.seq, request.seq] },
+        exchange: request.seq,
+      },
+    };
   }
   return undefined;
 }

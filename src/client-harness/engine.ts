@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import type { CheckResult, CheckStatus, ExchangeRecording, FailureDetail, TranscriptSnapshot } from '../model/index.ts';
 import { ListenerUnavailable, startClientModeSimulator, type ClientModeSimulator } from '../sim/client-mode/index.ts';
 import { judge, type AssertionFailure, type CallEvidence, type Evidence } from './assertions.ts';
-import { DEFAULT_START_TIMEOUT_MS, DriverStartError, type ClientDriver, type ClientSession } from './drivers/driver.ts';
+import {
+  DEFAULT_START_TIMEOUT_MS,
+  DriverStartError,
+  type ClientDriver,
+  type ClientSession,
+  type DriverKind,
+} from './drivers/driver.ts';
 import type { ToolCallRecord } from '../model/index.ts';
 import { authOf, toExchange } from './observed.ts';
 import type { Scenario, Step } from './scenario.ts';
@@ -102,6 +108,13 @@ export async function runScenario(scenario: Scenario, env: ScenarioEnvironment):
       const missing = scenario.tools.filter((tool) => !exposed.has(tool));
       if (missing.length > 0) {
         return { status: 'not-applicable', message: `the client exposes no ${missing.join(', ')} tool`, notes };
+      }
+      if (scenario.interimOutput === true && !INTERIM_OUTPUT_DRIVERS.has(env.driver.kind)) {
+        return {
+          status: 'not-applicable',
+          message: `the ${env.driver.kind} driver's transport carries no output while a call runs, which this scenario judges`,
+          notes,
+        };
       }
       // A client that hangs, crashes or breaks its transport stops the steps; what it did up to then is
       // still judged, so the report names the requirement it broke and not only the symptom.
@@ -230,7 +243,10 @@ function lookupFor(sim: ClientModeSimulator, calls: ReadonlyMap<string, CallEvid
       case 'provider':
         return sim.serviceUrl;
       case 'sim':
-        return readPath({ issuer: sim.issuer, service_url: sim.serviceUrl }, rest);
+        return readPath(
+          { issuer: sim.issuer, service_url: sim.serviceUrl, default_location: sim.defaultLocation },
+          rest,
+        );
       case 'foreign':
         return readPath({ origin: sim.foreignOrigin }, rest);
       case 'listeners':
@@ -295,6 +311,9 @@ class ClientMisbehaviour extends Error {
 }
 
 const CLIENT_MISBEHAVIOUR = new Set(['timeout', 'crashed', 'protocol', 'rpc-error']);
+
+/** Drivers whose transport carries what a client surfaces while a call runs (MCP progress and log notifications). */
+const INTERIM_OUTPUT_DRIVERS: ReadonlySet<DriverKind> = new Set(['mcp']);
 
 /** Runs `work` with an overall deadline: at the deadline its signal aborts and the result is an error. */
 async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -3,13 +3,17 @@ import { displayRequestBody, redactPrivateKeys } from '../harness/exchange.ts';
 import type { Exchange } from '../model/index.ts';
 import type { ObservedRequest } from '../sim/client-mode/index.ts';
 import { readPath } from './paths.ts';
-import type { RequestMatch } from './scenario.ts';
+import type { RequestAuth, RequestMatch } from './scenario.ts';
+
+export type { RequestAuth };
 
 /**
  * What the client sent, as the simulator recorded it, seen through the paths scenarios name:
  * `jwt.header.typ`, `jwt.claims.aud`, `jwt.lifetime` (exp − iat, seconds), `query.agent_id`,
  * `body.name` (JSON body), `body.capability_names` (requested names, string or object entries), `header.authorization`, `url`, `origin`, `path`, `response.status`,
- * `response.stream_end` (`client-closed` or `server-closed`, once an event stream ended).
+ * `response.stream_end` (`client-closed` or `server-closed`, once an event stream ended), and
+ * `jwt.host_key_delivery` / `jwt.agent_key_delivery` (`inline`, `jwks` or `both`, from which key
+ * claims a host JWT carries; absent when it carries neither).
  */
 
 function isEd25519Jwk(value: unknown): value is { kty: string; crv: string; x: string } {
@@ -28,8 +32,6 @@ function jwkThumbprint(jwk: { kty: string; crv: string; x: string }): string {
   const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
   return createHash('sha256').update(canonical).digest('base64url');
 }
-
-export type RequestAuth = 'host' | 'agent' | 'none';
 
 /** How a request authenticated, judged from its bearer token's `typ` (and, for an odd `typ`, its `sub`). */
 export function authOf(request: ObservedRequest): RequestAuth {
@@ -55,6 +57,18 @@ function capabilityNames(body: unknown): string[] | undefined {
   return entries.map((entry) => (typeof entry === 'string' ? entry : String(readPath(entry, 'name'))));
 }
 
+/** How a host JWT delivers the host's or the agent's public key: inline, by JWKS URL, or both (§4.2). */
+function keyDelivery(
+  claims: Record<string, unknown> | undefined,
+  whose: 'host' | 'agent',
+): 'inline' | 'jwks' | 'both' | undefined {
+  const inline = claims?.[`${whose}_public_key`] !== undefined;
+  const jwks = claims?.[`${whose}_jwks_url`] !== undefined;
+  if (inline && jwks) return 'both';
+  if (inline) return 'inline';
+  return jwks ? 'jwks' : undefined;
+}
+
 /** The value at `path` in a recorded request (undefined when absent). */
 export function requestValue(request: ObservedRequest, path: string): unknown {
   const [root, ...restParts] = path.split('.');
@@ -66,6 +80,8 @@ export function requestValue(request: ObservedRequest, path: string): unknown {
         const key = request.jwt?.claims?.['host_public_key'];
         return isEd25519Jwk(key) ? jwkThumbprint(key) : undefined;
       }
+      if (rest === 'host_key_delivery') return keyDelivery(request.jwt?.claims, 'host');
+      if (rest === 'agent_key_delivery') return keyDelivery(request.jwt?.claims, 'agent');
       if (rest === 'lifetime') {
         const { iat, exp } = request.jwt?.claims ?? {};
         return typeof iat === 'number' && typeof exp === 'number' ? exp - iat : undefined;
@@ -108,13 +124,19 @@ export function selectRequests(
   stepStarts: ReadonlyMap<string, number>,
 ): ObservedRequest[] {
   const endpoints = match.endpoint === undefined ? undefined : ([] as string[]).concat(match.endpoint);
+  const auths = match.auth === undefined ? undefined : ([] as RequestAuth[]).concat(match.auth);
+  const required = match.has === undefined ? [] : ([] as string[]).concat(match.has);
   const after = match.after === undefined ? undefined : stepStarts.get(match.after);
+  const before = match.before === undefined ? undefined : stepStarts.get(match.before);
   return requests.filter((request) => {
     if (endpoints && !endpoints.includes(request.endpoint)) return false;
     if (match.listener !== undefined && match.listener !== 'any' && request.listener !== match.listener) return false;
     if (match.method !== undefined && request.method.toUpperCase() !== match.method.toUpperCase()) return false;
-    if (match.auth !== undefined && authOf(request) !== match.auth) return false;
+    if (auths !== undefined && !auths.includes(authOf(request))) return false;
+    if (required.some((path) => requestValue(request, path) === undefined)) return false;
     if (match.after !== undefined && (after === undefined || request.at < after)) return false;
+    // A step that never started has every request before it.
+    if (before !== undefined && request.at >= before) return false;
     return true;
   });
 }

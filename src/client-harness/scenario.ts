@@ -42,11 +42,20 @@ export interface RequestMatch {
   /** Default: any listener. */
   listener?: ListenerName | 'any';
   method?: string;
-  /** How the request authenticated: a host JWT, an agent JWT, or no bearer token. */
-  auth?: 'host' | 'agent' | 'none';
+  /** How the request authenticated: a host JWT, an agent JWT, or no bearer token (or any of several). */
+  auth?: RequestAuth | readonly RequestAuth[];
+  /**
+   * Only requests where this path (or each of these paths) has a value, for requirements that hold
+   * only when the client chose an option, e.g. `jwt.claims.host_jwks_url` for JWKS-keyed hosts.
+   */
+  has?: string | readonly string[];
   /** Only requests sent after the step with this label started. */
   after?: string;
+  /** Only requests sent before the step with this label started. */
+  before?: string;
 }
+
+export type RequestAuth = 'host' | 'agent' | 'none';
 
 /** A test on one value; `${…}` placeholders in expected values are resolved first. */
 export type Matcher =
@@ -59,7 +68,9 @@ export type Matcher =
   | { gte: number }
   | { matches: string }
   /** Equal to another value of the same request (`url`, `jwt.claims.iss`…); for request assertions only. */
-  | { samePathAs: string };
+  | { samePathAs: string }
+  /** Different from another value of the same request (an absent value differs from any present one); for request assertions only. */
+  | { notSamePathAs: string };
 
 export type Step =
   /** Call a tool as the agent. `require: 'ok'` makes a failed call a broken precondition (error), not a verdict. */
@@ -83,14 +94,23 @@ export type Assertion = { because: string; precondition?: true } & (
   | { firstRequest: RequestMatch }
   | { requests: RequestMatch; every: string; is: Matcher }
   | { requests: RequestMatch; distinct: string }
+  /**
+   * Every matching request has the same value at `same` (absent counts as a value); with `per`,
+   * only requests sharing the value at `per` are compared, e.g. the host JWTs of one host.
+   */
+  | { requests: RequestMatch; same: string; per?: string }
   /** Consecutive matching requests are at least this far apart (ms; a placeholder like `${approval.interval_ms}` works). */
   | { requests: RequestMatch; spacingMs: number | string }
   /** No request and no tool result carries private key material (a JWK with `d`). */
   | { noPrivateKeyMaterial: true }
   | { call: string; ok: boolean }
   | { call: string; path: string; is: Matcher }
-  /** The call's result text, or anything the client surfaced while it ran (logs, progress), mentions this. */
-  | { call: string; mentions: string; where?: 'result' | 'surfaced' }
+  /**
+   * The call's result text, or anything the client surfaced while it ran (logs, progress), mentions
+   * this; `where: 'result'` looks at the result only, `where: 'interim'` only at what was surfaced
+   * before the result (see Scenario.interimOutput).
+   */
+  | { call: string; mentions: string; where?: 'result' | 'surfaced' | 'interim' }
   /** Neither the call's result text nor anything the client surfaced while it ran contains this. */
   | { call: string; notMentions: string }
 );
@@ -110,6 +130,12 @@ export interface Scenario {
   triggers?: Trigger[];
   steps: Step[];
   expect: Assertion[];
+  /**
+   * The scenario judges output the client surfaces while a call runs (progress, log messages), which
+   * only a driver whose transport carries such output sees (MCP notifications); with any other driver
+   * the scenario is not applicable.
+   */
+  interimOutput?: true;
   /** Overall deadline (default 30 s). */
   timeoutMs?: number;
 }

@@ -87,6 +87,10 @@ export interface SimulatorOptions {
   capabilityNames?: Readonly<Record<string, string>>;
   /** Origin of device-authorization `verification_uri`s instead of the simulator's own (§7.1, §8.12). */
   verificationUriOrigin?: string;
+  /** A server-defined approval method every approval object names instead of a core one (§10.10.3). */
+  extensionApprovalMethod?: string;
+  /** Path on the simulator's origin given as every approval object's `notification_url` (§10.10.2). */
+  approvalNotificationPath?: string;
   /** Every answer waits this long first, as a server 20-150 ms away would (`simulate --latency`). Default 0. */
   latencyMs?: number;
 }
@@ -95,6 +99,8 @@ export interface ResolvedOptions {
   port: number;
   capabilityNames: Readonly<Record<string, string>>;
   verificationUriOrigin: string | undefined;
+  extensionApprovalMethod: string | undefined;
+  approvalNotificationPath: string | undefined;
   latencyMs: number;
   faults: readonly FaultName[];
   sessionTtlSeconds: number;
@@ -176,6 +182,8 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     onTolerated: options.onTolerated,
     latencyMs: options.latencyMs ?? 0,
     verificationUriOrigin: options.verificationUriOrigin,
+    extensionApprovalMethod: options.extensionApprovalMethod,
+    approvalNotificationPath: options.approvalNotificationPath,
     capabilityNames: options.capabilityNames ?? {},
   };
 }

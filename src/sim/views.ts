@@ -61,7 +61,15 @@ export function agentView(ctx: SimContext, agent: AgentRecord): StatusResponse {
 }
 
 export function approvalView(ctx: SimContext, approval: ApprovalRecord): Approval {
-  const common = { expires_in: ctx.options.approvalExpiresInSeconds, interval: ctx.options.approvalIntervalSeconds };
+  const notification = ctx.options.approvalNotificationPath;
+  const common = {
+    expires_in: ctx.options.approvalExpiresInSeconds,
+    interval: ctx.options.approvalIntervalSeconds,
+    ...(notification !== undefined && { notification_url: `${ctx.origin}${notification}` }),
+  };
+  // A server-defined method (§10.10.3): its own fields are its profile's business, so none are added.
+  const extension = ctx.options.extensionApprovalMethod;
+  if (extension !== undefined) return { method: extension, ...common };
   if (approval.method === 'ciba') {
     return {
       method: 'ciba',

@@ -276,8 +276,39 @@ const foreignVerificationUri = defineScenario({
   ],
 });
 
+/**
+ * The user checks where a verification URL leads before going there, so the client shows it whole,
+ * scheme, host, port and path. A client that shows only a link text, a shortened form or the path
+ * fails.
+ */
+const wholeVerificationUri = defineScenario({
+  id: 'client.approval.verification-uri-shown-whole',
+  title: 'The verification_uri is shown to the user in full',
+  area: 'approval',
+  level: 'SHOULD',
+  requirements: ['AAP-8.12-25'],
+  rulings: ['RUL-CONNECT-PENDING-RETURN'],
+  tools: ['connect_agent'],
+  knobs: PENDING,
+  triggers: [{ on: { endpoint: 'status', nth: 2 }, do: { op: 'approve' } }],
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      timeoutMs: 15_000,
+      args: { provider: '${provider}', name: 'conformance verification url', capabilities: ['${cap.sync}'] },
+    },
+    { waitFor: { endpoint: 'status', nth: 2 }, timeoutMs: 10_000 },
+  ],
+  expect: [
+    { because: 'a device authorization', precondition: true, requests: { endpoint: 'register' }, count: { min: 1 } },
+    { because: 'the whole verification URL (§8.12)', call: 'c', mentions: '${approval.verification_uri}' },
+  ],
+});
+
 export const scenarios: Scenario[] = [
   deviceFlow,
+  wholeVerificationUri,
   foreignVerificationUri,
   stopsOnDenial,
   slowDownSlows,

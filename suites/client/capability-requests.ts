@@ -202,4 +202,123 @@ const invalidCapabilities = defineScenario({
   ],
 });
 
-export const scenarios: Scenario[] = [fieldsForwarded, grantedAtOnce, pendingFollowed, invalidCapabilities];
+/**
+ * The agent listed the capabilities, then asks for one that does not exist: the error it gets back
+ * names what it could have asked for, so it can correct itself at once.
+ */
+const availableOnInvalid = defineScenario({
+  id: 'client.capability-requests.invalid-capabilities-lists-available',
+  title: 'request_capability answering invalid_capabilities lists the capabilities the provider offers',
+  area: 'capability-requests',
+  level: 'SHOULD',
+  requirements: ['AAP-6.6-01'],
+  tools: ['connect_agent', 'list_capabilities', 'request_capability'],
+  knobs: AUTO,
+  steps: [
+    CONNECT,
+    { call: 'list_capabilities', as: 'l', args: {} },
+    { call: 'request_capability', as: 'r', args: { agent_id: '${agent}', capabilities: ['no_such_capability_x9'] } },
+  ],
+  // Fails: A client that reports the refusal without the capabilities it last saw offered fails.
+  expect: [
+    {
+      because: 'a capability request',
+      precondition: true,
+      requests: { endpoint: 'request-capability' },
+      count: { min: 1 },
+    },
+    {
+      because: 'a capability request refused with invalid_capabilities',
+      precondition: true,
+      requests: { endpoint: 'request-capability' },
+      every: 'response.body.error',
+      is: { eq: 'invalid_capabilities' },
+    },
+    // A capability the listing offered and the agent never asked for.
+    { because: 'the capabilities available, with the error (§6.6 step 4)', call: 'r', mentions: '${cap.async}' },
+  ],
+});
+
+/**
+ * One escalation granted, one denied: the simulator caps the constrainable capability's amount at
+ * 10 000 by policy, so a proposed minimum above that leaves nothing to grant.
+ */
+const grantDetailsByStatus = defineScenario({
+  id: 'client.capability-requests.grant-details-by-status',
+  title: 'request_capability hands back active grants with their details and denied ones with name and status only',
+  area: 'capability-requests',
+  level: 'MUST',
+  requirements: ['AAP-6.6-02'],
+  tools: ['connect_agent', 'request_capability'],
+  knobs: AUTO,
+  steps: [
+    CONNECT,
+    {
+      call: 'request_capability',
+      as: 'r',
+      args: {
+        agent_id: '${agent}',
+        capabilities: [
+          '${cap.async}',
+          { name: '${cap.constrainable}', constraints: { [NUMERIC_FIELD]: { min: 20_000 } } },
+        ],
+      },
+    },
+  ],
+  // Fails: A client that hands back the raw grants (no details on the active one) or details for the denied one fails.
+  expect: [
+    {
+      because: 'a capability request',
+      precondition: true,
+      requests: { endpoint: 'request-capability' },
+      count: { min: 1 },
+    },
+    {
+      because: 'a capability request answered with one grant denied',
+      precondition: true,
+      requests: { endpoint: 'request-capability' },
+      every: 'response.body.agent_capability_grants[capability=${cap.constrainable}].status',
+      is: { eq: 'denied' },
+    },
+    { because: 'request_capability (§6.6)', call: 'r', ok: true },
+    {
+      because: 'the active grant (§6.6)',
+      call: 'r',
+      path: 'agent_capability_grants[capability=${cap.async}].status',
+      is: { eq: 'active' },
+    },
+    {
+      because: 'the active grant’s description (§6.6)',
+      call: 'r',
+      path: 'agent_capability_grants[capability=${cap.async}].description',
+      is: { present: true },
+    },
+    {
+      because: 'the active grant’s input schema (§6.6)',
+      call: 'r',
+      path: 'agent_capability_grants[capability=${cap.async}].input',
+      is: { present: true },
+    },
+    {
+      because: 'no capability details on the denied grant (§6.6)',
+      call: 'r',
+      path: 'agent_capability_grants[capability=${cap.constrainable}].description',
+      is: { absent: true },
+    },
+    {
+      because: 'no input schema on the denied grant (§6.6)',
+      call: 'r',
+      path: 'agent_capability_grants[capability=${cap.constrainable}].input',
+      is: { absent: true },
+    },
+  ],
+});
+
+export const scenarios: Scenario[] = [
+  fieldsForwarded,
+  grantedAtOnce,
+  pendingFollowed,
+  invalidCapabilities,
+  availableOnInvalid,
+  grantDetailsByStatus,
+];

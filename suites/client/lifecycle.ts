@@ -9,7 +9,7 @@ const status = defineScenario({
   title: 'agent_status queries the status endpoint with a host JWT naming the agent, and reports the status',
   area: 'lifecycle',
   level: 'MUST',
-  requirements: ['AAP-6.9-STEP1', 'AAP-6.9-STEP2', 'AAP-6.9-STEP3', 'AAP-6.9-FIELD.agent_id'],
+  requirements: ['AAP-6.9-STEP1', 'AAP-6.9-STEP2', 'AAP-6.9-STEP3', 'AAP-6.9-FIELD.agent_id', 'AAP-5.5-07'],
   tools: ['connect_agent', 'agent_status'],
   knobs: AUTO,
   // No `require: 'ok'`: a client that signs the status request wrongly is answered an error, and that
@@ -18,7 +18,8 @@ const status = defineScenario({
   expect: [
     { because: 'status requests', requests: { endpoint: 'status', after: 's' }, count: { min: 1 } },
     {
-      because: 'status authenticates as the host (§6.9 step 2)',
+      // The simulator reads tokens from `Authorization: Bearer` only, so a typ here means a bearer host JWT (§5.5).
+      because: 'status authenticates with a host JWT as bearer token (§6.9 step 2, §5.5)',
       requests: { endpoint: 'status', after: 's' },
       every: 'jwt.header.typ',
       is: { eq: 'host+jwt' },
@@ -189,4 +190,75 @@ const disconnectForgets = defineScenario({
   ],
 });
 
-export const scenarios: Scenario[] = [status, disconnect, failedRevoke, reactivate, reactivated, disconnectForgets];
+/**
+ * Every approval waits for the user, who approves right after each status poll is answered: the
+ * registration is approved after its first poll, and so is the reactivation (the host defaults it
+ * brings back wait too, RUL-REACTIVATION-APPROVAL) after the first poll that follows it.
+ */
+const reactivationApproved = defineScenario({
+  id: 'client.lifecycle.reactivation-approval-followed',
+  title: 'A reactivation answered pending is followed: status is polled with a host JWT at the interval until approved',
+  area: 'lifecycle',
+  level: 'MUST',
+  requirements: ['AAP-6.8-STEP4'],
+  rulings: ['RUL-REACTIVATION-APPROVAL', 'RUL-CONNECT-PENDING-RETURN'],
+  tools: ['connect_agent', 'reactivate_agent'],
+  knobs: { approval: { policy: 'pending', method: 'device_authorization', interval: 1, expiresIn: 60 } },
+  triggers: [{ on: { endpoint: 'status' }, do: { op: 'approve' }, when: 'after-answer' }],
+  steps: [
+    {
+      call: 'connect_agent',
+      as: 'c',
+      timeoutMs: 15_000,
+      args: { provider: '${provider}', name: 'conformance reactivation', capabilities: ['${cap.sync}'] },
+    },
+    // The second poll finds the agent active (a client may have returned pending and polled on).
+    { waitFor: { endpoint: 'status', nth: 2 }, timeoutMs: 10_000 },
+    { act: { op: 'expire-agent' } },
+    { call: 'reactivate_agent', as: 'r', timeoutMs: 15_000, args: { agent_id: '${agent}' } },
+    { waitFor: { endpoint: 'status', nth: 4 }, timeoutMs: 10_000 },
+  ],
+  expect: [
+    { because: 'a reactivation', precondition: true, requests: { endpoint: 'reactivate' }, count: { min: 1 } },
+    {
+      because: 'a reactivation answered pending',
+      precondition: true,
+      requests: { endpoint: 'reactivate' },
+      every: 'response.body.status',
+      is: { eq: 'pending' },
+    },
+    {
+      because: 'status polls until the reactivation is approved (§6.8 step 4)',
+      requests: { endpoint: 'status', after: 'r' },
+      count: { min: 2 },
+    },
+    {
+      because: 'the polls authenticate as the host (§6.8, §7.1)',
+      requests: { endpoint: 'status', after: 'r' },
+      every: 'jwt.header.typ',
+      is: { eq: 'host+jwt' },
+    },
+    {
+      because: 'the polls name the agent (§5.5)',
+      requests: { endpoint: 'status', after: 'r' },
+      every: 'query.agent_id',
+      is: { eq: '${agent}' },
+    },
+    {
+      because: 'poll spacing at the advertised interval (§7.1 step 4)',
+      requests: { endpoint: 'status', after: 'r' },
+      spacingMs: '${approval.interval_ms}',
+    },
+    { because: 'reactivate_agent during or after the approval (§6.8 step 4)', call: 'r', ok: true },
+  ],
+});
+
+export const scenarios: Scenario[] = [
+  status,
+  disconnect,
+  failedRevoke,
+  reactivate,
+  reactivated,
+  disconnectForgets,
+  reactivationApproved,
+];

@@ -1,4 +1,4 @@
-import { defineScenario, type Scenario, type Step } from '../../src/client-harness/api.ts';
+import { defineScenario, type ClientScenarioKnobs, type Scenario, type Step } from '../../src/client-harness/api.ts';
 
 import { connectStep } from './common.ts';
 
@@ -10,6 +10,14 @@ const EXECUTE: Step = {
   args: { agent_id: '${agent}', capability: '${cap.sync}', arguments: {} },
 };
 
+/** Every approval at once, and the first execution answered 429 with Retry-After: 2 and `body`. */
+function firstExecutionThrottled(body: { error: string; message: string }): ClientScenarioKnobs {
+  return {
+    approval: { policy: 'auto' },
+    answers: [{ endpoint: 'execute', nth: 1, status: 429, headers: { 'retry-after': '2' }, body }],
+  };
+}
+
 const retryAfter = defineScenario({
   id: 'client.rate-limits.retry-after-respected',
   title: 'After a 429 with Retry-After, the client waits at least that long before sending the request again',
@@ -17,18 +25,7 @@ const retryAfter = defineScenario({
   level: 'MUST',
   requirements: ['AAP-8.13-09'],
   tools: ['connect_agent', 'execute_capability'],
-  knobs: {
-    approval: { policy: 'auto' },
-    answers: [
-      {
-        endpoint: 'execute',
-        nth: 1,
-        status: 429,
-        headers: { 'retry-after': '2' },
-        body: { error: 'rate_limited', message: 'conformance: slow down' },
-      },
-    ],
-  },
+  knobs: firstExecutionThrottled({ error: 'rate_limited', message: 'conformance: slow down' }),
   steps: [CONNECT, EXECUTE, { wait: 2500 }],
   expect: [{ because: 'the retry after Retry-After: 2 (§8.13)', requests: { endpoint: 'execute' }, spacingMs: 2000 }],
 });
@@ -85,4 +82,28 @@ const backoff = defineScenario({
   ],
 });
 
-export const scenarios: Scenario[] = [retryAfter, retryAfterHost, backoff];
+/**
+ * A 429 whose error code the client cannot know (servers may add codes, §5.13): falling back on the
+ * status means treating it as rate limiting, so a retry waits for Retry-After like any 429 (§8.13).
+ * A client that acts only on codes it knows and retries an unknown one at once fails.
+ */
+const unknownCode = defineScenario({
+  id: 'client.rate-limits.unknown-error-code-read-by-status',
+  title: 'A 429 with an error code the client does not know is still treated as a 429: Retry-After holds',
+  area: 'rate-limits',
+  level: 'SHOULD',
+  requirements: ['AAP-5.13-09'],
+  tools: ['connect_agent', 'execute_capability'],
+  knobs: firstExecutionThrottled({ error: 'x_conformance_quota_exhausted', message: 'conformance: try again shortly' }),
+  steps: [CONNECT, EXECUTE, { wait: 2500 }],
+  expect: [
+    { because: 'the answered execution', precondition: true, requests: { endpoint: 'execute' }, count: { min: 1 } },
+    {
+      because: 'a retry after 429 with Retry-After: 2 and an unknown code (§5.13)',
+      requests: { endpoint: 'execute' },
+      spacingMs: 2000,
+    },
+  ],
+});
+
+export const scenarios: Scenario[] = [retryAfter, retryAfterHost, backoff, unknownCode];

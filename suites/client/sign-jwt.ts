@@ -112,4 +112,52 @@ const afterDisconnect = defineScenario({
   expect: [{ because: 'sign_jwt after the agent keypair was deleted (§6.7 step 3)', call: 's', ok: false }],
 });
 
-export const scenarios: Scenario[] = [token, expiresIn, lifetime, granted, ungranted, afterDisconnect];
+/**
+ * One token for the default location, one without an audience: the first names the audience asked
+ * for, the second the server's issuer. Each is an agent JWT of the agent asked about (§4.3). A client
+ * that ignores `aud`, or defaults to anything but the issuer, fails.
+ */
+const audience = defineScenario({
+  id: 'client.jwt.sign-jwt-audience',
+  title: 'sign_jwt addresses the token to the aud given, and to the server’s issuer without one',
+  area: 'jwt',
+  level: 'MUST',
+  requirements: ['AAP-6.5-FIELD.aud', 'AAP-6.5-STEP2'],
+  tools: TOOLS,
+  knobs: AUTO,
+  steps: [
+    CONNECT,
+    { call: 'sign_jwt', as: 'at', args: { agent_id: '${agent}', aud: '${sim.default_location}' } },
+    { call: 'sign_jwt', as: 'plain', args: { agent_id: '${agent}' } },
+  ],
+  expect: [
+    { because: 'sign_jwt with an audience (§6.5)', call: 'at', ok: true },
+    {
+      because: 'the audience asked for (§6.5)',
+      call: 'at',
+      path: 'token.@jwt.claims.aud',
+      is: { eq: '${sim.default_location}' },
+    },
+    { because: 'sign_jwt without an audience (§6.5)', call: 'plain', ok: true },
+    {
+      because: 'the issuer by default (§6.5 step 2)',
+      call: 'plain',
+      path: 'token.@jwt.claims.aud',
+      is: { eq: '${sim.issuer}' },
+    },
+    {
+      because: 'an agent JWT (§6.5 step 2, §4.3)',
+      call: 'plain',
+      path: 'token.@jwt.header.typ',
+      is: { eq: 'agent+jwt' },
+    },
+    {
+      because: 'signed as the agent (§6.5 step 2, §4.3)',
+      call: 'plain',
+      path: 'token.@jwt.claims.sub',
+      is: { eq: '${agent}' },
+    },
+  ],
+});
+
+export const scenarios: Scenario[] = [token, expiresIn, lifetime, granted, ungranted, afterDisconnect, audience];

@@ -9,8 +9,9 @@ const DEFAULT_CACHE_CONTROL = 'public, max-age=3600';
 
 /**
  * GET (or HEAD) of the discovery document under the scenario's knobs: another `version`, absolute
- * endpoint URLs, no `default_location`, another or no Cache-Control (§5.1, §5.1.1). Every endpoint
- * keeps its path, so whatever the client resolves still reaches the simulator's routes.
+ * endpoint URLs, no `default_location`, another or no Cache-Control, members set or added, padding
+ * (§5.1, §5.1.1, §8.12). Every endpoint keeps its path, so whatever the client resolves still reaches
+ * the simulator's routes.
  */
 export function discoveryAnswer(
   ctx: SimContext,
@@ -26,6 +27,8 @@ export function discoveryAnswer(
       knobs.endpoints === 'absolute'
         ? Object.fromEntries(Object.entries(endpoints).map(([name, path]) => [name, `${ctx.issuer}${path}`]))
         : endpoints,
+    ...knobs.fields,
+    ...(knobs.paddingBytes !== undefined && { x_conformance_padding: 'x'.repeat(knobs.paddingBytes) }),
   };
   const headers = new Headers({ 'content-type': 'application/json' });
   const cacheControl = knobs.cacheControl === undefined ? DEFAULT_CACHE_CONTROL : knobs.cacheControl;

@@ -26,6 +26,7 @@ import { ToleranceNotes } from './tolerance-notes.ts';
 import type { Trigger } from './triggers.ts';
 
 export type { ClientScenarioKnobs, CapabilityRoles, ExtraListenerName, FixedAnswer } from './knobs.ts';
+export { CAPABILITY_ROLES } from './knobs.ts';
 export { ListenerUnavailable } from './extra-listeners.ts';
 export type { ListenerName, SimEndpoint } from './endpoints.ts';
 export type { ObservationMatch, ObservedRequest } from './observations.ts';
@@ -44,6 +45,8 @@ export interface ClientModeSimulator {
   issuer: string;
   /** Where the client is pointed: the issuer (discovery at /.well-known/agent-configuration). */
   serviceUrl: string;
+  /** Where capabilities without a location of their own execute (`default_location`, §5.1). */
+  defaultLocation: string;
   /** A second listener on another port that answers 404 to everything and records it. */
   foreignOrigin: string;
   /** The located capability's execute URL (its own listener), when `locatedCapability` is on. */
@@ -151,6 +154,7 @@ export async function startClientModeSimulator(opts: ClientModeOptions = {}): Pr
     return {
       issuer: ctx.issuer,
       serviceUrl: ctx.issuer,
+      defaultLocation: ctx.defaultLocation,
       foreignOrigin: foreign.origin,
       ...(locationUrl !== undefined && { locationUrl }),
       extraOrigins,

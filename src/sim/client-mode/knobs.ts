@@ -16,6 +16,13 @@ export interface ClientScenarioKnobs {
     defaultLocation?: 'present' | 'absent';
     /** Cache-Control of the discovery answer; null omits the header. Default 'public, max-age=3600'. */
     cacheControl?: string | null;
+    /**
+     * Members set on the document last, replacing or adding: e.g. approval method names a client does
+     * not know, or fields no version of the spec defines (§5.1, §5.1.1).
+     */
+    fields?: Record<string, unknown>;
+    /** An unrecognised member padding the document by about this many bytes: a body past a client's size limit (§8.12). */
+    paddingBytes?: number;
   };
   approval?: {
     /** 'auto' (default): approved at once, high-risk capabilities excepted; 'pending': all wait. */
@@ -30,7 +37,19 @@ export interface ClientScenarioKnobs {
     slowDownAt?: number[];
     /** 'foreign': device-authorization verification URIs point at the foreign listener's origin. */
     verificationUri?: 'foreign';
+    /**
+     * A server-defined method name every approval object carries instead of a core method, with no
+     * method-specific fields (§7.4, §10.10.3).
+     */
+    extensionMethod?: string;
+    /**
+     * 'unserved': approval objects carry a `notification_url` (§10.10.2) on the simulator's origin
+     * at a path it does not serve, so a client connecting there is answered 404.
+     */
+    notificationUrl?: 'unserved';
   };
+  /** `requiresAuth`: unauthenticated capability listings are answered 401 authentication_required (§5.2). */
+  listing?: { requiresAuth: true };
   grants?: {
     /** Capability to the constraints granted whatever the agent proposed (wider than requested). */
     widen?: Record<string, Record<string, unknown>>;
@@ -108,6 +127,9 @@ export const OPAQUE_CAPABILITY = { demo: 'get_exchange_rate', offered: 'FX.Rate-
 /** The capability served at the location listener when `locatedCapability` is on. */
 export const LOCATED_CAPABILITY = 'find_branch';
 
+/** Where `notificationUrl: 'unserved'` points approval notifications: a path no route of the simulator serves. */
+export const UNSERVED_NOTIFICATION_PATH = '/agent/approval-events';
+
 /** Client scenarios poll for real, so approvals advertise a short interval. */
 export const CLIENT_APPROVAL_INTERVAL_SECONDS = 1;
 export const CLIENT_APPROVAL_EXPIRES_IN_SECONDS = 60;
@@ -136,6 +158,9 @@ export function simulatorOptionsFor(
     approvalIntervalSeconds: approval?.interval ?? CLIENT_APPROVAL_INTERVAL_SECONDS,
     approvalExpiresInSeconds: approval?.expiresIn ?? CLIENT_APPROVAL_EXPIRES_IN_SECONDS,
     ...(approval?.verificationUri === 'foreign' && { verificationUriOrigin: origins.foreign }),
+    ...(approval?.extensionMethod !== undefined && { extensionApprovalMethod: approval.extensionMethod }),
+    ...(approval?.notificationUrl === 'unserved' && { approvalNotificationPath: UNSERVED_NOTIFICATION_PATH }),
+    ...(knobs.listing?.requiresAuth === true && { capabilityListRequiresAuth: true }),
     ...(knobs.opaqueCapabilityName === true && {
       capabilityNames: { [OPAQUE_CAPABILITY.demo]: OPAQUE_CAPABILITY.offered },
     }),
