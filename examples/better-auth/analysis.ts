@@ -261,6 +261,12 @@ and the second, the host now being known, is looked up under another.`,
         how: 'Two identical registrations with one host JWT; the second was accepted like the first.',
         key: labelled('register', 2),
       },
+      'server.jwt.host.status.time-boundaries': {
+        how: 'A host JWT accepted inside its lifetime was sent again and accepted again (the generated case and its shrunk counterexample are in the message).',
+      },
+      'server.jwt.host.status.jti-concurrent-replay': {
+        how: 'Copies of one host JWT sent to status at the same instant were all answered.',
+      },
     },
   },
   {
@@ -615,6 +621,12 @@ back to the status; one that switches on \`invalid_jwt\` does not recognise them
         how: 'The second use of an agent JWT whose first use was answered (the exchange before it).',
         key: labelled('request capability', 2),
       },
+      'server.jwt.agent.execute.time-boundaries': {
+        how: 'An agent JWT accepted inside its lifetime, sent again, was refused as `jti_replay`.',
+      },
+      'server.jwt.agent.execute.jti-concurrent-replay': {
+        how: 'Of copies of one agent JWT sent at the same instant, one executed and the others were refused as `jti_replay`.',
+      },
     },
     recognise: (check) =>
       says(check, /expected HTTP 401 with error "invalid_jwt", got 401/) && says(check, /agent_not_found|jti_replay/)
@@ -755,6 +767,31 @@ database id and answers \`404 host_not_found\`; here the request is refused befo
       'server.errors.host-pending': {
         how: "The host's registration is pending; its key rotation was refused with the code of a missing agent.",
         key: allRequests,
+      },
+    },
+  },
+  {
+    number: 27,
+    title: '`default_location` accepted as the audience of requests that are not executions',
+    level: 'MUST',
+    requirements: ['AAP-4.5.1-STEP3', 'AAP-4.3-06', 'AAP-4.5-STEP3', 'AAP-8.18-01'],
+    sections: ['4.3', '4.5', '4.5.1', '8.18'],
+    analysis: `**What the spec requires.** A host JWT is addressed to the server's issuer, and so is an agent JWT
+for every request other than an execution (whose audience is the capability's location, RUL-EXEC-AUD).
+The server compares \`aud\` with the value it expects exactly (§8.18): a token addressed to another URL of
+the same server is a token for another purpose, and refused with \`401 invalid_jwt\`.
+
+**What the server did.** Among audiences that are other URLs of the same server (the issuer with a
+trailing slash, the bare origin, endpoint URLs, altered paths), it refused all but one: a token whose
+\`aud\` is its \`default_location\` (the issuer plus \`/capability/execute\`) was accepted for a
+registration (host JWT) and for a capability request (agent JWT). The plugin accepts either of its two
+audiences on every endpoint instead of the one each request is for.`,
+    checks: {
+      'server.jwt.host.register.aud-near-misses': {
+        how: 'Among the generated audiences, the registration with `aud` = `default_location` was accepted.',
+      },
+      'server.jwt.agent.request-capability.aud-near-misses': {
+        how: 'Among the generated audiences, the capability request with `aud` = `default_location` was accepted (answered as a request, `409 already_granted`, not refused as a token).',
       },
     },
   },

@@ -51,8 +51,9 @@ export { defaultLocation, isAbsoluteHttpUrl, resolveEndpoint } from './endpoints
 // Waiting for server state without sleeping longer than the rulings allow.
 export { DECISION_POLL_DELAYS_MS, retryUntil, sleep, WITHIN_ONE_SECOND_MS } from './retry.ts';
 
-// Property-based checks.
+// Property-based checks, and generators of values at and around a limit.
 export { checkProperty } from './property.ts';
+export { boundaryOffset, nearBoundary, type NearBoundaryOptions } from './boundary.ts';
 
 // Keys and JWKS documents of the identities the harness plays.
 export { generateEd25519KeyPair, jwks, type Ed25519KeyPair } from '../jose/index.ts';

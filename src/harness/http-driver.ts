@@ -83,10 +83,21 @@ export class HttpSession {
     private readonly signal?: AbortSignal,
   ) {}
 
+  /** Requests started so far: sequence numbers are handed out when a request starts. */
+  private started = 0;
+
+  /**
+   * Sends one request. Requests may overlap (checks of concurrency send several at once): each gets
+   * its own sequence number when it starts, and `exchanges` stays ordered by sequence number.
+   */
   async send(request: HttpRequest): Promise<HttpResult> {
     if (this.signal?.aborted) throw new CheckAbortedError(`check ${this.checkId} was stopped`);
-    const result = await perform(this.driver, this.checkId, this.exchanges.length + 1, request, this.signal);
-    this.exchanges.push(result.exchange);
+    this.started += 1;
+    const result = await perform(this.driver, this.checkId, this.started, request, this.signal);
+    const seq = result.exchange.seq;
+    let index = this.exchanges.length;
+    while (index > 0 && (this.exchanges[index - 1] as Exchange).seq > seq) index -= 1;
+    this.exchanges.splice(index, 0, result.exchange);
     return result;
   }
 }

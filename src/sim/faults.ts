@@ -45,6 +45,18 @@ const FAULT_LIST = [
     requirements: ['AAP-8.2-05'],
   },
   {
+    name: 'replay-check-race',
+    description:
+      'The jti is recorded only some time after the replay lookup, so copies of one token sent at the same instant are all accepted.',
+    requirements: ['AAP-4.6-03', 'AAP-8.4-01'],
+  },
+  {
+    name: 'aud-prefix-match',
+    description:
+      'An aud that merely begins with the expected audience (the issuer with a trailing slash, any URL below it) is accepted.',
+    requirements: ['AAP-4.3-06', 'AAP-4.5-STEP3', 'AAP-4.5.1-STEP3', 'AAP-8.18-01'],
+  },
+  {
     name: 'missing-jti-accepted',
     description: 'Tokens without a jti claim are accepted (and never checked for replay).',
     requirements: ['AAP-4.2-CLAIM.jti', 'AAP-4.3-CLAIM.jti'],
@@ -67,6 +79,11 @@ const FAULT_LIST = [
   {
     name: 'accepts-future-iat',
     description: 'Tokens issued more than 30 seconds in the future are accepted.',
+    requirements: ['AAP-8.2-03', 'AAP-4.5.1-STEP6'],
+  },
+  {
+    name: 'wide-iat-skew',
+    description: 'Tokens issued up to 40 seconds in the future are accepted (the cap is 30 seconds).',
     requirements: ['AAP-8.2-03', 'AAP-4.5.1-STEP6'],
   },
   {
@@ -182,6 +199,12 @@ const FAULT_LIST = [
     requirements: ['AAP-5.3-13'],
   },
   {
+    name: 'registration-race',
+    description:
+      'Registrations are not serialised: copies of one registration sent at the same instant each create an agent for the same key.',
+    requirements: ['AAP-5.3-10'],
+  },
+  {
     name: 'unsupported-mode-accepted',
     description: 'Registrations for a mode the server does not offer are accepted.',
     requirements: ['AAP-2.2.2-02'],
@@ -227,6 +250,12 @@ const FAULT_LIST = [
     name: 'ignores-exact-constraint',
     description: 'Exact-value constraints are not enforced on execution.',
     requirements: ['AAP-2.13-07'],
+  },
+  {
+    name: 'truncates-numeric-arguments',
+    description:
+      'Numeric arguments are cut to whole numbers before the constraint check, so a value just above a max (max + 0.5) runs.',
+    requirements: ['AAP-2.13-OP.max', 'AAP-5.11-27'],
   },
   {
     name: 'widens-constraints',

@@ -93,12 +93,19 @@ export function audienceMatches(token: DecodedToken, expected: readonly string[]
   return typeof value === 'string' && expected.includes(value);
 }
 
+/** The `aud-prefix-match` fault's test: the audience begins with one of `expected` (a path below it, a slash after it). */
+function audienceExtends(token: DecodedToken, expected: readonly string[]): boolean {
+  const aud = token.claims.aud;
+  return typeof aud === 'string' && expected.some((value) => aud.startsWith(value));
+}
+
 function checkAudience(ctx: SimContext, token: DecodedToken, expected: readonly string[]): void {
   if (token.claims.aud === undefined) {
     if (tolerates(ctx, 'aud')) return;
     throw invalidJwt("The JWT lacks an 'aud' claim");
   }
   if (ctx.faults.has('skips-aud-check')) return;
+  if (ctx.faults.has('aud-prefix-match') && audienceExtends(token, expected)) return;
   if (!audienceMatches(token, expected) && !tolerates(ctx, 'aud')) {
     throw invalidJwt(`The JWT audience must be ${expected.join(' or ')}`);
   }
@@ -138,6 +145,9 @@ async function verifiesWith(raw: string, key: CryptoKey | Uint8Array, alg: strin
   }
 }
 
+/** The iat allowance of the `wide-iat-skew` fault: 10 s over the 30 s cap of §8.2. */
+const WIDE_IAT_SKEW_SECONDS = 40;
+
 /** exp and iat with the §8.2 skew: expired tokens and tokens issued too far ahead are refused. */
 export function checkTimes(ctx: SimContext, token: DecodedToken): { exp: number; iat: number } {
   const exp = numericClaim(token, 'exp');
@@ -146,7 +156,8 @@ export function checkTimes(ctx: SimContext, token: DecodedToken): { exp: number;
   if (now > exp + CLOCK_SKEW_SECONDS && !ctx.faults.has('accepts-expired-jwt') && !tolerates(ctx, 'lifetime')) {
     throw invalidJwt('The JWT has expired');
   }
-  if (iat > now + CLOCK_SKEW_SECONDS && !ctx.faults.has('accepts-future-iat')) {
+  const iatAllowance = ctx.faults.has('wide-iat-skew') ? WIDE_IAT_SKEW_SECONDS : CLOCK_SKEW_SECONDS;
+  if (iat > now + iatAllowance && !ctx.faults.has('accepts-future-iat')) {
     const slip = iat <= now + TOLERATED_IAT_AHEAD_SECONDS;
     if (!(slip && tolerates(ctx, 'iat-future')))
       throw invalidJwt('The JWT iat lies more than 30 seconds in the future');
@@ -154,8 +165,15 @@ export function checkTimes(ctx: SimContext, token: DecodedToken): { exp: number;
   return { exp, iat };
 }
 
-/** Refuses a replayed jti and remembers this one for `identity` (§4.6, §8.4). */
-export function checkReplay(ctx: SimContext, token: DecodedToken, identity: string, exp: number): void {
+/** How long the `replay-check-race` fault holds a token between its replay lookup and recording its jti. */
+const REPLAY_RACE_WINDOW_MS = 50;
+
+/**
+ * Refuses a replayed jti and remembers this one for `identity` (§4.6, §8.4). The lookup and the
+ * record happen with no await between them, so copies of one token sent together cannot both pass;
+ * the `replay-check-race` fault opens a gap there.
+ */
+export async function checkReplay(ctx: SimContext, token: DecodedToken, identity: string, exp: number): Promise<void> {
   const jti = token.claims.jti;
   if (typeof jti !== 'string' || jti.length === 0) {
     if (ctx.faults.has('missing-jti-accepted') || tolerates(ctx, 'jti-missing')) return;
@@ -166,6 +184,7 @@ export function checkReplay(ctx: SimContext, token: DecodedToken, identity: stri
     if (tolerates(ctx, 'jti-replay')) return;
     throw invalidJwt('The JWT jti has already been used');
   }
+  if (ctx.faults.has('replay-check-race')) await new Promise((resolve) => setTimeout(resolve, REPLAY_RACE_WINDOW_MS));
   ctx.replay.record(identity, jti, exp);
 }
 

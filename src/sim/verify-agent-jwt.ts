@@ -66,7 +66,7 @@ export async function verifyAgentJwt(
   await checkSignature(ctx, token, key, alternates);
   // Step 8: exp, iat, jti.
   const { exp } = checkTimes(ctx, token);
-  if (opts.consumeJti ?? true) checkReplay(ctx, token, `agent:${agent.id}`, exp);
+  if (opts.consumeJti ?? true) await checkReplay(ctx, token, `agent:${agent.id}`, exp);
   else if (
     typeof token.claims.jti !== 'string' &&
     !ctx.faults.has('missing-jti-accepted') &&

@@ -76,7 +76,7 @@ export async function verifyHostJwt(
   // Step 6-7: exp/iat and jti replay.
   const { exp } = checkTimes(ctx, token);
   // Partitioned by the signing identity: the same key before and after its host record exists.
-  checkReplay(ctx, token, `host:${iss}`, exp);
+  await checkReplay(ctx, token, `host:${iss}`, exp);
   // Step 8: host state.
   const host = resolved.host;
   if (host !== undefined) {

@@ -79,6 +79,23 @@ const SCENARIOS: Record<FaultName, Scenario> = {
       expect((await d.get('/capability/list', token)).status).toBe(200);
     },
   },
+  'replay-check-race': {
+    async run(d) {
+      const a = await d.activeAgent();
+      const token = await d.agentJwt(a);
+      const answers = await Promise.all([d.get('/capability/list', token), d.get('/capability/list', token)]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    },
+  },
+  'aud-prefix-match': {
+    async run(d) {
+      const a = await d.activeAgent();
+      expect((await d.get('/capability/list', await d.agentJwt(a, { aud: `${d.issuer}/` }))).status).toBe(200);
+      expect((await d.status(a, a.host)).status).toBe(200);
+      const token = await d.hostJwt(a.host, { aud: `${d.issuer}/agent/status` });
+      expect((await d.get(`/agent/status?agent_id=${a.agentId}`, token)).status).toBe(200);
+    },
+  },
   'missing-jti-accepted': {
     async run(d) {
       const a = await d.activeAgent();
@@ -108,6 +125,14 @@ const SCENARIOS: Record<FaultName, Scenario> = {
       const a = await d.activeAgent();
       expect(
         (await d.get('/capability/list', await d.agentJwt(a, { iat: d.now() + 45, exp: d.now() + 100 }))).status,
+      ).toBe(200);
+    },
+  },
+  'wide-iat-skew': {
+    async run(d) {
+      const a = await d.activeAgent();
+      expect(
+        (await d.get('/capability/list', await d.agentJwt(a, { iat: d.now() + 38, exp: d.now() + 98 }))).status,
       ).toBe(200);
     },
   },
@@ -278,6 +303,15 @@ const SCENARIOS: Record<FaultName, Scenario> = {
       expect(again.body.agent_id).not.toBe(a.agentId);
     },
   },
+  'registration-race': {
+    async run(d) {
+      const host = await generateEd25519KeyPair();
+      const agent = await generateEd25519KeyPair();
+      const answers = await Promise.all([d.register({}, { host, agent }), d.register({}, { host, agent })]);
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+      expect(answers[0]?.body.agent_id).not.toBe(answers[1]?.body.agent_id);
+    },
+  },
   'unsupported-mode-accepted': {
     options: { modes: ['delegated'] },
     async run(d) {
@@ -333,6 +367,12 @@ const SCENARIOS: Record<FaultName, Scenario> = {
     async run(d) {
       const a = await constrained(d, { destination_account: 'acc_456' });
       expect((await d.execute(a, 'transfer_money', { ...TRANSFER, destination_account: 'acc_999' })).status).toBe(200);
+    },
+  },
+  'truncates-numeric-arguments': {
+    async run(d) {
+      const a = await constrained(d, { amount: { max: 100 } });
+      expect((await d.execute(a, 'transfer_money', { ...TRANSFER, amount: 100.5 })).status).toBe(200);
     },
   },
   'widens-constraints': {

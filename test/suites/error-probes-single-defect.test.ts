@@ -1,4 +1,4 @@
-import { base64url, compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import { base64url, compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveEndpoints } from '../../src/harness/endpoints.ts';
 import type { Exchange, Report } from '../../src/model/index.ts';
@@ -101,15 +101,62 @@ function presentedKeys(exchanges: readonly Exchange[]): JWK[] {
   return [...unique.values()];
 }
 
-async function signedByAnyOf(token: string, keys: readonly JWK[]): Promise<boolean> {
+/** Imported public keys, by their JSON: each key is imported once, not once per token it is tried on. */
+const importedKeys = new Map<string, Promise<CryptoKey | undefined>>();
+
+function importedKey(key: JWK): Promise<CryptoKey | undefined> {
+  const id = JSON.stringify(key);
+  let imported = importedKeys.get(id);
+  if (imported === undefined) {
+    imported = importJWK({ ...key, alg: 'EdDSA' }, 'EdDSA').then(
+      (cryptoKey) => cryptoKey as CryptoKey,
+      () => undefined,
+    );
+    importedKeys.set(id, imported);
+  }
+  return imported;
+}
+
+/**
+ * The agent key each registered agent_id was registered with (from the registration's host JWT), so
+ * an agent token is tried against its own key first.
+ */
+function registeredAgentKeys(exchanges: readonly Exchange[]): Map<string, JWK> {
+  const keys = new Map<string, JWK>();
+  for (const exchange of exchanges) {
+    const key = exchange.request.jwt?.claims?.agent_public_key;
+    const response = parseJson(exchange.response?.body);
+    const agentId = response.ok ? (response.value as { agent_id?: unknown } | null)?.agent_id : undefined;
+    if (typeof agentId === 'string' && typeof key === 'object' && key !== null) keys.set(agentId, key as JWK);
+  }
+  return keys;
+}
+
+/** Whether `token` verifies with one of `keys`; the keys the token itself points at are tried first. */
+async function signedByAnyOf(
+  token: string,
+  keys: readonly JWK[],
+  agentKeys = new Map<string, JWK>(),
+): Promise<boolean> {
   try {
     if (decodeProtectedHeader(token).alg !== 'EdDSA') return false;
   } catch {
     return false;
   }
-  for (const key of keys) {
+  let claims: Record<string, unknown> = {};
+  try {
+    claims = decodeJwt(token);
+  } catch {
+    // a payload that is not JSON names no key of its own
+  }
+  const own = [claims.host_public_key, typeof claims.sub === 'string' ? agentKeys.get(claims.sub) : undefined].filter(
+    (key): key is JWK => typeof key === 'object' && key !== null,
+  );
+  for (const key of [...own, ...keys]) {
+    const cryptoKey = await importedKey(key);
+    if (cryptoKey === undefined) continue;
     try {
-      await compactVerify(token, await importJWK({ ...key, alg: 'EdDSA' }, 'EdDSA'));
+      await compactVerify(token, cryptoKey);
       return true;
     } catch {
       // not this key
@@ -118,7 +165,12 @@ async function signedByAnyOf(token: string, keys: readonly JWK[]): Promise<boole
   return false;
 }
 
-async function defectsOf(exchange: Exchange, issued: ReadonlySet<string>, keys: readonly JWK[]): Promise<Defect[]> {
+async function defectsOf(
+  exchange: Exchange,
+  issued: ReadonlySet<string>,
+  keys: readonly JWK[],
+  agentKeys = new Map<string, JWK>(),
+): Promise<Defect[]> {
   const defects: Defect[] = [];
   const url = new URL(exchange.request.url);
   const body = parseJson(exchange.request.body);
@@ -135,7 +187,7 @@ async function defectsOf(exchange: Exchange, issued: ReadonlySet<string>, keys: 
   ];
   if (agentIds.some((id) => typeof id === 'string' && !issued.has(id))) defects.push('agent_id never issued');
   const token = bearer(exchange);
-  if (token !== undefined && !(await signedByAnyOf(token, keys))) defects.push('bad JWT signature');
+  if (token !== undefined && !(await signedByAnyOf(token, keys, agentKeys))) defects.push('bad JWT signature');
   return defects;
 }
 
@@ -159,11 +211,12 @@ describe('every negative probe of the server suite carries exactly one defect', 
         .filter((id): id is string => typeof id === 'string'),
     );
     const keys = presentedKeys(all);
+    const agentKeys = registeredAgentKeys(all);
     const problems: string[] = [];
     for (const check of report.checks) {
       for (const exchange of check.exchanges) {
         if ((exchange.response?.status ?? 0) < 400) continue;
-        const defects = await defectsOf(exchange, issued, keys);
+        const defects = await defectsOf(exchange, issued, keys, agentKeys);
         if (defects.length > 1)
           problems.push(`${check.id} "${exchange.label ?? exchange.request.url}": ${defects.join(' + ')}`);
       }

@@ -124,7 +124,9 @@ function enforceConstraints(ctx: SimContext, grant: GrantRecord, args: Record<st
     );
   }
   const ignored = new Set(IGNORED_CONSTRAINT_FAULTS.filter(([fault]) => ctx.faults.has(fault)).map(([, kind]) => kind));
-  const violations = findViolations(grant.constraints, args, ignored);
+  // The fault: numbers are cut to whole ones before the check, as a server parsing them as integers would.
+  const checked = ctx.faults.has('truncates-numeric-arguments') ? truncateNumbers(args) : args;
+  const violations = findViolations(grant.constraints, checked, ignored);
   if (violations.length > 0) {
     throw forbidden('constraint_violated', 'Execution arguments violate grant constraints', { violations });
   }
@@ -181,4 +183,11 @@ function scriptedStream(c: SimHonoContext, script: StreamScript) {
     if (script.done) await sse.writeSSE({ event: 'done', data: JSON.stringify({ chunks: script.events.length }) });
     if (script.holdOpenMs !== undefined) await sse.sleep(script.holdOpenMs);
   });
+}
+
+/** `args` with every top-level number cut to a whole number (the `truncates-numeric-arguments` fault). */
+function truncateNumbers(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(args).map(([field, value]) => [field, typeof value === 'number' ? Math.trunc(value) : value]),
+  );
 }

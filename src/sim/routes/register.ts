@@ -38,10 +38,16 @@ export function registerRegistrationRoute(app: Hono<SimEnv>, ctx: SimContext): v
     const agentKey = await readAgentKey(ctx, verified);
     const requested = readCapabilityRequests(ctx, request.capabilities ?? []);
 
-    const host = verified.host ?? createHost(ctx, verified, request, mode);
+    // A copy of this registration sent at the same time may have created the never-seen host while
+    // this one was being verified: from here on nothing awaits, so the lookup and the insert are atomic.
+    const host = verified.host ?? storedHost(ctx, verified) ?? createHost(ctx, verified, request, mode);
     if (request.host_name !== undefined) host.name = request.host_name;
 
     const existing = ctx.store.agentByKey(host.id, agentKey.identity);
+    if (existing === undefined && ctx.faults.has('registration-race')) {
+      // The fault: a gap between looking for the agent and storing it, as an unserialised database would leave.
+      await new Promise((resolve) => setTimeout(resolve, RACE_WINDOW_MS));
+    }
     if (existing !== undefined) {
       ctx.lifecycle.refresh(existing);
       if (existing.status === 'pending' && !ctx.faults.has('pending-registration-not-idempotent')) {
@@ -103,6 +109,16 @@ function checkAgentLimit(ctx: SimContext, host: HostRecord): void {
   if (live >= limit) {
     throw new ProtocolError(400, 'agent_limit_reached', `The user already has ${live} active or pending agents`);
   }
+}
+
+/** How long the `registration-race` fault holds a registration between its lookup and its insert. */
+const RACE_WINDOW_MS = 50;
+
+/** The stored host a verified registration token names (by JWKS URL or key thumbprint), if any. */
+function storedHost(ctx: SimContext, verified: VerifiedHostJwt): HostRecord | undefined {
+  return verified.jwksUrl === undefined
+    ? ctx.store.hostByThumbprint(verified.thumbprint)
+    : ctx.store.hostByJwksUrl(verified.jwksUrl);
 }
 
 /** A mode outside the offered set is `unsupported_mode` (§2.2, §5.13), whatever its spelling. */

@@ -1,6 +1,7 @@
 import {
   argumentsFor,
   describeAnswer,
+  describeExchange,
   type AgentIdentity,
   type AgentTokenOptions,
   type CheckContext,
@@ -133,6 +134,26 @@ export const requestCapabilityEndpoint: ProbeEndpoint<AgentProbe> = {
     });
   },
 };
+
+/** Which kind of token a probe family sends, for check ids and messages. */
+export interface TokenKind {
+  /** `host` or `agent`, the id segment. */
+  kind: 'host' | 'agent';
+  /** "host JWT" / "agent JWT". */
+  token: string;
+  /** The token with its indefinite article. */
+  aToken: string;
+}
+
+export const HOST_TOKEN: TokenKind = { kind: 'host', token: 'host JWT', aToken: 'a host JWT' };
+export const AGENT_TOKEN: TokenKind = { kind: 'agent', token: 'agent JWT', aToken: 'an agent JWT' };
+
+/** How the server answered a probe, in a message: the status and error code, or the transport failure. */
+export function probeAnswer(result: HttpResult): string {
+  if (result.error) return describeExchange(result.exchange);
+  const code = typeof result.json?.error === 'string' ? ` ${result.json.error}` : '';
+  return `HTTP ${result.status}${code}`;
+}
 
 /** The endpoints the host-JWT checks probe: a never-seen host's registration, and an approved host's status. */
 export const HOST_ENDPOINTS = [registerEndpoint, statusEndpoint];

@@ -1,10 +1,4 @@
-import {
-  defineCheck,
-  describeExchange,
-  type CheckContext,
-  type CheckDefinition,
-  type HttpResult,
-} from '../../../src/harness/api.ts';
+import { defineCheck, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import {
   AGENT_ENDPOINTS,
   executeEndpoint,
@@ -15,36 +9,22 @@ import {
   type HostProbe,
   type ProbeEndpoint,
   type TokenProbe,
+  AGENT_TOKEN,
+  HOST_TOKEN,
+  probeAnswer,
+  type TokenKind,
 } from './probes.ts';
 
 type AnyEndpoint = ProbeEndpoint<HostProbe> | ProbeEndpoint<AgentProbe>;
-
-interface Kind {
-  /** `host` or `agent`, the id segment. */
-  kind: 'host' | 'agent';
-  /** "host JWT" / "agent JWT". */
-  token: string;
-  /** The token with its indefinite article. */
-  aToken: string;
-}
-
-const HOST: Kind = { kind: 'host', token: 'host JWT', aToken: 'a host JWT' };
-const AGENT: Kind = { kind: 'agent', token: 'agent JWT', aToken: 'an agent JWT' };
-
-function answer(result: HttpResult): string {
-  if (result.error) return describeExchange(result.exchange);
-  const code = typeof result.json?.error === 'string' ? ` ${result.json.error}` : '';
-  return `HTTP ${result.status}${code}`;
-}
 
 /** Sends `token` and fails unless the server took it as valid. */
 async function expectAccepted(t: CheckContext, probe: TokenProbe<unknown>, token: string, what: string): Promise<void> {
   const result = await probe.send(token);
   if (!probe.accepted(result))
-    t.fail(`${probe.what} with ${what}: expected the token to be accepted, got ${answer(result)}`);
+    t.fail(`${probe.what} with ${what}: expected the token to be accepted, got ${probeAnswer(result)}`);
 }
 
-function jtiReplayed(endpoint: AnyEndpoint, kind: Kind): CheckDefinition {
+function jtiReplayed(endpoint: AnyEndpoint, kind: TokenKind): CheckDefinition {
   const host = kind.kind === 'host';
   return defineCheck({
     id: `server.jwt.${kind.kind}.${endpoint.key}.jti-replayed`,
@@ -76,7 +56,7 @@ function jtiReplayed(endpoint: AnyEndpoint, kind: Kind): CheckDefinition {
  * A token whose exp passed 5 s ago lies inside any non-zero skew allowance: if the server takes it,
  * its replay cache must still remember it (§8.2 sizes the cache to lifetime plus skew).
  */
-function replayInSkewMargin(endpoint: AnyEndpoint, kind: Kind): CheckDefinition {
+function replayInSkewMargin(endpoint: AnyEndpoint, kind: TokenKind): CheckDefinition {
   return defineCheck({
     id: `server.jwt.${kind.kind}.${endpoint.key}.replay-in-skew-window`,
     title: `${endpoint.what} refuses the replay of ${kind.aToken} accepted within the exp skew margin`,
@@ -91,7 +71,7 @@ function replayInSkewMargin(endpoint: AnyEndpoint, kind: Kind): CheckDefinition 
       const first = await probe.send(token);
       if (!probe.accepted(first)) {
         t.notApplicable(
-          `the server refused ${kind.aToken} whose exp passed 5 s ago (${answer(first)}): it tolerates no clock skew on exp, so there is no skew margin to replay in (RUL-REPLAY-WINDOW)`,
+          `the server refused ${kind.aToken} whose exp passed 5 s ago (${probeAnswer(first)}): it tolerates no clock skew on exp, so there is no skew margin to replay in (RUL-REPLAY-WINDOW)`,
         );
       }
       const replay = await probe.send(token);
@@ -107,7 +87,7 @@ function replayInSkewMargin(endpoint: AnyEndpoint, kind: Kind): CheckDefinition 
 }
 
 /** RUL-SKEW-TOLERANCE: §8.2 caps the skew allowance at 30 s but requires none, so this only informs. */
-function futureIatWithinSkew(endpoint: AnyEndpoint, kind: Kind): CheckDefinition {
+function futureIatWithinSkew(endpoint: AnyEndpoint, kind: TokenKind): CheckDefinition {
   return defineCheck({
     id: `server.jwt.${kind.kind}.${endpoint.key}.skew-future-iat-accepted`,
     title: `${endpoint.what} accepts ${kind.aToken} issued 20 seconds in the future (a skew allowance within the 30 s cap)`,
@@ -129,7 +109,7 @@ function futureIatWithinSkew(endpoint: AnyEndpoint, kind: Kind): CheckDefinition
   });
 }
 
-function expiredBeyondSkew(endpoint: AnyEndpoint, kind: Kind): CheckDefinition {
+function expiredBeyondSkew(endpoint: AnyEndpoint, kind: TokenKind): CheckDefinition {
   return defineCheck({
     id: `server.jwt.${kind.kind}.${endpoint.key}.skew-expired-40s-refused`,
     title: `${endpoint.what} refuses ${kind.aToken} that expired 40 seconds ago (beyond a 30 s skew)`,
@@ -172,7 +152,7 @@ const executionAudience = defineCheck({
     if (location !== t.client.issuer) {
       const result = await probe.send(await probe.mint({ aud: t.client.issuer }));
       t.note(
-        `with aud = the issuer (${t.client.issuer}) the execution was ${probe.accepted(result) ? 'accepted' : `refused (${answer(result)})`}; either is conformant (RUL-EXEC-AUD)`,
+        `with aud = the issuer (${t.client.issuer}) the execution was ${probe.accepted(result) ? 'accepted' : `refused (${probeAnswer(result)})`}; either is conformant (RUL-EXEC-AUD)`,
       );
     }
   },
@@ -201,13 +181,13 @@ const agentKeyClaimsOptional = defineCheck({
 
 export const checks: CheckDefinition[] = [
   agentKeyClaimsOptional,
-  ...HOST_ENDPOINTS.map((endpoint) => jtiReplayed(endpoint, HOST)),
-  ...AGENT_ENDPOINTS.map((endpoint) => jtiReplayed(endpoint, AGENT)),
-  replayInSkewMargin(statusEndpoint, HOST),
-  replayInSkewMargin(executeEndpoint, AGENT),
-  futureIatWithinSkew(statusEndpoint, HOST),
-  futureIatWithinSkew(executeEndpoint, AGENT),
-  expiredBeyondSkew(statusEndpoint, HOST),
-  expiredBeyondSkew(executeEndpoint, AGENT),
+  ...HOST_ENDPOINTS.map((endpoint) => jtiReplayed(endpoint, HOST_TOKEN)),
+  ...AGENT_ENDPOINTS.map((endpoint) => jtiReplayed(endpoint, AGENT_TOKEN)),
+  replayInSkewMargin(statusEndpoint, HOST_TOKEN),
+  replayInSkewMargin(executeEndpoint, AGENT_TOKEN),
+  futureIatWithinSkew(statusEndpoint, HOST_TOKEN),
+  futureIatWithinSkew(executeEndpoint, AGENT_TOKEN),
+  expiredBeyondSkew(statusEndpoint, HOST_TOKEN),
+  expiredBeyondSkew(executeEndpoint, AGENT_TOKEN),
   executionAudience,
 ];

@@ -1,4 +1,5 @@
 import type { CheckDefinition } from '../../../src/harness/api.ts';
+import { checks as concurrent } from './concurrent.ts';
 import { checks as constraints } from './constraints.ts';
 import { checks as hostDefaults } from './host-defaults.ts';
 import { checks as idempotency } from './idempotency.ts';
@@ -12,6 +13,7 @@ export const checks: CheckDefinition[] = [
   ...pending,
   ...response,
   ...idempotency,
+  ...concurrent,
   ...invalid,
   ...mode,
   ...constraints,
