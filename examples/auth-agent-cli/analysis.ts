@@ -181,10 +181,100 @@ leave redirect handling to \`fetch\`.`,
       },
     },
   },
+  {
+    title: 'Capabilities listed and described without a host JWT',
+    level: 'MUST',
+    requirements: ['AAP-6.3-STEP1', 'AAP-6.3.1-STEP1'],
+    sections: ['6.3', '6.3.1'],
+    analysis: `\`list_capabilities\` and \`describe_capability\` call the server with a host JWT, or an agent JWT when
+\`agent_id\` is given (§6.3 step 1, §6.3.1 step 1), so the server can show what that host may see. Before
+any agent is connected the CLI sent both requests with no token at all.
+
+Source: \`packages/sdk/src/client.ts\`. \`listCapabilities\` signs a host JWT only when a host identity is
+already stored (a fresh state directory has none, and listing does not create one); \`describeCapability\`
+attaches a token only for an \`agentId\` and never a host JWT.`,
+    scenarios: {
+      'client.capabilities.list-as-host': {
+        how: 'The listing request carried no bearer token; the message names the request and its missing `typ`.',
+      },
+      'client.capabilities.describe-as-host': {
+        how: 'The description request carried no bearer token; the message names the request and its missing `typ`.',
+      },
+    },
+  },
+  {
+    title: 'A listing refused with 401 is not retried with a JWT',
+    level: 'SHOULD',
+    requirements: ['AAP-5.2-09'],
+    sections: ['5.2'],
+    analysis: `A server may require authentication for its capability listing and answers an anonymous request with
+\`401\` (§5.2); a client then retries with a host or agent JWT. The CLI reported the 401 to the agent as an
+error and sent no authenticated listing.
+
+Source: \`packages/sdk/src/client.ts\`, \`listCapabilities\`: without a stored host identity the first request
+goes without a token and a 401 ends the call; with one, a 401 makes it retry *without* the token, the
+opposite fallback.`,
+    scenarios: {
+      'client.capabilities.list-retried-with-jwt-after-401': {
+        how: 'The only listing request was anonymous; after its 401 none followed, and the tool call failed.',
+      },
+    },
+  },
+  {
+    title: 'Capability descriptions are fetched again each time',
+    level: 'SHOULD',
+    requirements: ['AAP-10.6-03'],
+    sections: ['10.6'],
+    analysis: `Clients cache capability descriptions for a while (§10.6) instead of asking for the same one again at
+once. Two \`describe_capability\` calls for one capability, seconds apart, made two requests.
+
+Source: \`packages/sdk/src/client.ts\`, \`describeCapability\` requests the description on every call and
+stores nothing.`,
+    scenarios: {
+      'client.capabilities.description-cached': {
+        how: 'Two descriptions of one capability within seconds reached the simulator; at most one was expected.',
+      },
+    },
+  },
+  {
+    title: 'Discovery is not fetched again after an endpoint answers 410',
+    level: 'SHOULD',
+    requirements: ['AAP-10.5-02'],
+    sections: ['10.5'],
+    analysis: `An endpoint that answers \`410 Gone\` tells the client its cached discovery document is out of date;
+the client fetches discovery again before going on (§10.5). After the 410 the CLI made no new discovery
+request. (Observed on the wire; the SDK's request code gives 410 no treatment of its own.)`,
+    scenarios: {
+      'client.discovery.refetched-after-unexpected-410': {
+        how: 'The endpoint answered 410; no discovery request followed it.',
+      },
+    },
+  },
+  {
+    title: 'A discovery document is fetched over plain http off loopback',
+    level: 'SHOULD',
+    requirements: ['AAP-8.12-07'],
+    sections: ['8.12'],
+    analysis: `Clients fetch discovery documents over https only (§8.12). Given a provider URL with the \`http\`
+scheme on a non-loopback address of this machine, the CLI fetched the document from it.
+
+Source: \`packages/sdk/src/discovery.ts\` adds \`https://\` only to input without a scheme; an explicit
+\`http://\` URL is fetched as given.`,
+    scenarios: {
+      'client.security.discovery-https-only': {
+        how: 'The plain-http listener off loopback recorded the discovery request the scenario expected none of.',
+      },
+    },
+  },
 ];
 
 /** Why scenarios ended in `error`, `not-applicable` or `skipped`: the first entry that applies. */
 export const UNJUDGED_CAUSES: { applies: (check: CheckResult) => boolean; cause: string }[] = [
+  {
+    applies: (check) => /discovery asked again once stale/.test(check.message ?? ''),
+    cause:
+      'The client did not ask for discovery again once the document it held was past its max-age, so whether it keeps using the last good document while the server is unreachable could not be observed.',
+  },
   {
     applies: (check) => /expire-agent failed: agent_not_found/.test(check.message ?? '') && stoppedByModePrompt(check),
     cause:

@@ -19,8 +19,8 @@ const keyedByIdentity = defineScenario({
   knobs: AUTO,
   steps: [
     CONNECT,
-    { call: 'list_capabilities', as: 'plain', args: {} },
-    { call: 'list_capabilities', as: 'asAgent', args: { agent_id: '${agent}' } },
+    { call: 'list_capabilities', as: 'plain', args: { provider: '${provider}' } },
+    { call: 'list_capabilities', as: 'asAgent', args: { provider: '${provider}', agent_id: '${agent}' } },
   ],
   expect: [
     {
@@ -62,9 +62,17 @@ const refetchAfterRefusal = defineScenario({
   },
   steps: [
     CONNECT,
-    { call: 'describe_capability', as: 'before', args: { name: '${cap.sync}', agent_id: '${agent}' } },
+    {
+      call: 'describe_capability',
+      as: 'before',
+      args: { provider: '${provider}', name: '${cap.sync}', agent_id: '${agent}' },
+    },
     { call: 'execute_capability', as: 'x', args: { agent_id: '${agent}', capability: '${cap.sync}', arguments: {} } },
-    { call: 'describe_capability', as: 'after', args: { name: '${cap.sync}', agent_id: '${agent}' } },
+    {
+      call: 'describe_capability',
+      as: 'after',
+      args: { provider: '${provider}', name: '${cap.sync}', agent_id: '${agent}' },
+    },
   ],
   expect: [
     { because: 'the refused execution', precondition: true, requests: { endpoint: 'execute' }, count: { min: 1 } },

@@ -21,7 +21,7 @@ const listAsHost = defineScenario({
   requirements: ['AAP-6.3-STEP1', 'AAP-6.3-STEP2', 'AAP-6.3-SHAPE.list_capabilities', 'AAP-6.3-RESP.grant_status'],
   tools: ['list_capabilities'],
   knobs: AUTO,
-  steps: [{ call: 'list_capabilities', as: 'l', args: {} }],
+  steps: [{ call: 'list_capabilities', as: 'l', args: { provider: '${provider}' } }],
   expect: [
     { because: 'a listing to judge', precondition: true, requests: { endpoint: 'list' }, count: { min: 1 } },
     {
@@ -61,7 +61,7 @@ const listAsAgent = defineScenario({
   requirements: ['AAP-6.3-FIELD.agent_id', 'AAP-6.3-STEP1', 'AAP-6.3-RESP.grant_status'],
   tools: ['connect_agent', 'list_capabilities'],
   knobs: AUTO,
-  steps: [CONNECT, { call: 'list_capabilities', as: 'l', args: { agent_id: '${agent}' } }],
+  steps: [CONNECT, { call: 'list_capabilities', as: 'l', args: { provider: '${provider}', agent_id: '${agent}' } }],
   // Fails: A client that lists as the host although an agent_id was given, or drops grant_status, fails.
   expect: [
     {
@@ -99,7 +99,7 @@ const listQuery = defineScenario({
   requirements: ['AAP-6.3-FIELD.query'],
   tools: ['list_capabilities'],
   knobs: AUTO,
-  steps: [{ call: 'list_capabilities', as: 'l', args: { query: 'account balance' } }],
+  steps: [{ call: 'list_capabilities', as: 'l', args: { provider: '${provider}', query: 'account balance' } }],
   // Fails: A client that leaves the query out (and filters locally, or not at all) fails.
   expect: [
     { because: 'a listing to judge', precondition: true, requests: { endpoint: 'list' }, count: { min: 1 } },
@@ -151,8 +151,8 @@ const listPaginated = defineScenario({
   tools: ['list_capabilities'],
   knobs: { ...AUTO, answers: PAGES },
   steps: [
-    { call: 'list_capabilities', as: 'first', args: {} },
-    { call: 'list_capabilities', as: 'next', args: { cursor: PAGE_CURSOR } },
+    { call: 'list_capabilities', as: 'first', args: { provider: '${provider}' } },
+    { call: 'list_capabilities', as: 'next', args: { provider: '${provider}', cursor: PAGE_CURSOR } },
   ],
   // Fails: A client that shows only the first page and cannot fetch from a cursor, or alters the cursor, fails.
   expect: [
@@ -179,7 +179,7 @@ const describeAsHost = defineScenario({
   requirements: ['AAP-6.3.1-FIELD.name', 'AAP-6.3.1-STEP1', 'AAP-6.3.1-STEP2', 'AAP-6.3.1-SHAPE.describe_capability'],
   tools: ['describe_capability'],
   knobs: AUTO,
-  steps: [{ call: 'describe_capability', as: 'd', args: { name: '${cap.withInput}' } }],
+  steps: [{ call: 'describe_capability', as: 'd', args: { provider: '${provider}', name: '${cap.withInput}' } }],
   expect: [
     { because: 'a description to judge', precondition: true, requests: { endpoint: 'describe' }, count: { min: 1 } },
     {
@@ -215,7 +215,14 @@ const describeAsAgent = defineScenario({
   requirements: ['AAP-6.3.1-FIELD.agent_id', 'AAP-6.3.1-STEP1', 'AAP-6.3.1-SHAPE.describe_capability'],
   tools: ['connect_agent', 'describe_capability'],
   knobs: AUTO,
-  steps: [CONNECT, { call: 'describe_capability', as: 'd', args: { name: '${cap.sync}', agent_id: '${agent}' } }],
+  steps: [
+    CONNECT,
+    {
+      call: 'describe_capability',
+      as: 'd',
+      args: { provider: '${provider}', name: '${cap.sync}', agent_id: '${agent}' },
+    },
+  ],
   // Fails: A client that describes as the host although an agent_id was given, or drops grant_status, fails.
   expect: [
     {
@@ -247,7 +254,7 @@ const describeUnknown = defineScenario({
   requirements: ['AAP-6.3.1-01'],
   tools: ['describe_capability'],
   knobs: AUTO,
-  steps: [{ call: 'describe_capability', as: 'd', args: { name: UNKNOWN_CAPABILITY } }],
+  steps: [{ call: 'describe_capability', as: 'd', args: { provider: '${provider}', name: UNKNOWN_CAPABILITY } }],
   // Fails: A client that reports success, or an error that does not name the capability, fails.
   expect: [
     {
@@ -278,7 +285,7 @@ const listAfterChallenge = defineScenario({
   requirements: ['AAP-5.2-09'],
   tools: ['list_capabilities'],
   knobs: { ...AUTO, listing: { requiresAuth: true } },
-  steps: [{ call: 'list_capabilities', as: 'l', args: {} }],
+  steps: [{ call: 'list_capabilities', as: 'l', args: { provider: '${provider}' } }],
   // Fails: A client that gives up after the 401, or retries without a token, fails.
   expect: [
     {
@@ -299,8 +306,8 @@ const describeCached = defineScenario({
   tools: ['describe_capability'],
   knobs: AUTO,
   steps: [
-    { call: 'describe_capability', as: 'd1', args: { name: '${cap.sync}' } },
-    { call: 'describe_capability', as: 'd2', args: { name: '${cap.sync}' } },
+    { call: 'describe_capability', as: 'd1', args: { provider: '${provider}', name: '${cap.sync}' } },
+    { call: 'describe_capability', as: 'd2', args: { provider: '${provider}', name: '${cap.sync}' } },
   ],
   // Fails: A client that keeps no capability cache fetches the description twice and fails.
   expect: [

@@ -216,7 +216,7 @@ const availableOnInvalid = defineScenario({
   knobs: AUTO,
   steps: [
     CONNECT,
-    { call: 'list_capabilities', as: 'l', args: {} },
+    { call: 'list_capabilities', as: 'l', args: { provider: '${provider}' } },
     { call: 'request_capability', as: 'r', args: { agent_id: '${agent}', capabilities: ['no_such_capability_x9'] } },
   ],
   // Fails: A client that reports the refusal without the capabilities it last saw offered fails.

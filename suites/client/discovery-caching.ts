@@ -9,7 +9,7 @@ import { AUTO_APPROVAL as AUTO } from './common.ts';
  */
 
 function describeStep(as: string, name: string): Step {
-  return { call: 'describe_capability', as, args: { name } };
+  return { call: 'describe_capability', as, args: { provider: '${provider}', name } };
 }
 
 /** Three uses of the document a few seconds apart: long before any sensible lifetime runs out. */

@@ -98,7 +98,7 @@ const discoveryCacheExpires = defineScenario({
     },
     // Past the one-second max-age (a lower bound: any later moment is just as stale).
     { wait: 2000 },
-    { call: 'list_capabilities', as: 'l', args: { agent_id: '${agent}' } },
+    { call: 'list_capabilities', as: 'l', args: { provider: '${provider}', agent_id: '${agent}' } },
   ],
   expect: [
     {

@@ -127,7 +127,11 @@ const missingInput = defineScenario({
   knobs: { ...AUTO, answers: WITHOUT_INPUT },
   steps: [
     connectStep('conformance no input'),
-    { call: 'describe_capability', as: 'd', args: { name: '${cap.sync}', agent_id: '${agent}' } },
+    {
+      call: 'describe_capability',
+      as: 'd',
+      args: { provider: '${provider}', name: '${cap.sync}', agent_id: '${agent}' },
+    },
     { call: 'execute_capability', as: 'x', args: { agent_id: '${agent}', capability: '${cap.sync}' } },
   ],
   expect: [
@@ -191,7 +195,11 @@ const schemaRefreshed = defineScenario({
   },
   steps: [
     connectStep('conformance schema change'),
-    { call: 'describe_capability', as: 'd', args: { name: '${cap.sync}', agent_id: '${agent}' } },
+    {
+      call: 'describe_capability',
+      as: 'd',
+      args: { provider: '${provider}', name: '${cap.sync}', agent_id: '${agent}' },
+    },
     { call: 'execute_capability', as: 'x', args: { agent_id: '${agent}', capability: '${cap.sync}', arguments: {} } },
   ],
   // keeps-stale-capabilities: no fetch after the refusal, and the error shows no new schema.

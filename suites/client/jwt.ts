@@ -66,8 +66,12 @@ const agentAudienceIssuer = defineScenario({
       require: 'ok',
       args: { provider: '${provider}', name: 'conformance audience', capabilities: ['${cap.sync}'] },
     },
-    { call: 'list_capabilities', as: 'l', args: { agent_id: '${agent}' } },
-    { call: 'describe_capability', as: 'd', args: { agent_id: '${agent}', name: '${cap.sync}' } },
+    { call: 'list_capabilities', as: 'l', args: { provider: '${provider}', agent_id: '${agent}' } },
+    {
+      call: 'describe_capability',
+      as: 'd',
+      args: { provider: '${provider}', agent_id: '${agent}', name: '${cap.sync}' },
+    },
   ],
   expect: [
     {

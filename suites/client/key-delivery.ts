@@ -79,7 +79,7 @@ const deliveryStable = defineScenario({
   steps: [
     connectStep('conformance key delivery'),
     { call: 'agent_status', as: 's1', args: { agent_id: '${agent}' } },
-    { call: 'list_capabilities', as: 'l', args: {} },
+    { call: 'list_capabilities', as: 'l', args: { provider: '${provider}' } },
     {
       call: 'connect_agent',
       as: 'c2',

@@ -20,7 +20,7 @@ const noTokenAcrossOrigins = defineScenario({
     ...AUTO,
     answers: [{ endpoint: 'list', status: 307, headers: { location: '{foreign}/capability/list' } }],
   },
-  steps: [CONNECT, { call: 'list_capabilities', as: 'l', args: { agent_id: '${agent}' } }],
+  steps: [CONNECT, { call: 'list_capabilities', as: 'l', args: { provider: '${provider}', agent_id: '${agent}' } }],
   expect: [
     {
       because: 'an authenticated listing that was redirected',

@@ -77,7 +77,7 @@ const availableOnInvalid = defineScenario({
   tools: ['list_capabilities', 'connect_agent'],
   knobs: AUTO,
   steps: [
-    { call: 'list_capabilities', as: 'l', args: {} },
+    { call: 'list_capabilities', as: 'l', args: { provider: '${provider}' } },
     {
       call: 'connect_agent',
       as: 'c',

@@ -10,7 +10,7 @@ import { AUTO_APPROVAL as AUTO, connectStep } from './common.ts';
 /** Host JWTs (registration, status) and agent JWTs (listing as the agent, execution) both. */
 const SIGNED_REQUESTS: Step[] = [
   connectStep('conformance token claims'),
-  { call: 'list_capabilities', as: 'l', args: { agent_id: '${agent}' } },
+  { call: 'list_capabilities', as: 'l', args: { provider: '${provider}', agent_id: '${agent}' } },
   { call: 'execute_capability', as: 'x', args: { agent_id: '${agent}', capability: '${cap.sync}', arguments: {} } },
   { call: 'agent_status', as: 's', args: { agent_id: '${agent}' } },
 ];
