@@ -53,6 +53,7 @@ export { DECISION_POLL_DELAYS_MS, retryUntil, sleep, WITHIN_ONE_SECOND_MS } from
 
 // Property-based checks, and generators of values at and around a limit.
 export { checkProperty } from './property.ts';
+export { revokeCreatedSoFar } from './cleanup.ts';
 export { boundaryOffset, nearBoundary, type NearBoundaryOptions } from './boundary.ts';
 
 // Keys and JWKS documents of the identities the harness plays.

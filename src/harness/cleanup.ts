@@ -33,6 +33,15 @@ async function endPending(client: ProtocolClient, agentId: string, refused: Http
  * or not accepted, each agent with POST revoke, and registrations of a still-pending host are denied
  * through the operator hook when it can. Returns one note per thing left behind.
  */
+/**
+ * Revokes what the check registered so far, for checks that register at every generated case:
+ * left to the check's end, a hundred cases would hold a hundred live agents, past the per-user
+ * caps deployed servers have. Leftovers are caught again by the runner's cleanup.
+ */
+export async function revokeCreatedSoFar(client: ProtocolClient): Promise<void> {
+  await revokeCreated(client.created.drain(), client).catch(() => undefined);
+}
+
 export async function revokeCreated(created: CreatedAtTarget, client: ProtocolClient): Promise<string[]> {
   const notes: string[] = [];
   const hasRevokeHost = client.target.endpoints['revoke_host'] !== undefined;

@@ -18,6 +18,8 @@ export interface PropertyOptions {
   timeLimitMs?: number;
   /** Shrink candidates that are actually run against the target, at most; later ones count as passing. */
   maxShrinkRuns?: number;
+  /** Runs after every case, whatever its outcome (e.g. revoking what the case registered). */
+  afterEach?: () => Promise<void>;
 }
 
 export const MAX_RUNS = 20;
@@ -89,6 +91,8 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
       }
       if (fc.PreconditionFailure.isFailure(error)) throw error;
       aborted = { error };
+    } finally {
+      await options.afterEach?.().catch(() => undefined);
     }
   };
   const property = fc.asyncProperty<Ts>(...arbitraries, guarded);

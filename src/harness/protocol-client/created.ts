@@ -14,6 +14,14 @@ export class CreatedAtTarget {
     if (!agents.includes(agentId)) this.agentsByHost.set(host, [...agents, agentId]);
   }
 
+  /** What was recorded so far, as a record of its own; this one starts empty again. */
+  drain(): CreatedAtTarget {
+    const drained = new CreatedAtTarget();
+    for (const [host, agents] of this.agentsByHost) for (const agent of agents) drained.add(host, agent);
+    this.agentsByHost.clear();
+    return drained;
+  }
+
   /** Hosts in registration order, each with the ids of the agents registered under it. */
   entries(): [HostIdentity, readonly string[]][] {
     return [...this.agentsByHost];

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   checkProperty,
+  revokeCreatedSoFar,
   defineCheck,
   isOperatorObject,
   nearBoundary,
@@ -267,7 +268,7 @@ const randomConstraints = defineCheck({
           }
         }
       },
-      { numRuns: RUNS },
+      { numRuns: RUNS, afterEach: () => revokeCreatedSoFar(t.client) },
     );
   },
 });
@@ -471,7 +472,7 @@ const boundNearMisses = defineCheck({
           }
         }
       },
-      { numRuns: NEAR_MISS_RUNS },
+      { numRuns: NEAR_MISS_RUNS, afterEach: () => revokeCreatedSoFar(t.client) },
     );
   },
 });

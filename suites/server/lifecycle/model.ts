@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   checkProperty,
+  revokeCreatedSoFar,
   defineCheck,
   describeAnswer,
   RevokeResponseSchema,
@@ -435,6 +436,7 @@ const randomCommandSequences = defineCheck({
     const tolerated = new Set<string>();
     await checkProperty(t, [commandSequences(t)], (commands) => fc.asyncModelRun(() => setUp(t, tolerated), commands), {
       numRuns: RUNS,
+      afterEach: () => revokeCreatedSoFar(t.client),
     });
   },
 });
