@@ -102,6 +102,28 @@ export class HttpSession {
   }
 }
 
+/** Header names whose values are credentials whoever set them. */
+const SECRET_HEADER = /^(cookie|proxy-authorization|x-api-key|api-key)$|secret|token|password|apikey|api_key/i;
+export const REDACTED = '[redacted]';
+
+/**
+ * The request headers as reports show them: values the user gave with --header, cookies and API
+ * keys are replaced by a marker, so no secret of the user lands in a report. The harness's own JWTs
+ * and the malformed Authorization values of negative probes stay: they are the evidence (decoded
+ * beside the request), carry no secret of the user, and expire within a minute.
+ */
+function recordedHeaders(driver: HttpDriver, headers: Record<string, string>): Record<string, string> {
+  // What the user gave with --header, by lower-cased name: a value sent as given is theirs.
+  const given = new Map(Object.entries(driver.extraHeaders).map(([name, value]) => [name.toLowerCase(), value]));
+  const shown: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    const secret = SECRET_HEADER.test(lower) || given.get(lower) === value;
+    shown[name] = secret ? REDACTED : value;
+  }
+  return shown;
+}
+
 function buildHeaders(driver: HttpDriver, checkId: string, request: HttpRequest, body: string | undefined) {
   const headers: Record<string, string> = { ...driver.extraHeaders };
   if (request.token !== undefined) headers['Authorization'] = `Bearer ${request.token}`;
@@ -128,7 +150,7 @@ async function perform(
     check: checkId,
     started_at: new Date().toISOString(),
     duration_ms: 0,
-    request: { method: request.method, url: request.url, headers },
+    request: { method: request.method, url: request.url, headers: recordedHeaders(driver, headers) },
   };
   if (request.label !== undefined) exchange.label = request.label;
   if (shownBody !== undefined) exchange.request.body = shownBody;
