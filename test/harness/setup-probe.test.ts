@@ -61,24 +61,3 @@ describe('the capability probe of setup', () => {
     expect(report.setup.notes.filter((note) => note.startsWith('cleanup:'))).toEqual([]);
   });
 });
-
-describe('a run that selects nothing', () => {
-  it('is a usage error (exit 2), not a conforming run', async () => {
-    const nothing = await runServerConformance({
-      toolVersion: packageJson.version,
-      url: simulator.origin,
-      embedded: false,
-      checks: serverChecks,
-      only: ['nomatch*'],
-      skip: [],
-      strict: false,
-      seed: 1,
-      timeoutMs: 5000,
-      headers: {},
-      formats: [],
-    });
-    expect(nothing.exit_code).toBe(2);
-    expect(nothing.setup.error).toMatch(/no check matches --only \["nomatch\*"\]/);
-    expect(nothing.checks).toEqual([]);
-  });
-});
