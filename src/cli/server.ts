@@ -81,8 +81,9 @@ export function registerServerCommand(program: Command): void {
     .option('--keep', 'leave the hosts and agents checks register in place (default: each check revokes its own)')
     .option(
       '--probe-capabilities',
-      'learn the async, stream and high-risk capabilities by executing each capability once during setup (acts on the server: off by default)',
+      'learn the async, stream and high-risk capabilities the profile leaves open by executing each capability once during setup (default: on with --control-url, off without)',
     )
+    .option('--no-probe-capabilities', 'never execute capabilities during setup, even with --control-url')
     .option('--quiet', 'no progress output')
     .exitOverride(exitOnParseError)
     .action(async (options: ServerCliOptions) => {
@@ -193,7 +194,7 @@ function parseOptions(options: ServerCliOptions): Parsed {
     formats,
     recordExchanges: parseRecording(options.recordExchanges),
     keep: options.keep ?? false,
-    probeCapabilities: options.probeCapabilities ?? false,
+    ...(options.probeCapabilities !== undefined && { probeCapabilities: options.probeCapabilities }),
     ...(options.maxDuration !== undefined && {
       maxDurationMs: positiveInteger(options.maxDuration, '--max-duration') * 1000,
     }),

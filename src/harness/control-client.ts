@@ -2,6 +2,7 @@ import type { HttpResult, HttpSession } from './http-driver.ts';
 import { describeExchange } from '../model/index.ts';
 import { ControlError, Skip } from './outcome.ts';
 import type { TargetClock } from './target-clock.ts';
+import { type ControlFixtures, readFixtures } from './control-fixtures.ts';
 
 /** The operator control contract the harness speaks (see spec/control-contract.md). */
 export const CONTROL_CONTRACT = 'agent-auth-control/1';
@@ -29,6 +30,10 @@ export interface ControlInfo {
   supports: ControlOperation[];
   /** Operations the target lists that this harness does not know. */
   unknown: string[];
+  /** Test data the hook declares about its capabilities (control-fixtures.ts). */
+  fixtures?: ControlFixtures;
+  /** Why a `fixtures` member the hook gave was not used. */
+  fixturesProblem?: string;
 }
 
 export type ControlProbe = { ok: true; info: ControlInfo } | { ok: false; error: string };
@@ -42,7 +47,7 @@ export async function probeControl(http: HttpSession, baseUrl: string): Promise<
   const json: unknown = result.json;
   if (typeof json !== 'object' || json === null)
     return { ok: false, error: 'control URL did not answer a JSON object' };
-  const { contract, supports } = json as { contract?: unknown; supports?: unknown };
+  const { contract, supports, fixtures } = json as { contract?: unknown; supports?: unknown; fixtures?: unknown };
   if (contract !== CONTROL_CONTRACT) {
     return {
       ok: false,
@@ -59,8 +64,14 @@ export async function probeControl(http: HttpSession, baseUrl: string): Promise<
       baseUrl: base,
       supports: supports.filter((op): op is ControlOperation => known.has(op)),
       unknown: supports.filter((op) => !known.has(op)),
+      ...fixtureMembers(fixtures),
     },
   };
+}
+
+function fixtureMembers(value: unknown): Pick<ControlInfo, 'fixtures' | 'fixturesProblem'> {
+  const { fixtures, problem } = readFixtures(value);
+  return { ...(fixtures && { fixtures }), ...(problem && { fixturesProblem: problem }) };
 }
 
 export interface ApproveBody {

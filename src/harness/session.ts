@@ -23,6 +23,7 @@ import { credentialNotes, credentialPolicy } from './credential-policy.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_CONCURRENCY, runChecks, selectChecks, validateChecks } from './runner.ts';
 import { completeProfile, loadControl, loadTarget, SetupError, type CapabilityProbe } from './setup.ts';
 import { probeCapabilities } from './setup-probe.ts';
+import { withFixtureArguments, withFixtureFailures } from './control-fixtures.ts';
 import { activeWorkarounds } from './workarounds.ts';
 
 export interface ServerRunConfig {
@@ -49,7 +50,10 @@ export interface ServerRunConfig {
   recordExchanges?: ExchangeRecording;
   /** Leave the hosts and agents checks registered in place instead of revoking them (`--keep`). */
   keep?: boolean;
-  /** Learn async, stream and high-risk roles by using the capabilities during setup (`--probe-capabilities`). */
+  /**
+   * Learn the async, stream and high-risk roles a profile leaves open by using the capabilities during
+   * setup (setup-probe.ts). Default: on when a control hook is given, off without one.
+   */
   probeCapabilities?: boolean;
   /** Called with each finished check (progress output). */
   onResult?: (result: CheckResult) => void;
@@ -113,19 +117,23 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
   // A host of the setup's own signs the authenticated listing; it registers nothing, so nothing to clean up.
   const setupClient = new ProtocolClient(setupHttp, target, undefined, new TargetClock());
   const clock = new TargetClock();
-  const probe: CapabilityProbe | undefined = config.probeCapabilities
-    ? (names, profile) => {
-        const probeControl = control ? new ControlClient(setupHttp, control, clock) : undefined;
-        const client = new ProtocolClient(setupHttp, target, probeControl, clock, profile.workarounds);
-        return probeCapabilities(client, names, profile, notes);
-      }
-    : undefined;
+  // A control hook exists only in builds made for testing (control contract §2), so using each
+  // capability once there is what a tester would do by hand; without one the run stays read-mostly.
+  const probe: CapabilityProbe | undefined =
+    (config.probeCapabilities ?? control !== undefined)
+      ? (names, profile) => {
+          const probeControl = control ? new ControlClient(setupHttp, control, clock) : undefined;
+          const client = new ProtocolClient(setupHttp, target, probeControl, clock, profile.workarounds);
+          return probeCapabilities(client, names, profile, notes);
+        }
+      : undefined;
   let completed: Awaited<ReturnType<typeof completeProfile>>;
   try {
+    if (control?.fixturesProblem) notes.push(control.fixturesProblem);
     completed = await completeProfile(
       setupHttp,
       target,
-      config.profile?.profile,
+      withFixtureArguments(config.profile?.profile, control?.fixtures),
       notes,
       async () => setupClient.hostToken(await setupClient.newHost({ name: 'agent-auth-conformance setup' })),
       probe,
@@ -141,6 +149,7 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
   } finally {
     clearTimeout(setupTimer);
   }
+  completed.profile = withFixtureFailures(completed.profile, control?.fixtures, notes);
   profileInUse = completed.profile;
   notes.push(...credentialNotes(target, completed.profile));
   const { concurrency, note: concurrencyNote } = chooseConcurrency(config.concurrency, setupHttp.exchanges);

@@ -12,8 +12,9 @@ import type { TargetProfile } from './target-profile.ts';
  * them: a grant that still waits for the user is high-risk (§8.10: never auto-approved, even for a
  * linked host within its defaults). The probe host is revoked afterwards.
  *
- * Off by default: executing a capability is acting on the server (a transfer is a transfer), which
- * a conformance run otherwise does only for the capabilities a profile or the checks name.
+ * On by default only when the run has a control hook (which exists only in builds made for testing,
+ * control contract §2), and only while a profile leaves one of these roles open: executing a
+ * capability acts on the server (a transfer is a transfer). `--no-probe-capabilities` turns it off.
  */
 export interface ProbedRoles {
   async?: string;

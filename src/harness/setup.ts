@@ -6,6 +6,9 @@ import { describeExchange } from '../model/index.ts';
 import type { HttpSession } from './http-driver.ts';
 import { inferProfile, mergeProfiles, type CapabilityFacts, type TargetProfile } from './target-profile.ts';
 
+/** The roles only using a capability can tell (setup-probe.ts): no probe when all are known. */
+const PROBED_ROLES = ['async', 'stream', 'highRisk'] as const;
+
 /** Most capabilities described during setup to infer the profile (each is one request). */
 const MAX_DESCRIBED = 50;
 
@@ -164,7 +167,9 @@ export async function completeProfile(
   );
   const inferred = inferProfile(facts);
   // Roles the probe learns by use fill only what the given profile leaves open.
-  const probed = probe === undefined ? {} : await probe(names, mergeProfiles(given, inferred));
+  const known = mergeProfiles(given, inferred);
+  const open = PROBED_ROLES.some((role) => known[role] === undefined);
+  const probed = probe === undefined || !open ? {} : await probe(names, known);
   const profile = mergeProfiles(given, { ...inferred, ...probed });
   notes.push(...roleNotes(profile));
   return { profile, inferred: true };

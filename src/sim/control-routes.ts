@@ -7,9 +7,21 @@ import { invalidRequest, notFound, ProtocolError } from './errors.ts';
 import { jsonBody, validate, type SimEnv, type SimHonoContext } from './sim-http.ts';
 import { DEFAULT_USER_ID } from './lifecycle.ts';
 import type { AgentRecord, HostRecord } from './store.ts';
+import { SIMULATOR_PROFILE } from './sim-profile.ts';
 
 /** Version tag of the operator control contract (spec/control-contract.md). */
 export const CONTROL_CONTRACT = 'agent-auth-control/1';
+
+/**
+ * What the hook declares about its demo capabilities (contract §4 `fixtures`): how to make the async
+ * and the streaming one fail, which nothing on the protocol surface tells a harness.
+ */
+const CONTROL_FIXTURES = {
+  failing_arguments: {
+    [SIMULATOR_PROFILE.async]: SIMULATOR_PROFILE.failureArguments.async,
+    [SIMULATOR_PROFILE.stream]: SIMULATOR_PROFILE.failureArguments.stream,
+  },
+};
 
 const capabilityNames = z.array(z.string().min(1));
 const hostId = z.string().min(1);
@@ -51,7 +63,12 @@ export function registerControlRoutes(app: Hono<SimEnv>, ctx: SimContext): void 
   const handlers = controlOperations(ctx);
 
   app.get(CONTROL_PATH, (c) =>
-    c.json({ contract: CONTROL_CONTRACT, supports: Object.keys(OPERATIONS), now: ctx.clock.nowSeconds() }),
+    c.json({
+      contract: CONTROL_CONTRACT,
+      supports: Object.keys(OPERATIONS),
+      now: ctx.clock.nowSeconds(),
+      fixtures: CONTROL_FIXTURES,
+    }),
   );
 
   app.post(`${CONTROL_PATH}/:operation`, (c) => {

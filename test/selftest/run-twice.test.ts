@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { runServerConformance } from '../../src/harness/session.ts';
-import type { ServerReport } from '../../src/model/index.ts';
+import type { Report, ServerReport } from '../../src/model/index.ts';
 import { type RunningSimulator, startSimulator } from '../../src/sim/index.ts';
 import { serverChecks } from '../../suites/server/index.ts';
-import { SELFTEST_SEED } from './simulated-run.ts';
+import { runSuite, SELFTEST_SEED, startConfiguredSimulator } from './simulated-run.ts';
 
 /**
  * A run leaves a live server as it found it: the server suite runs twice in a row against one
@@ -39,10 +39,19 @@ function runOverUrl(): Promise<ServerReport> {
 /** The per-user agent cap Better Auth deploys with by default: a run that cleans up never meets it. */
 const AGENT_LIMIT = 25;
 
+/** The same simulator set-up run as `server --embedded` runs it: in-process, with the simulator's profile. */
+let embedded: Report;
+
 beforeAll(async () => {
   simulator = await startSimulator({ maxActiveAgentsPerUser: AGENT_LIMIT });
   runs.push(await runOverUrl());
   runs.push(await runOverUrl());
+  const configured = await startConfiguredSimulator('default');
+  try {
+    embedded = await runSuite(configured);
+  } finally {
+    await configured.simulator.stop();
+  }
 }, 240_000);
 
 afterAll(async () => {
@@ -91,10 +100,17 @@ describe('the server suite run twice against one live server', () => {
     expect(leftovers).toEqual([]);
   });
 
-  it('infers capability roles from what an authenticated host sees, and says what stays empty', () => {
+  it('learns every capability role from what an authenticated host sees and from using them once', () => {
     const notes = (runs[0] as ServerReport).setup.notes.join('\n');
     expect(notes).toMatch(/with a host JWT/);
-    expect(notes).toMatch(/capability roles filled: sync, with-input, constrainable, second/);
-    expect(notes).toMatch(/a --profile JSON filling them/);
+    expect(notes).toMatch(/capability probe executed each granted capability once/);
+    expect(notes).toMatch(/capability roles filled: sync, with-input, constrainable, second, async, stream, highRisk/);
+    expect(notes).toMatch(/failing arguments for the async capability .*control hook's fixtures/);
+  });
+
+  it('leaves exactly the checks not applicable that the embedded run (with its profile) leaves', () => {
+    const notApplicable = (report: Report) =>
+      report.checks.filter((check) => check.status === 'not-applicable').map((check) => check.id);
+    expect(notApplicable(runs[0] as ServerReport)).toEqual(notApplicable(embedded));
   });
 });
