@@ -42,9 +42,10 @@ export const LIFETIMES = {
 } as const;
 
 /**
- * Password hashing for the throwaway test accounts, which all share one published password: every
- * control operation signs in afresh (the plugin wants recent sessions), and better-auth's default
- * scrypt, slow by design, would make each one cost most of a second on a busy machine.
+ * Password hashing for the throwaway test accounts, which all share one published password: the
+ * control adapter signs in again whenever a user's kept session gets old (the plugin wants recent
+ * sessions), and better-auth's default scrypt, slow by design, would make each sign-in cost most of
+ * a second on a busy machine.
  */
 const TEST_PASSWORD_HASHING = {
   hash: async (password: string) => createHash('sha256').update(password).digest('hex'),

@@ -326,6 +326,7 @@ export class ControlAdapter {
       where: [{ field: 'userId', value: body.user_id }],
     });
     const answer = ensureOk('delete-user', await session.post('/delete-user', {}));
+    this.o.users.forget(body.user_id);
     let hostsRevoked = 0;
     let agentsRevoked = 0;
     for (const { id: hostId } of hosts) {

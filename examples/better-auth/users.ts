@@ -6,6 +6,13 @@ export const DEFAULT_APPROVER_ID = 'usr_conformance_approver';
 
 const EMAIL_DOMAIN = 'users.conformance.test';
 
+/**
+ * How long a session is reused: well inside the plugin's fresh-session window (300 s by default),
+ * so operations wanting a recent sign-in accept it, while a run signs in once per user every few
+ * minutes instead of once per operation (better-auth's limiter allows 3 sign-ins per 10 s).
+ */
+const SESSION_REUSE_MS = 240_000;
+
 interface UserLookup {
   findUserById(id: string): Promise<{ email: string } | null>;
 }
@@ -28,6 +35,8 @@ export class CannotActAsUserError extends Error {}
 export class UserDirectory {
   /** email → id the next sign-up with that email must get. */
   private readonly requestedIds = new Map<string, string>();
+  /** userId → the session last opened for that user, reused while it still counts as fresh. */
+  private readonly sessions = new Map<string, { session: UserSession; openedAt: number }>();
   /** userId → the last provisioning step queued for that user. */
   private readonly queues = new Map<string, Promise<void>>();
 
@@ -59,14 +68,28 @@ export class UserDirectory {
    * A fresh session (signed in just now) for `userId`. Unknown ids are signed up when `provision`
    * is set and rejected with UnknownUserError otherwise.
    */
-  async session(userId: string, provision: boolean): Promise<UserSession> {
-    const found = await this.oneAtATime(userId, () => this.findOrSignUp(userId, provision));
-    if (found instanceof UserSession) return found;
-    try {
-      return await UserSession.signIn(this.issuer, this.origin, found.email);
-    } catch (error) {
-      throw new CannotActAsUserError(`cannot sign in as user "${userId}": ${(error as Error).message}`);
-    }
+  session(userId: string, provision: boolean): Promise<UserSession> {
+    return this.oneAtATime(userId, async () => {
+      const kept = this.sessions.get(userId);
+      if (kept !== undefined && performance.now() - kept.openedAt < SESSION_REUSE_MS) return kept.session;
+      const found = await this.findOrSignUp(userId, provision);
+      let session: UserSession;
+      if (found instanceof UserSession) session = found;
+      else {
+        try {
+          session = await UserSession.signIn(this.issuer, this.origin, found.email);
+        } catch (error) {
+          throw new CannotActAsUserError(`cannot sign in as user "${userId}": ${(error as Error).message}`);
+        }
+      }
+      this.sessions.set(userId, { session, openedAt: performance.now() });
+      return session;
+    });
+  }
+
+  /** Drops the kept session of a user who no longer exists. */
+  forget(userId: string): void {
+    this.sessions.delete(userId);
   }
 
   /**
@@ -116,6 +139,7 @@ export class UserDirectory {
   }
 
   clear(): void {
+    this.sessions.clear();
     this.requestedIds.clear();
     this.queues.clear();
   }

@@ -8,6 +8,7 @@ import { loadProfile, parseProfile, ProfileError } from '../harness/target-profi
 import { closingLines, progressLine } from '../harness/progress.ts';
 import { runServerConformance, setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
 import { activeWorkarounds, workaroundNotice } from '../harness/workarounds.ts';
+import { DEFAULT_THROTTLE_RETRIES } from '../harness/throttle.ts';
 import { EXCHANGE_RECORDING, type ExchangeRecording, type Report } from '../model/index.ts';
 import { parseFormats, REPORT_FORMATS, writeReports, writeReportsSync, type ReportFormat } from '../reports/write.ts';
 
@@ -31,6 +32,7 @@ export interface ServerCliOptions {
   header: string[];
   recordExchanges?: string;
   keep?: boolean;
+  throttleRetries?: string;
   probeCapabilities?: boolean;
   maxDuration?: string;
   quiet?: boolean;
@@ -80,6 +82,10 @@ export function registerServerCommand(program: Command): void {
     )
     .option('--keep', 'leave the hosts and agents checks register in place (default: each check revokes its own)')
     .option(
+      '--throttle-retries <n>',
+      `run a check the target throttled (429) again after the wait it asks for, up to n times (default: ${DEFAULT_THROTTLE_RETRIES}; 0: never)`,
+    )
+    .option(
       '--probe-capabilities',
       'learn the async, stream and high-risk capabilities the profile leaves open by executing each capability once during setup (default: on with --control-url, off without)',
     )
@@ -121,6 +127,10 @@ function exitOnParseError(error: CommanderError): never {
     // The message commander printed is what matters when even the report cannot be written.
   }
   process.exit(2);
+}
+
+function nonNegativeInteger(value: string, option: string): number {
+  return value.trim() === '0' ? 0 : positiveInteger(value, option);
 }
 
 function positiveInteger(value: string, option: string): number {
@@ -194,6 +204,9 @@ function parseOptions(options: ServerCliOptions): Parsed {
     formats,
     recordExchanges: parseRecording(options.recordExchanges),
     keep: options.keep ?? false,
+    ...(options.throttleRetries !== undefined && {
+      throttleRetries: nonNegativeInteger(options.throttleRetries, '--throttle-retries'),
+    }),
     ...(options.probeCapabilities !== undefined && { probeCapabilities: options.probeCapabilities }),
     ...(options.maxDuration !== undefined && {
       maxDurationMs: positiveInteger(options.maxDuration, '--max-duration') * 1000,

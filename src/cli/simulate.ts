@@ -18,6 +18,7 @@ interface SimulateCliOptions {
   modes?: AgentMode[];
   capabilityListRequiresAuth?: boolean;
   rateLimit?: { limit: number; windowSeconds: number };
+  rateLimitPerAddress?: boolean;
   allowLoopbackJwks?: boolean;
   listFaults?: boolean;
   latency?: number;
@@ -96,6 +97,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--modes <list>', 'registration modes offered: delegated,autonomous', modes)
     .option('--capability-list-requires-auth', 'answer unauthenticated capability listings with 401')
     .option('--rate-limit <n/s>', 'rate limit per client identity, e.g. 60/60', rateLimit)
+    .option('--rate-limit-per-address', 'count --rate-limit per client address alone, as many deployments do')
     .option('--allow-loopback-jwks', 'allow http JWKS URLs on loopback addresses (testing only)')
     .option(
       '--max-agents-per-user <n>',
@@ -117,7 +119,9 @@ export function registerSimulateCommand(program: Command): void {
         ...(raw.absoluteLifetime !== undefined && { absoluteLifetimeSeconds: raw.absoluteLifetime }),
         ...(raw.modes !== undefined && { modes: raw.modes }),
         ...(raw.capabilityListRequiresAuth && { capabilityListRequiresAuth: true }),
-        ...(raw.rateLimit !== undefined && { rateLimit: raw.rateLimit }),
+        ...(raw.rateLimit !== undefined && {
+          rateLimit: { ...raw.rateLimit, ...(raw.rateLimitPerAddress && { scope: 'address' as const }) },
+        }),
         ...(raw.allowLoopbackJwks && { allowLoopbackJwks: true }),
         ...(raw.latency !== undefined && { latencyMs: raw.latency }),
         ...(raw.maxAgentsPerUser !== undefined && { maxActiveAgentsPerUser: raw.maxAgentsPerUser }),

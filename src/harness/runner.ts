@@ -16,6 +16,7 @@ import { ControlError, Fail, NotApplicable, PreconditionFailed, Skip } from './o
 import { withPreconditionOwner } from './precondition-owner.ts';
 import { attributeRateLimit, attributeTimeout } from './transport-attribution.ts';
 import { isSelected } from './patterns.ts';
+import { DEFAULT_THROTTLE_RETRIES, MAX_THROTTLE_WAIT_SECONDS, ThrottleGate, throttledWaitSeconds } from './throttle.ts';
 import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -53,6 +54,11 @@ export interface RunOptions {
    * by then end as errors without running, and running ones are cut at it.
    */
   runDeadline?: number;
+  /**
+   * How often a check the target throttled (429) runs again after the wait the target asks for
+   * (throttle.ts; default DEFAULT_THROTTLE_RETRIES, 0 turns it off).
+   */
+  throttleRetries?: number;
 }
 
 /** A protocol client on a session of its own, so cleanup runs even after the check's session was aborted. */
@@ -134,10 +140,29 @@ export async function runChecks(
 ): Promise<CheckResult[]> {
   validateChecks(checks);
   const results = new Map<string, CheckResult>();
+  const gate = new ThrottleGate();
+  const retries = options.throttleRetries ?? DEFAULT_THROTTLE_RETRIES;
   const runOne = async (check: CheckDefinition) => {
-    const result = withPreconditionOwner(
-      attributeTimeout(attributeRateLimit(await runCheck(check, env, options), check.rateLimitProbe === true)),
-    );
+    const waits: number[] = [];
+    let raw: CheckResult;
+    for (;;) {
+      await gate.passed();
+      raw = await runCheck(check, env, options);
+      const wait = throttledWaitSeconds(raw, check.rateLimitProbe === true);
+      if (wait === undefined || waits.length >= retries || wait > MAX_THROTTLE_WAIT_SECONDS) break;
+      if (options.runDeadline !== undefined && performance.now() + wait * 1000 >= options.runDeadline) break;
+      waits.push(wait);
+      gate.pause(wait);
+    }
+    if (waits.length > 0)
+      raw = {
+        ...raw,
+        notes: [
+          ...raw.notes,
+          `throttled: the target answered 429, so the check ran again from its start after the wait it asked for (${waits.map((wait) => `${wait} s`).join(', ')})`,
+        ],
+      };
+    const result = withPreconditionOwner(attributeTimeout(attributeRateLimit(raw, check.rateLimitProbe === true)));
     results.set(check.id, result);
     options.onResult?.(result);
   };

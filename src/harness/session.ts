@@ -23,6 +23,7 @@ import { credentialNotes, credentialPolicy } from './credential-policy.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_CONCURRENCY, runChecks, selectChecks, validateChecks } from './runner.ts';
 import { completeProfile, loadControl, loadTarget, SetupError, type CapabilityProbe } from './setup.ts';
 import { probeCapabilities } from './setup-probe.ts';
+import { DEFAULT_THROTTLE_RETRIES } from './throttle.ts';
 import { withFixtureArguments, withFixtureFailures } from './control-fixtures.ts';
 import { activeWorkarounds } from './workarounds.ts';
 
@@ -50,6 +51,8 @@ export interface ServerRunConfig {
   recordExchanges?: ExchangeRecording;
   /** Leave the hosts and agents checks registered in place instead of revoking them (`--keep`). */
   keep?: boolean;
+  /** Re-runs of a check the target throttled (429), after the wait it asks for (throttle.ts). */
+  throttleRetries?: number;
   /**
    * Learn the async, stream and high-risk roles a profile leaves open by using the capabilities during
    * setup (setup-probe.ts). Default: on when a control hook is given, off without one.
@@ -166,6 +169,7 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
       onResult: config.onResult,
       recordExchanges: config.recordExchanges ?? 'failures',
       keep: config.keep ?? false,
+      ...(config.throttleRetries !== undefined && { throttleRetries: config.throttleRetries }),
       ...(runDeadline !== undefined && { runDeadline }),
     },
   );
@@ -254,6 +258,7 @@ function assemble(
     headers: Object.keys(config.headers),
     record_exchanges: config.recordExchanges ?? 'failures',
     keep: config.keep ?? false,
+    throttle_retries: config.throttleRetries ?? DEFAULT_THROTTLE_RETRIES,
   };
   const catalogue = readCatalogue();
   return {

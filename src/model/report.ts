@@ -115,6 +115,8 @@ export const ReportOptionsSchema = z.object({
   record_exchanges: z.enum(EXCHANGE_RECORDING),
   /** Server runs: what checks registered was left in place (`--keep`) instead of revoked. */
   keep: z.boolean().optional(),
+  /** Server runs: how often a check the target throttled (429) ran again after the wait it asked for. */
+  throttle_retries: z.number().int().nonnegative().optional(),
 });
 export type ReportOptions = z.infer<typeof ReportOptionsSchema>;
 

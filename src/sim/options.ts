@@ -8,6 +8,11 @@ export interface RateLimitOptions {
   /** Requests allowed per client identity within one window. */
   limit: number;
   windowSeconds: number;
+  /**
+   * Who a window belongs to: `identity` (default) the token's agent or host, else the client address
+   * (§8.13); `address` the client address alone, as deployments limiting per address do (better-auth).
+   */
+  scope?: 'identity' | 'address';
 }
 
 /**

@@ -158,12 +158,12 @@ function recordExchanges(ctx: SimContext, recorder: Recorder): MiddlewareHandler
   };
 }
 
-/** Per-identity limiting (§8.13): the token's agent or host, else the client address. */
+/** Per-identity limiting (§8.13): the token's agent or host, else the client address (or the address alone). */
 function rateLimit(ctx: SimContext): MiddlewareHandler<SimEnv> {
   return async (c, next) => {
     const limiter = ctx.rateLimiter;
     if (limiter === undefined || ctx.faults.has('no-rate-limit') || c.req.path.startsWith(CONTROL_PATH)) return next();
-    const decision = limiter.take(clientIdentity(c));
+    const decision = limiter.take(ctx.options.rateLimit?.scope === 'address' ? clientAddress(c) : clientIdentity(c));
     if (!decision.allowed) {
       throw new ProtocolError(
         429,
@@ -186,6 +186,10 @@ function clientIdentity(c: SimHonoContext): string {
     if (typeof claims?.sub === 'string') return `agent:${claims.sub}`;
     if (typeof claims?.iss === 'string') return `host:${claims.iss}`;
   }
+  return clientAddress(c);
+}
+
+function clientAddress(c: SimHonoContext): string {
   try {
     return `ip:${getConnInfo(c).remote.address ?? 'unknown'}`;
   } catch {
