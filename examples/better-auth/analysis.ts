@@ -96,6 +96,16 @@ const withoutErrorMember: ExchangePicker = (check) =>
 /** The last status poll, which shows the state the server reports. */
 const lastStatus = labelled('status');
 
+/**
+ * The cells of the state walk (`server.state.<state>.<operation>`, spec/state-table.yaml) that show a
+ * deviation, all in the same way.
+ */
+function stateCells(states: readonly string[], operations: readonly string[], how: string): Record<string, CheckNote> {
+  return Object.fromEntries(
+    states.flatMap((state) => operations.map((operation) => [`server.state.${state}.${operation}`, { how }])),
+  );
+}
+
 function says(check: CheckResult, pattern: RegExp): boolean {
   return pattern.test(check.message ?? '');
 }
@@ -350,6 +360,23 @@ answering as to an anonymous caller is tolerated as a warning.
 got the anonymous listing; describe likewise. Nothing beyond the anonymous answer was revealed, so the
 MUST-level error-format checks tolerate it.`,
     checks: {
+      ...stateCells(
+        [
+          'pending',
+          'pending-host',
+          'revoked',
+          'absolute-revoked',
+          'rejected',
+          'claimed',
+          'host-revoked',
+          'unlinked',
+          'user-deleted',
+          'expired',
+          'expired-max',
+        ],
+        ['list', 'describe'],
+        'The state walk: the JWT of an agent that is not active (pending, revoked, rejected, claimed, or its host revoked) was answered as anonymous on list/describe instead of refused.',
+      ),
       'server.capabilities.invalid-token-refused': {
         how: 'All three requests with a failed token were answered as if no token had been sent.',
         key: allRequests,
@@ -386,6 +413,11 @@ pending should be answered \`409 agent_exists\`.
 **What the server did.** After the host revoked its agent, a registration with the same agent key created
 a new, active agent.`,
     checks: {
+      ...stateCells(
+        ['revoked'],
+        ['register-same-key'],
+        'The state walk: the host revoked its agent, then registered the same agent key again and got a new active agent.',
+      ),
       'server.registration.agent-exists-revoked': {
         how: 'The host revoked its agent, then registered the same agent key again: a new agent was created.',
         key: both(labelled('revoke'), labelled('register')),
@@ -560,6 +592,11 @@ host out of band. The plugin no longer finds a revoked host by the token and rep
 agent, as for a never-seen host (deviation 7).`,
     key: both(labelled('revoke host'), labelled('control: revoke-host'), keyExchanges),
     checks: {
+      ...stateCells(
+        ['host-revoked'],
+        ['status', 'reactivate', 'revoke', 'rotate-key'],
+        'The state walk: after the host revoked itself, each host-authenticated request about its agent was refused with `401 agent_not_found`.',
+      ),
       'server.lifecycle.host-revoke.host-refused': {
         how: 'The host revoked itself; its next status poll was refused with the code of a missing agent.',
       },
@@ -587,6 +624,24 @@ control adapter found the user's host and its agents unrevoked (the \`hosts_revo
 \`401 autonomous_owner_required\`: the plugin treats the delegated agent as if it were autonomous and finds
 no owner, instead of the agent being revoked.`,
     checks: {
+      ...stateCells(
+        ['user-deleted'],
+        [
+          'execute-subject',
+          'execute-other',
+          'request-capability',
+          'status',
+          'reactivate',
+          'revoke',
+          'rotate-key',
+          'introspect',
+          'list',
+          'describe',
+          'register-same-key',
+          'register-new',
+        ],
+        "The state walk: after the operator deleted the host's user, the host still acted (status, reactivation, revocation, key rotation, registration all served) and introspection called the agent active, while its agent's own requests got `401 autonomous_owner_required`.",
+      ),
       'server.lifecycle.user-deletion.cascades': {
         how: "The operator deleted the host's user; nothing was revoked and the agent's next execution got an owner error.",
         key: both(labelled('control: delete-user'), keyExchanges),
@@ -764,6 +819,11 @@ gives revoked hosts (deviation 18); the plugin defines \`host_pending\` but neve
 deviation 2: there the rotation endpoint itself, reached by an approved host, looks the host up by
 database id and answers \`404 host_not_found\`; here the request is refused before it reaches the endpoint.`,
     checks: {
+      ...stateCells(
+        ['pending-host'],
+        ['reactivate', 'revoke', 'rotate-key'],
+        "The state walk: the pending host's reactivation, revocation or key rotation of its pending agent was refused with `401 agent_not_found`.",
+      ),
       'server.errors.host-pending': {
         how: "The host's registration is pending; its key rotation was refused with the code of a missing agent.",
         key: allRequests,
@@ -795,6 +855,45 @@ audiences on every endpoint instead of the one each request is for.`,
       },
     },
   },
+  {
+    number: 28,
+    title: "A revoked host's key registers new agents",
+    level: 'MUST',
+    requirements: ['AAP-2.11-04'],
+    sections: ['2.11', '5.3'],
+    analysis: `**What the spec requires.** A host in a terminal state must not be used to register agents (§2.11):
+once revoked, a registration signed with its key is refused (\`403 host_revoked\`).
+
+**What the server did.** After the host revoked itself, a registration signed with the same host key (for
+a fresh agent key, and for the revoked agent's own key) was answered \`200\` with \`status: "pending"\`: the
+plugin no longer finds the revoked host by its key and starts a new pending host for it, as for a key it
+has never seen, so the revoked key comes back as a host that a user may approve again.`,
+    checks: stateCells(
+      ['host-revoked'],
+      ['register-new', 'register-same-key'],
+      'The state walk: the host revoked itself, then registered an agent with the same host key and got a pending agent instead of `403 host_revoked`.',
+    ),
+  },
+  {
+    number: 29,
+    title: "Re-registering a claimed agent's key answered `400 unsupported_mode`",
+    level: 'SHOULD',
+    requirements: ['AAP-5.13-ERR.register.agent_exists'],
+    sections: ['5.3', '5.13'],
+    analysis: `**What the spec requires.** Registering again the key of an agent that is not pending should be
+answered \`409 agent_exists\` (RUL-AGENT-EXISTS-LEVEL scores any other refusal as a warning), so that the
+client learns the key is taken.
+
+**What the server did.** Once its host was linked and the autonomous agent claimed, registering the same
+agent key again as an autonomous agent was refused with \`400 unsupported_mode\`: the plugin refuses an
+autonomous registration from a linked host before it looks at the key, so the answer names the mode and
+not the taken key. Nothing was created, so only the code is wrong.`,
+    checks: stateCells(
+      ['claimed'],
+      ['register-same-key'],
+      "The state walk: after the claim, re-registering the claimed agent's key was refused with `400 unsupported_mode`.",
+    ),
+  },
 ];
 
 /** Why checks ended in `error`, `skipped` or `not-applicable`: the first entry that applies explains a check. */
@@ -810,6 +909,14 @@ export const UNJUDGED_CAUSES: { applies: (check: CheckResult) => boolean; cause:
       check.status === 'error' && says(check, /not expired|"active", not expired|expected status "expired"/),
     cause:
       'Deviation 14: the check needs an expired agent first, and status still reports `active` after the operator ran out its clock.',
+  },
+  {
+    applies: (check) =>
+      check.status === 'error' &&
+      check.cell?.state === 'absolute-revoked' &&
+      says(check, /expected status "revoked", got 200 with status "active"/),
+    cause:
+      'Deviation 14: the state walk needs an agent past its absolute lifetime (revoked), and status still reports `active` after the operator ran out that clock.',
   },
   {
     applies: (check) => says(check, /no control hook for advance-clock/),

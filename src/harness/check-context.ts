@@ -7,7 +7,7 @@ import { describeExchange, type Exchange } from '../model/index.ts';
 import type { HttpResult } from './http-driver.ts';
 import { JwksHost } from './jwks-host.ts';
 import type { FailureDetail } from '../model/index.ts';
-import { failureOf, NotApplicable, Skip } from './outcome.ts';
+import { failureOf, NotApplicable, Skip, Tolerated } from './outcome.ts';
 import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
 export interface ContextParts {
@@ -73,6 +73,10 @@ export class RunningCheck implements CheckContext {
 
   expect(condition: unknown, message: string, detail?: FailureDetail): asserts condition {
     if (!condition) throw failureOf(message, detail);
+  }
+
+  tolerated(message: string, detail?: FailureDetail): never {
+    throw new Tolerated(message, detail);
   }
 
   skip(reason: string): never {

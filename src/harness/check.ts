@@ -39,6 +39,8 @@ export interface CheckDefinition {
   exclusive?: boolean;
   /** Provokes 429s on purpose; any other check meeting a 429 ends in a precondition error (transport-attribution.ts). */
   rateLimitProbe?: boolean;
+  /** The state-table cell this check walks (spec/state-table.yaml), for the reports' matrix. */
+  cell?: { state: string; operation: string };
   /** Overall deadline for this check in ms (default: the runner's, 30 s). */
   timeoutMs?: number;
   run(t: CheckContext): Promise<void>;
@@ -71,6 +73,11 @@ export interface CheckContext {
    * `t` has a written type, so declare checks as `async run(t: CheckContext) { ... }`.
    */
   expect(condition: unknown, message: string, detail?: FailureDetail): asserts condition;
+  /**
+   * End the check as a warning (a failure under --strict): the answer is one a ruling accepts only
+   * with a warning. `message` names the ruling.
+   */
+  tolerated(message: string, detail?: FailureDetail): never;
   /** Stop the check as skipped (e.g. "server offers no control hook"). */
   skip(reason: string): never;
   /** Stop the check as not applicable (feature not advertised). */

@@ -40,6 +40,22 @@ export function failureOf(message: string, detail?: FailureDetail): Fail | Preco
   return message.startsWith(PRECONDITION_PREFIX) ? new PreconditionFailed(message, detail) : new Fail(message, detail);
 }
 
+/**
+ * The target's answer is one a ruling accepts only with a warning (e.g. 401 invalid_jwt where 403
+ * agent_pending is expected, RUL-STATE-ERROR-STATUS): scored `warning` whatever the check's level,
+ * `failed` under --strict.
+ */
+export class Tolerated extends Error {
+  override name = 'Tolerated';
+
+  constructor(
+    message: string,
+    readonly detail?: FailureDetail,
+  ) {
+    super(message);
+  }
+}
+
 export class Skip extends Error {
   override name = 'Skip';
 }

@@ -12,7 +12,7 @@ import { RunningCheck } from './check-context.ts';
 import { ControlClient, type ControlInfo } from './control-client.ts';
 import type { HttpDriver } from './http-driver.ts';
 import { restoreChanged, revokeCreated } from './cleanup.ts';
-import { ControlError, Fail, NotApplicable, PreconditionFailed, Skip } from './outcome.ts';
+import { ControlError, Fail, NotApplicable, PreconditionFailed, Skip, Tolerated } from './outcome.ts';
 import { withPreconditionOwner } from './precondition-owner.ts';
 import { attributeRateLimit, attributeTimeout } from './transport-attribution.ts';
 import { isSelected } from './patterns.ts';
@@ -201,6 +201,7 @@ export async function runCheck(
     requirements: [...check.requirements],
     rulings: [...(check.rulings ?? [])],
     level: check.level,
+    ...(check.cell && { cell: { ...check.cell } }),
   };
   const left = options.runDeadline === undefined ? Number.POSITIVE_INFINITY : options.runDeadline - performance.now();
   if (left <= 0)
@@ -307,6 +308,11 @@ function scoreThrown(error: unknown, level: CheckLevel, strict: boolean): Scored
   }
   if (error instanceof PreconditionFailed) {
     const scored: Scored = { status: 'error', message: error.message };
+    if (error.detail !== undefined) scored.failure = error.detail;
+    return scored;
+  }
+  if (error instanceof Tolerated) {
+    const scored: Scored = { status: strict ? 'failed' : 'warning', message: error.message };
     if (error.detail !== undefined) scored.failure = error.detail;
     return scored;
   }

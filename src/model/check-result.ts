@@ -15,6 +15,7 @@ export const SERVER_AREAS = [
   'execution',
   'introspection',
   'errors',
+  'state',
 ] as const;
 export type ServerArea = (typeof SERVER_AREAS)[number];
 
@@ -69,6 +70,11 @@ export const CheckResultSchema = z.object({
   rulings: z.array(z.string()),
   level: CheckLevelSchema,
   status: CheckStatusSchema,
+  /**
+   * Server runs: the cell of the state table (spec/state-table.yaml) this check walks — the state the
+   * agent was brought into and the operation performed there — for the state × operation matrix.
+   */
+  cell: z.object({ state: z.string(), operation: z.string() }).optional(),
   /** Why it failed, was skipped, or is not applicable. */
   message: z.string().optional(),
   /** Structured detail of a failure, when the check could say what it expected and saw. */

@@ -11,6 +11,7 @@ import {
   type TranscriptSnapshot,
 } from '../model/index.ts';
 import { detailText } from './failure.ts';
+import { stateMatrix } from './state-matrix.ts';
 import { escapeXml as esc } from './xml.ts';
 
 const STYLE = `
@@ -28,6 +29,8 @@ details.exchange{margin:.4rem 0 .4rem 1rem}.id{font-family:ui-monospace,monospac
 .workarounds h2{margin-top:.2rem}
 table.failure td{vertical-align:top;font-family:ui-monospace,monospace;font-size:12px;white-space:pre-wrap;word-break:break-all}
 tr.shown>td{background:#fff8c5}
+table.matrix td{text-align:center;padding:.15rem}table.matrix td a{text-decoration:none}
+table.matrix .badge{min-width:1.6em}
 `;
 
 const SCRIPT = `
@@ -42,7 +45,9 @@ const SCRIPT = `
     });
   }
   document.querySelectorAll('input[data-status-filter],#area-filter,#text-filter').forEach(function(el){el.addEventListener('input',apply);});
-  apply();
+  function reveal(){var el=location.hash&&document.getElementById(decodeURIComponent(location.hash.slice(1)));if(el&&el.tagName==='DETAILS'){el.open=true;el.style.display='';}}
+  window.addEventListener('hashchange',reveal);
+  apply();reveal();
 })();
 `;
 
@@ -124,7 +129,7 @@ function transcriptHtml(transcript: TranscriptSnapshot): string {
 function checkHtml(result: CheckResult): string {
   const known = result.baseline ? ` <span class="muted">[baseline: ${esc(result.baseline)}]</span>` : '';
   const lines = [
-    `<details class="check" data-status="${esc(result.status)}" data-area="${esc(result.area)}" data-id="${esc(result.id.toLowerCase())}">`,
+    `<details class="check" id="${esc(checkAnchor(result.id))}" data-status="${esc(result.status)}" data-area="${esc(result.area)}" data-id="${esc(result.id.toLowerCase())}">`,
     `<summary><span class="badge ${esc(result.status)}">${esc(result.status)}</span> <span class="id">${esc(result.id)}</span> — ${esc(result.title)} <span class="muted">${esc(result.level)} · ${result.duration_ms} ms</span>${known}</summary>`,
   ];
   if (result.message) lines.push(`<pre>${esc(result.message)}</pre>`);
@@ -144,6 +149,40 @@ function checkHtml(result: CheckResult): string {
   if (result.transcript) lines.push(transcriptHtml(result.transcript));
   lines.push('</details>');
   return lines.join('\n');
+}
+
+function checkAnchor(id: string): string {
+  return `check-${id}`;
+}
+
+/** One letter per status in the matrix, the badge colour saying the rest. */
+const STATUS_MARK: Record<string, string> = {
+  passed: '✓',
+  failed: '✗',
+  warning: '!',
+  info: 'i',
+  skipped: '–',
+  'not-applicable': '·',
+  error: 'E',
+};
+
+/**
+ * The state machine at a glance: one row per state, one column per operation, each cell the verdict
+ * of the check that walked it, linking to that check.
+ */
+function stateMatrixHtml(report: Report): string {
+  const matrix = stateMatrix(report);
+  if (matrix === undefined) return '';
+  const head = `<tr><th>state \\ operation</th>${matrix.operations.map((op) => `<th class="id">${esc(op)}</th>`).join('')}</tr>`;
+  const rows = matrix.states.map((state) => {
+    const cells = matrix.operations.map((operation) => {
+      const cell = matrix.cells[state]?.[operation];
+      if (cell === undefined) return '<td></td>';
+      return `<td><a href="#${esc(checkAnchor(cell.check))}" title="${esc(`${cell.check}: ${cell.status}`)}"><span class="badge ${esc(cell.status)}">${esc(STATUS_MARK[cell.status] ?? '?')}</span></a></td>`;
+    });
+    return `<tr><th class="id">${esc(state)}</th>${cells.join('')}</tr>`;
+  });
+  return `<h2>State machine</h2><p class="muted">Each cell: an agent brought into the state (row), the operation (column) performed once, judged against spec/state-table.yaml. ✓ passed · ✗ failed · ! warning · – skipped · · not applicable · E error.</p><table class="matrix">${head}${rows.join('')}</table>`;
 }
 
 function summaryTableHtml(report: Report): string {
@@ -269,6 +308,7 @@ ${workaroundsHtml(report)}
 ${summaryTableHtml(report)}
 ${baselineHtml(report)}
 ${rootCausesHtml(report)}
+${stateMatrixHtml(report)}
 <h2>Checks</h2>
 ${filtersHtml()}
 ${report.checks.map(checkHtml).join('\n')}

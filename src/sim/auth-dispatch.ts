@@ -20,5 +20,8 @@ export async function identifyCaller(ctx: SimContext, authorization: string | un
   const token = decodeToken(raw);
   const asHost = token.header.typ === HOST_JWT_TYPE || typeof token.claims.sub !== 'string';
   if (asHost) return { kind: 'host', verified: await verifyHostJwt(ctx, authorization, 'list-capabilities') };
-  return { kind: 'agent', verified: await verifyAgentJwt(ctx, authorization, { audiences: [ctx.issuer] }) };
+  return {
+    kind: 'agent',
+    verified: await verifyAgentJwt(ctx, authorization, { audiences: [ctx.issuer], endpoint: 'list' }),
+  };
 }

@@ -8,6 +8,11 @@ export interface FaultDefinition {
   readonly description: string;
   /** Catalogue ids (`AAP-<section>-<suffix>`) of the requirements the fault violates. */
   readonly requirements: readonly string[];
+  /**
+   * The cells of the state table (`<state>.<operation>`, spec/state-table.yaml) the fault makes wrong:
+   * the state walk must fail there.
+   */
+  readonly cells?: readonly string[];
 }
 
 const FAULT_LIST = [
@@ -306,6 +311,109 @@ const FAULT_LIST = [
     name: 'no-rate-limit',
     description: 'The configured rate limit is never enforced.',
     requirements: ['AAP-8.13-01', 'AAP-8.13-ERR.rate_limited'],
+  },
+  // One wrong cell of the state machine each (§2.3-§2.11, §4.5 step 6, §5.4-§5.12): spec/state-table.yaml
+  {
+    name: 'rejected-agent-authenticates',
+    description: 'A rejected agent passes the state check of execution, capability requests and listing.',
+    requirements: ['AAP-2.3-STATE.rejected'],
+    cells: ['rejected.request-capability', 'rejected.list'],
+  },
+  {
+    name: 'claimed-agent-requests-capabilities',
+    description: 'A claimed agent can still request capabilities.',
+    requirements: ['AAP-2.3-STATE.claimed'],
+    cells: ['claimed.request-capability'],
+  },
+  {
+    name: 'expired-agent-requests-capabilities',
+    description: 'An expired agent can still request capabilities (execution refuses it as it should).',
+    requirements: ['AAP-5.13-ERR.agent_expired'],
+    cells: ['expired.request-capability', 'expired-max.request-capability'],
+  },
+  {
+    name: 'introspect-expired-active',
+    description: "Introspection reports an expired agent's token as active.",
+    requirements: ['AAP-5.12-01'],
+    cells: ['expired.introspect', 'expired-max.introspect'],
+  },
+  {
+    name: 'introspect-pending-active',
+    description: "Introspection reports a pending agent's token (under an approved host) as active.",
+    requirements: ['AAP-5.12-01'],
+    cells: ['pending.introspect'],
+  },
+  {
+    name: 'pending-agent-lists-authenticated',
+    description: "A pending agent's JWT gets the authenticated capability listing, grant_status and all.",
+    requirements: ['AAP-2.12-FIELD.grant_status'],
+    cells: ['pending.list', 'pending.describe'],
+  },
+  {
+    name: 'revoked-agent-lists-authenticated',
+    description: "A revoked agent's JWT gets the authenticated capability listing, grant_status and all.",
+    requirements: ['AAP-2.12-FIELD.grant_status'],
+    cells: ['revoked.list', 'revoked.describe'],
+  },
+  {
+    name: 'reactivates-pending-agent',
+    description: 'Reactivating a pending agent activates it without the approval it awaits.',
+    requirements: ['AAP-5.13-ERR.reactivate.agent_pending'],
+    cells: ['pending.reactivate'],
+  },
+  {
+    name: 'reactivates-claimed-agent',
+    description: 'Reactivating a claimed agent brings it back to life.',
+    requirements: ['AAP-5.13-ERR.reactivate.agent_claimed'],
+    cells: ['claimed.reactivate'],
+  },
+  {
+    name: 'reactivates-rejected-agent',
+    description: 'Reactivating a rejected agent activates it.',
+    requirements: ['AAP-5.13-ERR.reactivate.agent_rejected'],
+    cells: ['rejected.reactivate'],
+  },
+  {
+    name: 'rotate-key-activates-pending',
+    description: 'Rotating the key of a pending agent activates it.',
+    requirements: ['AAP-2.3-STATE.pending'],
+    cells: ['pending.rotate-key'],
+  },
+  {
+    name: 'rotate-key-revives-expired',
+    description: 'Rotating the key of an expired agent makes it active again without reactivation.',
+    requirements: ['AAP-2.3-STATE.expired'],
+    cells: ['expired.rotate-key', 'expired-max.rotate-key'],
+  },
+  {
+    name: 'rotate-key-revives-revoked',
+    description: 'Rotating the key of a revoked agent succeeds and makes it active again.',
+    requirements: ['AAP-2.6-01'],
+    cells: ['revoked.rotate-key'],
+  },
+  {
+    name: 'pending-grant-executes',
+    description: 'An active agent can execute a capability whose grant still awaits approval.',
+    requirements: ['AAP-5.13-ERR.agent-authenticated.capability_not_granted'],
+    cells: ['grant-pending.execute-subject'],
+  },
+  {
+    name: 'denied-grant-executes',
+    description: 'An active agent can execute a capability whose grant the user denied.',
+    requirements: ['AAP-5.13-ERR.agent-authenticated.capability_not_granted'],
+    cells: ['grant-denied.execute-subject'],
+  },
+  {
+    name: 'revoke-leaves-pending-agent',
+    description: 'Revoking a pending agent answers status revoked but leaves it pending.',
+    requirements: ['AAP-5.7-01'],
+    cells: ['pending.revoke'],
+  },
+  {
+    name: 'revoked-host-status-readable',
+    description: 'A revoked host can still read the status of its agents.',
+    requirements: ['AAP-4.5.1-STEP8'],
+    cells: ['host-revoked.status', 'user-deleted.status'],
   },
 ] as const satisfies readonly FaultDefinition[];
 

@@ -1,3 +1,4 @@
+import { stateAdmitted, type StateCheckedEndpoint } from './state-faults.ts';
 import { jwkThumbprint } from '../jose/index.ts';
 import { AGENT_JWT_TYPE, HOST_JWT_TYPE, type Ed25519PublicJwk } from '../protocol/index.ts';
 import type { SimContext } from './sim-context.ts';
@@ -24,6 +25,8 @@ export interface AgentVerification {
   touch?: boolean;
   /** Treat revoked agents as live (the `introspect-ignores-revocation` fault). */
   ignoreRevocation?: boolean;
+  /** Which endpoint verifies, for the faults that weaken the state check of one endpoint only. */
+  endpoint?: StateCheckedEndpoint;
 }
 
 export interface VerifiedAgentJwt {
@@ -60,7 +63,9 @@ export async function verifyAgentJwt(
   const agent = ctx.store.agents.get(sub);
   if (agent === undefined || agent.hostId !== host.id) throw invalidJwt('The agent is not registered under this host');
   // Step 6: agent state.
-  checkAgentState(ctx, ctx.lifecycle.refresh(agent), opts.ignoreRevocation ?? false);
+  const refreshed = ctx.lifecycle.refresh(agent);
+  if (!stateAdmitted(ctx.faults, refreshed.status, opts.endpoint))
+    checkAgentState(ctx, refreshed, opts.ignoreRevocation ?? false);
   // Step 7: signature with the agent's key.
   const { key, alternates } = await agentKeys(ctx, agent, token);
   await checkSignature(ctx, token, key, alternates);

@@ -80,8 +80,10 @@ export async function verifyHostJwt(
   // Step 8: host state.
   const host = resolved.host;
   if (host !== undefined) {
-    const revokedMayRegister = operation === 'register' && ctx.faults.has('revoked-host-registers');
-    if (host.status === 'revoked' && !revokedMayRegister) throw forbidden('host_revoked', 'The host has been revoked');
+    const revokedAllowed =
+      (operation === 'register' && ctx.faults.has('revoked-host-registers')) ||
+      (operation === 'status' && ctx.faults.has('revoked-host-status-readable'));
+    if (host.status === 'revoked' && !revokedAllowed) throw forbidden('host_revoked', 'The host has been revoked');
     if (host.status === 'rejected') throw forbidden('host_rejected', 'The host was rejected');
     if (host.status === 'pending' && !PENDING_HOST_ALLOWED.has(operation)) {
       throw forbidden('host_pending', 'The host is still pending approval');

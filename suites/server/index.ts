@@ -10,6 +10,7 @@ import { checks as jwt } from './jwt/index.ts';
 import { checks as keyRotation } from './key-rotation/index.ts';
 import { checks as lifecycle } from './lifecycle/index.ts';
 import { checks as registration } from './registration/index.ts';
+import { checks as state } from './state/index.ts';
 
 /** Every server-certifying check, in report order (the order of AREAS). */
 export const serverChecks: CheckDefinition[] = [
@@ -24,4 +25,5 @@ export const serverChecks: CheckDefinition[] = [
   ...execution,
   ...introspection,
   ...errors,
+  ...state,
 ];

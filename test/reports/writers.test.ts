@@ -9,7 +9,8 @@ import { renderMarkdown } from '../../src/reports/markdown.ts';
 import { activeWorkarounds } from '../../src/harness/workarounds.ts';
 import { ReportSchema } from '../../src/model/index.ts';
 import { parseFormats, writeReports } from '../../src/reports/write.ts';
-import { sampleReport } from './sample-report.ts';
+import { result, sampleReport } from './sample-report.ts';
+import { stateMatrix } from '../../src/reports/state-matrix.ts';
 
 /** A crude XML well-formedness check: balanced tags, no raw `<` or `&` in text, quoted attributes. */
 function assertWellFormedXml(xml: string): string[] {
@@ -107,6 +108,33 @@ describe('report writers', () => {
     expect(renderMarkdown(plain)).not.toContain('Workarounds active');
     expect(renderHtml(plain)).not.toContain('Workarounds active');
     expect(renderJunit(plain)).not.toContain('<properties>');
+  });
+
+  it('shows the state walk as a state × operation matrix linking each cell to its check', () => {
+    const cell = (state: string, operation: string, status: 'passed' | 'failed') =>
+      result({ id: `server.state.${state}.${operation}`, area: 'state', status, cell: { state, operation } });
+    const report = sampleReport([
+      cell('pending', 'execute-subject', 'passed'),
+      cell('pending', 'reactivate', 'failed'),
+      cell('revoked', 'execute-subject', 'passed'),
+    ]);
+    expect(stateMatrix(report)).toEqual({
+      states: ['pending', 'revoked'],
+      operations: ['execute-subject', 'reactivate'],
+      cells: {
+        pending: {
+          'execute-subject': { check: 'server.state.pending.execute-subject', status: 'passed' },
+          reactivate: { check: 'server.state.pending.reactivate', status: 'failed' },
+        },
+        revoked: { 'execute-subject': { check: 'server.state.revoked.execute-subject', status: 'passed' } },
+      },
+    });
+    const html = renderHtml(report);
+    expect(html).toContain('<table class="matrix">');
+    expect(html).toContain('href="#check-server.state.pending.reactivate"');
+    expect(html).toContain('id="check-server.state.pending.reactivate"');
+    expect(renderHtml(sampleReport())).not.toContain('<table class="matrix">');
+    expect(JSON.parse(renderJson(report)).checks[1].cell).toEqual({ state: 'pending', operation: 'reactivate' });
   });
 
   it('writes the requested formats and rejects unknown ones', async () => {

@@ -16,7 +16,7 @@ const PARALLEL_FAULTS = 2;
 /** Tests never write into reports/: the detection table goes to a temporary directory (or FAULT_TABLE_FILE). */
 const TABLE_FILE = process.env['FAULT_TABLE_FILE'] ?? join(tmpdir(), 'agent-auth-conformance', 'fault-detection.md');
 
-type Verdict = 'detected' | 'wrongly attributed' | 'undetected';
+type Verdict = 'detected' | 'wrongly attributed' | 'undetected' | 'wrong cell';
 
 interface Detection {
   fault: FaultDefinition;
@@ -50,8 +50,17 @@ async function detect(fault: FaultDefinition): Promise<Detection> {
     const cites = (requirements: readonly string[]) => requirements.some((id) => fault.requirements.includes(id));
     const attributed = failing.filter((result) => cites(result.requirements)).map((result) => result.id);
     const other = failing.filter((result) => !cites(result.requirements)).map((result) => result.id);
+    // A fault of the state machine must fail the state walk at exactly the cells it makes wrong.
+    const failingIds = new Set(failing.map((result) => result.id));
+    const cellMissed = (fault.cells ?? []).some((cell) => !failingIds.has(`server.state.${cell}`));
     const verdict: Verdict =
-      attributed.length > 0 ? 'detected' : other.length > 0 ? 'wrongly attributed' : 'undetected';
+      attributed.length > 0
+        ? cellMissed
+          ? 'wrong cell'
+          : 'detected'
+        : other.length > 0
+          ? 'wrongly attributed'
+          : 'undetected';
     // A wrong attribution is kept over a later silent run: it is the more telling finding.
     if (detection === undefined || verdict !== 'undetected')
       detection = { fault, verdict, configuration, attributed, other };
@@ -109,7 +118,7 @@ describe('every simulator fault is caught by the suite', () => {
       .filter((d) => d.verdict !== 'detected')
       .map(
         (d) =>
-          `${d.fault.name} (${d.verdict}; breaks ${d.fault.requirements.join(', ')}${d.other.length ? `; failing instead: ${d.other.join(', ')}` : ''})`,
+          `${d.fault.name} (${d.verdict}; breaks ${d.fault.requirements.join(', ')}${d.fault.cells ? ` at cells ${d.fault.cells.join(', ')}` : ''}${d.other.length ? `; failing instead: ${d.other.join(', ')}` : ''})`,
       );
     expect(missed, `faults not caught at the right check:\n  ${missed.join('\n  ')}`).toEqual([]);
   }, 600_000);

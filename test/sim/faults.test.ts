@@ -450,7 +450,158 @@ const SCENARIOS: Record<FaultName, Scenario> = {
       for (let i = 0; i < 5; i += 1) expect((await d.get('/capability/list')).status).toBe(200);
     },
   },
+  'rejected-agent-authenticates': {
+    async run(d) {
+      const a = await rejectedAgent(d);
+      expect((await d.get('/capability/list', await d.agentJwt(a))).status).toBe(200);
+    },
+  },
+  'claimed-agent-requests-capabilities': {
+    async run(d) {
+      const a = await d.activeAgent({ mode: 'autonomous' });
+      await d.control('link-host', { host_id: a.hostId });
+      expect((await d.status(a)).body.status).toBe('claimed');
+      expect((await requestCapability(d, a, 'check_balance')).status).toBe(200);
+    },
+  },
+  'expired-agent-requests-capabilities': {
+    async run(d) {
+      const a = await expiredAgent(d, 'session');
+      expect((await requestCapability(d, a, 'transfer_money')).status).toBe(200);
+    },
+  },
+  'introspect-expired-active': {
+    async run(d) {
+      const a = await expiredAgent(d, 'max');
+      expect((await d.post('/agent/introspect', { token: await d.agentJwt(a) })).body.active).toBe(true);
+    },
+  },
+  'introspect-pending-active': {
+    async run(d) {
+      const a = await pendingAgentOfActiveHost(d);
+      expect((await d.post('/agent/introspect', { token: await d.agentJwt(a) })).body.active).toBe(true);
+    },
+  },
+  'pending-agent-lists-authenticated': {
+    async run(d) {
+      const a = await pendingAgentOfActiveHost(d);
+      const listing = await d.get('/capability/list', await d.agentJwt(a));
+      expect(listing.body.capabilities[0].grant_status).toBeDefined();
+    },
+  },
+  'revoked-agent-lists-authenticated': {
+    async run(d) {
+      const a = await d.activeAgent();
+      await d.post('/agent/revoke', { agent_id: a.agentId }, await d.hostJwt(a.host));
+      const listing = await d.get('/capability/list', await d.agentJwt(a));
+      expect(listing.body.capabilities[0].grant_status).toBeDefined();
+    },
+  },
+  'reactivates-pending-agent': {
+    async run(d) {
+      const a = await pendingAgentOfActiveHost(d);
+      expect((await d.post('/agent/reactivate', { agent_id: a.agentId }, await d.hostJwt(a.host))).status).toBe(200);
+    },
+  },
+  'reactivates-claimed-agent': {
+    async run(d) {
+      const a = await d.activeAgent({ mode: 'autonomous' });
+      await d.control('link-host', { host_id: a.hostId });
+      expect((await d.post('/agent/reactivate', { agent_id: a.agentId }, await d.hostJwt(a.host))).status).toBe(200);
+    },
+  },
+  'reactivates-rejected-agent': {
+    async run(d) {
+      const a = await rejectedAgent(d);
+      expect((await d.post('/agent/reactivate', { agent_id: a.agentId }, await d.hostJwt(a.host))).status).toBe(200);
+    },
+  },
+  'rotate-key-activates-pending': {
+    async run(d) {
+      const a = await pendingAgentOfActiveHost(d);
+      await rotateKey(d, a);
+      expect((await d.status(a)).body.status).toBe('active');
+    },
+  },
+  'rotate-key-revives-expired': {
+    async run(d) {
+      const a = await expiredAgent(d, 'session');
+      await rotateKey(d, a);
+      expect((await d.status(a)).body.status).toBe('active');
+    },
+  },
+  'rotate-key-revives-revoked': {
+    async run(d) {
+      const a = await d.activeAgent();
+      await d.post('/agent/revoke', { agent_id: a.agentId }, await d.hostJwt(a.host));
+      expect((await rotateKey(d, a)).status).toBe(200);
+      expect((await d.status(a)).body.status).toBe('active');
+    },
+  },
+  'pending-grant-executes': {
+    async run(d) {
+      const a = await d.activeAgent();
+      expect((await requestCapability(d, a, 'transfer_international')).body.agent_capability_grants[0].status).toBe(
+        'pending',
+      );
+      expect((await d.execute(a, 'transfer_international', INTERNATIONAL)).status).toBe(200);
+    },
+  },
+  'denied-grant-executes': {
+    async run(d) {
+      const a = await d.activeAgent();
+      await requestCapability(d, a, 'transfer_international');
+      await d.control('deny', { agent_id: a.agentId, capabilities: ['transfer_international'] });
+      expect((await d.execute(a, 'transfer_international', INTERNATIONAL)).status).toBe(200);
+    },
+  },
+  'revoke-leaves-pending-agent': {
+    async run(d) {
+      const a = await pendingAgentOfActiveHost(d);
+      await d.post('/agent/revoke', { agent_id: a.agentId }, await d.hostJwt(a.host));
+      expect((await d.status(a)).body.status).toBe('pending');
+    },
+  },
+  'revoked-host-status-readable': {
+    async run(d) {
+      const a = await d.activeAgent();
+      await d.post('/host/revoke', {}, await d.hostJwt(a.host));
+      expect((await d.status(a)).status).toBe(200);
+    },
+  },
 };
+
+const INTERNATIONAL = { amount: 100, currency: 'EUR', destination_iban: 'DE89370400440532013000' };
+
+/** A pending agent under an approved host: the host's second registration asks for a high-risk capability. */
+async function pendingAgentOfActiveHost(d: SimDriver): Promise<RegisteredAgent> {
+  const first = await d.activeAgent();
+  const pending = await d.register({ capabilities: ['transfer_international'] }, { host: first.host });
+  expect(pending.body.status).toBe('pending');
+  return { ...first, agent: pending.agent, agentId: pending.body.agent_id, registration: pending.body };
+}
+
+async function rejectedAgent(d: SimDriver): Promise<RegisteredAgent> {
+  const a = await pendingAgentOfActiveHost(d);
+  await d.control('deny', { agent_id: a.agentId });
+  expect((await d.status(a)).body.status).toBe('rejected');
+  return a;
+}
+
+async function expiredAgent(d: SimDriver, clock: 'session' | 'max'): Promise<RegisteredAgent> {
+  const a = await d.activeAgent();
+  await d.control('expire-agent', { agent_id: a.agentId, clock });
+  return a;
+}
+
+function requestCapability(d: SimDriver, a: RegisteredAgent, capability: string) {
+  return d.agentJwt(a).then((token) => d.post('/agent/request-capability', { capabilities: [capability] }, token));
+}
+
+async function rotateKey(d: SimDriver, a: RegisteredAgent) {
+  const next = await generateEd25519KeyPair();
+  return d.post('/agent/rotate-key', { agent_id: a.agentId, public_key: next.publicJwk }, await d.hostJwt(a.host));
+}
 
 describe('fault registry', () => {
   it('has at least 30 faults, each with a description and catalogue requirement ids', () => {

@@ -36,7 +36,8 @@ export function registerAgentLifecycleRoutes(app: Hono<SimEnv>, ctx: SimContext)
     const { host } = await verifyHostJwt(ctx, c.req.header('authorization'), 'revoke-agent');
     const { agent_id } = validate(RevokeRequestSchema, jsonBody(c), 'revocation request');
     const agent = ownAgent(ctx, host!, agent_id, 'revoke-foreign-agent');
-    ctx.lifecycle.revokeAgent(agent);
+    if (!(agent.status === 'pending' && ctx.faults.has('revoke-leaves-pending-agent')))
+      ctx.lifecycle.revokeAgent(agent);
     return c.json({ agent_id: agent.id, status: 'revoked' });
   });
 
@@ -45,9 +46,11 @@ export function registerAgentLifecycleRoutes(app: Hono<SimEnv>, ctx: SimContext)
     const body = validate(RotateAgentKeyRequestSchema, jsonBody(c), 'key rotation request');
     const agent = ctx.lifecycle.refresh(ownAgent(ctx, host!, body.agent_id));
     const key = readEd25519Key(body.public_key, 'public_key');
-    if (agent.status === 'revoked') throw forbidden('agent_revoked', 'The agent has been revoked');
+    const revives = rotationRevives(ctx, agent);
+    if (agent.status === 'revoked' && !revives) throw forbidden('agent_revoked', 'The agent has been revoked');
     if (agent.status === 'rejected') throw forbidden('agent_rejected', 'The agent registration was rejected');
     if (agent.status === 'claimed') throw forbidden('agent_claimed', 'The agent was claimed and is archived');
+    if (revives) ctx.lifecycle.activate(agent);
     if (agent.publicKey !== undefined) agent.retiredKeys.push(agent.publicKey);
     agent.keyDelivery = 'inline';
     agent.publicKey = key;
@@ -57,6 +60,15 @@ export function registerAgentLifecycleRoutes(app: Hono<SimEnv>, ctx: SimContext)
     agent.updatedAt = ctx.clock.now();
     return c.json({ agent_id: agent.id, status: agent.status });
   });
+}
+
+/** Faults under which rotating an agent's key also (wrongly) moves it back to active. */
+function rotationRevives(ctx: SimContext, agent: AgentRecord): boolean {
+  return (
+    (agent.status === 'pending' && ctx.faults.has('rotate-key-activates-pending')) ||
+    (agent.status === 'expired' && ctx.faults.has('rotate-key-revives-expired')) ||
+    (agent.status === 'revoked' && ctx.faults.has('rotate-key-revives-revoked'))
+  );
 }
 
 /**
@@ -83,7 +95,10 @@ function reactivate(ctx: SimContext, host: HostRecord, agent: AgentRecord) {
   const revivable =
     agent.status === 'expired' ||
     (absoluteRevoked && resetsAbsolute) ||
-    (agent.status === 'revoked' && ctx.faults.has('reactivates-revoked-agent'));
+    (agent.status === 'revoked' && ctx.faults.has('reactivates-revoked-agent')) ||
+    (agent.status === 'pending' && ctx.faults.has('reactivates-pending-agent')) ||
+    (agent.status === 'claimed' && ctx.faults.has('reactivates-claimed-agent')) ||
+    (agent.status === 'rejected' && ctx.faults.has('reactivates-rejected-agent'));
   if (!revivable) {
     throw forbidden(`agent_${agent.status}`, `The agent is ${agent.status} and cannot be reactivated`);
   }

@@ -60,7 +60,7 @@ export function executeHandler(
   serves: (capability: string) => boolean = () => true,
 ): (c: SimHonoContext) => Promise<Response> {
   return async (c) => {
-    const verified = await verifyAgentJwt(ctx, c.req.header('authorization'), { audiences });
+    const verified = await verifyAgentJwt(ctx, c.req.header('authorization'), { audiences, endpoint: 'execute' });
     const request = validate(ExecuteRequestSchema, jsonBody(c), 'execute request');
     if (!serves(request.capability)) throw capabilityNotFound(ctx, request.capability);
     const { definition, grant } = authorize(ctx, verified, request.capability);
@@ -89,13 +89,20 @@ export function executeHandler(
   };
 }
 
+/** Only an active grant authorises execution; two faults let a pending or a denied one do too. */
+function grantUsable(ctx: SimContext, status: GrantRecord['status']): boolean {
+  if (status === 'pending') return ctx.faults.has('pending-grant-executes');
+  if (status === 'denied') return ctx.faults.has('denied-grant-executes');
+  return status === 'active';
+}
+
 /** Steps 10-11 of §4.5 plus capability existence and removal (§2.12). */
 function authorize(
   ctx: SimContext,
   verified: VerifiedAgentJwt,
   name: string,
 ): { definition: CapabilityDefinition; grant: GrantRecord } {
-  const grant = verified.agent.grants.find((g) => g.capability === name && g.status === 'active');
+  const grant = verified.agent.grants.find((g) => g.capability === name && grantUsable(ctx, g.status));
   if (ctx.catalog.isRemoved(name) && !(grant !== undefined && ctx.faults.has('removed-capability-executes'))) {
     throw forbidden('capability_not_granted', `The capability '${name}' has been removed`);
   }

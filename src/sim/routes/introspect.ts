@@ -20,6 +20,7 @@ export function registerIntrospectRoute(app: Hono<SimEnv>, ctx: SimContext): voi
         consumeJti: false,
         touch: false,
         ignoreRevocation: ctx.faults.has('introspect-ignores-revocation'),
+        endpoint: 'introspect',
       });
       const grants = agent.grants
         .filter((grant) => grant.status === 'active')

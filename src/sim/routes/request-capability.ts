@@ -11,7 +11,10 @@ import { approvalView, grantView } from '../views.ts';
 /** POST /agent/request-capability (§5.4): answers only the newly requested grants. */
 export function registerRequestCapabilityRoute(app: Hono<SimEnv>, ctx: SimContext): void {
   app.post(ENDPOINTS.request_capability, async (c) => {
-    const { agent, host } = await verifyAgentJwt(ctx, c.req.header('authorization'), { audiences: [ctx.issuer] });
+    const { agent, host } = await verifyAgentJwt(ctx, c.req.header('authorization'), {
+      audiences: [ctx.issuer],
+      endpoint: 'request-capability',
+    });
     const request = validate(RequestCapabilityRequestSchema, jsonBody(c), 'capability request');
     const requested = readCapabilityRequests(ctx, request.capabilities);
     const isActive = (name: string) =>

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+/**
+ * spec/state-table.yaml: the protocol's state machine as data. For each state a host, agent and
+ * grant can be brought into, and each operation, the answer the spec (and, where it is silent or
+ * contradicts itself, a ruling) expects. The server suite's state checks are generated from it.
+ */
+
+const AgentStatus = z.enum(['pending', 'active', 'expired', 'revoked', 'rejected', 'claimed']);
+export type AgentStatus = z.infer<typeof AgentStatus>;
+
+const RequirementId = z.string().regex(/^AAP-/);
+const RulingId = z.string().regex(/^RUL-/);
+const ErrorCode = z.string().regex(/^[a-z_]+$/);
+
+export const OutcomeSchema = z.union([
+  z.strictObject({ ok: z.array(z.number().int().min(200).max(299)).min(1), reports: AgentStatus.optional() }),
+  z.strictObject({
+    /** `any`: any 401/403 error object; `any-error`: any 4xx error object; else these status/code pairs. */
+    refused: z.union([
+      z.literal('any'),
+      z.literal('any-error'),
+      z.array(z.tuple([z.number().int().min(400).max(499), ErrorCode])).min(1),
+    ]),
+  }),
+  z.strictObject({ introspection: z.boolean() }),
+  z.strictObject({ listing: z.enum(['authenticated', 'anonymous']) }),
+  z.strictObject({ 'same-agent': z.literal(true) }),
+  /**
+   * Status, introspection, execution and an agent-JWT listing tell the same state: introspection is
+   * active exactly when status says active, and no view serves an agent status calls non-active.
+   */
+  z.strictObject({ 'views-agree': z.literal(true) }),
+]);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const CellSchema = z.strictObject({
+  level: z.enum(['MUST', 'SHOULD']),
+  requirements: z.array(RequirementId).min(1),
+  rulings: z.array(RulingId).optional(),
+  expect: z.array(OutcomeSchema).min(1),
+  /** Accepted with a warning, under a ruling. */
+  tolerate: z.array(OutcomeSchema).optional(),
+  /** The status GET /agent/status must report after the operation. */
+  after: AgentStatus.optional(),
+});
+export type Cell = z.infer<typeof CellSchema>;
+
+export const StateSchema = z.strictObject({
+  title: z.string().min(1),
+  agent: AgentStatus,
+  host: z.enum(['active', 'pending', 'revoked']),
+  grant: z.enum(['active', 'pending', 'denied', 'revoked']),
+  /** Which capability the state's grant is for: the sync role's, or the one the agent asked for. */
+  subject: z.enum(['sync', 'requested']),
+  requirements: z.array(RequirementId).min(1),
+  rulings: z.array(RulingId).optional(),
+});
+export type StateRow = z.infer<typeof StateSchema>;
+
+export const OperationSchema = z.strictObject({
+  title: z.string().min(1),
+  /** Whose token the request carries. */
+  auth: z.enum(['agent', 'host', 'none']),
+});
+
+export const StateTableSchema = z
+  .strictObject({
+    version: z.literal(1),
+    states: z.record(z.string().regex(/^[a-z-]+$/), StateSchema),
+    operations: z.record(z.string().regex(/^[a-z-]+$/), OperationSchema),
+    /** Named outcomes the cells share (YAML anchors); not read beyond validation. */
+    outcomes: z.record(z.string(), OutcomeSchema).optional(),
+    cells: z.record(z.string(), z.record(z.string(), CellSchema)),
+  })
+  .superRefine((table, ctx) => {
+    // Every state has a cell for every operation, and nothing else: the table is complete.
+    for (const state of Object.keys(table.states)) {
+      const row = table.cells[state];
+      if (row === undefined) {
+        ctx.addIssue({ code: 'custom', message: `state "${state}" has no cells`, path: ['cells'] });
+        continue;
+      }
+      for (const operation of Object.keys(table.operations))
+        if (row[operation] === undefined)
+          ctx.addIssue({ code: 'custom', message: `no cell for ${state} × ${operation}`, path: ['cells', state] });
+      for (const operation of Object.keys(row))
+        if (table.operations[operation] === undefined)
+          ctx.addIssue({ code: 'custom', message: `unknown operation "${operation}"`, path: ['cells', state] });
+    }
+    for (const state of Object.keys(table.cells))
+      if (table.states[state] === undefined)
+        ctx.addIssue({ code: 'custom', message: `cells for unknown state "${state}"`, path: ['cells'] });
+  });
+export type StateTable = z.infer<typeof StateTableSchema>;
+
+const DEFAULT_FILE = fileURLToPath(new URL('../../spec/state-table.yaml', import.meta.url));
+
+/**
+ * Loads and validates the state table. Cells share outcomes through YAML anchors and merge keys; the
+ * file is the project's own, so the alias count guarding against hostile YAML is lifted.
+ */
+export function loadStateTable(file: string = DEFAULT_FILE): StateTable {
+  const parsed = StateTableSchema.safeParse(parse(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: -1 }));
+  if (!parsed.success) throw new Error(`${file} is not a valid state table:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The cells in table order: state by state, each in operation order. */
+export function tableCells(table: StateTable): { state: string; operation: string; cell: Cell }[] {
+  return Object.keys(table.states).flatMap((state) =>
+    Object.keys(table.operations).map((operation) => ({
+      state,
+      operation,
+      cell: table.cells[state]?.[operation] as Cell,
+    })),
+  );
+}
