@@ -1,3 +1,4 @@
+import { maxHeaderSize } from 'node:http';
 import { bearerToken, decodeForDisplay, displayBody, displayRequestBody } from './exchange.ts';
 import type { Exchange, ExchangeError, ExchangeErrorKind } from '../model/index.ts';
 import { SseParser } from './sse.ts';
@@ -351,6 +352,14 @@ function transportError(error: unknown, deadline: Deadline): ExchangeError {
   if (deadline.reason === 'too-large') return { kind: 'too-large', message: 'response exceeded the size cap' };
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   const code = cause?.code ?? '';
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+    // fetch's parser gives up at Node's header limit (--max-http-header-size) with a bare "Headers
+    // Overflow Error"; say which limit the target's header block went past.
+    return {
+      kind: 'too-large',
+      message: `response headers exceeded the ${maxHeaderSize}-byte limit on a header block (${code})`,
+    };
+  }
   const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
   const kind: ExchangeErrorKind =
     code === 'ECONNREFUSED'

@@ -1,3 +1,4 @@
+import { maxHeaderSize } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair, mintHostJwt } from '../../src/jose/index.ts';
 import { REDACTED } from '../../src/harness/exchange.ts';
@@ -27,6 +28,7 @@ beforeAll(async () => {
     '/ok': json(200, { hello: 'world' }, { 'cache-control': 'max-age=60' }),
     '/never': neverAnswers,
     '/huge': huge(10 * 1024 * 1024),
+    '/huge-headers': (_req, res) => res.writeHead(200, { 'x-filler': 'h'.repeat(64 * 1024) }).end('{}'),
     '/text': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('not json <script>'),
     '/close': closesSocket,
     '/stall': stallsMidBody,
@@ -90,6 +92,18 @@ describe('HttpDriver', () => {
     expect(result.error?.kind).toBe('too-large');
     expect(result.exchange.response?.truncated).toBe(true);
     expect(result.body.length).toBeLessThan(70 * 1024);
+  });
+
+  it('names a header block over the header limit as too large, not a bare network error', async () => {
+    const result = await new HttpDriver({ timeoutMs: 5000 }).session('c').send({
+      method: 'GET',
+      url: `${server.url}/huge-headers`,
+    });
+    expect(result.status).toBe(0);
+    expect(result.error).toEqual({
+      kind: 'too-large',
+      message: `response headers exceeded the ${maxHeaderSize}-byte limit on a header block (UND_ERR_HEADERS_OVERFLOW)`,
+    });
   });
 
   it('keeps non-JSON bodies as text without parsed JSON', async () => {
