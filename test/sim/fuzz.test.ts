@@ -2,37 +2,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair, type TokenVariant } from '../../src/jose/index.ts';
 import { ErrorResponseSchema } from '../../src/protocol/index.ts';
+import { FUZZ_PATHS as PATHS } from './fuzz-paths.ts';
 import { SimDriver, type RegisteredAgent } from './helpers.ts';
 
 /**
  * Malformed-input robustness: whatever arrives, the simulator answers a 2xx or a 4xx in the §5.13
  * shape, never a 5xx, and keeps serving.
  */
-
-const PATHS = [
-  '/.well-known/agent-configuration',
-  '/capability/list',
-  '/capability/describe',
-  '/capability/execute',
-  '/capability/status/job_unknown',
-  '/capability/status/%E0%A4%A',
-  '/agent/register',
-  '/agent/request-capability',
-  '/agent/status',
-  '/agent/reactivate',
-  '/agent/revoke',
-  '/agent/rotate-key',
-  '/agent/introspect',
-  '/host/revoke',
-  '/host/rotate-key',
-  '/device',
-  '/__control',
-  '/__control/approve',
-  '/__control/deny',
-  '/__control/expire-agent',
-  '/__control/set-host-defaults',
-  '/nowhere',
-];
 
 const printable = fc.string({
   unit: fc.constantFrom(...' !"#$%&\'()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_`abcxyz{|}~'),
