@@ -75,6 +75,10 @@ export function registerClientCommand(program: Command): void {
   program
     .command('client')
     .description('certify an Agent Auth client: drive its §6 tools against the simulated server, scenario by scenario')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 conforming, 1 conformance failures, 2 usage or setup error, 3 internal harness error (a report with the error is still written).',
+    )
     .option('--driver <kind>', 'how to drive the client: mcp, command or module', 'mcp')
     .option(
       '--command <cmd>',
@@ -162,7 +166,10 @@ function mappingWorkarounds(profile: ClientProfile | undefined): ActiveWorkaroun
   });
 }
 
-/** Runs the `client` command; returns the exit code (0 conforming, 1 failures, 2 usage/setup error). */
+/**
+ * Runs the `client` command; returns the exit code (0 conforming, 1 failures, 2 usage/setup error,
+ * 3 internal harness error). Every outcome writes the reports, the internal error included.
+ */
 export async function runClientCommand(options: ClientCliOptions, io: ClientCliIo): Promise<number> {
   const started = new Date();
   let formats: ReportFormat[] = [...REPORT_FORMATS];
@@ -210,22 +217,64 @@ export async function runClientCommand(options: ClientCliOptions, io: ClientCliI
       scenarios: io.scenarios ?? clientScenarios,
       onResult: options.quiet ? undefined : (result) => io.stderr(progressLine(result)),
     });
-    return await finish(report, options, formats, io);
+    return await finishOrReport(report, options, config, formats, started, io);
   } catch (error) {
-    if (!(error instanceof UsageError || error instanceof DriverConfigError || error instanceof BaselineError))
-      throw error;
-    const failed = setupErrorReport(options, config, formats, started, error.message);
-    return finish(failed, options, formats, io);
+    const failed =
+      error instanceof UsageError || error instanceof DriverConfigError || error instanceof BaselineError
+        ? setupErrorReport(options, config, formats, started, `usage: ${error.message}`, 2)
+        : internalErrorReport(options, config, formats, started, error);
+    return finishOrReport(failed, options, config, formats, started, io);
   }
 }
 
-/** The report of a run that could not start: exit code 2, written like any other. */
+/**
+ * Writes the reports; when rendering them fails (a bug: what the client sent broke a writer), writes
+ * the internal-error report instead, and when even that fails says so on stderr. Exit 3 in both cases.
+ */
+async function finishOrReport(
+  report: ClientReport,
+  options: ClientCliOptions,
+  config: Omit<ClientRunConfig, 'scenarios' | 'onResult' | 'driver'> | undefined,
+  formats: ReportFormat[],
+  started: Date,
+  io: ClientCliIo,
+): Promise<number> {
+  try {
+    return await finish(report, options, formats, io);
+  } catch (error) {
+    try {
+      return await finish(internalErrorReport(options, config, formats, started, error), options, formats, io);
+    } catch (again) {
+      io.stderr(`internal harness error; no report could be written to ${options.out}: ${messageOf(again)}`);
+      return 3;
+    }
+  }
+}
+
+/** The report of a run the harness itself broke (exit 3): the error, so it can be reported and fixed. */
+function internalErrorReport(
+  options: ClientCliOptions,
+  config: Omit<ClientRunConfig, 'scenarios' | 'onResult' | 'driver'> | undefined,
+  formats: ReportFormat[],
+  started: Date,
+  error: unknown,
+): ClientReport {
+  const where = error instanceof Error && error.stack ? ` (${error.stack.split('\n').slice(0, 4).join(' | ')})` : '';
+  return setupErrorReport(options, config, formats, started, `internal harness error: ${messageOf(error)}${where}`, 3);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The report of a run that could not start (2) or that the harness broke (3), written like any other. */
 function setupErrorReport(
   options: ClientCliOptions,
   config: Omit<ClientRunConfig, 'scenarios' | 'onResult' | 'driver'> | undefined,
   formats: ReportFormat[],
   startedAt: Date,
-  message: string,
+  error: string,
+  exitCode: 2 | 3,
 ): ClientReport {
   const kind = (['mcp', 'command', 'module'] as const).find((name) => name === options.driver) ?? 'mcp';
   const description = options.command ?? options.url ?? options.config ?? options.module ?? '(no client given)';
@@ -249,7 +298,7 @@ function setupErrorReport(
       startedAt,
       setup: {
         ok: false,
-        error: `usage: ${message}`,
+        error,
         notes: [],
         control: null,
         profile: null,
@@ -258,7 +307,7 @@ function setupErrorReport(
       },
       checks: [],
       baseline: null,
-      exitCode: 2,
+      exitCode,
       tools: [],
     },
   );

@@ -116,7 +116,7 @@ export function assembleClientReport(
     setup: Setup;
     checks: CheckResult[];
     baseline: ClientReport['baseline'];
-    exitCode: 0 | 1 | 2;
+    exitCode: 0 | 1 | 2 | 3;
     tools: string[];
   },
 ): ClientReport {
