@@ -488,10 +488,6 @@ stop at the status answer before they execute.)`,
         how: 'After the operator ran out the session clock, the agent executed as if nothing had happened.',
         key: both(labelled('control: expire-agent'), labelled('execute')),
       },
-      'server.lifecycle.model.random-command-sequences': {
-        how: `The property-based lifecycle check shrinks its counterexample to an \`expire\` command: status after
-the session clock ran out answered \`active\` (its message names the generated case and how to reproduce it).`,
-      },
     },
     recognise: (check) =>
       says(check, /expected status "(expired|revoked)", got 200 with status "active"/)
@@ -597,6 +593,11 @@ agent, as for a never-seen host (deviation 7).`,
         ['status', 'reactivate', 'revoke', 'rotate-key'],
         'The state walk: after the host revoked itself, each host-authenticated request about its agent was refused with `401 agent_not_found`.',
       ),
+      'server.lifecycle.model.random-command-sequences': {
+        how: `The model-based lifecycle walk (its expectations are the state table's) shrinks its counterexample
+to \`revoke-host\` then \`revoke\` of an agent: the revoked host's request was refused with \`401
+agent_not_found\` (its message names the generated case and how to reproduce it).`,
+      },
       'server.lifecycle.host-revoke.host-refused': {
         how: 'The host revoked itself; its next status poll was refused with the code of a missing agent.',
       },

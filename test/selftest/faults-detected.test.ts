@@ -11,8 +11,11 @@ import {
   type ConfigurationName,
 } from './simulated-run.ts';
 
-/** Faulty simulators run side by side; each run's checks use the runner's own concurrency. */
-const PARALLEL_FAULTS = 2;
+/**
+ * Faulty simulators run side by side (more than the cores: runs spend much of their time waiting on
+ * polls and timers); each run's checks use the runner's own concurrency.
+ */
+const PARALLEL_FAULTS = 4;
 /** Tests never write into reports/: the detection table goes to a temporary directory (or FAULT_TABLE_FILE). */
 const TABLE_FILE = process.env['FAULT_TABLE_FILE'] ?? join(tmpdir(), 'agent-auth-conformance', 'fault-detection.md');
 
@@ -44,7 +47,10 @@ function failedIds(report: Report): string[] {
 async function detect(fault: FaultDefinition): Promise<Detection> {
   let detection: Detection | undefined;
   for (const configuration of CONFIGURATION_NAMES) {
-    const report = await runAgainstSimulator({ configuration, faults: [fault.name as FaultName], strict: true });
+    // The state walk runs only for the faults that name cells of it: every other fault is caught
+    // elsewhere (the test proves it), and the walk is a third of a run's time.
+    const skip = fault.cells === undefined ? ['server.state.*'] : [];
+    const report = await runAgainstSimulator({ configuration, faults: [fault.name as FaultName], strict: true, skip });
     const clean = cleanFailures.get(configuration) ?? new Set<string>();
     const failing = report.checks.filter((result) => result.status === 'failed' && !clean.has(result.id));
     const cites = (requirements: readonly string[]) => requirements.some((id) => fault.requirements.includes(id));

@@ -52,6 +52,8 @@ export interface SimulatedRunOptions {
   recordExchanges?: 'all' | 'failures';
   /** Check id patterns to run (all when absent). */
   only?: string[];
+  /** Check id patterns to leave out. */
+  skip?: string[];
 }
 
 export const SELFTEST_SEED = 20_240_601;
@@ -86,7 +88,7 @@ export function runSuite(
     profile: { profile, source: 'embedded' },
     checks: serverChecks,
     only: options.only ?? [],
-    skip: [],
+    skip: options.skip ?? [],
     strict: options.strict ?? false,
     seed: SELFTEST_SEED,
     timeoutMs: 5000,

@@ -4,7 +4,6 @@ import {
   revokeCreatedSoFar,
   defineCheck,
   describeAnswer,
-  RevokeResponseSchema,
   type AgentIdentity,
   type CheckContext,
   type CheckDefinition,
@@ -14,16 +13,19 @@ import {
 import { executeSync } from '../_shared/execution.ts';
 import { activeCapabilities, grantsOf, isWellFormedGrant, type WireGrant } from '../_shared/grants.ts';
 import { readStatus } from '../_shared/lifecycle.ts';
-import { expectRefusal, INVALID_JWT, isRefusal, withinOneSecond, type Refusal } from '../_shared/refusals.ts';
+import { withinOneSecond } from '../_shared/refusals.ts';
+import { cellOf, judge } from '../_shared/state-cells.ts';
 import { control, expectAgentStatus } from './fixtures.ts';
 
 /**
  * Model-based test of the agent lifecycle (§2.3, §5.5-§5.7): random short sequences of
- * registrations, operator approvals and expiries, executions, revocations, reactivations and status
- * reads on a few agents of one host. The model below is the harness's own reading of the spec: it
- * tracks each agent's expected state and predicts every answer, and each step asserts the target
- * agrees. Agents 0 (active) and 1 (pending when the profile names a high-risk capability) are
- * registered before the sequence; each registration command adds the next.
+ * registrations, operator approvals, denials and expiries, executions, revocations (of an agent and
+ * of the whole host), reactivations and status reads on a few agents of one host. The model tracks
+ * each agent's state; what every step must answer in that state comes from spec/state-table.yaml,
+ * the same cells the exhaustive state walk (suites/server/state/) checks, so the random walks and
+ * the walk of the whole table can never disagree about what is expected. Agents 0 (active) and 1
+ * (pending when the profile names a high-risk capability) are registered before the sequence; each
+ * registration command adds the next.
  */
 
 const RUNS = 20;
@@ -31,7 +33,8 @@ const RUNS = 20;
 const MAX_COMMANDS = 20;
 const MAX_AGENTS = 3;
 
-type AgentState = 'pending' | 'active' | 'expired' | 'revoked';
+/** The model's states are states of the table (spec/state-table.yaml) an agent of one host can reach here. */
+type AgentState = 'pending' | 'active' | 'expired' | 'revoked' | 'rejected' | 'host-revoked';
 
 interface ModelAgent {
   state: AgentState;
@@ -43,6 +46,8 @@ interface ModelAgent {
 
 interface LifecycleModel {
   agents: ModelAgent[];
+  /** The host revoked itself: every agent is `host-revoked` and nothing registers any more. */
+  hostRevoked: boolean;
 }
 
 interface LifecycleSystem {
@@ -53,15 +58,51 @@ interface LifecycleSystem {
   userCodes: (string | undefined)[];
   /** Commands run so far in this sequence (for messages). */
   step: number;
-  /** Tolerated 401 answers already noted, by agent state. */
+  /** Cells whose ruling-tolerated answer was already noted. */
   tolerated: Set<string>;
 }
 
-const STATE_CODES: Record<Exclude<AgentState, 'active'>, string> = {
-  pending: 'agent_pending',
-  expired: 'agent_expired',
-  revoked: 'agent_revoked',
-};
+/**
+ * Judges `result` against the table's cell for the agent's state and `operation`: fails unless it is
+ * an answer the cell expects; an answer a ruling tolerates is noted once per cell (the state walk
+ * scores it as a warning). Returns whether the answer was an expected or tolerated success (2xx).
+ */
+function expectCell(
+  r: LifecycleSystem,
+  state: string,
+  operation: string,
+  result: HttpResult,
+  agentId: string,
+  what: string,
+): void {
+  const cell = cellOf(state, operation);
+  const verdict = judge(cell, result, agentId);
+  if (verdict.kind === 'wrong')
+    r.t.fail(`${what}: ${verdict.message} (spec/state-table.yaml, ${state} × ${operation})`);
+  if (verdict.kind === 'tolerated' && !r.tolerated.has(`${state}.${operation}`)) {
+    r.tolerated.add(`${state}.${operation}`);
+    r.t.note(
+      `${what}: answered ${describeAnswer(result)}, tolerated by ${(cell.rulings ?? []).join(', ')} (spec/state-table.yaml, ${state} × ${operation})`,
+    );
+  }
+}
+
+/** The state status reports after an operation: the cell's `after`, else what a 2xx answer says, else unchanged. */
+function stateAfter(current: AgentState, operation: string, result: HttpResult): AgentState {
+  const after = cellOf(current, operation).after;
+  if (after !== undefined) return current === 'host-revoked' ? current : (after as AgentState);
+  const reported: unknown = result.json?.status;
+  const known: AgentState[] = ['pending', 'active', 'expired', 'revoked', 'rejected'];
+  const ok = !result.error && result.status >= 200 && result.status < 300;
+  return ok && current !== 'host-revoked' && known.includes(reported as AgentState)
+    ? (reported as AgentState)
+    : current;
+}
+
+/** Revocations may take up to a second to show (RUL-REVOCATION-LATENCY). */
+function settled(state: AgentState): boolean {
+  return state === 'revoked' || state === 'host-revoked';
+}
 
 function userCodeOf(json: unknown): string | undefined {
   const code: unknown = (json as { approval?: { user_code?: unknown } } | null)?.approval?.user_code;
@@ -168,7 +209,7 @@ class Register implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
   constructor(readonly kind: RegistrationKind) {}
 
   check(m: Readonly<LifecycleModel>): boolean {
-    return m.agents.length < MAX_AGENTS;
+    return m.agents.length < MAX_AGENTS && !m.hostRevoked;
   }
 
   async run(m: LifecycleModel, r: LifecycleSystem): Promise<void> {
@@ -205,66 +246,83 @@ class Approve extends AgentCommand {
   }
 }
 
-/** Executes the sync capability: only an active agent holding the grant may (§2.3, §4.5 step 6, §5.11). */
+/**
+ * Executes the sync capability: an active agent holding the grant may, one without it is refused as
+ * for a capability it never asked for, and every other state is refused as its cell says (§2.3,
+ * §4.5 step 6, §5.11).
+ */
 class Execute extends AgentCommand {
   protected readonly verb = 'execute';
 
   async run(m: LifecycleModel, r: LifecycleSystem): Promise<void> {
     const { model, real, what } = this.begin(m, r);
-    const t: CheckContext = r.t;
-    if (model.state === 'active') {
-      const result = await executeSync(t, real);
-      if (model.syncGranted) {
-        t.expectStatus(result, 200, `${what}: an active agent executes a capability it holds (§5.11)`);
-      } else {
-        expectRefusal(
-          t,
-          result,
-          [[403, 'capability_not_granted']],
-          `${what}: the agent holds no active ${t.capability('sync')} grant`,
-          '§5.11',
-        );
-      }
-      return;
-    }
-    const attempt = () => executeSync(t, real);
-    // A revocation may take up to a second to show (RUL-REVOCATION-LATENCY).
-    const result = model.state === 'revoked' ? await withinOneSecond(attempt) : await attempt();
-    const accepted: Refusal[] = [[403, STATE_CODES[model.state]], INVALID_JWT];
-    const [status] = expectRefusal(
-      t,
-      result,
-      accepted,
-      `${what}: execute by the ${model.state} agent`,
-      '§2.3, §4.5 step 6, §5.11, RUL-STATE-ERROR-STATUS',
-    );
-    if (status === 401 && !r.tolerated.has(model.state)) {
-      r.tolerated.add(model.state);
-      t.note(
-        `execution by a ${model.state} agent was refused with 401 invalid_jwt rather than 403 ${STATE_CODES[model.state]} (tolerated by RUL-STATE-ERROR-STATUS)`,
-      );
-    }
+    const attempt = () => executeSync(r.t, real);
+    const result = settled(model.state) ? await withinOneSecond(attempt) : await attempt();
+    // The sync capability is the state's own only while the agent holds (or held) its grant.
+    const operation = model.syncGranted ? 'execute-subject' : 'execute-other';
+    expectCell(r, model.state, operation, result, real.agentId, `${what}: execute`);
   }
 }
 
-/** The host revokes the agent: 200 {agent_id, status: "revoked"}, permanently (§5.7). */
+/** The host revokes the agent (§5.7); what that answers and leaves behind depends on its state. */
 class Revoke extends AgentCommand {
   protected readonly verb = 'revoke';
-
-  protected override applies(agent: ModelAgent): boolean {
-    return agent.state !== 'revoked';
-  }
 
   async run(m: LifecycleModel, r: LifecycleSystem): Promise<void> {
     const { model, real, what } = this.begin(m, r);
     const result = await r.t.client.revoke(real);
-    r.t.expectStatus(result, 200, `${what}: revoke (§5.7)`);
-    const body = r.t.expectJson(result, RevokeResponseSchema, `${what}: revoke response (§5.7)`);
-    r.t.expect(
-      body.agent_id === real.agentId,
-      `${what}: the revoke answer names agent_id "${body.agent_id}", expected "${real.agentId}" (§5.7)`,
-    );
-    Object.assign(model, { state: 'revoked', syncGranted: false, awaiting: [] } satisfies ModelAgent);
+    expectCell(r, model.state, 'revoke', result, real.agentId, `${what}: revoke`);
+    const next = stateAfter(model.state, 'revoke', result);
+    if (next === 'revoked')
+      Object.assign(model, { state: next, syncGranted: false, awaiting: [] } satisfies ModelAgent);
+  }
+}
+
+/** The host revokes itself (§5.10): every agent under it is revoked with it, and the host can do nothing more. */
+class RevokeHost implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
+  check(m: Readonly<LifecycleModel>): boolean {
+    return !m.hostRevoked;
+  }
+
+  async run(m: LifecycleModel, r: LifecycleSystem): Promise<void> {
+    r.step += 1;
+    const result = await r.t.client.revokeHost(r.host);
+    r.t.expectStatus(result, 200, `step ${r.step}, ${this}: revoke the host (§5.10)`);
+    m.hostRevoked = true;
+    for (const agent of m.agents) Object.assign(agent, { state: 'host-revoked', syncGranted: false, awaiting: [] });
+  }
+
+  toString(): string {
+    return 'revoke-host';
+  }
+}
+
+/**
+ * The operator denies a pending registration as a whole: the agent becomes rejected (RUL-FULL-DENIAL
+ * tolerates an active agent with every grant denied, which the model then follows).
+ */
+class Deny extends AgentCommand {
+  protected readonly verb = 'deny';
+
+  protected override applies(agent: ModelAgent): boolean {
+    return agent.state === 'pending';
+  }
+
+  async run(m: LifecycleModel, r: LifecycleSystem): Promise<void> {
+    const { model, real, what } = this.begin(m, r);
+    await control(r.t).deny({ agent_id: real.agentId, reason: 'conformance: model-based denial' });
+    const last = await r.t.client.awaitAgentStatus(real, ['rejected', 'active']);
+    const status: unknown = last.json?.status;
+    if (status === 'active') {
+      r.t.note(`${what}: the denied registration left an active agent (tolerated by RUL-FULL-DENIAL)`);
+      Object.assign(model, { state: 'active', syncGranted: false, awaiting: [] } satisfies ModelAgent);
+      return;
+    }
+    if (status !== 'rejected')
+      r.t.fail(
+        `${what}: status after the operator denied the registration: expected "rejected" (§2.3, §7.1), got ${describeAnswer(last)}`,
+      );
+    Object.assign(model, { state: 'rejected', syncGranted: false, awaiting: [] } satisfies ModelAgent);
   }
 }
 
@@ -285,60 +343,31 @@ class Expire extends AgentCommand {
 }
 
 /**
- * Reactivates the agent (§5.6 step 1): an expired one restarts as active or pending
- * (RUL-REACTIVATION-APPROVAL), an active one is a no-op, pending and revoked ones are refused.
+ * Reactivates the agent (§5.6): an expired one restarts as active or pending
+ * (RUL-REACTIVATION-APPROVAL), an active one is a no-op, every other state is refused as its cell says.
  */
 class Reactivate extends AgentCommand {
   protected readonly verb = 'reactivate';
 
   async run(m: LifecycleModel, r: LifecycleSystem): Promise<void> {
     const { index, model, real, what } = this.begin(m, r);
-    const t: CheckContext = r.t;
-    const attempt = () => t.client.reactivate(real);
-    switch (model.state) {
-      case 'expired': {
-        const result = await attempt();
-        const state = activeOrPending(
-          r,
-          result,
-          `${what}: reactivate an expired agent`,
-          '§5.6 step 6, RUL-REACTIVATION-APPROVAL',
-        );
-        Object.assign(model, learned(state, result.json, t.capability('sync')));
-        r.userCodes[index] = userCodeOf(result.json);
-        return;
-      }
-      case 'active': {
-        const result = await attempt();
-        t.expectStatus(result, 200, `${what}: reactivate an active agent (§5.6 step 1: no-op)`);
-        t.expect(
-          result.json?.status === 'active',
-          `${what}: reactivating an active agent must answer its current status "active" (§5.6 step 1), got ${describeAnswer(result)}`,
-        );
-        return;
-      }
-      case 'pending':
-        expectRefusal(
-          t,
-          await attempt(),
-          [[403, 'agent_pending']],
-          `${what}: reactivate a pending agent`,
-          '§5.6 step 1',
-        );
-        return;
-      case 'revoked':
-        expectRefusal(
-          t,
-          await withinOneSecond(attempt, isRefusal),
-          [[403, 'agent_revoked']],
-          `${what}: reactivate a revoked agent`,
-          '§5.6 step 1, §5.7',
-        );
-    }
+    const attempt = () => r.t.client.reactivate(real);
+    const result = settled(model.state)
+      ? await withinOneSecond(attempt, (answer) => answer.status >= 400)
+      : await attempt();
+    expectCell(r, model.state, 'reactivate', result, real.agentId, `${what}: reactivate`);
+    if (model.state !== 'expired') return;
+    const next = stateAfter(model.state, 'reactivate', result);
+    if (next !== 'active' && next !== 'pending') r.t.fail(`${what}: reactivation left the agent ${next}`);
+    Object.assign(model, learned(next, result.json, r.t.capability('sync')));
+    r.userCodes[index] = userCodeOf(result.json);
   }
 }
 
-/** Reads the agent's status: it must be the model's state, with the sync grant active exactly when the model says so (§5.5). */
+/**
+ * Reads the agent's status: the model's state, as its cell says (a revoked host is refused), with the
+ * sync grant active exactly when the model says so (§5.5).
+ */
 class Status extends AgentCommand {
   protected readonly verb = 'status';
 
@@ -349,13 +378,10 @@ class Status extends AgentCommand {
     const result =
       model.state === 'revoked'
         ? await withinOneSecond(attempt, (answer) => answer.json?.status === 'revoked')
-        : await attempt();
-    t.expectStatus(result, 200, `${what}: status (§5.5)`);
-    const status: unknown = result.json?.status;
-    t.expect(
-      status === model.state,
-      `${what}: expected status "${model.state}" (§2.3, §5.5), got ${describeAnswer(result)}`,
-    );
+        : model.state === 'host-revoked'
+          ? await withinOneSecond(attempt)
+          : await attempt();
+    expectCell(r, model.state, 'status', result, real.agentId, `${what}: status`);
     if (model.state !== 'active') return;
     const granted = activeCapabilities(grantsOf(result.json)).includes(t.capability('sync'));
     t.expect(
@@ -377,6 +403,9 @@ function commandSequences(t: CheckContext): fc.Arbitrary<Iterable<fc.AsyncComman
     { weight: 2, arbitrary: index.map((i) => new Reactivate(i)) },
     { weight: 1, arbitrary: index.map((i) => new Status(i)) },
   ];
+  if (t.control?.supports('deny')) weighted.push({ weight: 1, arbitrary: index.map((i) => new Deny(i)) });
+  if (t.client.target.endpoints['revoke_host'] !== undefined)
+    weighted.push({ weight: 1, arbitrary: fc.constant(new RevokeHost()) });
   if (t.profile.highRisk !== undefined) weighted.push({ weight: 1, arbitrary: fc.constant(new Register('high-risk')) });
   return fc.commands([fc.oneof(...weighted)], { maxCommands: MAX_COMMANDS, size: 'max' });
 }
@@ -395,6 +424,7 @@ async function setUp(
   const status = await readStatus(t, first, {}, 'precondition: set-up, status of agent 0 after approval');
   const model: LifecycleModel = {
     agents: [{ state: 'active', syncGranted: activeCapabilities(status.grants).includes(sync), awaiting: [] }],
+    hostRevoked: false,
   };
   const real: LifecycleSystem = { t, host, agents: [first], userCodes: [undefined], step: 0, tolerated };
   const kind: RegistrationKind = t.profile.highRisk === undefined ? 'sync' : 'high-risk';
@@ -422,9 +452,21 @@ const randomCommandSequences = defineCheck({
     'AAP-5.13-ERR.reactivate.active_noop',
     'AAP-5.13-ERR.reactivate.agent_pending',
     'AAP-5.13-ERR.reactivate.agent_revoked',
+    'AAP-5.13-ERR.reactivate.agent_rejected',
+    'AAP-2.3-STATE.rejected',
+    'AAP-2.11-05',
+    'AAP-4.5.1-STEP8',
   ],
   level: 'MUST',
-  rulings: ['RUL-STATE-ERROR-STATUS', 'RUL-REACTIVATION-APPROVAL', 'RUL-REVOCATION-LATENCY'],
+  rulings: [
+    'RUL-STATE-ERROR-STATUS',
+    'RUL-REACTIVATION-APPROVAL',
+    'RUL-REVOCATION-LATENCY',
+    'RUL-NON-ACTIVE-AUTH',
+    'RUL-TERMINAL-OPERATIONS',
+    'RUL-HOST-STATE-ERROR-STATUS',
+    'RUL-FULL-DENIAL',
+  ],
   needs: [
     { endpoint: 'revoke' },
     { endpoint: 'reactivate' },

@@ -1,6 +1,6 @@
-import { loadStateTable, tableCells, type Cell, type StateTable } from '../../../src/catalogue/state-table.ts';
+import { tableCells, type Cell, type StateTable } from '../../../src/catalogue/state-table.ts';
 import { defineCheck, describeAnswer, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
-import { describeOutcome, judge } from './judge.ts';
+import { describeOutcome, judge, STATE_TABLE } from '../_shared/state-cells.ts';
 import { OPERATIONS } from './operate.ts';
 import { REACH, type Subject } from './reach.ts';
 
@@ -62,8 +62,6 @@ async function expectAfter(t: CheckContext, subject: Subject, wanted: string, wh
     });
 }
 
-const table = loadStateTable();
-
-export const checks: CheckDefinition[] = tableCells(table).map(({ state, operation, cell }) =>
-  cellCheck(table, state, operation, cell),
+export const checks: CheckDefinition[] = tableCells(STATE_TABLE).map(({ state, operation, cell }) =>
+  cellCheck(STATE_TABLE, state, operation, cell),
 );

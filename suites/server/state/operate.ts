@@ -5,7 +5,7 @@ import {
   type CheckNeed,
   type HttpResult,
 } from '../../../src/harness/api.ts';
-import { listingKind } from './judge.ts';
+import { listingKind } from '../_shared/state-cells.ts';
 import type { Subject } from './reach.ts';
 
 /**

@@ -1,8 +1,24 @@
-import type { Cell, Outcome } from '../../../src/catalogue/state-table.ts';
+import { loadStateTable, type Cell, type Outcome } from '../../../src/catalogue/state-table.ts';
 import { describeAnswer, errorCode, type HttpResult } from '../../../src/harness/api.ts';
 
 /**
- * Whether an answer is an outcome of the state table. Pure: the walker decides what a match means
+ * Judging answers against the cells of spec/state-table.yaml: the one oracle of the state machine,
+ * shared by the exhaustive walk (suites/server/state/) and the model-based random walks
+ * (suites/server/lifecycle/model.ts), so the two can never disagree about what is expected.
+ */
+
+/** The state table, loaded once. */
+export const STATE_TABLE = loadStateTable();
+
+/** The cell for `state` × `operation`; throws for a pair the table lacks (a suite defect). */
+export function cellOf(state: string, operation: string): Cell {
+  const cell = STATE_TABLE.cells[state]?.[operation];
+  if (cell === undefined) throw new Error(`spec/state-table.yaml has no cell ${state} × ${operation}`);
+  return cell;
+}
+
+/**
+ * Whether an answer is an outcome of the state table. Pure: callers decide what a match means
  * (pass, warning under a ruling, failure).
  */
 export function matches(outcome: Outcome, result: HttpResult, agentId: string): boolean {
