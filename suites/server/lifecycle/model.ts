@@ -34,7 +34,20 @@ const MAX_COMMANDS = 20;
 const MAX_AGENTS = 3;
 
 /** The model's states are states of the table (spec/state-table.yaml) an agent of one host can reach here. */
-type AgentState = 'pending' | 'active' | 'expired' | 'revoked' | 'rejected' | 'host-revoked';
+type AgentState =
+  | 'pending'
+  | 'active'
+  | 'expired'
+  | 'expired-max'
+  | 'revoked'
+  | 'absolute-revoked'
+  | 'rejected'
+  | 'host-revoked';
+
+/** Expired by either clock that reactivation can reset (§2.4, §2.5). */
+function isExpired(state: AgentState): boolean {
+  return state === 'expired' || state === 'expired-max';
+}
 
 interface ModelAgent {
   state: AgentState;
@@ -90,6 +103,8 @@ function expectCell(
 /** The state status reports after an operation: the cell's `after`, else what a 2xx answer says, else unchanged. */
 function stateAfter(current: AgentState, operation: string, result: HttpResult): AgentState {
   const after = cellOf(current, operation).after;
+  // Revoked stays revoked the way it came about (a revoked host, the absolute clock): those cells differ.
+  if (after === 'revoked' && (current === 'host-revoked' || current === 'absolute-revoked')) return current;
   if (after !== undefined) return current === 'host-revoked' ? current : (after as AgentState);
   const reported: unknown = result.json?.status;
   const known: AgentState[] = ['pending', 'active', 'expired', 'revoked', 'rejected'];
@@ -328,7 +343,10 @@ class Deny extends AgentCommand {
 
 /** The operator runs out the session clock of an active agent: it becomes expired (§2.4). */
 class Expire extends AgentCommand {
-  protected readonly verb = 'expire';
+  protected readonly verb: string = 'expire';
+  protected readonly clock: 'session' | 'max' | 'absolute' = 'session';
+  /** The model state the elapsed clock leaves the agent in. */
+  protected readonly leaves: AgentState = 'expired';
 
   protected override applies(agent: ModelAgent): boolean {
     return agent.state === 'active';
@@ -336,9 +354,29 @@ class Expire extends AgentCommand {
 
   async run(m: LifecycleModel, r: LifecycleSystem): Promise<void> {
     const { model, real, what } = this.begin(m, r);
-    await control(r.t).expireAgent({ agent_id: real.agentId, clock: 'session' });
-    await expectAgentStatus(r.t, real, 'expired', `${what}: status after the session clock ran out (§2.3, §2.4)`);
-    model.state = 'expired';
+    await control(r.t).expireAgent({ agent_id: real.agentId, clock: this.clock });
+    const reported = this.leaves === 'absolute-revoked' ? 'revoked' : 'expired';
+    await expectAgentStatus(r.t, real, reported, `${what}: status after the ${this.clock} clock ran out (§2.3, §2.4)`);
+    model.state = this.leaves;
+    if (this.leaves === 'absolute-revoked') Object.assign(model, { syncGranted: false, awaiting: [] });
+  }
+}
+
+/** The operator runs out the max lifetime of an active agent: expired as by the session clock (§2.4). */
+class ExpireMax extends Expire {
+  protected override readonly verb = 'expire-max';
+  protected override readonly clock = 'max';
+  protected override readonly leaves = 'expired-max';
+}
+
+/** The operator runs out the absolute lifetime of an active or expired agent: revoked for good (§2.4, §2.5). */
+class ExpireAbsolute extends Expire {
+  protected override readonly verb = 'expire-absolute';
+  protected override readonly clock = 'absolute';
+  protected override readonly leaves = 'absolute-revoked';
+
+  protected override applies(agent: ModelAgent): boolean {
+    return agent.state === 'active' || isExpired(agent.state);
   }
 }
 
@@ -356,7 +394,7 @@ class Reactivate extends AgentCommand {
       ? await withinOneSecond(attempt, (answer) => answer.status >= 400)
       : await attempt();
     expectCell(r, model.state, 'reactivate', result, real.agentId, `${what}: reactivate`);
-    if (model.state !== 'expired') return;
+    if (!isExpired(model.state)) return;
     const next = stateAfter(model.state, 'reactivate', result);
     if (next !== 'active' && next !== 'pending') r.t.fail(`${what}: reactivation left the agent ${next}`);
     Object.assign(model, learned(next, result.json, r.t.capability('sync')));
@@ -399,7 +437,9 @@ function commandSequences(t: CheckContext): fc.Arbitrary<Iterable<fc.AsyncComman
     { weight: 4, arbitrary: index.map((i) => new Execute(i)) },
     { weight: 2, arbitrary: index.map((i) => new Approve(i)) },
     { weight: 3, arbitrary: index.map((i) => new Revoke(i)) },
-    { weight: 3, arbitrary: index.map((i) => new Expire(i)) },
+    { weight: 2, arbitrary: index.map((i) => new Expire(i)) },
+    { weight: 1, arbitrary: index.map((i) => new ExpireMax(i)) },
+    { weight: 1, arbitrary: index.map((i) => new ExpireAbsolute(i)) },
     { weight: 2, arbitrary: index.map((i) => new Reactivate(i)) },
     { weight: 1, arbitrary: index.map((i) => new Status(i)) },
   ];
