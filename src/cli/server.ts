@@ -4,6 +4,7 @@ import { serverChecks } from '../../suites/server/index.ts';
 import { BaselineError, loadBaseline } from '../harness/baseline.ts';
 import type { CheckDefinition } from '../harness/check.ts';
 import { parsePatterns } from '../harness/patterns.ts';
+import { selectChecks } from '../harness/runner.ts';
 import { loadProfile, parseProfile, ProfileError } from '../harness/target-profile.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
 import { runServerConformance, setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
@@ -172,7 +173,7 @@ interface Parsed {
   formats: ReportFormat[];
 }
 
-function parseOptions(options: ServerCliOptions): Parsed {
+function parseOptions(options: ServerCliOptions, checks: readonly CheckDefinition[]): Parsed {
   if (options.embedded && (options.url || options.discovery || options.controlUrl)) {
     throw new UsageError(
       '--embedded runs against the built-in simulator; it cannot be combined with --url, --discovery or --control-url',
@@ -187,14 +188,22 @@ function parseOptions(options: ServerCliOptions): Parsed {
   } catch (error) {
     throw new UsageError(`--format: ${(error as Error).message}`);
   }
+  const only = parsePatterns(options.only);
+  const skip = parsePatterns(options.skip);
+  // A run of no check would report "conforming" about nothing: patterns that leave none are a usage error.
+  if ((only.length > 0 || skip.length > 0) && selectChecks(checks, only, skip).length === 0) {
+    throw new UsageError(
+      `--only/--skip leave none of the ${checks.length} checks to run (check ids look like server.jwt.agent.execute.missing-exp; globs with *)`,
+    );
+  }
   const config: Parsed['config'] = {
     toolVersion: packageJson.version,
     url: options.url,
     discoveryUrl: options.discovery,
     controlUrl: options.controlUrl,
     embedded: options.embedded ?? false,
-    only: parsePatterns(options.only),
-    skip: parsePatterns(options.skip),
+    only,
+    skip,
     strict: options.strict ?? false,
     seed: parseSeed(options.seed),
     timeoutMs: positiveInteger(options.timeout, '--timeout'),
@@ -237,7 +246,7 @@ function usageConfig(options: ServerCliOptions): Parsed['config'] {
 export async function runServerCommand(options: ServerCliOptions, io: ServerCliIo): Promise<number> {
   let parsed: Parsed;
   try {
-    parsed = parseOptions(options);
+    parsed = parseOptions(options, io.checks ?? serverChecks);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const config = usageConfig(options);

@@ -106,6 +106,9 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option('--latency <ms>', 'delay every answer by this many milliseconds, as a distant server would', latency)
     .option('--list-faults', 'print the available faults and exit')
+    // Commander's parse errors (unknown fault, bad port, unknown option) are usage errors: exit 2,
+    // as for every other command; --help stays 0.
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
     .action(async (raw: SimulateCliOptions) => {
       if (raw.listFaults) {
         process.stdout.write(`${faultListing().join('\n')}\n`);
@@ -131,7 +134,7 @@ export function registerSimulateCommand(program: Command): void {
         simulator = await startSimulator(options);
       } catch (error) {
         process.stderr.write(`simulate: cannot start on 127.0.0.1:${raw.port}: ${(error as Error).message}\n`);
-        process.exitCode = 1;
+        process.exitCode = 2;
         return;
       }
       process.stdout.write(`listening ${simulator.issuer}\n`);

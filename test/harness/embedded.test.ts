@@ -55,6 +55,11 @@ describe('server command against the embedded simulator', () => {
     expect(await runServerCommand(options(usage, { timeout: 'soon' }), io)).toBe(2);
     expect(await runServerCommand(options(usage, { format: 'json,pdf' }), io)).toBe(2);
     expect(await runServerCommand(options(usage, { url: 'http://127.0.0.1:1' }), io)).toBe(2);
+    // Patterns that leave no check would certify nothing: a usage error, not "conforming".
+    expect(await runServerCommand(options(usage, { only: ['nomatch*'] }), io)).toBe(2);
+    const none = ReportSchema.parse(JSON.parse(await readFile(join(usage, 'report.json'), 'utf8')));
+    expect(none.setup.error).toMatch(/^usage: --only\/--skip leave none of the \d+ checks/);
+    expect(await runServerCommand(options(usage, { skip: ['server.*'] }), io)).toBe(2);
   });
 
   it('exits 2 with a report when the profile or baseline file is invalid', async () => {
