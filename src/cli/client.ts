@@ -28,6 +28,7 @@ import {
   type ExchangeRecording,
 } from '../model/index.ts';
 import { parseFormats, REPORT_FORMATS, writeReports, type ReportFormat } from '../reports/write.ts';
+import { unwritableReason } from '../reports/out-dir.ts';
 
 /** Options as commander hands them over. */
 export interface ClientCliOptions {
@@ -171,6 +172,13 @@ function mappingWorkarounds(profile: ClientProfile | undefined): ActiveWorkaroun
  * 3 internal harness error). Every outcome writes the reports, the internal error included.
  */
 export async function runClientCommand(options: ClientCliOptions, io: ClientCliIo): Promise<number> {
+  // Found before the client is started: a run whose reports cannot be written would lose every result.
+  const unwritable = unwritableReason(options.out);
+  if (unwritable !== undefined) {
+    io.stderr(`usage: cannot write reports to ${options.out}: ${unwritable}`);
+    io.stderr('exit 2: setup or usage error');
+    return 2;
+  }
   const started = new Date();
   let formats: ReportFormat[] = [...REPORT_FORMATS];
   let config: Omit<ClientRunConfig, 'scenarios' | 'onResult' | 'driver'> | undefined;

@@ -10,6 +10,7 @@ import { closingLines, progressLine } from '../harness/progress.ts';
 import { runServerConformance, setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
 import { activeWorkarounds, workaroundNotice } from '../harness/workarounds.ts';
 import { DEFAULT_THROTTLE_RETRIES } from '../harness/throttle.ts';
+import { unwritableReason } from '../reports/out-dir.ts';
 import { EXCHANGE_RECORDING, type ExchangeRecording, type Report } from '../model/index.ts';
 import { parseFormats, REPORT_FORMATS, writeReports, writeReportsSync, type ReportFormat } from '../reports/write.ts';
 
@@ -259,6 +260,13 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
     );
   }
   const { config, formats } = parsed;
+  // Found before any request: a run whose reports cannot be written would lose every result.
+  const unwritable = unwritableReason(options.out);
+  if (unwritable !== undefined) {
+    io.stderr(`usage: cannot write reports to ${options.out}: ${unwritable}`);
+    io.stderr('exit 2: setup or usage error');
+    return 2;
+  }
   let stop: (() => Promise<void>) | undefined;
   try {
     let profile: ServerRunConfig['profile'];

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { boundReport } from './bounded.ts';
 import { renderHtml } from './html.ts';
@@ -7,6 +7,7 @@ import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Report } from '../model/index.ts';
+import { ensureDirectory } from './out-dir.ts';
 
 export const REPORT_FORMATS = ['json', 'junit', 'html', 'md'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -43,7 +44,7 @@ export async function writeReports(
   outDir: string,
   formats: readonly ReportFormat[],
 ): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
+  ensureDirectory(outDir);
   const paths: string[] = [];
   for (const { file, text } of renderReports(report, formats)) {
     const path = join(outDir, file);
@@ -55,7 +56,7 @@ export async function writeReports(
 
 /** Synchronous writeReports, for the moment the process is about to exit (command-line parse errors). */
 export function writeReportsSync(report: Report, outDir: string, formats: readonly ReportFormat[]): string[] {
-  mkdirSync(outDir, { recursive: true });
+  ensureDirectory(outDir);
   return renderReports(report, formats).map(({ file, text }) => {
     const path = join(outDir, file);
     writeFileSync(path, text, 'utf8');

@@ -60,6 +60,10 @@ describe('server command against the embedded simulator', () => {
     const none = ReportSchema.parse(JSON.parse(await readFile(join(usage, 'report.json'), 'utf8')));
     expect(none.setup.error).toMatch(/^usage: --only\/--skip leave none of the \d+ checks/);
     expect(await runServerCommand(options(usage, { skip: ['server.*'] }), io)).toBe(2);
+    // Reports that cannot be written are found before the run (a path under /proc once hung Node's mkdir).
+    lines.length = 0;
+    expect(await runServerCommand(options('/proc/no-such-dir/reports'), io)).toBe(2);
+    expect(lines.join('\n')).toMatch(/cannot write reports to \/proc\/no-such-dir\/reports/);
   });
 
   it('exits 2 with a report when the profile or baseline file is invalid', async () => {
