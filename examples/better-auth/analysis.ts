@@ -920,12 +920,12 @@ export const UNJUDGED_CAUSES: { applies: (check: CheckResult) => boolean; cause:
       'Deviation 14: the state walk needs an agent past its absolute lifetime (revoked), and status still reports `active` after the operator ran out that clock.',
   },
   {
-    applies: (check) => says(check, /no control hook for advance-clock/),
+    applies: (check) => says(check, /does not offer "advance-clock"/),
     cause:
       "The control adapter answers `advance-clock` with 501: the plugin reads the process clock directly and has no clock hook (faking it would move better-auth's sessions and jose's checks too).",
   },
   {
-    applies: (check) => says(check, /no control hook for unlink-host/),
+    applies: (check) => says(check, /does not offer "unlink-host"/),
     cause:
       'The control adapter answers `unlink-host` with 501: the plugin cannot unlink a host from its user (§2.9 lets a server require revocation instead).',
   },

@@ -35,6 +35,7 @@ export interface ServerCliOptions {
   recordExchanges?: string;
   keep?: boolean;
   throttleRetries?: string;
+  minCoverage?: string;
   probeCapabilities?: boolean;
   maxDuration?: string;
   quiet?: boolean;
@@ -84,6 +85,10 @@ export function registerServerCommand(program: Command): void {
     )
     .option('--keep', 'leave the hosts and agents checks register in place (default: each check revokes its own)')
     .option(
+      '--min-coverage <percent>',
+      'fail (exit 1) a run in which fewer than this share of the applicable checks ran (the rest skipped)',
+    )
+    .option(
       '--throttle-retries <n>',
       `run a check the target throttled (429) again after the wait it asks for, up to n times (default: ${DEFAULT_THROTTLE_RETRIES}; 0: never)`,
     )
@@ -129,6 +134,13 @@ function exitOnParseError(error: CommanderError): never {
     // The message commander printed is what matters when even the report cannot be written.
   }
   process.exit(2);
+}
+
+function percentage(value: string, option: string): number {
+  const number = Number(value.trim().replace(/%$/, ''));
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number > 100)
+    throw new UsageError(`${option} must be a percentage between 0 and 100, got "${value}"`);
+  return number;
 }
 
 function nonNegativeInteger(value: string, option: string): number {
@@ -214,6 +226,7 @@ function parseOptions(options: ServerCliOptions, checks: readonly CheckDefinitio
     formats,
     recordExchanges: parseRecording(options.recordExchanges),
     keep: options.keep ?? false,
+    ...(options.minCoverage !== undefined && { minCoverage: percentage(options.minCoverage, '--min-coverage') }),
     ...(options.throttleRetries !== undefined && {
       throttleRetries: nonNegativeInteger(options.throttleRetries, '--throttle-retries'),
     }),

@@ -78,7 +78,7 @@ export interface CheckContext {
    * with a warning. `message` names the ruling.
    */
   tolerated(message: string, detail?: FailureDetail): never;
-  /** Stop the check as skipped (e.g. "server offers no control hook"). */
+  /** Stop the check as skipped (e.g. "needs the operator control hook: give --control-url"). */
   skip(reason: string): never;
   /** Stop the check as not applicable (feature not advertised). */
   notApplicable(reason: string): never;

@@ -1,4 +1,13 @@
-import { AREAS, CHECK_STATUSES, type CheckResult, type Report, type StatusCounts } from '../model/index.ts';
+import {
+  AREAS,
+  CHECK_STATUSES,
+  ranLine,
+  ranShare,
+  skipReasons,
+  type CheckResult,
+  type Report,
+  type StatusCounts,
+} from '../model/index.ts';
 import { workaroundNotice } from './workarounds.ts';
 
 export const STATUS_SYMBOLS: Record<CheckResult['status'], string> = {
@@ -60,12 +69,22 @@ export function closingLines(report: Report): string[] {
     for (const entry of baseline.stale) lines.push(`  baseline entry names no known check: ${entry.check}`);
   }
   lines.push(...workaroundNotice(report.workarounds));
+  if (report.setup.ok) {
+    lines.push(ranLine(report.summary));
+    for (const { reason, count } of skipReasons(report.checks).slice(0, 3)) lines.push(`  skipped ${count}: ${reason}`);
+  }
+  const mostlySkipped = report.setup.ok && ranShare(report.summary).share < 0.5;
   const verdict = [
-    'conforming: no failure beyond the baseline',
+    mostlySkipped
+      ? 'no failure beyond the baseline among the checks that ran, but most of the suite did not run (see the skip reasons)'
+      : 'conforming: no failure beyond the baseline',
     'conformance failures',
     'setup or usage error',
     'internal harness error (a bug of this tool: please report it)',
   ][report.exit_code];
-  lines.push(`exit ${report.exit_code}: ${verdict}`);
+  const undercovered = report.setup.notes.find((note) => note.startsWith('coverage below --min-coverage'));
+  lines.push(
+    `exit ${report.exit_code}: ${undercovered !== undefined && report.exit_code === 1 ? undercovered : verdict}`,
+  );
   return lines;
 }

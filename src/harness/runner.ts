@@ -123,7 +123,12 @@ export function unmetNeed(
   }
   for (const need of needs) {
     if ('control' in need && !env.control?.supports.includes(need.control)) {
-      return { status: 'skipped', reason: `server offers no control hook for ${need.control}` };
+      return {
+        status: 'skipped',
+        reason: env.control
+          ? `the control hook does not offer "${need.control}" (add it to enable the check; spec/control-contract.md)`
+          : `needs the operator control hook ("${need.control}"): give --control-url (spec/control-contract.md)`,
+      };
     }
   }
   return undefined;

@@ -1,6 +1,7 @@
 import {
   SPEC_VERSION,
   TOOL_NAME,
+  ranShare,
   summarize,
   type CheckResult,
   type ExchangeRecording,
@@ -51,6 +52,11 @@ export interface ServerRunConfig {
   recordExchanges?: ExchangeRecording;
   /** Leave the hosts and agents checks registered in place instead of revoking them (`--keep`). */
   keep?: boolean;
+  /**
+   * Least share (percent) of the applicable checks that must run (not be skipped) for a clean run to
+   * exit 0 (`--min-coverage`); below it the run exits 1 and says so.
+   */
+  minCoverage?: number;
   /** Re-runs of a check the target throttled (429), after the wait it asks for (throttle.ts). */
   throttleRetries?: number;
   /**
@@ -177,6 +183,8 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
     ? applyBaseline(config.baseline.baseline, config.baseline.file, results, new Set(config.checks.map((c) => c.id)))
     : null;
   const failed = baseline ? !baseline.ok : results.some((result) => result.status === 'failed');
+  const undercovered = belowMinCoverage(config.minCoverage, results);
+  if (undercovered !== undefined) notes.push(undercovered);
   const setup: Setup = {
     ok: true,
     notes,
@@ -194,9 +202,18 @@ export async function runServerConformance(config: ServerRunConfig): Promise<Ser
       baseline,
       target,
       profile: completed.profile,
-      exitCode: failed ? 1 : 0,
+      exitCode: failed || undercovered !== undefined ? 1 : 0,
     },
   );
+}
+
+/** The note failing a run that ran less of the suite than `--min-coverage` asks, or undefined. */
+function belowMinCoverage(minCoverage: number | undefined, results: readonly CheckResult[]): string | undefined {
+  if (minCoverage === undefined) return undefined;
+  const { ran, applicable, share } = ranShare(summarize(results));
+  const percent = Math.floor(share * 1000) / 10;
+  if (percent >= minCoverage) return undefined;
+  return `coverage below --min-coverage: ${ran} of ${applicable} applicable checks ran (${percent}%, at least ${minCoverage}% asked); the skip reasons say how to enable the rest`;
 }
 
 /** The report of a run that could not start (usage, configuration, unreachable target): exit code 2. */
@@ -259,6 +276,7 @@ function assemble(
     record_exchanges: config.recordExchanges ?? 'failures',
     keep: config.keep ?? false,
     throttle_retries: config.throttleRetries ?? DEFAULT_THROTTLE_RETRIES,
+    ...(config.minCoverage !== undefined && { min_coverage: config.minCoverage }),
   };
   const catalogue = readCatalogue();
   return {

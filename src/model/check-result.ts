@@ -131,6 +131,33 @@ export function summarize(checks: readonly CheckResult[]): Summary {
   return { total: checks.length, counts, by_area: byArea };
 }
 
+/**
+ * How much of the suite actually ran: every check but the skipped and the not-applicable ones, out
+ * of those that apply to the target (a feature the target does not offer is no gap in the run).
+ */
+export function ranShare(summary: Summary): { ran: number; applicable: number; share: number } {
+  const applicable = summary.total - summary.counts['not-applicable'];
+  const ran = applicable - summary.counts.skipped;
+  return { ran, applicable, share: applicable === 0 ? 0 : ran / applicable };
+}
+
+/** Why checks were skipped, most frequent first: each distinct reason with how many checks it skipped. */
+export function skipReasons(checks: readonly CheckResult[]): { reason: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const check of checks)
+    if (check.status === 'skipped') {
+      const reason = check.message ?? 'no reason given';
+      counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    }
+  return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+}
+
+/** One line saying how much of the suite ran, e.g. "65 of 304 checks ran; 191 skipped, 48 not applicable". */
+export function ranLine(summary: Summary): string {
+  const { ran } = ranShare(summary);
+  return `${ran} of ${summary.total} checks ran; ${summary.counts.skipped} skipped, ${summary.counts['not-applicable']} not applicable`;
+}
+
 /** Which exchanges a report keeps: those of checks that did not pass (default), or all. */
 export const EXCHANGE_RECORDING = ['failures', 'all'] as const;
 export type ExchangeRecording = (typeof EXCHANGE_RECORDING)[number];

@@ -117,6 +117,8 @@ export const ReportOptionsSchema = z.object({
   keep: z.boolean().optional(),
   /** Server runs: how often a check the target throttled (429) ran again after the wait it asked for. */
   throttle_retries: z.number().int().nonnegative().optional(),
+  /** Server runs: least share (percent) of applicable checks that had to run (`--min-coverage`). */
+  min_coverage: z.number().min(0).max(100).optional(),
 });
 export type ReportOptions = z.infer<typeof ReportOptionsSchema>;
 

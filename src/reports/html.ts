@@ -3,6 +3,9 @@ import {
   AREAS,
   CHECK_STATUSES,
   curlLine,
+  ranLine,
+  ranShare,
+  skipReasons,
   targetName,
   type CheckResult,
   type Exchange,
@@ -278,6 +281,23 @@ function setupHtml(report: Report): string {
   return parts.join('\n');
 }
 
+/** Failures first, then errors, warnings and the rest, each group in run order. */
+function byUrgency(checks: readonly CheckResult[]): CheckResult[] {
+  const rank: Record<string, number> = { failed: 0, error: 1, warning: 2, info: 3 };
+  return checks
+    .map((check, index) => ({ check, index }))
+    .sort((a, b) => (rank[a.check.status] ?? 4) - (rank[b.check.status] ?? 4) || a.index - b.index)
+    .map(({ check }) => check);
+}
+
+/** Why checks were skipped (each reason says how to enable them), most frequent first. */
+function skippedHtml(report: Report): string {
+  const reasons = skipReasons(report.checks);
+  if (reasons.length === 0) return '';
+  const items = reasons.map(({ reason, count }) => `<li>${count} × ${esc(reason)}</li>`);
+  return `<h2 id="skipped">Skipped (${report.summary.counts.skipped})</h2><ul>${items.join('')}</ul>`;
+}
+
 /** One self-contained HTML page: summary, filters, every check with its exchanges, coverage, setup. */
 /** One line per answer that stopped several checks, so a shared cause is not read as many failures. */
 function rootCausesHtml(report: Report): string {
@@ -291,10 +311,16 @@ function rootCausesHtml(report: Report): string {
 }
 
 export function renderHtml(report: Report): string {
+  const mostlySkipped = report.setup.ok && ranShare(report.summary).share < 0.5;
   const verdict =
-    ['no failure beyond the baseline', 'conformance failures', 'setup or usage error', 'internal harness error'][
-      report.exit_code
-    ] ?? '';
+    [
+      mostlySkipped
+        ? 'no failure beyond the baseline among the checks that ran — most of the suite did not run'
+        : 'no failure beyond the baseline',
+      'conformance failures',
+      'setup or usage error',
+      'internal harness error',
+    ][report.exit_code] ?? '';
   const target = targetName(report);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -302,16 +328,18 @@ export function renderHtml(report: Report): string {
 <body>
 <h1>Agent Auth ${report.kind} conformance</h1>
 <p>Target <span class="id">${esc(target)}</span> · spec ${esc(report.spec_version)} · ${esc(report.tool.name)} ${esc(report.tool.version)} · seed ${report.seed} · ${esc(report.started_at)} · ${report.duration_ms} ms</p>
-<p><span class="badge ${report.exit_code === 0 ? 'passed' : report.exit_code === 1 ? 'failed' : 'error'}">exit ${report.exit_code}</span> ${esc(verdict)}</p>
+<p><span class="badge ${report.exit_code === 0 ? (mostlySkipped ? 'warning' : 'passed') : report.exit_code === 1 ? 'failed' : 'error'}">exit ${report.exit_code}</span> ${esc(verdict)}</p>
+${report.setup.ok ? `<p>${esc(ranLine(report.summary))}${report.summary.counts.skipped > 0 ? ` — <a href="#skipped">why</a>` : ''}</p>` : ''}
 ${report.kind === 'client' ? `<p>Tools exposed: ${report.target.tools.map((tool) => `<span class="id">${esc(tool)}</span>`).join(', ') || 'none seen'}</p>` : ''}
 ${workaroundsHtml(report)}
 ${summaryTableHtml(report)}
 ${baselineHtml(report)}
 ${rootCausesHtml(report)}
+${skippedHtml(report)}
 ${stateMatrixHtml(report)}
 <h2>Checks</h2>
 ${filtersHtml()}
-${report.checks.map(checkHtml).join('\n')}
+${byUrgency(report.checks).map(checkHtml).join('\n')}
 <h2>Coverage</h2>
 ${coverageHtml(report)}
 ${setupHtml(report)}

@@ -1,5 +1,15 @@
 import { rootCauses } from './root-causes.ts';
-import { AREAS, CHECK_STATUSES, describeExchange, targetName, type CheckResult, type Report } from '../model/index.ts';
+import {
+  AREAS,
+  CHECK_STATUSES,
+  describeExchange,
+  ranLine,
+  ranShare,
+  skipReasons,
+  targetName,
+  type CheckResult,
+  type Report,
+} from '../model/index.ts';
 import { failureLines } from './failure.ts';
 
 /** Escapes text for a Markdown table cell or list item. */
@@ -47,13 +57,17 @@ export function renderMarkdown(report: Report): string {
     `Target: \`${target.replaceAll('`', '')}\` · spec ${report.spec_version} · ${report.tool.name} ${report.tool.version} · seed ${report.seed}`,
     '',
   );
+  const mostlySkipped = report.setup.ok && ranShare(report.summary).share < 0.5;
   const verdict = [
-    '✅ no failure beyond the baseline',
+    mostlySkipped
+      ? '⚠️ no failure beyond the baseline among the checks that ran — most of the suite did not run'
+      : '✅ no failure beyond the baseline',
     '❌ conformance failures',
     '⚠️ setup or usage error',
     '🛑 internal harness error',
   ][report.exit_code];
   out.push(`**Result:** ${verdict} (exit ${report.exit_code})`, '');
+  if (report.setup.ok) out.push(`**Ran:** ${ranLine(report.summary)}.`, '');
   if (report.kind === 'client')
     out.push(
       `**Tools exposed:** ${report.target.tools.map((tool) => `\`${tool.replaceAll('`', '')}\``).join(', ') || 'none seen'}`,
@@ -88,6 +102,12 @@ export function renderMarkdown(report: Report): string {
     const results = report.checks.filter((result) => result.status === status);
     if (results.length === 0) continue;
     out.push(`## ${title} (${results.length})`, '', ...results.flatMap(listItem), '');
+  }
+  const skipped = skipReasons(report.checks);
+  if (skipped.length > 0) {
+    out.push(`## Skipped (${report.summary.counts.skipped}): why, and how to enable them`, '');
+    for (const { reason, count } of skipped) out.push(`- ${count} × ${md(reason)}`);
+    out.push('');
   }
   const baseline = report.baseline;
   if (baseline) {

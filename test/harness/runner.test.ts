@@ -101,7 +101,9 @@ describe('scoring', () => {
       ['n.role', 'not-applicable'],
       ['n.both', 'not-applicable'],
     ]);
-    expect(results[0]?.message).toBe('server offers no control hook for advance-clock');
+    expect(results[0]?.message).toBe(
+      'the control hook does not offer "advance-clock" (add it to enable the check; spec/control-contract.md)',
+    );
     expect(ran).toBe(1);
     const noControl = await runChecks(
       [check('n.none', run, { needs: [{ control: 'approve' }] })],

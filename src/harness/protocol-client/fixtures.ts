@@ -64,7 +64,11 @@ export class ProtocolClient extends ProtocolCalls {
   /** Approves a pending agent through the control hook and waits until status reports it active. */
   async approve(agent: AgentIdentity, capabilities?: string[]): Promise<void> {
     if (!this.control?.supports('approve')) {
-      throw new Skip('server offers no control hook to approve pending registrations');
+      throw new Skip(
+        this.control
+          ? 'the control hook does not offer "approve", needed to approve pending registrations (spec/control-contract.md)'
+          : 'registration is pending and approving it needs the operator control hook ("approve"): give --control-url (spec/control-contract.md)',
+      );
     }
     const userCode: unknown = (agent.approval ?? agent.registration?.approval)?.user_code;
     await this.control.approve({

@@ -191,7 +191,7 @@ export async function hostLinkedTo(
 
 /** The operator hook (checks list the operations they use in `needs`, so it is there when they run). */
 export function control(t: CheckContext): ControlClient {
-  if (t.control === undefined) t.skip('server offers no operator control hook');
+  if (t.control === undefined) t.skip('needs the operator control hook: give --control-url (spec/control-contract.md)');
   return t.control;
 }
 
