@@ -31,10 +31,15 @@ function testcase(role: Report['kind'], result: CheckResult): string {
       body.push(`      <skipped message="${esc(`${result.status}: ${result.message ?? ''}`)}"/>`);
       break;
     case 'warning':
-    case 'info':
+      // JUnit has no warning verdict: a passing testcase would hide it, a failure would fail CI runs
+      // that exit 0. Skipped (typed "warning") is the state every consumer shows without failing.
       body.push(
-        `      <system-out>${esc(`${result.status.toUpperCase()} (${result.level}): ${details(result)}`)}</system-out>`,
+        `      <skipped type="warning" message="${esc(`WARNING (${result.level}, does not fail the run): ${result.message ?? ''}`)}"/>`,
+        `      <system-out>${esc(`WARNING (${result.level}): ${details(result)}`)}</system-out>`,
       );
+      break;
+    case 'info':
+      body.push(`      <system-out>${esc(`INFO (${result.level}): ${details(result)}`)}</system-out>`);
       break;
     case 'passed':
       if (result.notes.length > 0) body.push(`      <system-out>${esc(result.notes.join('\n'))}</system-out>`);
@@ -48,7 +53,8 @@ function counts(results: readonly CheckResult[]) {
     tests: results.length,
     failures: results.filter((r) => r.status === 'failed').length,
     errors: results.filter((r) => r.status === 'error').length,
-    skipped: results.filter((r) => r.status === 'skipped' || r.status === 'not-applicable').length,
+    skipped: results.filter((r) => r.status === 'skipped' || r.status === 'not-applicable' || r.status === 'warning')
+      .length,
     time: seconds(results.reduce((sum, r) => sum + r.duration_ms, 0)),
   };
 }
@@ -94,7 +100,13 @@ export function renderJunit(report: Report): string {
     );
   }
   const total = counts(report.checks);
-  const rootCounts = { ...total, errors: total.errors + (report.setup.ok ? 0 : 1), time: seconds(report.duration_ms) };
+  const setupFailed = report.setup.ok ? 0 : 1;
+  const rootCounts = {
+    ...total,
+    tests: total.tests + setupFailed,
+    errors: total.errors + setupFailed,
+    time: seconds(report.duration_ms),
+  };
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites ${attributes({ name: `${report.tool.name} ${report.kind}`, ...rootCounts })}>`,

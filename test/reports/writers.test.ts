@@ -46,8 +46,12 @@ describe('report writers', () => {
     expect(names).toContain('failure');
     expect(names).toContain('skipped');
     expect(names).toContain('error');
+    // The SHOULD warning is a skipped testcase typed "warning": visible, not a pass, not a failure.
     expect(xml).toContain(
-      '<testsuites name="agent-auth-conformance server" tests="5" failures="1" errors="1" skipped="1"',
+      '<testsuites name="agent-auth-conformance server" tests="5" failures="1" errors="1" skipped="2"',
+    );
+    expect(xml).toContain(
+      '<skipped type="warning" message="WARNING (SHOULD, does not fail the run): no Cache-Control"/>',
     );
     expect(xml).toContain('&lt;script&gt;');
     expect(xml).not.toContain('\u0001');
@@ -63,6 +67,8 @@ describe('report writers', () => {
     assertWellFormedXml(xml);
     expect(xml).toContain('name="setup"');
     expect(xml).toContain('discovery is unreachable &lt;x&gt;');
+    // The root counts the erroring setup testcase too.
+    expect(xml).toMatch(/<testsuites [^>]*tests="1" failures="0" errors="1"/);
   });
 
   it('HTML contains every check id and escapes bodies, JWT claims and messages', () => {
