@@ -216,16 +216,25 @@ function throttleAnswer(exchange: Exchange): string {
 function rateLimitSection(report: ServerReport, settings: TargetSettings): string[] {
   const groups = throttled(report);
   const checks = groups.flatMap((group) => group.checks);
-  if (checks.length === 0) return [];
-  const out = ['## Shared cause: the rate limiter refuses the run', ''];
-  out.push(
-    `${checks.length} of the run's ${report.summary.total} checks (${statusCounts(checks)}) met a \`429\` from the target and reached no verdict on their own requirements:`,
-  );
-  out.push('');
-  out.push('| Refused request | Checks | Status |');
-  out.push('|---|---:|---|');
-  for (const group of groups) out.push(`| ${group.where} | ${group.checks.length} | ${statusCounts(group.checks)} |`);
-  out.push('');
+  const rerun = report.checks.filter((check) => check.notes.some((note) => note.startsWith('throttled:')));
+  if (checks.length === 0 && rerun.length === 0) return [];
+  const out = ['## Shared cause: the rate limiter', ''];
+  if (rerun.length > 0) {
+    out.push(
+      `${rerun.length} of the run's ${report.summary.total} checks met a \`429\` and ran again from their start once the wait the limiter asked for had passed, while no other check started (at most ${report.options.throttle_retries ?? 3} times each); ${statusCounts(rerun)} in the end. The run took ${Math.round(report.duration_ms / 60_000)} minutes.`,
+    );
+    out.push('');
+  }
+  if (checks.length > 0) {
+    out.push(
+      `${checks.length} check${checks.length === 1 ? '' : 's'} (${statusCounts(checks)}) still met a \`429\` after that and reached no verdict on their own requirements:`,
+    );
+    out.push('');
+    out.push('| Refused request | Checks | Status |');
+    out.push('|---|---:|---|');
+    for (const group of groups) out.push(`| ${group.where} | ${group.checks.length} | ${statusCounts(group.checks)} |`);
+    out.push('');
+  }
   const first = groups
     .map((group) => group.first)
     .filter((exchange): exchange is Exchange => exchange !== undefined)

@@ -68,16 +68,21 @@ describe('better-auth findings', () => {
     expect(DEVIATIONS.map((deviation) => deviation.number)).toEqual(DEVIATIONS.map((_, index) => index + 1));
   });
 
-  it('makes the rate limiter the shared cause of the library-defaults run', async () => {
+  it('explains the library-defaults run by its rate limiter: most checks re-run at its pace, a few still throttled', async () => {
     const { report, findings } = await published(LIBRARY_DEFAULTS_OUT);
-    // A 429 of the target itself, or one the control adapter met signing a user in for an operator step.
+    const rerun = report.checks.filter((check) => check.notes.some((note) => note.startsWith('throttled:')));
+    // A 429 of the target itself, or one the control adapter met for an operator step.
     const throttled = report.checks.filter(
       (check) =>
         check.exchanges.some((exchange) => exchange.response?.status === 429) ||
         /answered 429\b/.test(check.message ?? ''),
     );
-    expect(throttled.length).toBeGreaterThan(report.summary.total / 2);
-    expect(findings).toContain('## Shared cause: the rate limiter refuses the run');
-    expect(findings).toContain(`${throttled.length} of the run's ${report.summary.total} checks`);
+    expect(rerun.length).toBeGreaterThan(report.summary.total / 4);
+    expect(throttled.length).toBeLessThan(report.summary.total / 10);
+    expect(findings).toContain('## Shared cause: the rate limiter');
+    expect(findings).toContain(
+      `${rerun.length} of the run's ${report.summary.total} checks met a \`429\` and ran again`,
+    );
+    expect(findings).toContain(`${throttled.length} checks (`);
   });
 });
