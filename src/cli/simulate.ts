@@ -106,9 +106,6 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option('--latency <ms>', 'delay every answer by this many milliseconds, as a distant server would', latency)
     .option('--list-faults', 'print the available faults and exit')
-    // Commander's parse errors (unknown fault, bad port, unknown option) are usage errors: exit 2,
-    // as for every other command; --help stays 0.
-    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
     .action(async (raw: SimulateCliOptions) => {
       if (raw.listFaults) {
         process.stdout.write(`${faultListing().join('\n')}\n`);

@@ -16,6 +16,7 @@ import { ControlError, Fail, NotApplicable, PreconditionFailed, Skip, Tolerated 
 import { withPreconditionOwner } from './precondition-owner.ts';
 import { attributeRateLimit, attributeTimeout } from './transport-attribution.ts';
 import { isSelected } from './patterns.ts';
+import { BodyBudget } from './retention.ts';
 import { DEFAULT_THROTTLE_RETRIES, MAX_THROTTLE_WAIT_SECONDS, ThrottleGate, throttledWaitSeconds } from './throttle.ts';
 import { capabilityForRole, type TargetProfile } from './target-profile.ts';
 
@@ -145,6 +146,7 @@ export async function runChecks(
 ): Promise<CheckResult[]> {
   validateChecks(checks);
   const results = new Map<string, CheckResult>();
+  const bodies = new BodyBudget();
   const gate = new ThrottleGate();
   const retries = options.throttleRetries ?? DEFAULT_THROTTLE_RETRIES;
   const runOne = async (check: CheckDefinition) => {
@@ -167,7 +169,9 @@ export async function runChecks(
           `throttled: the target answered 429, so the check ran again from its start after the wait it asked for (${waits.map((wait) => `${wait} s`).join(', ')})`,
         ],
       };
-    const result = withPreconditionOwner(attributeTimeout(attributeRateLimit(raw, check.rateLimitProbe === true)));
+    const result = bodies.retain(
+      withPreconditionOwner(attributeTimeout(attributeRateLimit(raw, check.rateLimitProbe === true))),
+    );
     results.set(check.id, result);
     options.onResult?.(result);
   };

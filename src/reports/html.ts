@@ -66,6 +66,18 @@ function headers(record: Record<string, string>): string {
   );
 }
 
+/**
+ * The page shows the first 8 KiB of a body: report.json keeps what was recorded (up to 64 KiB). A
+ * target answering every request with large bodies would otherwise make a page of hundreds of
+ * megabytes, and rendering it would be most of the run's memory.
+ */
+const PAGE_BODY_CHARS = 8 * 1024;
+
+function shownInPage(body: string): string {
+  if (body.length <= PAGE_BODY_CHARS) return body;
+  return `${body.slice(0, PAGE_BODY_CHARS)}\n… [${body.length - PAGE_BODY_CHARS} more characters in report.json]`;
+}
+
 /** One exchange; `open` unfolds it (the exchange a failure points at). */
 function exchangeHtml(exchange: Exchange, open = false): string {
   const outcome = exchange.error ? `${exchange.error.kind}` : String(exchange.response?.status ?? '?');
@@ -76,7 +88,7 @@ function exchangeHtml(exchange: Exchange, open = false): string {
   if (exchange.request.jwt)
     parts.push(`<div>Bearer JWT (decoded, not verified)</div><pre>${json(exchange.request.jwt)}</pre>`);
   if (exchange.request.body !== undefined)
-    parts.push(`<div>Request body</div><pre>${esc(exchange.request.body)}</pre>`);
+    parts.push(`<div>Request body</div><pre>${esc(shownInPage(exchange.request.body))}</pre>`);
   if (exchange.error)
     parts.push(`<div>Error</div><pre>${esc(`${exchange.error.kind}: ${exchange.error.message}`)}</pre>`);
   const response = exchange.response;
@@ -85,7 +97,9 @@ function exchangeHtml(exchange: Exchange, open = false): string {
     if (response.events)
       parts.push(`<div>Events (${esc(response.stream_end ?? 'incomplete')})</div><pre>${json(response.events)}</pre>`);
     if (response.body !== undefined)
-      parts.push(`<div>Response body (${response.body_bytes} bytes)</div><pre>${esc(response.body)}</pre>`);
+      parts.push(
+        `<div>Response body (${response.body_bytes} bytes)</div><pre>${esc(shownInPage(response.body))}</pre>`,
+      );
   }
   parts.push(`<div>Replay</div><pre>${esc(curlLine(exchange.request))}</pre></details>`);
   return parts.join('\n');

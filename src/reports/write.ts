@@ -45,10 +45,12 @@ export async function writeReports(
   formats: readonly ReportFormat[],
 ): Promise<string[]> {
   ensureDirectory(outDir);
+  const bounded = boundReport(report);
   const paths: string[] = [];
-  for (const { file, text } of renderReports(report, formats)) {
-    const path = join(outDir, file);
-    await writeFile(path, text, 'utf8');
+  // One format at a time: a report of a hostile target renders to tens of megabytes per format.
+  for (const format of formats) {
+    const path = join(outDir, WRITERS[format].file);
+    await writeFile(path, WRITERS[format].render(bounded), 'utf8');
     paths.push(path);
   }
   return paths;

@@ -88,19 +88,19 @@ const FAULT_CASES: FaultCase[] = [
     check: lifecycleModel,
     fault: 'expired-agent-executes',
     verdict:
-      /^step \d+, execute\(agent \d\) \(model: expired\): execute by the expired agent: expected 403 agent_expired or 401 invalid_jwt .*, got 200/,
+      /^step \d+, execute\(agent \d\) \(model: expired(-max)?\): execute: expected 403 agent_expired, got 200 .*\(spec\/state-table\.yaml, expired(-max)? × execute-(subject|other)\)$/,
   },
   {
     check: lifecycleModel,
     fault: 'revoked-agent-executes',
     verdict:
-      /^step \d+, execute\(agent \d\) \(model: revoked\): execute by the revoked agent: expected 403 agent_revoked or 401 invalid_jwt .*, got 200/,
+      /^step \d+, execute\(agent \d\) \(model: (absolute-)?revoked\): execute: expected 403 agent_revoked, got (200 .*|403 "capability_not_granted" )\(spec\/state-table\.yaml, (absolute-)?revoked × execute-(subject|other)\)$/,
   },
   {
     check: lifecycleModel,
     fault: 'reactivates-revoked-agent',
     verdict:
-      /^step \d+, reactivate\(agent \d\) \(model: revoked\): reactivate a revoked agent: expected 403 agent_revoked .*, got 200/,
+      /^step \d+, reactivate\(agent \d\) \(model: revoked\): reactivate: expected 403 agent_revoked, got 200 .*\(spec\/state-table\.yaml, revoked × reactivate\)$/,
   },
   {
     check: boundNearMisses,

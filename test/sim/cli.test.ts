@@ -54,7 +54,7 @@ describe('agent-auth-conformance simulate', () => {
     try {
       await program().parseAsync(['node', 'cli', 'simulate', '--port', String(blocker.port)]);
       expect(errors.join('')).toMatch(/cannot start/);
-      expect(process.exitCode).toBe(1);
+      expect(process.exitCode).toBe(2);
     } finally {
       process.exitCode = undefined;
       await blocker.stop();
