@@ -76,7 +76,7 @@ export function registerServerCommand(program: Command): void {
     .option('--timeout <ms>', 'deadline per HTTP request', '5000')
     .option('--check-timeout <ms>', 'overall deadline per check', '30000')
     .option('--max-duration <s>', 'end the whole run after this many seconds; checks not finished by then are errors')
-    .option('--concurrency <n>', 'checks run in parallel (default: 4, or 8 for a target 20 ms or more away)')
+    .option('--concurrency <n>', 'checks run in parallel (default: 4, or 12 for a target 20 ms or more away)')
     .option('--header <header>', "extra request header 'Name: value' (repeatable)", collect, [])
     .option(
       '--record-exchanges <which>',
