@@ -12,7 +12,7 @@ import {
 } from '../../../src/harness/api.ts';
 import { executeSync } from '../_shared/execution.ts';
 import { activeCapabilities, grantsOf, isWellFormedGrant, type WireGrant } from '../_shared/grants.ts';
-import { readStatus } from '../_shared/lifecycle.ts';
+import { hostIdOf, readStatus } from '../_shared/lifecycle.ts';
 import { withinOneSecond } from '../_shared/refusals.ts';
 import { cellOf, judge } from '../_shared/state-cells.ts';
 import { control, expectAgentStatus } from './fixtures.ts';
@@ -42,7 +42,8 @@ type AgentState =
   | 'revoked'
   | 'absolute-revoked'
   | 'rejected'
-  | 'host-revoked';
+  | 'host-revoked'
+  | 'unlinked';
 
 /** Expired by either clock that reactivation can reset (§2.4, §2.5). */
 function isExpired(state: AgentState): boolean {
@@ -103,8 +104,9 @@ function expectCell(
 /** The state status reports after an operation: the cell's `after`, else what a 2xx answer says, else unchanged. */
 function stateAfter(current: AgentState, operation: string, result: HttpResult): AgentState {
   const after = cellOf(current, operation).after;
-  // Revoked stays revoked the way it came about (a revoked host, the absolute clock): those cells differ.
-  if (after === 'revoked' && (current === 'host-revoked' || current === 'absolute-revoked')) return current;
+  // Revoked stays revoked the way it came about (a revoked host, the absolute clock, an unlink): those cells differ.
+  if (after === 'revoked' && (current === 'host-revoked' || current === 'absolute-revoked' || current === 'unlinked'))
+    return current;
   if (after !== undefined) return current === 'host-revoked' ? current : (after as AgentState);
   const reported: unknown = result.json?.status;
   const known: AgentState[] = ['pending', 'active', 'expired', 'revoked', 'rejected'];
@@ -313,6 +315,29 @@ class RevokeHost implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
 }
 
 /**
+ * The user unlinks the host (operator `unlink-host`, §2.9): every delegated agent under it that is
+ * not already terminal is revoked; the host stays, unlinked, and a later approval links it again.
+ */
+class Unlink implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
+  check(m: Readonly<LifecycleModel>): boolean {
+    return !m.hostRevoked;
+  }
+
+  async run(m: LifecycleModel, r: LifecycleSystem): Promise<void> {
+    r.step += 1;
+    const first = r.agents[0] as AgentIdentity;
+    await control(r.t).unlinkHost({ host_id: await hostIdOf(r.t, r.host, first) });
+    for (const agent of m.agents)
+      if (['pending', 'active', 'expired', 'expired-max'].includes(agent.state))
+        Object.assign(agent, { state: 'unlinked', syncGranted: false, awaiting: [] } satisfies ModelAgent);
+  }
+
+  toString(): string {
+    return 'unlink-host';
+  }
+}
+
+/**
  * The operator denies a pending registration as a whole: the agent becomes rejected (RUL-FULL-DENIAL
  * tolerates an active agent with every grant denied, which the model then follows).
  */
@@ -444,6 +469,7 @@ function commandSequences(t: CheckContext): fc.Arbitrary<Iterable<fc.AsyncComman
     { weight: 1, arbitrary: index.map((i) => new Status(i)) },
   ];
   if (t.control?.supports('deny')) weighted.push({ weight: 1, arbitrary: index.map((i) => new Deny(i)) });
+  if (t.control?.supports('unlink-host')) weighted.push({ weight: 1, arbitrary: fc.constant(new Unlink()) });
   if (t.client.target.endpoints['revoke_host'] !== undefined)
     weighted.push({ weight: 1, arbitrary: fc.constant(new RevokeHost()) });
   if (t.profile.highRisk !== undefined) weighted.push({ weight: 1, arbitrary: fc.constant(new Register('high-risk')) });
@@ -496,6 +522,7 @@ const randomCommandSequences = defineCheck({
     'AAP-2.3-STATE.rejected',
     'AAP-2.11-05',
     'AAP-4.5.1-STEP8',
+    'AAP-2.9-03',
   ],
   level: 'MUST',
   rulings: [
