@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { registerClientCommand } from './client.ts';
+import { registerListCommand } from './list.ts';
 import { registerReferenceClientCommand } from './reference-client.ts';
 import { registerSchemasCommand } from './schemas.ts';
 import { registerServerCommand } from './server.ts';
@@ -19,6 +20,7 @@ registerSchemasCommand(program);
 registerSimulateCommand(program);
 registerServerCommand(program);
 registerClientCommand(program);
+registerListCommand(program);
 registerReferenceClientCommand(program);
 
 try {

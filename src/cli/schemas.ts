@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { generateSchemaFiles, type ToolDocument } from '../protocol/json-schema.ts';
 import { WIRE_OBJECTS } from '../protocol/wire-objects.ts';
 import { ReportSchema } from '../model/index.ts';
+import { TargetProfileSchema } from '../harness/target-profile.ts';
 
 /** Documents the tool writes, published next to the wire objects' schemas. */
 export const TOOL_DOCUMENTS: readonly ToolDocument[] = [
@@ -13,6 +14,13 @@ export const TOOL_DOCUMENTS: readonly ToolDocument[] = [
     description:
       'The report.json a conformance run writes: target, options, setup, every check result with its HTTP exchanges, requirement coverage and baseline outcome.',
     schema: ReportSchema,
+  },
+  {
+    name: 'target-profile',
+    title: 'Target profile',
+    description:
+      "The --profile JSON of a server run: which of the target's capabilities plays each role the checks need, sample and failing arguments, a reachable rate limit, origins allowed to receive credentials, declared workarounds.",
+    schema: TargetProfileSchema,
   },
 ];
 

@@ -3,6 +3,7 @@ import { AgentModeSchema, type AgentMode } from '../protocol/index.ts';
 import {
   FAULTS,
   isFaultName,
+  SIMULATOR_PROFILE,
   startSimulator,
   type FaultName,
   type RunningSimulator,
@@ -21,6 +22,7 @@ interface SimulateCliOptions {
   rateLimitPerAddress?: boolean;
   allowLoopbackJwks?: boolean;
   listFaults?: boolean;
+  printProfile?: boolean;
   latency?: number;
   maxAgentsPerUser?: number;
 }
@@ -106,9 +108,17 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option('--latency <ms>', 'delay every answer by this many milliseconds, as a distant server would', latency)
     .option('--list-faults', 'print the available faults and exit')
+    .option(
+      '--print-profile',
+      'print the target profile (JSON) under which a --url run of the simulator equals the embedded run, and exit',
+    )
     .action(async (raw: SimulateCliOptions) => {
       if (raw.listFaults) {
         process.stdout.write(`${faultListing().join('\n')}\n`);
+        return;
+      }
+      if (raw.printProfile) {
+        process.stdout.write(`${JSON.stringify(SIMULATOR_PROFILE, null, 2)}\n`);
         return;
       }
       const options: SimulatorOptions = {

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerSimulateCommand } from '../../src/cli/simulate.ts';
-import { startSimulator } from '../../src/sim/index.ts';
+import { SIMULATOR_PROFILE, startSimulator } from '../../src/sim/index.ts';
 
 function program(): Command {
   const root = new Command().exitOverride();
@@ -70,6 +70,16 @@ describe('agent-auth-conformance simulate', () => {
     await program().parseAsync(['node', 'cli', 'simulate', '--list-faults']);
     expect(out.join('')).toContain('accepts-alg-none');
     expect(out.join('')).toContain('AAP-');
+  });
+
+  it('--print-profile prints the simulator profile a --url run needs to equal the embedded run', async () => {
+    const out: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk));
+      return true;
+    });
+    await program().parseAsync(['node', 'cli', 'simulate', '--print-profile']);
+    expect(JSON.parse(out.join(''))).toEqual(SIMULATOR_PROFILE);
   });
 
   it('rejects unknown faults, modes and malformed numbers', async () => {
