@@ -104,7 +104,9 @@ function readParams(cursor: Cursor, params: Record<string, string>): void {
     const value = quoted ? cursor.readQuotedString() : cursor.readToken();
     if (!quoted && value === '') cursor.fail('expected auth-param value');
     if (Object.hasOwn(params, name)) throw new ChallengeSyntaxError(`duplicate auth-param "${name}"`, nameStart);
-    params[name] = value;
+    // A defined own property even for "__proto__": plain assignment would set the object's
+    // prototype and lose the parameter a server (or an attacker) sent.
+    Object.defineProperty(params, name, { value, enumerable: true, writable: true, configurable: true });
     cursor.skipWhitespace();
     if (cursor.done) return;
     if (cursor.peek() !== ',') cursor.fail('expected "," between auth-params');
