@@ -484,6 +484,11 @@ stop at the status answer before they execute.)`,
       'server.lifecycle.expiry.absolute-clock': {
         how: 'After the operator ran out the absolute lifetime, status still reported `active`, not `revoked`.',
       },
+      ...stateCells(
+        ['active', 'grant-pending', 'grant-denied', 'autonomous'],
+        ['on-expire-session', 'on-expire-max', 'on-expire-absolute'],
+        'The transitions walked from an active agent: after the operator ran out the clock, status still reported `active`.',
+      ),
       'server.lifecycle.expiry.execute-code': {
         how: 'After the operator ran out the session clock, the agent executed as if nothing had happened.',
         key: both(labelled('control: expire-agent'), labelled('execute')),
@@ -642,6 +647,24 @@ no owner, instead of the agent being revoked.`,
           'register-new',
         ],
         "The state walk: after the operator deleted the host's user, the host still acted (status, reactivation, revocation, key rotation, registration all served) and introspection called the agent active, while its agent's own requests got `401 autonomous_owner_required`.",
+      ),
+      ...stateCells(
+        ['user-deleted'],
+        [
+          'on-approve',
+          'on-deny',
+          'on-expire-session',
+          'on-expire-max',
+          'on-expire-absolute',
+          'on-host-rotate-key',
+          'on-link',
+        ],
+        "The transitions walked from a deleted user's agent: the host could still read status after the event, and it reported the agent `active`.",
+      ),
+      ...stateCells(
+        ['active', 'pending', 'grant-pending', 'grant-denied'],
+        ['on-user-delete'],
+        'The operator deleted the user the host was linked to; the host could still read status, which reported the agent unchanged (`active`, or `pending`) instead of revoked.',
       ),
       'server.lifecycle.user-deletion.cascades': {
         how: "The operator deleted the host's user; nothing was revoked and the agent's next execution got an owner error.",

@@ -56,6 +56,8 @@ export const StateSchema = z.strictObject({
   grant: z.enum(['active', 'pending', 'denied', 'revoked']),
   /** Which capability the state's grant is for: the sync role's, or the one the agent asked for. */
   subject: z.enum(['sync', 'requested']),
+  /** The agent's mode; delegated unless said. */
+  mode: z.enum(['delegated', 'autonomous']).optional(),
   requirements: z.array(RequirementId).min(1),
   rulings: z.array(RulingId).optional(),
 });
@@ -67,6 +69,63 @@ export const OperationSchema = z.strictObject({
   auth: z.enum(['agent', 'host', 'none']),
 });
 
+/** An event that moves agents and grants without being an operation on the agent itself. */
+export const EventSchema = z.strictObject({
+  title: z.string().min(1),
+  /** The operator hook operation that makes it happen; absent when the host does it through the protocol. */
+  control: z.string().min(1).optional(),
+});
+
+/** What an event leaves behind in one state (see the comment above `transitions` in the YAML). */
+export const TransitionSchema = z.union([
+  z.strictObject({ none: z.string().min(1) }),
+  z
+    .strictObject({
+      level: z.enum(['MUST', 'SHOULD']),
+      requirements: z.array(RequirementId).min(1),
+      rulings: z.array(RulingId).optional(),
+      /** Statuses GET /agent/status may report afterwards. */
+      agent: z.array(AgentStatus).min(1).optional(),
+      /** The host is revoked: status is refused, introspection inactive, and approval does not revive it. */
+      'out-of-service': z.literal(true).optional(),
+      /** The state's grant as status reports it afterwards (`gone`: no active grant for it). */
+      grant: z.enum(['active', 'denied', 'gone']).optional(),
+      /** Whether executing the state's capability afterwards succeeds. */
+      executes: z.boolean().optional(),
+    })
+    .refine((cell) => cell.agent !== undefined || cell['out-of-service'] === true, {
+      message: 'a transition says what status reports (agent) or that the agent is out of service',
+    }),
+]);
+export type Transition = z.infer<typeof TransitionSchema>;
+export type TransitionOutcome = Exclude<Transition, { none: string }>;
+
+/** Every key of `rows` is in `known` and every key of `known` has a row: the grid is complete. */
+function completeGrid(
+  ctx: z.RefinementCtx,
+  path: string,
+  rows: Record<string, Record<string, unknown>>,
+  states: readonly string[],
+  columns: readonly string[],
+): void {
+  for (const state of states) {
+    const row = rows[state];
+    if (row === undefined) {
+      ctx.addIssue({ code: 'custom', message: `state "${state}" has no ${path}`, path: [path] });
+      continue;
+    }
+    for (const column of columns)
+      if (row[column] === undefined)
+        ctx.addIssue({ code: 'custom', message: `no ${path} entry for ${state} × ${column}`, path: [path, state] });
+    for (const column of Object.keys(row))
+      if (!columns.includes(column))
+        ctx.addIssue({ code: 'custom', message: `unknown column "${column}"`, path: [path, state] });
+  }
+  for (const state of Object.keys(rows))
+    if (!states.includes(state))
+      ctx.addIssue({ code: 'custom', message: `${path} for unknown state "${state}"`, path: [path] });
+}
+
 export const StateTableSchema = z
   .strictObject({
     version: z.literal(1),
@@ -75,25 +134,16 @@ export const StateTableSchema = z
     /** Named outcomes the cells share (YAML anchors); not read beyond validation. */
     outcomes: z.record(z.string(), OutcomeSchema).optional(),
     cells: z.record(z.string(), z.record(z.string(), CellSchema)),
+    events: z.record(z.string().regex(/^[a-z-]+$/), EventSchema),
+    /** Named transition outcomes (YAML anchors); not read beyond validation. */
+    'transition-outcomes': z.record(z.string(), TransitionSchema).optional(),
+    transitions: z.record(z.string(), z.record(z.string(), TransitionSchema)),
   })
   .superRefine((table, ctx) => {
-    // Every state has a cell for every operation, and nothing else: the table is complete.
-    for (const state of Object.keys(table.states)) {
-      const row = table.cells[state];
-      if (row === undefined) {
-        ctx.addIssue({ code: 'custom', message: `state "${state}" has no cells`, path: ['cells'] });
-        continue;
-      }
-      for (const operation of Object.keys(table.operations))
-        if (row[operation] === undefined)
-          ctx.addIssue({ code: 'custom', message: `no cell for ${state} × ${operation}`, path: ['cells', state] });
-      for (const operation of Object.keys(row))
-        if (table.operations[operation] === undefined)
-          ctx.addIssue({ code: 'custom', message: `unknown operation "${operation}"`, path: ['cells', state] });
-    }
-    for (const state of Object.keys(table.cells))
-      if (table.states[state] === undefined)
-        ctx.addIssue({ code: 'custom', message: `cells for unknown state "${state}"`, path: ['cells'] });
+    // Every state has a cell for every operation and an entry for every event, and nothing else.
+    const states = Object.keys(table.states);
+    completeGrid(ctx, 'cells', table.cells, states, Object.keys(table.operations));
+    completeGrid(ctx, 'transitions', table.transitions, states, Object.keys(table.events));
   });
 export type StateTable = z.infer<typeof StateTableSchema>;
 
@@ -116,6 +166,17 @@ export function tableCells(table: StateTable): { state: string; operation: strin
       state,
       operation,
       cell: table.cells[state]?.[operation] as Cell,
+    })),
+  );
+}
+
+/** The transitions in table order, state by state, each in event order; `none` entries included. */
+export function tableTransitions(table: StateTable): { state: string; event: string; transition: Transition }[] {
+  return Object.keys(table.states).flatMap((state) =>
+    Object.keys(table.events).map((event) => ({
+      state,
+      event,
+      transition: table.transitions[state]?.[event] as Transition,
     })),
   );
 }

@@ -78,6 +78,7 @@ export interface ApproveBody {
   agent_id: string;
   capabilities?: string[];
   user_code?: string;
+  user_id?: string;
 }
 
 /**

@@ -190,16 +190,30 @@ const STATUS_MARK: Record<string, string> = {
 function stateMatrixHtml(report: Report): string {
   const matrix = stateMatrix(report);
   if (matrix === undefined) return '';
-  const head = `<tr><th>state \\ operation</th>${matrix.operations.map((op) => `<th class="id">${esc(op)}</th>`).join('')}</tr>`;
-  const rows = matrix.states.map((state) => {
-    const cells = matrix.operations.map((operation) => {
-      const cell = matrix.cells[state]?.[operation];
-      if (cell === undefined) return '<td></td>';
-      return `<td><a href="#${esc(checkAnchor(cell.check))}" title="${esc(`${cell.check}: ${cell.status}`)}"><span class="badge ${esc(cell.status)}">${esc(STATUS_MARK[cell.status] ?? '?')}</span></a></td>`;
+  const table = (corner: string, columns: string[], label: (column: string) => string) => {
+    if (columns.length === 0) return '';
+    const head = `<tr><th>${esc(corner)}</th>${columns.map((column) => `<th class="id">${esc(label(column))}</th>`).join('')}</tr>`;
+    const rows = matrix.states.map((state) => {
+      const cells = columns.map((column) => {
+        const cell = matrix.cells[state]?.[column];
+        if (cell === undefined) return '<td></td>';
+        return `<td><a href="#${esc(checkAnchor(cell.check))}" title="${esc(`${cell.check}: ${cell.status}`)}"><span class="badge ${esc(cell.status)}">${esc(STATUS_MARK[cell.status] ?? '?')}</span></a></td>`;
+      });
+      return `<tr><th class="id">${esc(state)}</th>${cells.join('')}</tr>`;
     });
-    return `<tr><th class="id">${esc(state)}</th>${cells.join('')}</tr>`;
-  });
-  return `<h2>State machine</h2><p class="muted">Each cell: an agent brought into the state (row), the operation (column) performed once, judged against spec/state-table.yaml. ✓ passed · ✗ failed · ! warning · – skipped · · not applicable · E error.</p><table class="matrix">${head}${rows.join('')}</table>`;
+    return `<table class="matrix">${head}${rows.join('')}</table>`;
+  };
+  const legend =
+    '✓ passed · ✗ failed · ! warning · – skipped · · not applicable · E error; an empty cell is one the table says cannot happen.';
+  return [
+    '<h2>State machine</h2>',
+    `<p class="muted">Each cell: an agent brought into the state (row), the operation (column) performed once, judged against spec/state-table.yaml. ${legend}</p>`,
+    table('state \\ operation', matrix.operations, (column) => column),
+    matrix.events.length === 0
+      ? ''
+      : '<h3>Transitions</h3><p class="muted">Each cell: an agent brought into the state (row), the event (column) made to happen once, then what status, its grant, execution and introspection say of it.</p>',
+    table('state \\ event', matrix.events, (column) => column.replace(/^on-/, '')),
+  ].join('');
 }
 
 function summaryTableHtml(report: Report): string {

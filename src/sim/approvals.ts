@@ -135,7 +135,9 @@ export function deny(ctx: SimContext, agent: AgentRecord, options: DenyOptions):
     return { ...rest, status: 'denied', reason, deniedBy: denier, updatedAt: now };
   });
   if (options.capabilities === undefined) {
-    if (agent.status === 'pending') ctx.lifecycle.setStatus(agent, 'rejected');
+    const rejects =
+      agent.status === 'pending' || (agent.status === 'active' && ctx.faults.has('denial-rejects-active-agent'));
+    if (rejects) ctx.lifecycle.setStatus(agent, 'rejected');
     delete agent.approval;
     return;
   }

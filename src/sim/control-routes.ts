@@ -92,6 +92,10 @@ export function controlOperations(ctx: SimContext): ControlOperations {
     approve: (body) => {
       const agent = agentForApproval(ctx, body.agent_id, body.user_code);
       ctx.lifecycle.refresh(agent);
+      if (agent.status === 'expired' && ctx.faults.has('approval-revives-expired')) {
+        ctx.lifecycle.activate(agent);
+        return agentResult(ctx, agent);
+      }
       if (agent.status !== 'pending' && !hasPendingGrants(agent)) {
         throw new ProtocolError(
           409,

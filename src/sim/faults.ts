@@ -415,6 +415,38 @@ const FAULT_LIST = [
     requirements: ['AAP-4.5.1-STEP8'],
     cells: ['host-revoked.status', 'user-deleted.status'],
   },
+  // One wrong transition each: spec/state-table.yaml `transitions`, walked as `<state>.on-<event>`
+  {
+    name: 'unlink-spares-pending',
+    description: 'Unlinking a host revokes its active and expired delegated agents but leaves pending ones pending.',
+    requirements: ['AAP-2.9-03'],
+    cells: ['pending.on-unlink'],
+  },
+  {
+    name: 'absolute-clock-spares-expired',
+    description: 'The absolute lifetime revokes only active agents: an expired agent past it stays expired.',
+    requirements: ['AAP-2.3-STATE.revoked', 'AAP-2.5-03'],
+    cells: ['expired.on-expire-absolute', 'expired-max.on-expire-absolute', 'autonomous-expired.on-expire-absolute'],
+  },
+  {
+    name: 'approval-revives-expired',
+    description:
+      'An operator approval of an expired agent with nothing pending makes it active again (no reactivation).',
+    requirements: ['AAP-2.3-STATE.expired'],
+    cells: ['expired.on-approve', 'expired-max.on-approve', 'autonomous-expired.on-approve'],
+  },
+  {
+    name: 'denial-rejects-active-agent',
+    description: 'Denying the pending capability request of an active agent rejects the agent itself.',
+    requirements: ['AAP-5.4-01'],
+    cells: ['grant-pending.on-deny'],
+  },
+  {
+    name: 'host-rotation-drops-grants',
+    description: "Rotating the host key revokes the grants of the host's agents.",
+    requirements: ['AAP-5.9-02', 'AAP-5.9-06'],
+    cells: ['active.on-host-rotate-key', 'autonomous.on-host-rotate-key'],
+  },
 ] as const satisfies readonly FaultDefinition[];
 
 export type FaultName = (typeof FAULT_LIST)[number]['name'];

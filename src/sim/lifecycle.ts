@@ -25,7 +25,9 @@ export class Lifecycle {
 
   /** Applies the lifetime clocks to `agent` and returns it. */
   refresh(agent: AgentRecord): AgentRecord {
-    if ((agent.status === 'active' || agent.status === 'expired') && this.absoluteElapsed(agent)) {
+    const absoluteApplies =
+      agent.status === 'active' || (agent.status === 'expired' && !this.faults.has('absolute-clock-spares-expired'));
+    if (absoluteApplies && this.absoluteElapsed(agent)) {
       this.setStatus(agent, 'revoked');
       agent.revokedBecause = 'absolute_lifetime';
     } else if (agent.status === 'active' && this.sessionOrMaxElapsed(agent)) {
@@ -135,6 +137,7 @@ export class Lifecycle {
     for (const agent of this.store.agentsOfHost(host.id)) {
       this.refresh(agent);
       if (agent.mode !== 'delegated') continue;
+      if (agent.status === 'pending' && this.faults.has('unlink-spares-pending')) continue;
       if (agent.status === 'active' || agent.status === 'expired' || agent.status === 'pending') {
         this.revokeAgent(agent);
         revoked += 1;

@@ -116,29 +116,38 @@ describe('report writers', () => {
     expect(renderJunit(plain)).not.toContain('<properties>');
   });
 
-  it('shows the state walk as a state × operation matrix linking each cell to its check', () => {
+  it('shows the state walk as state × operation and state × event matrices linking each cell to its check', () => {
     const cell = (state: string, operation: string, status: 'passed' | 'failed') =>
       result({ id: `server.state.${state}.${operation}`, area: 'state', status, cell: { state, operation } });
     const report = sampleReport([
       cell('pending', 'execute-subject', 'passed'),
       cell('pending', 'reactivate', 'failed'),
       cell('revoked', 'execute-subject', 'passed'),
+      cell('revoked', 'on-host-revoke', 'failed'),
     ]);
     expect(stateMatrix(report)).toEqual({
       states: ['pending', 'revoked'],
       operations: ['execute-subject', 'reactivate'],
+      events: ['on-host-revoke'],
       cells: {
         pending: {
           'execute-subject': { check: 'server.state.pending.execute-subject', status: 'passed' },
           reactivate: { check: 'server.state.pending.reactivate', status: 'failed' },
         },
-        revoked: { 'execute-subject': { check: 'server.state.revoked.execute-subject', status: 'passed' } },
+        revoked: {
+          'execute-subject': { check: 'server.state.revoked.execute-subject', status: 'passed' },
+          'on-host-revoke': { check: 'server.state.revoked.on-host-revoke', status: 'failed' },
+        },
       },
     });
     const html = renderHtml(report);
     expect(html).toContain('<table class="matrix">');
     expect(html).toContain('href="#check-server.state.pending.reactivate"');
     expect(html).toContain('id="check-server.state.pending.reactivate"');
+    // Transitions get a table of their own, their columns named by the event.
+    expect(html.match(/<table class="matrix">/g)).toHaveLength(2);
+    expect(html).toContain('<th class="id">host-revoke</th>');
+    expect(html).toContain('href="#check-server.state.revoked.on-host-revoke"');
     expect(renderHtml(sampleReport())).not.toContain('<table class="matrix">');
     expect(JSON.parse(renderJson(report)).checks[1].cell).toEqual({ state: 'pending', operation: 'reactivate' });
   });

@@ -13,7 +13,7 @@ import {
 } from '../../src/sim/index.ts';
 
 /** Requests one agent may send before the `restricted` simulator answers 429 (and the burst the profile declares). */
-const RATE_LIMIT = 150;
+const RATE_LIMIT = 200;
 
 /**
  * Simulator set-ups the self-test runs the suite against. `default` is exactly what `server --embedded`
@@ -21,7 +21,8 @@ const RATE_LIMIT = 150;
  * (or skipped) by default get exercised too: a single registration mode, authenticated-only capability
  * listing, a rate limit the profile declares, and JWKS fetches from the harness's loopback JWKS hosts
  * (declared too, RUL-JWKS-LOOPBACK). The rate limit is well above what any one identity sends during a
- * run apart from the rate-limit checks' own bursts.
+ * run apart from the rate-limit checks' own bursts (anonymous introspection, limited per client address, shares
+ * one bucket across the run).
  */
 export const CONFIGURATIONS = {
   default: { simulator: {}, profile: SIMULATOR_PROFILE },

@@ -569,6 +569,49 @@ const SCENARIOS: Record<FaultName, Scenario> = {
       expect((await d.status(a)).status).toBe(200);
     },
   },
+  'unlink-spares-pending': {
+    async run(d) {
+      const a = await pendingAgentOfActiveHost(d);
+      const hostId = (await d.status(a)).body.host_id;
+      await d.control('unlink-host', { host_id: hostId });
+      expect((await d.status(a)).body.status).toBe('pending');
+    },
+  },
+  'absolute-clock-spares-expired': {
+    async run(d) {
+      const a = await d.activeAgent();
+      await d.control('expire-agent', { agent_id: a.agentId, clock: 'session' });
+      await d.control('expire-agent', { agent_id: a.agentId, clock: 'absolute' });
+      expect((await d.status(a)).body.status).toBe('expired');
+    },
+  },
+  'approval-revives-expired': {
+    async run(d) {
+      const a = await d.activeAgent();
+      await d.control('expire-agent', { agent_id: a.agentId, clock: 'session' });
+      expect((await d.control('approve', { agent_id: a.agentId })).status).toBe(200);
+      expect((await d.status(a)).body.status).toBe('active');
+    },
+  },
+  'denial-rejects-active-agent': {
+    async run(d) {
+      const a = await d.activeAgent();
+      await requestCapability(d, a, 'transfer_international');
+      await d.control('deny', { agent_id: a.agentId });
+      expect((await d.status(a)).body.status).toBe('rejected');
+    },
+  },
+  'host-rotation-drops-grants': {
+    async run(d) {
+      const a = await d.activeAgent();
+      const next = await generateEd25519KeyPair();
+      expect((await d.post('/host/rotate-key', { public_key: next.publicJwk }, await d.hostJwt(a.host))).status).toBe(
+        200,
+      );
+      // Agent JWTs name the host by its current key's thumbprint (§4.3).
+      expect((await d.execute(a, 'check_balance', { account_id: 'x' }, { hostIss: next.thumbprint })).status).toBe(403);
+    },
+  },
 };
 
 const INTERNATIONAL = { amount: 100, currency: 'EUR', destination_iban: 'DE89370400440532013000' };

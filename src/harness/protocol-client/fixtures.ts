@@ -19,6 +19,12 @@ export interface FixtureOptions extends RegisterOptions {
  */
 export class ProtocolClient extends ProtocolCalls {
   /**
+   * The user the operator approves as (and so links fresh hosts to, §2.9); the server's test user
+   * when unset. A check that later deletes that user sets one of its own (control `create-user`).
+   */
+  approvingUser: string | undefined;
+
+  /**
    * An active agent: registers (under a fresh host unless one is given) and, if the registration is
    * pending, approves it through the control hook and polls status until it is active.
    * Skips when approval is needed but the target offers no `approve` hook.
@@ -75,6 +81,7 @@ export class ProtocolClient extends ProtocolCalls {
       agent_id: agent.agentId,
       capabilities,
       user_code: typeof userCode === 'string' ? userCode : undefined,
+      user_id: this.approvingUser,
     });
     const last = await this.awaitAgentStatus(agent, 'active');
     if (last.json?.status !== 'active') {
@@ -84,13 +91,20 @@ export class ProtocolClient extends ProtocolCalls {
     }
   }
 
-  /** Polls GET status until the agent's status is one of `wanted` (a few seconds at most); returns the last answer. */
-  async awaitAgentStatus(agent: AgentRef, wanted: string | string[]): Promise<HttpResult> {
+  /**
+   * Polls GET status until the agent's status is one of `wanted` (a few seconds at most, or the
+   * given delays); returns the last answer.
+   */
+  async awaitAgentStatus(
+    agent: AgentRef,
+    wanted: string | string[],
+    delays: readonly number[] = DECISION_POLL_DELAYS_MS,
+  ): Promise<HttpResult> {
     const targets = Array.isArray(wanted) ? wanted : [wanted];
     return retryUntil(
       () => this.status(agent),
       (last) => targets.includes(last.json?.status),
-      DECISION_POLL_DELAYS_MS,
+      delays,
       (last) => last.error !== undefined,
     );
   }

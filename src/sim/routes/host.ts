@@ -27,6 +27,8 @@ export function registerHostRoutes(app: Hono<SimEnv>, ctx: SimContext): void {
     host.publicKey = key;
     host.thumbprint = thumbprint;
     host.updatedAt = ctx.clock.now();
+    if (ctx.faults.has('host-rotation-drops-grants'))
+      for (const agent of ctx.store.agentsOfHost(host.id)) agent.grants = [];
     return c.json({ host_id: host.id, status: host.status });
   });
 

@@ -78,8 +78,11 @@ export async function agentOfNewlyLinkedHost(
   const host = await t.client.newHost();
   const agent = await activeSyncAgent(t, { host, mode: 'autonomous' });
   await expectExecutes(t, agent, 'precondition: before the host is linked');
-  // Linked to the server's own test user: the claim needs a user, not a particular one.
-  const linked = await control(t).linkHost({ host_id: await hostIdOf(t, host, agent) });
+  // Linked to the check's approving user, else the server's own test user: the claim needs a user, not a particular one.
+  const linked = await control(t).linkHost({
+    host_id: await hostIdOf(t, host, agent),
+    user_id: t.client.approvingUser,
+  });
   const userId = typeof linked.json?.user_id === 'string' ? linked.json.user_id : '';
   return { agent, host, userId };
 }

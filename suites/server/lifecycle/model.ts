@@ -14,13 +14,16 @@ import { executeSync } from '../_shared/execution.ts';
 import { activeCapabilities, grantsOf, isWellFormedGrant, type WireGrant } from '../_shared/grants.ts';
 import { hostIdOf, readStatus } from '../_shared/lifecycle.ts';
 import { withinOneSecond } from '../_shared/refusals.ts';
-import { cellOf, judge } from '../_shared/state-cells.ts';
-import { control, expectAgentStatus } from './fixtures.ts';
+import type { Transition, TransitionOutcome } from '../../../src/catalogue/state-table.ts';
+import { cellOf, judge, STATE_TABLE } from '../_shared/state-cells.ts';
+import { EVENTS } from '../state/events.ts';
+import { control, expectAgentStatus, newUser } from './fixtures.ts';
 
 /**
  * Model-based test of the agent lifecycle (§2.3, §5.5-§5.7): random short sequences of
- * registrations, operator approvals, denials and expiries, executions, revocations (of an agent and
- * of the whole host), reactivations and status reads on a few agents of one host. The model tracks
+ * registrations, operator approvals, denials, the three clocks, host key rotation and linking,
+ * executions, revocations (of an agent, of the whole host, by unlinking and by deleting its user),
+ * reactivations and status reads on a few agents of one host. The model tracks
  * each agent's state; what every step must answer in that state comes from spec/state-table.yaml,
  * the same cells the exhaustive state walk (suites/server/state/) checks, so the random walks and
  * the walk of the whole table can never disagree about what is expected. Agents 0 (active) and 1
@@ -62,6 +65,8 @@ interface LifecycleModel {
   agents: ModelAgent[];
   /** The host revoked itself: every agent is `host-revoked` and nothing registers any more. */
   hostRevoked: boolean;
+  /** The user of the run's own the host is linked to, when the operator could make one and status shows the link. */
+  userId?: string;
 }
 
 interface LifecycleSystem {
@@ -107,7 +112,7 @@ function stateAfter(current: AgentState, operation: string, result: HttpResult):
   // Revoked stays revoked the way it came about (a revoked host, the absolute clock, an unlink): those cells differ.
   if (after === 'revoked' && (current === 'host-revoked' || current === 'absolute-revoked' || current === 'unlinked'))
     return current;
-  if (after !== undefined) return current === 'host-revoked' ? current : (after as AgentState);
+  if (after !== undefined) return after as AgentState;
   const reported: unknown = result.json?.status;
   const known: AgentState[] = ['pending', 'active', 'expired', 'revoked', 'rejected'];
   const ok = !result.error && result.status >= 200 && result.status < 300;
@@ -315,6 +320,27 @@ class RevokeHost implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
 }
 
 /**
+ * The user the host is linked to deletes their account (operator `delete-user`, §2.6): the host is
+ * revoked and every agent under it with it, as when the host revokes itself.
+ */
+class DeleteUser implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
+  check(m: Readonly<LifecycleModel>): boolean {
+    return !m.hostRevoked && m.userId !== undefined;
+  }
+
+  async run(m: LifecycleModel, r: LifecycleSystem): Promise<void> {
+    r.step += 1;
+    await control(r.t).deleteUser({ user_id: m.userId as string });
+    m.hostRevoked = true;
+    for (const agent of m.agents) Object.assign(agent, { state: 'host-revoked', syncGranted: false, awaiting: [] });
+  }
+
+  toString(): string {
+    return 'delete-user';
+  }
+}
+
+/**
  * The user unlinks the host (operator `unlink-host`, §2.9): every delegated agent under it that is
  * not already terminal is revoked; the host stays, unlinked, and a later approval links it again.
  */
@@ -327,6 +353,8 @@ class Unlink implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
     r.step += 1;
     const first = r.agents[0] as AgentIdentity;
     await control(r.t).unlinkHost({ host_id: await hostIdOf(r.t, r.host, first) });
+    // The host has no user any more: deleting the run's user would touch nothing here.
+    delete m.userId;
     for (const agent of m.agents)
       if (['pending', 'active', 'expired', 'expired-max'].includes(agent.state))
         Object.assign(agent, { state: 'unlinked', syncGranted: false, awaiting: [] } satisfies ModelAgent);
@@ -366,43 +394,74 @@ class Deny extends AgentCommand {
   }
 }
 
-/** The operator runs out the session clock of an active agent: it becomes expired (§2.4). */
-class Expire extends AgentCommand {
-  protected readonly verb: string = 'expire';
-  protected readonly clock: 'session' | 'max' | 'absolute' = 'session';
-  /** The model state the elapsed clock leaves the agent in. */
-  protected readonly leaves: AgentState = 'expired';
+/**
+ * An event of the state table's transitions (spec/state-table.yaml, `transitions`) happening to one
+ * agent in whatever state the model has it: the table says which statuses status may report
+ * afterwards, the same entry the exhaustive walk checks from that state (suites/server/state/).
+ * Events that move the whole host (revocation, unlinking, user deletion) are commands of their own.
+ */
+class TableEvent extends AgentCommand {
+  protected readonly verb: string = 'event';
 
+  constructor(
+    pick: number,
+    readonly event: ModelEvent = 'expire-session',
+  ) {
+    super(pick);
+  }
+
+  override toString(): string {
+    return super.toString().replace(/^event/, this.event);
+  }
+
+  override [fc.cloneMethod](): TableEvent {
+    return new TableEvent(this.pick, this.event);
+  }
+
+  /** Only where status can still answer: the agents of a revoked host are out of the model's reach. */
   protected override applies(agent: ModelAgent): boolean {
-    return agent.state === 'active';
+    const transition = transitionOf(agent.state, this.event);
+    return !('none' in transition) && transition.agent !== undefined && !transition['out-of-service'];
   }
 
   async run(m: LifecycleModel, r: LifecycleSystem): Promise<void> {
     const { model, real, what } = this.begin(m, r);
-    await control(r.t).expireAgent({ agent_id: real.agentId, clock: this.clock });
-    const reported = this.leaves === 'absolute-revoked' ? 'revoked' : 'expired';
-    await expectAgentStatus(r.t, real, reported, `${what}: status after the ${this.clock} clock ran out (§2.3, §2.4)`);
-    model.state = this.leaves;
-    if (this.leaves === 'absolute-revoked') Object.assign(model, { syncGranted: false, awaiting: [] });
+    const transition = transitionOf(model.state, this.event) as TransitionOutcome;
+    const wanted = transition.agent ?? [];
+    const subject = { agent: real, host: r.host, capability: r.t.capability('sync'), held: [] };
+    await EVENTS[this.event]?.happen(r.t, subject, {});
+    const last = await r.t.client.awaitAgentStatus(real, wanted);
+    const reported: unknown = last.json?.status;
+    if (!wanted.includes(reported as never))
+      r.t.fail(
+        `${what}: status afterwards must report ${wanted.join(' or ')} (spec/state-table.yaml, ${model.state} × on-${this.event}), got ${describeAnswer(last)}`,
+      );
+    const next = modelStateAfter(model.state, this.event, reported as string);
+    if (next !== model.state) {
+      model.state = next;
+      if (next === 'absolute-revoked') Object.assign(model, { syncGranted: false, awaiting: [] });
+    }
   }
 }
 
-/** The operator runs out the max lifetime of an active agent: expired as by the session clock (§2.4). */
-class ExpireMax extends Expire {
-  protected override readonly verb = 'expire-max';
-  protected override readonly clock = 'max';
-  protected override readonly leaves = 'expired-max';
+/** The events the model makes happen to one agent; approval, denial and host-wide events have commands of their own. */
+type ModelEvent = 'expire-session' | 'expire-max' | 'expire-absolute' | 'host-rotate-key' | 'link';
+
+/** The model state a status reported after `event` stands for: unchanged, or the state the event leads to. */
+function modelStateAfter(current: AgentState, event: ModelEvent, reported: string): AgentState {
+  if (STATE_TABLE.states[current]?.agent === reported) return current;
+  const reached: Partial<Record<ModelEvent, AgentState>> = {
+    'expire-session': 'expired',
+    'expire-max': 'expired-max',
+    'expire-absolute': 'absolute-revoked',
+  };
+  return reached[event] ?? current;
 }
 
-/** The operator runs out the absolute lifetime of an active or expired agent: revoked for good (§2.4, §2.5). */
-class ExpireAbsolute extends Expire {
-  protected override readonly verb = 'expire-absolute';
-  protected override readonly clock = 'absolute';
-  protected override readonly leaves = 'absolute-revoked';
-
-  protected override applies(agent: ModelAgent): boolean {
-    return agent.state === 'active' || isExpired(agent.state);
-  }
+function transitionOf(state: AgentState, event: string): Transition {
+  const transition = STATE_TABLE.transitions[state]?.[event];
+  if (transition === undefined) throw new Error(`spec/state-table.yaml has no transition ${state} × ${event}`);
+  return transition;
 }
 
 /**
@@ -462,14 +521,20 @@ function commandSequences(t: CheckContext): fc.Arbitrary<Iterable<fc.AsyncComman
     { weight: 4, arbitrary: index.map((i) => new Execute(i)) },
     { weight: 2, arbitrary: index.map((i) => new Approve(i)) },
     { weight: 3, arbitrary: index.map((i) => new Revoke(i)) },
-    { weight: 2, arbitrary: index.map((i) => new Expire(i)) },
-    { weight: 1, arbitrary: index.map((i) => new ExpireMax(i)) },
-    { weight: 1, arbitrary: index.map((i) => new ExpireAbsolute(i)) },
+    { weight: 2, arbitrary: index.map((i) => new TableEvent(i, 'expire-session')) },
+    { weight: 1, arbitrary: index.map((i) => new TableEvent(i, 'expire-max')) },
+    { weight: 1, arbitrary: index.map((i) => new TableEvent(i, 'expire-absolute')) },
     { weight: 2, arbitrary: index.map((i) => new Reactivate(i)) },
     { weight: 1, arbitrary: index.map((i) => new Status(i)) },
   ];
   if (t.control?.supports('deny')) weighted.push({ weight: 1, arbitrary: index.map((i) => new Deny(i)) });
   if (t.control?.supports('unlink-host')) weighted.push({ weight: 1, arbitrary: fc.constant(new Unlink()) });
+  if (t.control?.supports('link-host'))
+    weighted.push({ weight: 1, arbitrary: index.map((i) => new TableEvent(i, 'link')) });
+  if (t.client.target.endpoints['rotate_host_key'] !== undefined)
+    weighted.push({ weight: 1, arbitrary: index.map((i) => new TableEvent(i, 'host-rotate-key')) });
+  if (t.control?.supports('create-user') && t.control.supports('delete-user'))
+    weighted.push({ weight: 1, arbitrary: fc.constant(new DeleteUser()) });
   if (t.client.target.endpoints['revoke_host'] !== undefined)
     weighted.push({ weight: 1, arbitrary: fc.constant(new RevokeHost()) });
   if (t.profile.highRisk !== undefined) weighted.push({ weight: 1, arbitrary: fc.constant(new Register('high-risk')) });
@@ -485,12 +550,18 @@ async function setUp(
   tolerated: Set<string>,
 ): Promise<{ model: LifecycleModel; real: LifecycleSystem }> {
   const sync = t.capability('sync');
+  // A user of the run's own, so that deleting it pulls no other check's host with it.
+  const ownUser =
+    t.control?.supports('create-user') && t.control.supports('delete-user') ? await newUser(t) : undefined;
+  t.client.approvingUser = ownUser;
   const host = await t.client.newHost();
   const first = await t.client.activeAgent({ host, capabilities: [sync] });
   const status = await readStatus(t, first, {}, 'precondition: set-up, status of agent 0 after approval');
   const model: LifecycleModel = {
     agents: [{ state: 'active', syncGranted: activeCapabilities(status.grants).includes(sync), awaiting: [] }],
     hostRevoked: false,
+    // Only when status shows the host linked to that user: otherwise its deletion would touch nothing here.
+    ...(ownUser !== undefined && status.json.user_id === ownUser && { userId: ownUser }),
   };
   const real: LifecycleSystem = { t, host, agents: [first], userCodes: [undefined], step: 0, tolerated };
   const kind: RegistrationKind = t.profile.highRisk === undefined ? 'sync' : 'high-risk';
@@ -523,6 +594,9 @@ const randomCommandSequences = defineCheck({
     'AAP-2.11-05',
     'AAP-4.5.1-STEP8',
     'AAP-2.9-03',
+    'AAP-2.6-02',
+    'AAP-5.9-02',
+    'AAP-2.5-03',
   ],
   level: 'MUST',
   rulings: [
@@ -533,6 +607,7 @@ const randomCommandSequences = defineCheck({
     'RUL-TERMINAL-OPERATIONS',
     'RUL-HOST-STATE-ERROR-STATUS',
     'RUL-FULL-DENIAL',
+    'RUL-CLOCKS-BY-STATE',
   ],
   needs: [
     { endpoint: 'revoke' },

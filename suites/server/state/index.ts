@@ -2,7 +2,9 @@ import { tableCells, type Cell, type StateTable } from '../../../src/catalogue/s
 import { defineCheck, describeAnswer, type CheckContext, type CheckDefinition } from '../../../src/harness/api.ts';
 import { describeOutcome, judge, STATE_TABLE } from '../_shared/state-cells.ts';
 import { OPERATIONS } from './operate.ts';
+import { uniqueNeeds } from './needs.ts';
 import { REACH, type Subject } from './reach.ts';
+import { checks as transitionChecks } from './transitions.ts';
 
 /**
  * The state machine walked cell by cell: one check per state × operation of spec/state-table.yaml.
@@ -29,9 +31,7 @@ function cellCheck(table: StateTable, state: string, operation: string, cell: Ce
     requirements: unique([...row.requirements, ...cell.requirements]),
     rulings: unique([...(row.rulings ?? []), ...(cell.rulings ?? [])]),
     level: cell.level,
-    needs: unique(
-      [...reach.needs, ...op.needs, { mode: 'delegated' as const }].map((need) => JSON.stringify(need)),
-    ).map((need) => JSON.parse(need)),
+    needs: uniqueNeeds([...reach.needs, ...op.needs, { mode: row.mode ?? 'delegated' }]),
     cell: { state, operation },
     async run(t: CheckContext) {
       const subject = await reach.reach(t);
@@ -62,6 +62,7 @@ async function expectAfter(t: CheckContext, subject: Subject, wanted: string, wh
     });
 }
 
-export const checks: CheckDefinition[] = tableCells(STATE_TABLE).map(({ state, operation, cell }) =>
-  cellCheck(STATE_TABLE, state, operation, cell),
-);
+export const checks: CheckDefinition[] = [
+  ...tableCells(STATE_TABLE).map(({ state, operation, cell }) => cellCheck(STATE_TABLE, state, operation, cell)),
+  ...transitionChecks,
+];

@@ -1,5 +1,6 @@
 import {
   describeAnswer,
+  WITHIN_ONE_SECOND_MS,
   type AgentIdentity,
   type CheckContext,
   type CheckNeed,
@@ -46,22 +47,32 @@ function heldBy(json: unknown, asked: readonly string[]): string[] {
   return [...new Set([...asked, ...named])];
 }
 
-async function activeSubject(t: CheckContext, opts: { host?: HostIdentity } = {}): Promise<Subject> {
+async function activeSubject(
+  t: CheckContext,
+  opts: { host?: HostIdentity; mode?: 'delegated' | 'autonomous' } = {},
+): Promise<Subject> {
   const host = opts.host ?? (await t.client.newHost());
-  const agent = await activeSyncAgent(t, { host, mode: 'delegated' });
+  const agent = await activeSyncAgent(t, { host, mode: opts.mode ?? 'delegated' });
   const sync = t.capability('sync');
   return { agent, host, capability: sync, held: heldBy(agent.registration, [sync]) };
 }
 
-/** The active subject, then moved by `move`, then seen by status as `wanted`. */
+/** The active subject (delegated unless said), then moved by `move`, then seen by status as `wanted`. */
 function movedFromActive(
   wanted: string,
   move: (t: CheckContext, subject: Subject) => Promise<unknown>,
+  mode: 'delegated' | 'autonomous' = 'delegated',
 ): (t: CheckContext) => Promise<Subject> {
   return async (t) => {
-    const subject = await activeSubject(t);
+    const subject = await activeSubject(t, { mode });
     await move(t, subject);
-    await expectAgentStatus(t, subject.agent, wanted, `precondition: bringing the agent into the "${wanted}" state`);
+    // The operator's operations answer once done; a revocation may take up to a second to show
+    // (RUL-REVOCATION-LATENCY). Longer would only slow down the run on a target that never gets there.
+    const last = await t.client.awaitAgentStatus(subject.agent, wanted, WITHIN_ONE_SECOND_MS);
+    if (last.json?.status !== wanted)
+      t.fail(
+        `precondition: bringing the agent into the "${wanted}" state: expected status "${wanted}", got ${describeAnswer(last)}`,
+      );
     return subject;
   };
 }
@@ -176,6 +187,15 @@ export const REACH: Record<string, StateReach> = {
     },
   },
   'grant-pending': { needs: [SYNC, HIGH_RISK], reach: grantPending },
+  autonomous: { needs: [SYNC, { mode: 'autonomous' }], reach: (t) => activeSubject(t, { mode: 'autonomous' }) },
+  'autonomous-expired': {
+    needs: [SYNC, { mode: 'autonomous' }, { control: 'expire-agent' }],
+    reach: movedFromActive(
+      'expired',
+      (t, { agent }) => control(t).expireAgent({ agent_id: agent.agentId, clock: 'session' }),
+      'autonomous',
+    ),
+  },
   'grant-denied': {
     needs: [SYNC, HIGH_RISK, { control: 'deny' }],
     async reach(t) {

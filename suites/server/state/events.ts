@@ -1,0 +1,110 @@
+import {
+  ControlError,
+  describeAnswer,
+  type CheckContext,
+  type CheckNeed,
+  type ControlOperation,
+  type HttpResult,
+} from '../../../src/harness/api.ts';
+import { hostIdOf } from '../_shared/lifecycle.ts';
+import { control } from '../lifecycle/fixtures.ts';
+import type { Subject } from './reach.ts';
+
+/**
+ * The events of spec/state-table.yaml (`events`), each made to happen once to a subject brought
+ * into a state. The host's own events go through the protocol; the user's, the clocks' and the
+ * operator's through the control hook. Whether the event is allowed in that state is not judged
+ * here: a refusal (an operator hook answering 409 to approving an agent with nothing pending, a
+ * revoked host's JWT refused) is a legitimate way for the state to stay as it was, and the walk
+ * judges only what the agent is in afterwards.
+ */
+
+export interface StateEvent {
+  needs: CheckNeed[];
+  happen(t: CheckContext, subject: Subject, ctx: EventContext): Promise<void>;
+}
+
+export interface EventContext {
+  /** The user the subject's host was linked to, when the check made one (user deletion). */
+  userId?: string;
+}
+
+/**
+ * Calls an operator operation and keeps its answer, whatever the state made of it: only a hook that
+ * cannot be reached or fails on its own (5xx) is a precondition error.
+ */
+async function operator(t: CheckContext, op: ControlOperation, body: Record<string, unknown>): Promise<HttpResult> {
+  const result = await control(t).call(op, body);
+  if (result.error !== undefined || result.status >= 500)
+    throw new ControlError(`control operation "${op}" failed: ${describeAnswer(result)}`);
+  if (result.status >= 400) t.note(`the control hook refused "${op}" in this state: ${describeAnswer(result)}`);
+  return result;
+}
+
+/** The host id, known from registration (or a status read made before the event). */
+const hostOf = (t: CheckContext, { host, agent }: Subject) => hostIdOf(t, host, agent);
+
+const expire = (clock: 'session' | 'max' | 'absolute'): StateEvent => ({
+  needs: [{ control: 'expire-agent' }],
+  happen: async (t, { agent }) => {
+    await operator(t, 'expire-agent', { agent_id: agent.agentId, clock });
+  },
+});
+
+export const EVENTS: Record<string, StateEvent> = {
+  approve: {
+    needs: [{ control: 'approve' }],
+    happen: async (t, { agent }) => {
+      await operator(t, 'approve', { agent_id: agent.agentId, user_id: t.client.approvingUser });
+    },
+  },
+  deny: {
+    needs: [{ control: 'deny' }],
+    happen: async (t, { agent }) => {
+      await operator(t, 'deny', { agent_id: agent.agentId, reason: 'conformance: state walk' });
+    },
+  },
+  'expire-session': expire('session'),
+  'expire-max': expire('max'),
+  'expire-absolute': expire('absolute'),
+  'host-revoke': {
+    needs: [{ endpoint: 'revoke_host' }],
+    happen: async (t, { host }) => {
+      const answer = await t.client.revokeHost(host);
+      if (answer.status !== 200) t.note(`the host's revocation of itself answered ${describeAnswer(answer)}`);
+    },
+  },
+  'host-rotate-key': {
+    needs: [{ endpoint: 'rotate_host_key' }],
+    happen: async (t, { host }) => {
+      const answer = await t.client.rotateHostKey(host);
+      if (answer.status !== 200) t.note(`the host's key rotation answered ${describeAnswer(answer)}`);
+    },
+  },
+  link: {
+    needs: [{ control: 'link-host' }],
+    happen: async (t, subject) => {
+      await operator(t, 'link-host', { host_id: await hostOf(t, subject), user_id: t.client.approvingUser });
+    },
+  },
+  unlink: {
+    needs: [{ control: 'unlink-host' }],
+    happen: async (t, subject) => {
+      await operator(t, 'unlink-host', { host_id: await hostOf(t, subject) });
+    },
+  },
+  'user-delete': {
+    needs: [{ control: 'create-user' }, { control: 'delete-user' }],
+    happen: async (t, _subject, { userId }) => {
+      if (userId === undefined) throw new Error('user deletion walked without a user of the check (suite defect)');
+      await control(t).deleteUser({ user_id: userId });
+    },
+  },
+  'remove-capability': {
+    // The runner restores the capability when the check ends (spec/control-contract.md §5.12).
+    needs: [{ control: 'remove-capability' }, { control: 'restore-capability' }],
+    happen: async (t, { capability }) => {
+      await control(t).removeCapability({ name: capability });
+    },
+  },
+};
