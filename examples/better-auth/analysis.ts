@@ -153,6 +153,11 @@ by a client that follows §4.2, and the checks on the rotated key, on a P-256 re
 agents' tokens after a rotation cannot reach their subject. The \`agentJwtIssuer\` workaround concerns
 agent JWTs only and does not touch this host-JWT deviation.`,
     checks: {
+      ...stateCells(
+        ['active', 'pending', 'revoked', 'rejected', 'claimed', 'grant-pending', 'grant-denied', 'autonomous'],
+        ['on-host-rotate-key'],
+        "The transitions walked from each state under an approved host: the host's key rotation, the event itself, was answered `404 host_not_found` (its agent's state was left as the table says).",
+      ),
       'server.key-rotation.host.response': { how: 'The rotation itself was refused, so there is no answer to check.' },
       'server.key-rotation.host.new-key-authenticates': {
         how: 'The rotation was refused, so the new key never became the host key.',
@@ -595,6 +600,11 @@ agent, as for a never-seen host (deviation 7).`,
     checks: {
       ...stateCells(
         ['host-revoked'],
+        ['on-host-revoke', 'on-host-rotate-key'],
+        'The transitions walked from a revoked host: its revocation of itself again and its key rotation were refused with `401 agent_not_found`.',
+      ),
+      ...stateCells(
+        ['host-revoked'],
         ['status', 'reactivate', 'revoke', 'rotate-key'],
         'The state walk: after the host revoked itself, each host-authenticated request about its agent was refused with `401 agent_not_found`.',
       ),
@@ -660,6 +670,11 @@ no owner, instead of the agent being revoked.`,
           'on-link',
         ],
         "The transitions walked from a deleted user's agent: the host could still read status after the event, and it reported the agent `active`.",
+      ),
+      ...stateCells(
+        ['user-deleted'],
+        ['on-host-revoke'],
+        'The host whose user was deleted could still revoke itself (`200`): it had never been revoked.',
       ),
       ...stateCells(
         ['active', 'pending', 'grant-pending', 'grant-denied'],
@@ -843,6 +858,11 @@ gives revoked hosts (deviation 18); the plugin defines \`host_pending\` but neve
 deviation 2: there the rotation endpoint itself, reached by an approved host, looks the host up by
 database id and answers \`404 host_not_found\`; here the request is refused before it reaches the endpoint.`,
     checks: {
+      ...stateCells(
+        ['pending-host'],
+        ['on-host-revoke', 'on-host-rotate-key'],
+        'The transitions walked from a pending host: its revocation of itself and its key rotation were refused with `401 agent_not_found` instead of `403 host_pending` (or, for revocation, done).',
+      ),
       ...stateCells(
         ['pending-host'],
         ['reactivate', 'revoke', 'rotate-key'],

@@ -74,6 +74,8 @@ export const EventSchema = z.strictObject({
   title: z.string().min(1),
   /** The operator hook operation that makes it happen; absent when the host does it through the protocol. */
   control: z.string().min(1).optional(),
+  /** For the host's own requests: what the request must answer, by the state's host state. */
+  answers: z.partialRecord(z.enum(['active', 'pending', 'revoked']), CellSchema).optional(),
 });
 
 /** What an event leaves behind in one state (see the comment above `transitions` in the YAML). */

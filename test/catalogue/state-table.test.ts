@@ -27,9 +27,16 @@ describe('spec/state-table.yaml', () => {
     expect(cited.filter((id) => !requirements.has(id))).toEqual([]);
     const ruled = cells.flatMap(({ cell }) => cell.rulings ?? []);
     expect(ruled.filter((id) => !rulings.has(id))).toEqual([]);
-    const transitionCited = happening.flatMap(({ transition }) => transition.requirements);
+    const answers = Object.values(table.events).flatMap((event) => Object.values(event.answers ?? {}));
+    const transitionCited = [
+      ...happening.flatMap(({ transition }) => transition.requirements),
+      ...answers.flatMap((cell) => cell.requirements),
+    ];
     expect(transitionCited.filter((id) => !requirements.has(id))).toEqual([]);
-    const transitionRuled = happening.flatMap(({ transition }) => transition.rulings ?? []);
+    const transitionRuled = [
+      ...happening.flatMap(({ transition }) => transition.rulings ?? []),
+      ...answers.flatMap((cell) => cell.rulings ?? []),
+    ];
     expect(transitionRuled.filter((id) => !rulings.has(id))).toEqual([]);
   });
 

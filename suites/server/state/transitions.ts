@@ -11,7 +11,7 @@ import {
   WITHIN_ONE_SECOND_MS,
 } from '../../../src/harness/api.ts';
 import { grantFor } from '../_shared/grants.ts';
-import { STATE_TABLE } from '../_shared/state-cells.ts';
+import { describeOutcome, judge, STATE_TABLE } from '../_shared/state-cells.ts';
 import { newUser } from '../lifecycle/fixtures.ts';
 import { EVENTS, type EventContext } from './events.ts';
 import { uniqueNeeds } from './needs.ts';
@@ -35,13 +35,15 @@ function transitionCheck(table: StateTable, state: string, event: string, outcom
   if (row === undefined || happening === undefined || reach === undefined || title === undefined)
     throw new Error(`state table transition ${state} × ${event} has no walker (suites/server/state/)`);
   const what = `${title}, for ${row.title}`;
+  // The host's own requests are judged too, by the state of the host that sends them.
+  const answerCell = table.events[event]?.answers?.[row.host];
   return defineCheck({
     id: `server.state.${state}.on-${event}`,
     title: `${row.title[0]?.toUpperCase()}${row.title.slice(1)}: ${title}`,
     area: 'state',
-    requirements: unique([...row.requirements, ...outcome.requirements]),
-    rulings: unique([...(row.rulings ?? []), ...(outcome.rulings ?? [])]),
-    level: outcome.level,
+    requirements: unique([...row.requirements, ...outcome.requirements, ...(answerCell?.requirements ?? [])]),
+    rulings: unique([...(row.rulings ?? []), ...(outcome.rulings ?? []), ...(answerCell?.rulings ?? [])]),
+    level: outcome.level === 'MUST' || answerCell?.level === 'MUST' ? 'MUST' : 'SHOULD',
     needs: uniqueNeeds([
       ...reach.needs,
       ...happening.needs,
@@ -61,8 +63,20 @@ function transitionCheck(table: StateTable, state: string, event: string, outcom
         t.client.approvingUser = ctx.userId;
       }
       const subject = await reach.reach(t);
-      await happening.happen(t, subject, ctx);
+      const answer = await happening.happen(t, subject, ctx);
+      const verdict = answerCell && answer ? judge(answerCell, answer, subject.agent.agentId) : undefined;
+      const detail = answer && {
+        expected: answerCell?.expect.map(describeOutcome).join('; or ') ?? '',
+        observed: describeAnswer(answer),
+        exchange: answer.exchange.seq,
+      };
+      if (verdict?.kind === 'wrong') t.fail(`${what}: the host's request ${verdict.message}`, detail);
       await judgeAfter(t, subject, outcome, what);
+      if (verdict?.kind === 'tolerated')
+        t.tolerated(
+          `${what}: the host's request answered ${describeAnswer(answer as HttpResult)}, accepted only with a warning by ${(answerCell?.rulings ?? []).join(', ')} (expected ${detail?.expected})`,
+          detail,
+        );
     },
   });
 }
