@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import packageJson from '../../package.json' with { type: 'json' };
+import { packageInfo } from '../package-files.ts';
 import { clientScenarios } from '../../suites/client/index.ts';
 import {
   createDriver,
@@ -191,7 +191,7 @@ export async function runClientCommand(options: ClientCliOptions, io: ClientCliI
     }
     const profile = options.profile === undefined ? undefined : await loadClientProfile(options.profile);
     config = {
-      toolVersion: packageJson.version,
+      toolVersion: packageInfo.version,
       only: parsePatterns(options.only),
       skip: parsePatterns(options.skip),
       strict: options.strict ?? false,
@@ -289,7 +289,7 @@ function setupErrorReport(
   const driver = { kind, describe: () => description, start: () => Promise.reject(new Error('not started')) };
   return assembleClientReport(
     {
-      toolVersion: packageJson.version,
+      toolVersion: packageInfo.version,
       driver,
       only: config?.only ?? [],
       skip: config?.skip ?? [],

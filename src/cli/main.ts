@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import packageJson from '../../package.json' with { type: 'json' };
+import { packageInfo } from '../package-files.ts';
 import { registerClientCommand } from './client.ts';
 import { registerListCommand } from './list.ts';
 import { registerReferenceClientCommand } from './reference-client.ts';
@@ -13,7 +13,7 @@ import { registerSimulateCommand } from './simulate.ts';
 const program = new Command()
   .name('agent-auth-conformance')
   .description('Conformance suite and protocol simulator for the Agent Auth Protocol v1.0-draft')
-  .version(packageJson.version)
+  .version(packageInfo.version)
   .exitOverride();
 
 registerSchemasCommand(program);

@@ -1,5 +1,5 @@
 import type { Command, CommanderError } from 'commander';
-import packageJson from '../../package.json' with { type: 'json' };
+import { packageInfo } from '../package-files.ts';
 import { serverChecks } from '../../suites/server/index.ts';
 import { BaselineError, loadBaseline } from '../harness/baseline.ts';
 import type { CheckDefinition } from '../harness/check.ts';
@@ -210,7 +210,7 @@ function parseOptions(options: ServerCliOptions, checks: readonly CheckDefinitio
     );
   }
   const config: Parsed['config'] = {
-    toolVersion: packageJson.version,
+    toolVersion: packageInfo.version,
     url: options.url,
     discoveryUrl: options.discovery,
     controlUrl: options.controlUrl,
@@ -241,7 +241,7 @@ function parseOptions(options: ServerCliOptions, checks: readonly CheckDefinitio
 /** Fallback configuration for reporting a usage error when the options themselves do not parse. */
 function usageConfig(options: ServerCliOptions): Parsed['config'] {
   return {
-    toolVersion: packageJson.version,
+    toolVersion: packageInfo.version,
     url: options.url,
     discoveryUrl: options.discovery,
     controlUrl: options.controlUrl,
