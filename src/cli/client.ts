@@ -29,6 +29,7 @@ import {
 } from '../model/index.ts';
 import { parseFormats, REPORT_FORMATS, writeReports, type ReportFormat } from '../reports/write.ts';
 import { unwritableReason } from '../reports/out-dir.ts';
+import { COMMAND_DESCRIPTIONS } from './descriptions.ts';
 
 /** Options as commander hands them over. */
 export interface ClientCliOptions {
@@ -75,7 +76,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerClientCommand(program: Command): void {
   program
     .command('client')
-    .description('certify an Agent Auth client: drive its §6 tools against the simulated server, scenario by scenario')
+    .description(COMMAND_DESCRIPTIONS.client)
     .addHelpText(
       'after',
       '\nExit codes: 0 conforming, 1 conformance failures, 2 usage or setup error, 3 internal harness error (a report with the error is still written).',

@@ -13,6 +13,7 @@ import { DEFAULT_THROTTLE_RETRIES } from '../harness/throttle.ts';
 import { unwritableReason } from '../reports/out-dir.ts';
 import { EXCHANGE_RECORDING, type ExchangeRecording, type Report } from '../model/index.ts';
 import { parseFormats, REPORT_FORMATS, writeReports, writeReportsSync, type ReportFormat } from '../reports/write.ts';
+import { COMMAND_DESCRIPTIONS } from './descriptions.ts';
 
 /** Options as commander hands them over. */
 export interface ServerCliOptions {
@@ -56,7 +57,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerServerCommand(program: Command): void {
   program
     .command('server')
-    .description('certify an Agent Auth server: run the server suite against a service (or the embedded simulator)')
+    .description(COMMAND_DESCRIPTIONS.server)
     .option('--url <service-url>', 'base URL of the service under test')
     .option('--embedded', 'start the simulator in-process and run against it')
     .option('--discovery <url>', 'discovery document URL (default: {url}/.well-known/agent-configuration)')
