@@ -4,7 +4,7 @@
  * one scenario:
  *
  * ```ts
- * import type { AdapterFactory } from 'agent-auth-conformance/…/drivers/module.ts';
+ * import type { AdapterFactory } from 'agent-auth-conformance';
  * const adapter: AdapterFactory = async ({ fetch, issuer, tmpDir }) => {
  *   const client = new MyAgentAuthClient({ issuer, storageDir: tmpDir, fetch });
  *   return {
