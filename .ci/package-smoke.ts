@@ -6,7 +6,7 @@
  *   npx tsx .ci/package-smoke.ts
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +25,12 @@ function step(title: string): void {
 
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** The version of a package the repository has installed. */
+function installed(name: string): string {
+  return (JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+    .version;
 }
 
 function timed(action: () => unknown): number {
@@ -113,9 +119,24 @@ try {
 
   step('install into an empty project');
   run('mkdir', ['-p', project], work);
-  writeFileSync(join(project, 'package.json'), '{ "name": "consumer", "private": true, "type": "module" }\n');
-  // @types/node only for compiling the consumer, as a TypeScript user would have it.
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, '@types/node@20'], project);
+  // The repository's own overrides, so that the test runner comes from the cache `npm ci` warmed.
+  const { overrides } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { overrides?: object };
+  const consumer = { name: 'consumer', private: true, type: 'module', overrides };
+  writeFileSync(join(project, 'package.json'), `${JSON.stringify(consumer, null, 2)}\n`);
+  // @types/node and vitest only for the consumer's own checks, as a TypeScript user would have them.
+  run(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      tarball,
+      '@types/node@20',
+      `vitest@${installed('vitest')}`,
+    ],
+    project,
+  );
 
   step('agent-auth-conformance --help, best of five');
   const best = Math.min(...[1, 2, 3, 4, 5].map(() => timed(() => run(bin, ['--help'], project))));
@@ -131,6 +152,10 @@ try {
 
   step('tsc on a consumer of the declarations');
   compileConsumer();
+
+  step("the README's Vitest example (examples/vitest), run in the consumer project");
+  copyFileSync(join(repo, 'examples', 'vitest', 'conformance.test.ts'), join(project, 'conformance.test.ts'));
+  run('npx', ['vitest', 'run', 'conformance.test.ts'], project);
   step('ok');
 } finally {
   rmSync(work, { recursive: true, force: true });
