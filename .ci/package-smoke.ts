@@ -132,7 +132,7 @@ try {
       '--no-audit',
       '--no-fund',
       tarball,
-      '@types/node@20',
+      `@types/node@${installed('@types/node')}`,
       `vitest@${installed('vitest')}`,
     ],
     project,
