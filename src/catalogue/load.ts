@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { specPath } from '../package-files.ts';
 import { requirementSchema, type Requirement } from './schema.ts';
 
 /** The repository's own catalogue, located from this module rather than the working directory. */
-export const DEFAULT_CATALOGUE_DIR = fileURLToPath(new URL('../../spec/requirements/', import.meta.url));
+export const DEFAULT_CATALOGUE_DIR = `${specPath('requirements')}/`;
 
 export class CatalogueError extends Error {
   override name = 'CatalogueError';

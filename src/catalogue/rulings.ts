@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { specPath } from '../package-files.ts';
 
 export const RulingScoreSchema = z.string().regex(/^(strict|accept-either|warning|not-tested)\b/);
 
@@ -15,7 +15,7 @@ export const RulingSchema = z.strictObject({
 });
 export type Ruling = z.infer<typeof RulingSchema>;
 
-const DEFAULT_FILE = fileURLToPath(new URL('../../spec/rulings.yaml', import.meta.url));
+const DEFAULT_FILE = specPath('rulings.yaml');
 
 /** Loads and validates spec/rulings.yaml; ids must be unique. */
 export function loadRulings(file: string = DEFAULT_FILE): Ruling[] {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { specPath } from '../package-files.ts';
 
 /**
  * spec/state-table.yaml: the protocol's state machine as data. For each state a host, agent and
@@ -149,7 +149,7 @@ export const StateTableSchema = z
   });
 export type StateTable = z.infer<typeof StateTableSchema>;
 
-const DEFAULT_FILE = fileURLToPath(new URL('../../spec/state-table.yaml', import.meta.url));
+const DEFAULT_FILE = specPath('state-table.yaml');
 
 /**
  * Loads and validates the state table. Cells share outcomes through YAML anchors and merge keys; the

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { specPath } from '../package-files.ts';
 import { REQUIREMENT_ID_PATTERN } from './schema.ts';
 
 /**
@@ -18,16 +18,11 @@ export type UncoveredEntry = z.infer<typeof UncoveredEntrySchema>;
 
 export const UncoveredFileSchema = z.array(UncoveredEntrySchema);
 
-/** A file of the repository's spec/ directory, located from this module rather than the working directory. */
-function specFile(name: string): string {
-  return fileURLToPath(new URL(`../../spec/${name}`, import.meta.url));
-}
-
 /** Server-observable requirements no server check cites. */
-export const DEFAULT_UNCOVERED_FILE = specFile('uncovered.yaml');
+export const DEFAULT_UNCOVERED_FILE = specPath('uncovered.yaml');
 
 /** Client-observable requirements no client scenario cites. */
-export const CLIENT_UNCOVERED_FILE = specFile('uncovered-client.yaml');
+export const CLIENT_UNCOVERED_FILE = specPath('uncovered-client.yaml');
 
 /** Loads and validates the uncovered list; an empty file is an empty list; ids must be unique. */
 export function loadUncovered(file: string = DEFAULT_UNCOVERED_FILE): UncoveredEntry[] {

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import packageJson from '../../package.json' with { type: 'json' };
+import { mappingWorkarounds } from '../api/client-suite.ts';
+import { packageInfo } from '../package-files.ts';
 import { clientScenarios } from '../../suites/client/index.ts';
 import {
   createDriver,
@@ -21,14 +22,10 @@ import { BaselineError, loadBaseline } from '../harness/baseline.ts';
 import { parsePatterns } from '../harness/patterns.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
 import { workaroundNotice } from '../harness/workarounds.ts';
-import {
-  EXCHANGE_RECORDING,
-  type ActiveWorkaround,
-  type ClientReport,
-  type ExchangeRecording,
-} from '../model/index.ts';
+import { EXCHANGE_RECORDING, type ClientReport, type ExchangeRecording } from '../model/index.ts';
 import { parseFormats, REPORT_FORMATS, writeReports, type ReportFormat } from '../reports/write.ts';
 import { unwritableReason } from '../reports/out-dir.ts';
+import { COMMAND_DESCRIPTIONS } from './descriptions.ts';
 
 /** Options as commander hands them over. */
 export interface ClientCliOptions {
@@ -75,7 +72,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerClientCommand(program: Command): void {
   program
     .command('client')
-    .description('certify an Agent Auth client: drive its §6 tools against the simulated server, scenario by scenario')
+    .description(COMMAND_DESCRIPTIONS.client)
     .addHelpText(
       'after',
       '\nExit codes: 0 conforming, 1 conformance failures, 2 usage or setup error, 3 internal harness error (a report with the error is still written).',
@@ -146,27 +143,6 @@ async function loadClientProfile(path: string): Promise<ClientProfile> {
   return parsed.data;
 }
 
-/** Each declared mapping entry as a workaround the report names. */
-function mappingWorkarounds(profile: ClientProfile | undefined): ActiveWorkaround[] {
-  const mapping = profile?.mapping;
-  if (mapping === undefined) return [];
-  return Object.entries(mapping.tools).map(([tool, entry]) => {
-    const renamed = [
-      entry.name === undefined ? undefined : `tool ${tool} is called ${entry.name}`,
-      ...Object.entries(entry.arguments ?? {}).map(([spec, client]) => `argument ${spec} is sent as ${client}`),
-      ...Object.entries(entry.results ?? {}).map(([spec, client]) => `result field ${spec} is read from ${client}`),
-    ].filter((part): part is string => part !== undefined);
-    return {
-      name: `mapping.${tool}`,
-      value: renamed.join('; '),
-      effect: `the suite calls ${tool} by its spec name and arguments and reads spec field names, translated to and from the client's names`,
-      reason: entry.reason ?? mapping.reason ?? 'declared in the client profile',
-      requirements: [`AAP-6`],
-      still_tested_by: [],
-    };
-  });
-}
-
 /**
  * Runs the `client` command; returns the exit code (0 conforming, 1 failures, 2 usage/setup error,
  * 3 internal harness error). Every outcome writes the reports, the internal error included.
@@ -191,7 +167,7 @@ export async function runClientCommand(options: ClientCliOptions, io: ClientCliI
     }
     const profile = options.profile === undefined ? undefined : await loadClientProfile(options.profile);
     config = {
-      toolVersion: packageJson.version,
+      toolVersion: packageInfo.version,
       only: parsePatterns(options.only),
       skip: parsePatterns(options.skip),
       strict: options.strict ?? false,
@@ -201,7 +177,7 @@ export async function runClientCommand(options: ClientCliOptions, io: ClientCliI
       concurrency: positiveInteger(options.concurrency, '--concurrency'),
       formats,
       recordExchanges: options.recordExchanges as ExchangeRecording,
-      workarounds: mappingWorkarounds(profile),
+      workarounds: mappingWorkarounds(profile?.mapping),
       ...(profile && options.profile
         ? { profile: { profile: profile as Record<string, unknown>, path: options.profile } }
         : {}),
@@ -289,7 +265,7 @@ function setupErrorReport(
   const driver = { kind, describe: () => description, start: () => Promise.reject(new Error('not started')) };
   return assembleClientReport(
     {
-      toolVersion: packageJson.version,
+      toolVersion: packageInfo.version,
       driver,
       only: config?.only ?? [],
       skip: config?.skip ?? [],

@@ -3,6 +3,7 @@ import { serverChecks } from '../../suites/server/index.ts';
 import type { CheckDefinition, CheckNeed } from '../harness/check.ts';
 import { parsePatterns } from '../harness/patterns.ts';
 import { selectChecks } from '../harness/runner.ts';
+import { COMMAND_DESCRIPTIONS } from './descriptions.ts';
 
 interface ListCliOptions {
   only: string[];
@@ -40,7 +41,7 @@ function entry(check: CheckDefinition) {
 export function registerListCommand(program: Command): void {
   program
     .command('list')
-    .description('list the server checks (id, level, requirements, what each needs) without running anything')
+    .description(COMMAND_DESCRIPTIONS.list)
     .option('--only <pattern>', 'only checks matching (glob on ids, comma-separated; repeatable)', collect, [])
     .option('--skip <pattern>', 'leave out checks matching (glob on ids, comma-separated; repeatable)', collect, [])
     .option('--json', 'one JSON array instead of text')

@@ -5,6 +5,7 @@ import { generateSchemaFiles, type ToolDocument } from '../protocol/json-schema.
 import { WIRE_OBJECTS } from '../protocol/wire-objects.ts';
 import { ReportSchema } from '../model/index.ts';
 import { TargetProfileSchema } from '../harness/target-profile.ts';
+import { COMMAND_DESCRIPTIONS } from './descriptions.ts';
 
 /** Documents the tool writes, published next to the wire objects' schemas. */
 export const TOOL_DOCUMENTS: readonly ToolDocument[] = [
@@ -85,7 +86,7 @@ export function formatDrift(dir: string, drift: SchemaDrift): string {
 export function registerSchemasCommand(program: Command): void {
   program
     .command('schemas')
-    .description('Generate the JSON Schemas (draft 2020-12) of every protocol wire object and of report.json')
+    .description(COMMAND_DESCRIPTIONS.schemas)
     .option('--out <dir>', 'directory holding the schema files', 'schemas')
     .option('--check', 'compare with the files in --out instead of writing; exit 1 on any difference')
     .action(async (options: { out: string; check?: boolean }) => {

@@ -1,18 +1,20 @@
 import type { Command, CommanderError } from 'commander';
-import packageJson from '../../package.json' with { type: 'json' };
+import { runServerTarget } from '../api/server-suite.ts';
+import { packageInfo } from '../package-files.ts';
 import { serverChecks } from '../../suites/server/index.ts';
 import { BaselineError, loadBaseline } from '../harness/baseline.ts';
 import type { CheckDefinition } from '../harness/check.ts';
 import { parsePatterns } from '../harness/patterns.ts';
 import { selectChecks } from '../harness/runner.ts';
-import { loadProfile, parseProfile, ProfileError } from '../harness/target-profile.ts';
+import { loadProfile, ProfileError } from '../harness/target-profile.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
-import { runServerConformance, setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
+import { setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
 import { activeWorkarounds, workaroundNotice } from '../harness/workarounds.ts';
 import { DEFAULT_THROTTLE_RETRIES } from '../harness/throttle.ts';
 import { unwritableReason } from '../reports/out-dir.ts';
 import { EXCHANGE_RECORDING, type ExchangeRecording, type Report } from '../model/index.ts';
 import { parseFormats, REPORT_FORMATS, writeReports, writeReportsSync, type ReportFormat } from '../reports/write.ts';
+import { COMMAND_DESCRIPTIONS } from './descriptions.ts';
 
 /** Options as commander hands them over. */
 export interface ServerCliOptions {
@@ -56,7 +58,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function registerServerCommand(program: Command): void {
   program
     .command('server')
-    .description('certify an Agent Auth server: run the server suite against a service (or the embedded simulator)')
+    .description(COMMAND_DESCRIPTIONS.server)
     .option('--url <service-url>', 'base URL of the service under test')
     .option('--embedded', 'start the simulator in-process and run against it')
     .option('--discovery <url>', 'discovery document URL (default: {url}/.well-known/agent-configuration)')
@@ -210,7 +212,7 @@ function parseOptions(options: ServerCliOptions, checks: readonly CheckDefinitio
     );
   }
   const config: Parsed['config'] = {
-    toolVersion: packageJson.version,
+    toolVersion: packageInfo.version,
     url: options.url,
     discoveryUrl: options.discovery,
     controlUrl: options.controlUrl,
@@ -241,7 +243,7 @@ function parseOptions(options: ServerCliOptions, checks: readonly CheckDefinitio
 /** Fallback configuration for reporting a usage error when the options themselves do not parse. */
 function usageConfig(options: ServerCliOptions): Parsed['config'] {
   return {
-    toolVersion: packageJson.version,
+    toolVersion: packageInfo.version,
     url: options.url,
     discoveryUrl: options.discovery,
     controlUrl: options.controlUrl,
@@ -280,76 +282,54 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
     io.stderr('exit 2: setup or usage error');
     return 2;
   }
-  let stop: (() => Promise<void>) | undefined;
+  let profile: ServerRunConfig['profile'];
+  let baseline: ServerRunConfig['baseline'];
   try {
-    let profile: ServerRunConfig['profile'];
-    let baseline: ServerRunConfig['baseline'];
-    try {
-      if (options.profile)
-        profile = { profile: await loadProfile(options.profile), source: 'file', path: options.profile };
-      if (options.baseline) baseline = { baseline: await loadBaseline(options.baseline), file: options.baseline };
-    } catch (error) {
-      if (!(error instanceof ProfileError) && !(error instanceof BaselineError)) throw error;
-      return finish(
-        setupErrorReport({ ...config, profile }, { error: error.message }),
-        options.out,
-        formats,
-        io,
-        options.quiet,
-      );
-    }
-    if (config.embedded) {
-      const embedded = await startEmbedded({ allowLoopbackJwks: profile?.profile.jwksLoopbackAllowed === true });
-      stop = embedded.stop;
-      config.url = embedded.origin;
-      config.controlUrl = embedded.controlUrl;
-      profile ??= { profile: embedded.profile, source: 'embedded' };
-    }
-    // Said up front as well as at the end: every result of the run depends on them.
-    if (!options.quiet)
-      for (const line of workaroundNotice(activeWorkarounds(profile?.profile.workarounds))) io.stderr(line);
-    let report: Report;
-    try {
-      report = await runServerConformance({
+    if (options.profile)
+      profile = { profile: await loadProfile(options.profile), source: 'file', path: options.profile };
+    if (options.baseline) baseline = { baseline: await loadBaseline(options.baseline), file: options.baseline };
+  } catch (error) {
+    if (!(error instanceof ProfileError) && !(error instanceof BaselineError)) throw error;
+    return finish(
+      setupErrorReport({ ...config, profile }, { error: error.message }),
+      options.out,
+      formats,
+      io,
+      options.quiet,
+    );
+  }
+  let report: Report;
+  try {
+    report = await runServerTarget(
+      {
         ...config,
         profile,
         baseline,
         checks: io.checks ?? serverChecks,
         onResult: options.quiet ? undefined : (result) => io.stderr(progressLine(result)),
-      });
-    } catch (error) {
-      report = internalErrorReport(config, profile, error);
-    }
-    try {
-      return await finish(report, options.out, formats, io, options.quiet);
-    } catch (error) {
-      // Rendering what the target sent failed: write what can be written, with the error in it.
-      try {
-        return await finish(internalErrorReport(config, profile, error), options.out, formats, io, true);
-      } catch (again) {
-        io.stderr(`internal harness error; no report could be written to ${options.out}: ${messageOf(again)}`);
-        return 3;
-      }
-    }
-  } finally {
-    await stop?.();
+      },
+      {
+        // Said up front as well as at the end: every result of the run depends on them.
+        beforeChecks: (used) => {
+          if (!options.quiet)
+            for (const line of workaroundNotice(activeWorkarounds(used?.profile.workarounds))) io.stderr(line);
+        },
+      },
+    );
+  } catch (error) {
+    report = internalErrorReport(config, profile, error);
   }
-}
-
-/**
- * Starts the simulator in-process (only this command may reach into the simulator). Acting as the
- * operator, it allows loopback JWKS fetching only when the given profile declares that allowance.
- */
-async function startEmbedded(opts: { allowLoopbackJwks: boolean }) {
-  const { startSimulator } = await import('../sim/index.ts');
-  const { SIMULATOR_PROFILE } = await import('../sim/sim-profile.ts');
-  const simulator = await startSimulator(opts.allowLoopbackJwks ? { allowLoopbackJwks: true } : {});
-  return {
-    origin: simulator.origin,
-    controlUrl: simulator.controlUrl,
-    profile: parseProfile(SIMULATOR_PROFILE, 'the simulator profile'),
-    stop: () => simulator.stop(),
-  };
+  try {
+    return await finish(report, options.out, formats, io, options.quiet);
+  } catch (error) {
+    // Rendering what the target sent failed: write what can be written, with the error in it.
+    try {
+      return await finish(internalErrorReport(config, profile, error), options.out, formats, io, true);
+    } catch (again) {
+      io.stderr(`internal harness error; no report could be written to ${options.out}: ${messageOf(again)}`);
+      return 3;
+    }
+  }
 }
 
 /** The report of a run the harness itself broke (exit 3): the error, so it can be reported and fixed. */

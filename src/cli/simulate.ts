@@ -9,6 +9,7 @@ import {
   type RunningSimulator,
   type SimulatorOptions,
 } from '../sim/index.ts';
+import { COMMAND_DESCRIPTIONS } from './descriptions.ts';
 
 interface SimulateCliOptions {
   port: number;
@@ -90,7 +91,7 @@ export function faultListing(): string[] {
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('run the simulated Agent Auth server on 127.0.0.1 until interrupted')
+    .description(COMMAND_DESCRIPTIONS.simulate)
     .option('--port <n>', 'TCP port (0 picks a free one)', port, 0)
     .option('--fault <name>', 'inject a named fault (repeatable, or comma-separated)', fault, [])
     .option('--session-ttl <s>', 'session TTL in seconds (default 1800)', seconds)

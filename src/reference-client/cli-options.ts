@@ -3,6 +3,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ReferenceClientConfig } from './config.ts';
 import { createClientContext } from './context.ts';
+import { REFERENCE_CLIENT_DESCRIPTION } from './description.ts';
 import { ClientFaultSet, clientFaultListing, isClientFaultName, type ClientFaultName } from './faults.ts';
 import { log } from './log.ts';
 import { createReferenceClientServer } from './mcp-server.ts';
@@ -22,7 +23,7 @@ interface CliOptions {
 /** Adds the reference client's options and action to `command` (the standalone program or a subcommand). */
 export function configureReferenceClientCommand(command: Command): Command {
   return command
-    .description('run the reference Agent Auth client as an MCP server on stdio (logs on stderr)')
+    .description(REFERENCE_CLIENT_DESCRIPTION)
     .option(
       '--provider <service-url>',
       'a provider the client is configured for (repeatable; the first is the default)',

@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import packageJson from '../../package.json' with { type: 'json' };
+import { packageInfo } from '../package-files.ts';
 import type { ClientContext } from './context.ts';
 import { log } from './log.ts';
 import type { Reporter } from './reporter.ts';
@@ -29,7 +29,7 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
  */
 export function createReferenceClientServer(ctx: ClientContext): McpServer {
   const server = new McpServer(
-    { name: 'agent-auth-reference-client', version: packageJson.version },
+    { name: 'agent-auth-reference-client', version: packageInfo.version },
     { capabilities: { logging: {} } },
   );
   // The SDK reports invalid tool arguments as plain text; these tools answer JSON errors throughout.

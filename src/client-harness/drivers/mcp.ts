@@ -9,7 +9,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import packageJson from '../../../package.json' with { type: 'json' };
+import { packageInfo } from '../../package-files.ts';
 import { capJson, capText, headBytes, MAX_ENTRY_BYTES } from './caps.ts';
 import { cappedFetch, ResponseTooLarge } from './capped-fetch.ts';
 import { beginCall } from './call-record.ts';
@@ -146,7 +146,7 @@ class McpSession implements ClientSession {
       });
     }
     this.transport = new ObservedTransport(inner, (message) => this.observe(message));
-    this.client = new Client({ name: packageJson.name, version: packageJson.version }, { capabilities: {} });
+    this.client = new Client({ name: packageInfo.name, version: packageInfo.version }, { capabilities: {} });
     this.client.onerror = (error) => this.onError(error);
     // Replaces the SDK's own progress routing, which dispatches asynchronously and so calls progress
     // that arrives together with its answer "unknown"; the transcript already holds every notification.

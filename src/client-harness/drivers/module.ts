@@ -1,10 +1,10 @@
 /**
- * Drives a client through an in-process adapter (`--module ./adapter.ts`): a JS or TS module (tsx
- * runs the harness, so TypeScript loads as is) whose default export builds the client's tools for
+ * Drives a client through an in-process adapter (`--module ./adapter.ts`): a JS or TS module (see
+ * adapter-import.ts for how TypeScript loads) whose default export builds the client's tools for
  * one scenario:
  *
  * ```ts
- * import type { AdapterFactory } from 'agent-auth-conformance/…/drivers/module.ts';
+ * import type { AdapterFactory } from 'agent-auth-conformance';
  * const adapter: AdapterFactory = async ({ fetch, issuer, tmpDir }) => {
  *   const client = new MyAgentAuthClient({ issuer, storageDir: tmpDir, fetch });
  *   return {
@@ -31,6 +31,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { importAdapter } from './adapter-import.ts';
 import { capText, MAX_ENTRY_BYTES } from './caps.ts';
 import { beginCall } from './call-record.ts';
 import { FailureBus, race } from './deadline.ts';
@@ -94,7 +95,7 @@ export class ModuleDriver implements ClientDriver {
     const url = pathToFileURL(resolve(options.module)).href;
     let loaded: { default?: unknown };
     try {
-      loaded = (await import(url)) as { default?: unknown };
+      loaded = await importAdapter(url);
     } catch (error) {
       throw new DriverConfigError(`cannot load the adapter module ${options.module}: ${(error as Error).message}`);
     }
