@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -20,6 +21,7 @@ import type { Scenario } from '../client-harness/scenario.ts';
 import { BaselineError, loadBaseline } from '../harness/baseline.ts';
 import { parsePatterns } from '../harness/patterns.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
+import { terminalStyle, type TerminalStyle } from '../harness/terminal.ts';
 import { workaroundNotice } from '../harness/workarounds.ts';
 import {
   EXCHANGE_RECORDING,
@@ -55,6 +57,8 @@ export interface ClientCliOptions {
 
 export interface ClientCliIo {
   stderr: (line: string) => void;
+  /** How progress lines look (colour, width); plain 100 columns unless given. */
+  style?: TerminalStyle;
   /** The scenarios to run (the client suite unless a test passes its own). */
   scenarios?: readonly Scenario[];
 }
@@ -116,7 +120,10 @@ export function registerClientCommand(program: Command): void {
     )
     .option('--quiet', 'no progress output')
     .action(async (options: ClientCliOptions) => {
-      process.exitCode = await runClientCommand(options, { stderr: (line) => process.stderr.write(`${line}\n`) });
+      process.exitCode = await runClientCommand(options, {
+        stderr: (line) => process.stderr.write(`${line}\n`),
+        style: terminalStyle(process.stderr),
+      });
     });
 }
 
@@ -223,7 +230,7 @@ export async function runClientCommand(options: ClientCliOptions, io: ClientCliI
       ...config,
       driver,
       scenarios: io.scenarios ?? clientScenarios,
-      onResult: options.quiet ? undefined : (result) => io.stderr(progressLine(result)),
+      onResult: options.quiet ? undefined : (result, position) => io.stderr(progressLine(result, position, io.style)),
     });
     return await finishOrReport(report, options, config, formats, started, io);
   } catch (error) {
@@ -328,9 +335,8 @@ async function finish(
   io: ClientCliIo,
 ): Promise<number> {
   const paths = await writeReports(report, options.out, formats);
-  const lines = options.quiet
-    ? closingLines(report).filter((line) => line.startsWith('setup failed') || line.startsWith('exit'))
-    : closingLines(report);
+  const all = closingLines(report, io.style);
+  const lines = options.quiet ? all.filter((line) => /^(setup failed|exit)/.test(stripVTControlCharacters(line))) : all;
   for (const line of lines) io.stderr(line);
   if (!options.quiet) io.stderr(`reports: ${paths.join(', ')}`);
   return report.exit_code;

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { serverChecks } from '../../suites/server/index.ts';
@@ -7,6 +8,7 @@ import { parsePatterns } from '../harness/patterns.ts';
 import { selectChecks } from '../harness/runner.ts';
 import { loadProfile, parseProfile, ProfileError } from '../harness/target-profile.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
+import { terminalStyle, type TerminalStyle } from '../harness/terminal.ts';
 import { runServerConformance, setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
 import { activeWorkarounds, workaroundNotice } from '../harness/workarounds.ts';
 import { DEFAULT_THROTTLE_RETRIES } from '../harness/throttle.ts';
@@ -43,6 +45,8 @@ export interface ServerCliOptions {
 
 export interface ServerCliIo {
   stderr: (line: string) => void;
+  /** How progress lines look (colour, width); plain 100 columns unless given. */
+  style?: TerminalStyle;
   /** The checks to run (the server suite unless a test passes its own). */
   checks?: readonly CheckDefinition[];
 }
@@ -100,7 +104,10 @@ export function registerServerCommand(program: Command): void {
     .option('--quiet', 'no progress output')
     .exitOverride(exitOnParseError)
     .action(async (options: ServerCliOptions) => {
-      process.exitCode = await runServerCommand(options, { stderr: (line) => process.stderr.write(`${line}\n`) });
+      process.exitCode = await runServerCommand(options, {
+        stderr: (line) => process.stderr.write(`${line}\n`),
+        style: terminalStyle(process.stderr),
+      });
     });
 }
 
@@ -315,7 +322,7 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
         profile,
         baseline,
         checks: io.checks ?? serverChecks,
-        onResult: options.quiet ? undefined : (result) => io.stderr(progressLine(result)),
+        onResult: options.quiet ? undefined : (result, position) => io.stderr(progressLine(result, position, io.style)),
       });
     } catch (error) {
       report = internalErrorReport(config, profile, error);
@@ -376,11 +383,13 @@ async function finish(
 ): Promise<number> {
   const paths = await writeReports(report, out, formats);
   const notice = workaroundNotice(report.workarounds);
+  const all = closingLines(report, io.style);
   const lines = quiet
-    ? closingLines(report).filter(
-        (line) => line.startsWith('setup failed') || line.startsWith('exit') || notice.includes(line),
-      )
-    : closingLines(report);
+    ? all.filter((line) => {
+        const plain = stripVTControlCharacters(line);
+        return plain.startsWith('setup failed') || plain.startsWith('exit') || notice.includes(plain);
+      })
+    : all;
   for (const line of lines) io.stderr(line);
   if (!quiet) io.stderr(`reports: ${paths.join(', ')}`);
   return report.exit_code;
