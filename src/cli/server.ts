@@ -6,7 +6,7 @@ import { BaselineError, loadBaseline } from '../harness/baseline.ts';
 import type { CheckDefinition } from '../harness/check.ts';
 import { parsePatterns } from '../harness/patterns.ts';
 import { selectChecks } from '../harness/runner.ts';
-import { loadProfile, parseProfile, ProfileError } from '../harness/target-profile.ts';
+import { loadProfile, mergeProfiles, parseProfile, ProfileError } from '../harness/target-profile.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
 import { terminalStyle, type TerminalStyle } from '../harness/terminal.ts';
 import { runServerConformance, setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
@@ -65,7 +65,10 @@ export function registerServerCommand(program: Command): void {
     .option('--embedded', 'start the simulator in-process and run against it')
     .option('--discovery <url>', 'discovery document URL (default: {url}/.well-known/agent-configuration)')
     .option('--control-url <url>', 'operator control hook base URL (agent-auth-control/1)')
-    .option('--profile <file>', 'target profile JSON: which capability plays each role')
+    .option(
+      '--profile <file>',
+      'target profile JSON: which capability plays each role (with --embedded: merged over the simulator profile that `simulate --print-profile` prints)',
+    )
     .option('--out <dir>', 'directory for the reports', 'reports')
     .option(
       '--format <list>',
@@ -310,7 +313,11 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
       stop = embedded.stop;
       config.url = embedded.origin;
       config.controlUrl = embedded.controlUrl;
-      profile ??= { profile: embedded.profile, source: 'embedded' };
+      // A --profile with --embedded adjusts the simulator's own profile (see `simulate --print-profile`)
+      // rather than replacing it: a file naming one role would otherwise leave every other role empty.
+      profile = profile
+        ? { ...profile, profile: mergeProfiles(profile.profile, embedded.profile) }
+        : { profile: embedded.profile, source: 'embedded' };
     }
     // Said up front as well as at the end: every result of the run depends on them.
     if (!options.quiet)

@@ -220,10 +220,13 @@ export function inferProfile(capabilities: readonly CapabilityFacts[]): TargetPr
   return profile;
 }
 
-/** The given profile, with roles and arguments it leaves open filled from the inferred one. */
-export function mergeProfiles(given: TargetProfile | undefined, inferred: TargetProfile): TargetProfile {
-  const merged: TargetProfile = { ...inferred, ...given };
-  const args = { ...inferred.arguments, ...given?.arguments };
+/**
+ * The given profile, with the keys and arguments it leaves open filled from a base one: the inferred
+ * profile of a target, or the simulator's own profile when an embedded run is given a --profile.
+ */
+export function mergeProfiles(given: TargetProfile | undefined, base: TargetProfile): TargetProfile {
+  const merged: TargetProfile = { ...base, ...given };
+  const args = { ...base.arguments, ...given?.arguments };
   if (Object.keys(args).length > 0) merged.arguments = args;
   return merged;
 }
