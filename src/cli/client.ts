@@ -190,7 +190,11 @@ export async function runClientCommand(options: ClientCliOptions, io: ClientCliI
   let formats: ReportFormat[] = [...REPORT_FORMATS];
   let config: Omit<ClientRunConfig, 'scenarios' | 'onResult' | 'driver'> | undefined;
   try {
-    formats = parseFormats(options.format);
+    try {
+      formats = parseFormats(options.format);
+    } catch (error) {
+      throw new UsageError(`--format: ${(error as Error).message}`);
+    }
     if (!(EXCHANGE_RECORDING as readonly string[]).includes(options.recordExchanges)) {
       throw new UsageError(
         `--record-exchanges must be ${EXCHANGE_RECORDING.join(' or ')}, got "${options.recordExchanges}"`,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { serverChecks } from '../../suites/server/index.ts';
 import type { CheckDefinition, CheckNeed } from '../harness/check.ts';
-import { parsePatterns } from '../harness/patterns.ts';
+import { noCheckSelectedMessage, parsePatterns } from '../harness/patterns.ts';
 import { selectChecks } from '../harness/runner.ts';
 
 interface ListCliOptions {
@@ -46,6 +46,12 @@ export function registerListCommand(program: Command): void {
     .option('--json', 'one JSON array instead of text')
     .action((options: ListCliOptions) => {
       const selected = selectChecks(serverChecks, parsePatterns(options.only), parsePatterns(options.skip));
+      // The same usage error a run with these patterns would be, said before anyone relies on the empty list.
+      if (selected.length === 0) {
+        process.stderr.write(`list: ${noCheckSelectedMessage(serverChecks.length)}\n`);
+        process.exitCode = 2;
+        return;
+      }
       if (options.json) {
         process.stdout.write(`${JSON.stringify(selected.map(entry), null, 2)}\n`);
         return;

@@ -4,7 +4,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { serverChecks } from '../../suites/server/index.ts';
 import { BaselineError, loadBaseline } from '../harness/baseline.ts';
 import type { CheckDefinition } from '../harness/check.ts';
-import { parsePatterns } from '../harness/patterns.ts';
+import { noCheckSelectedMessage, parsePatterns } from '../harness/patterns.ts';
 import { selectChecks } from '../harness/runner.ts';
 import { loadProfile, mergeProfiles, parseProfile, ProfileError } from '../harness/target-profile.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
@@ -146,6 +146,19 @@ function exitOnParseError(error: CommanderError): never {
   process.exit(2);
 }
 
+/** A mistyped URL is the caller's error, said as such before any request rather than as an unreachable target. */
+function requireHttpUrl(value: string | undefined, option: string): void {
+  if (value === undefined) return;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${option} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`${option} must be an absolute http(s) URL, got "${value}"`);
+}
+
 function percentage(value: string, option: string): number {
   const number = Number(value.trim().replace(/%$/, ''));
   if (value.trim() === '' || !Number.isFinite(number) || number < 0 || number > 100)
@@ -205,6 +218,9 @@ function parseOptions(options: ServerCliOptions, checks: readonly CheckDefinitio
   if (!options.embedded && !options.url && !options.discovery) {
     throw new UsageError('give the service to test with --url <service-url> (or --discovery <url>), or use --embedded');
   }
+  requireHttpUrl(options.url, '--url');
+  requireHttpUrl(options.discovery, '--discovery');
+  requireHttpUrl(options.controlUrl, '--control-url');
   let formats: ReportFormat[];
   try {
     formats = parseFormats(options.format);
@@ -215,9 +231,7 @@ function parseOptions(options: ServerCliOptions, checks: readonly CheckDefinitio
   const skip = parsePatterns(options.skip);
   // A run of no check would report "conforming" about nothing: patterns that leave none are a usage error.
   if ((only.length > 0 || skip.length > 0) && selectChecks(checks, only, skip).length === 0) {
-    throw new UsageError(
-      `--only/--skip leave none of the ${checks.length} checks to run (check ids look like server.jwt.agent.execute.missing-exp; globs with *)`,
-    );
+    throw new UsageError(noCheckSelectedMessage(checks.length));
   }
   const config: Parsed['config'] = {
     toolVersion: packageJson.version,

@@ -56,6 +56,12 @@ describe('server command against the embedded simulator', () => {
     expect(await runServerCommand(options(usage, { timeout: 'soon' }), io)).toBe(2);
     expect(await runServerCommand(options(usage, { format: 'json,pdf' }), io)).toBe(2);
     expect(await runServerCommand(options(usage, { url: 'http://127.0.0.1:1' }), io)).toBe(2);
+    // A mistyped URL is said as such, before any request.
+    for (const url of ['notaurl', 'ftp://example.test']) {
+      expect(await runServerCommand(options(usage, { embedded: false, url }), io)).toBe(2);
+      const mistyped = ReportSchema.parse(JSON.parse(await readFile(join(usage, 'report.json'), 'utf8')));
+      expect(mistyped.setup.error).toBe(`usage: --url must be an absolute http(s) URL, got "${url}"`);
+    }
     // Patterns that leave no check would certify nothing: a usage error, not "conforming".
     expect(await runServerCommand(options(usage, { only: ['nomatch*'] }), io)).toBe(2);
     const none = ReportSchema.parse(JSON.parse(await readFile(join(usage, 'report.json'), 'utf8')));

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerSimulateCommand } from '../../src/cli/simulate.ts';
@@ -89,4 +91,33 @@ describe('agent-auth-conformance simulate', () => {
     await expect(program().parseAsync(['node', 'cli', 'simulate', '--port', 'x'])).rejects.toThrow(/port/);
     await expect(program().parseAsync(['node', 'cli', 'simulate', '--rate-limit', '5'])).rejects.toThrow(/requests/);
   });
+
+  // The real bin in its own process, as a person or a supervisor runs it: the signal must end it promptly.
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'the bin exits 0 within a second of %s',
+    async (signal) => {
+      const bin = fileURLToPath(new URL('../../bin/agent-auth-conformance.js', import.meta.url));
+      const child = spawn(process.execPath, [bin, 'simulate'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        const issuer = await new Promise<string>((resolve, reject) => {
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            const match = /^listening (\S+)$/m.exec(out);
+            if (match?.[1]) resolve(match[1]);
+          });
+          child.once('exit', () => reject(new Error(`simulate ended before listening: ${out}`)));
+        });
+        expect((await fetch(`${issuer}/.well-known/agent-configuration`)).status).toBe(200);
+        const sent = performance.now();
+        child.kill(signal);
+        expect(await exited).toBe(0);
+        expect(performance.now() - sent).toBeLessThan(1000);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
+    },
+    20_000,
+  );
 });
