@@ -3,6 +3,7 @@ import { serverChecks } from '../../suites/server/index.ts';
 import type { CheckDefinition, CheckNeed } from '../harness/check.ts';
 import { noCheckSelectedMessage, parsePatterns } from '../harness/patterns.ts';
 import { selectChecks } from '../harness/runner.ts';
+import { profileKeyForRole } from '../harness/target-profile.ts';
 
 interface ListCliOptions {
   only: string[];
@@ -20,7 +21,7 @@ export function describeNeed(need: CheckNeed): string {
   if ('mode' in need) return `${need.mode} mode advertised`;
   if ('approvalMethod' in need) return `approval method ${need.approvalMethod} advertised`;
   if ('endpoint' in need) return `discovery endpoint "${need.endpoint}"`;
-  return `profile role "${need.capability === 'high-risk' ? 'highRisk' : need.capability}"`;
+  return `profile key "${profileKeyForRole(need.capability)}" (--profile)`;
 }
 
 function entry(check: CheckDefinition) {

@@ -19,7 +19,7 @@ import { isSelected } from './patterns.ts';
 import type { RunPosition } from './progress.ts';
 import { BodyBudget } from './retention.ts';
 import { DEFAULT_THROTTLE_RETRIES, MAX_THROTTLE_WAIT_SECONDS, ThrottleGate, throttledWaitSeconds } from './throttle.ts';
-import { capabilityForRole, type TargetProfile } from './target-profile.ts';
+import { capabilityForRole, missingRoleReason, type TargetProfile } from './target-profile.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
@@ -119,7 +119,7 @@ export function unmetNeed(
     if ('capability' in need && capabilityForRole(env.profile, need.capability) === undefined) {
       return {
         status: 'not-applicable',
-        reason: `the target profile names no capability for the "${need.capability}" role`,
+        reason: missingRoleReason(need.capability),
       };
     }
   }

@@ -79,8 +79,32 @@ export function capabilityForRole(profile: TargetProfile, role: CapabilityRole):
     case 'high-risk':
       return profile.highRisk;
     default:
-      return profile[role];
+      return profile[profileKeyForRole(role) as Exclude<CapabilityRole, 'constrainable' | 'high-risk'>];
   }
+}
+
+/** The profile key that names the capability filling `role`. */
+export function profileKeyForRole(role: CapabilityRole): string {
+  return role === 'high-risk' ? 'highRisk' : role;
+}
+
+/** What a capability must do to play each role, said to whoever writes the profile. */
+const ROLE_DUTIES: Record<CapabilityRole, string> = {
+  sync: 'runs synchronously with no required input',
+  'with-input': 'takes a required string input',
+  constrainable: 'has a numeric and a string input field: {"name", "numericField", "stringField"}',
+  async: 'answers 202 with a status_url',
+  stream: 'answers text/event-stream',
+  second: 'any grantable capability other than the sync one',
+  'high-risk': 'always needs user approval',
+};
+
+/**
+ * Why a check needing `role` did not run, naming the profile key that would let it run: the reader
+ * of a not-applicable line should learn what to write, not only what is missing. One line.
+ */
+export function missingRoleReason(role: CapabilityRole): string {
+  return `no capability plays the "${role}" role (${ROLE_DUTIES[role]}): name one as "${profileKeyForRole(role)}" in the --profile JSON`;
 }
 
 /** Execution arguments the target accepts for `capability` (empty when the profile has none). */
