@@ -19,6 +19,7 @@ import {
 } from '../client-harness/run.ts';
 import type { Scenario } from '../client-harness/scenario.ts';
 import { BaselineError, loadBaseline } from '../harness/baseline.ts';
+import { issuesInOneLine } from '../harness/input-issues.ts';
 import { parsePatterns } from '../harness/patterns.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
 import { terminalStyle, type TerminalStyle } from '../harness/terminal.ts';
@@ -149,7 +150,7 @@ async function loadClientProfile(path: string): Promise<ClientProfile> {
     throw new UsageError(`cannot read client profile ${path}: ${(error as Error).message}`);
   }
   const parsed = ClientProfileSchema.safeParse(data);
-  if (!parsed.success) throw new UsageError(`${path} is not a valid client profile:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new UsageError(`${path} is not a valid client profile: ${issuesInOneLine(parsed.error)}`);
   return parsed.data;
 }
 

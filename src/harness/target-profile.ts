@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { issuesInOneLine } from './input-issues.ts';
 import { WorkaroundsSchema } from './workarounds.ts';
 
 /** Roles a target's capabilities play in checks; the target profile names which capability fills each. */
@@ -128,7 +129,7 @@ export class ProfileError extends Error {
 export function parseProfile(data: unknown, source: string): TargetProfile {
   const result = TargetProfileSchema.safeParse(data);
   if (!result.success)
-    throw new ProfileError(`${source} is not a valid target profile:\n${z.prettifyError(result.error)}`);
+    throw new ProfileError(`${source} is not a valid target profile: ${issuesInOneLine(result.error)}`);
   return result.data;
 }
 

@@ -59,6 +59,10 @@ describe('target profile', () => {
     expect(merged.arguments?.['x']).toEqual({ a: 1 });
     expect(merged.arguments?.['check_balance']).toEqual({ account_id: 'conformance' });
     expect(() => parseProfile({ sink: 'typo' }, 'p.json')).toThrow(ProfileError);
+    // Every problem, in one line a terminal or CI log keeps whole.
+    expect(() => parseProfile({ sink: 'typo', sync: 3 }, 'p.json')).toThrow(
+      'p.json is not a valid target profile: sync: Invalid input: expected string, received number; Unrecognized key: "sink"',
+    );
     expect(parseProfile({ async: 'generate_report', rateLimit: { burst: 5 } }, 'p.json').rateLimit?.burst).toBe(5);
   });
 
