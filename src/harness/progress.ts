@@ -101,7 +101,10 @@ export function closingLines(report: Report, style: TerminalStyle = PLAIN): stri
   lines.push(...workaroundNotice(report.workarounds));
   if (report.setup.ok) {
     lines.push(ranLine(report.summary));
-    for (const { reason, count } of skipReasons(report.checks).slice(0, 3)) lines.push(`  skipped ${count}: ${reason}`);
+    for (const { reason, count } of skipReasons(report.checks).slice(0, 3)) {
+      const [first, ...rest] = wrap(`skipped ${count}: ${reason}`, style.width - 4, style.width - 2);
+      lines.push(`  ${first}`, ...rest.map((line) => `    ${line}`));
+    }
   }
   const mostlySkipped = report.setup.ok && ranShare(report.summary).share < 0.5;
   const verdict = [

@@ -84,4 +84,15 @@ describe('progress output', () => {
     expect(stripVTControlCharacters(verdict)).toBe('exit 1: conformance failures');
     expect(verdict).not.toBe('exit 1: conformance failures');
   });
+
+  it('wraps the closing skip reasons too, whole', () => {
+    const reason = `needs the operator control hook ("approve"): give --control-url (spec/control-contract.md) ${'and more '.repeat(12)}END`;
+    const report = sampleReport([result({ status: 'skipped', message: reason })]);
+    const lines = closingLines(report, { colour: false, width: 60 });
+    const start = lines.findIndex((line) => line.startsWith('  skipped 1: '));
+    const block = lines.slice(start).filter((line) => /^ {2}/.test(line));
+    expect(block.length).toBeGreaterThan(2);
+    for (const line of block) expect(line.length).toBeLessThanOrEqual(60);
+    expect(block.map((line) => line.trim()).join(' ')).toBe(`skipped 1: ${reason}`);
+  });
 });
