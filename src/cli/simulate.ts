@@ -96,9 +96,10 @@ const PARENT_POLL_MS = 500;
  * npm ends itself and that shell without passing the signal on, leaving this process orphaned and
  * its port taken (npm 11; on SIGINT npm waits, relying on the terminal's Ctrl-C reaching the whole
  * process group). Being re-parented is the one sign of that left to see, so it ends the run too.
+ * `parent` is read before the simulator starts: read after "listening", the parent may already be
+ * gone (a caller that ends it as soon as it sees that line) and the change would never be seen.
  */
-async function untilStopped(simulator: RunningSimulator): Promise<void> {
-  const parent = process.ppid;
+async function untilStopped(simulator: RunningSimulator, parent: number): Promise<void> {
   await new Promise<void>((resolve) => {
     const watch = setInterval(() => {
       if (process.ppid !== parent) shutdown();
@@ -164,6 +165,7 @@ export function registerSimulateCommand(program: Command): void {
         ...(raw.latency !== undefined && { latencyMs: raw.latency }),
         ...(raw.maxAgentsPerUser !== undefined && { maxActiveAgentsPerUser: raw.maxAgentsPerUser }),
       };
+      const parent = process.ppid;
       let simulator: RunningSimulator;
       try {
         simulator = await startSimulator(options);
@@ -173,6 +175,6 @@ export function registerSimulateCommand(program: Command): void {
         return;
       }
       process.stdout.write(`listening ${simulator.issuer}\n`);
-      await untilStopped(simulator);
+      await untilStopped(simulator, parent);
     });
 }

@@ -120,4 +120,37 @@ describe('agent-auth-conformance simulate', () => {
     },
     20_000,
   );
+
+  // What `npx` does on SIGTERM: the process that started simulate (npm, and its shell) ends without
+  // passing the signal on. Simulate, re-parented, must still stop and free its port.
+  it('stops once the process that started it is gone', async () => {
+    const bin = fileURLToPath(new URL('../../bin/agent-auth-conformance.js', import.meta.url));
+    const shell = spawn('sh', ['-c', `"${process.execPath}" "${bin}" simulate & wait`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const issuer = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        shell.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /^listening (\S+)$/m.exec(out);
+          if (match?.[1]) resolve(match[1]);
+        });
+        shell.once('exit', () => reject(new Error(`simulate ended before listening: ${out}`)));
+      });
+      shell.kill('SIGKILL');
+      const deadline = performance.now() + 3000;
+      let stopped = false;
+      while (!stopped && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        stopped = await fetch(`${issuer}/.well-known/agent-configuration`).then(
+          () => false,
+          () => true,
+        );
+      }
+      expect(stopped).toBe(true);
+    } finally {
+      if (shell.exitCode === null && shell.signalCode === null) shell.kill('SIGKILL');
+    }
+  }, 20_000);
 });
