@@ -1,9 +1,25 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerSimulateCommand } from '../../src/cli/simulate.ts';
 import { SIMULATOR_PROFILE, startSimulator } from '../../src/sim/index.ts';
+
+const bin = fileURLToPath(new URL('../../bin/agent-auth-conformance.js', import.meta.url));
+
+/** The issuer a simulate process announces on its stdout ("listening <issuer>"). */
+function listeningIssuer(child: ChildProcessWithoutNullStreams | ChildProcessByStdio<null, Readable, Readable>) {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /^listening (\S+)$/m.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', () => reject(new Error(`simulate ended before listening: ${out}`)));
+  });
+}
 
 function program(): Command {
   const root = new Command().exitOverride();
@@ -96,19 +112,10 @@ describe('agent-auth-conformance simulate', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'the bin exits 0 within a second of %s',
     async (signal) => {
-      const bin = fileURLToPath(new URL('../../bin/agent-auth-conformance.js', import.meta.url));
       const child = spawn(process.execPath, [bin, 'simulate'], { stdio: ['ignore', 'pipe', 'pipe'] });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       try {
-        const issuer = await new Promise<string>((resolve, reject) => {
-          let out = '';
-          child.stdout.on('data', (chunk: Buffer) => {
-            out += chunk.toString();
-            const match = /^listening (\S+)$/m.exec(out);
-            if (match?.[1]) resolve(match[1]);
-          });
-          child.once('exit', () => reject(new Error(`simulate ended before listening: ${out}`)));
-        });
+        const issuer = await listeningIssuer(child);
         expect((await fetch(`${issuer}/.well-known/agent-configuration`)).status).toBe(200);
         const sent = performance.now();
         child.kill(signal);
@@ -124,20 +131,11 @@ describe('agent-auth-conformance simulate', () => {
   // What `npx` does on SIGTERM: the process that started simulate (npm, and its shell) ends without
   // passing the signal on. Simulate, re-parented, must still stop and free its port.
   it('stops once the process that started it is gone', async () => {
-    const bin = fileURLToPath(new URL('../../bin/agent-auth-conformance.js', import.meta.url));
     const shell = spawn('sh', ['-c', `"${process.execPath}" "${bin}" simulate & wait`], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      const issuer = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        shell.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /^listening (\S+)$/m.exec(out);
-          if (match?.[1]) resolve(match[1]);
-        });
-        shell.once('exit', () => reject(new Error(`simulate ended before listening: ${out}`)));
-      });
+      const issuer = await listeningIssuer(shell);
       shell.kill('SIGKILL');
       const deadline = performance.now() + 3000;
       let stopped = false;
