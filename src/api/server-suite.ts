@@ -3,7 +3,7 @@ import { loadBaseline } from '../harness/baseline.ts';
 import { parsePatterns } from '../harness/patterns.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, selectChecks } from '../harness/runner.ts';
 import { runServerConformance, type ServerRunConfig } from '../harness/session.ts';
-import { loadProfile, type TargetProfile } from '../harness/target-profile.ts';
+import { loadProfile, mergeProfiles, type TargetProfile } from '../harness/target-profile.ts';
 import type { ServerReport } from '../model/index.ts';
 import { packageInfo } from '../package-files.ts';
 import { REPORT_FORMATS, writeReports } from '../reports/write.ts';
@@ -91,8 +91,8 @@ async function profileOption(profile: ServerSuiteOptions['profile']): Promise<Se
 
 /**
  * Runs a configured suite: against the target named in `config`, or, when `config.embedded`, against
- * a simulator started for the run and stopped after it (the simulator's profile applies unless one
- * is given). Shared by `runServerSuite` and the `server` command; `beforeChecks` sees the profile the
+ * a simulator started for the run and stopped after it (a given profile is merged over the
+ * simulator's own). Shared by `runServerSuite` and the `server` command; `beforeChecks` sees the profile the
  * run uses, once the target is known.
  */
 export async function runServerTarget(
@@ -108,7 +108,11 @@ export async function runServerTarget(
     config.profile?.profile.jwksLoopbackAllowed ? { allowLoopbackJwks: true } : {},
   );
   try {
-    const profile = config.profile ?? { profile: simulator.profile, source: 'embedded' };
+    // A given profile adjusts the simulator's own (see `simulate --print-profile`) rather than
+    // replacing it: a file naming one role would otherwise leave every other role empty.
+    const profile: ServerRunConfig['profile'] = config.profile
+      ? { ...config.profile, profile: mergeProfiles(config.profile.profile, simulator.profile) }
+      : { profile: simulator.profile, source: 'embedded' };
     hooks.beforeChecks?.(profile);
     return await runServerConformance({ ...config, url: simulator.origin, controlUrl: simulator.controlUrl, profile });
   } finally {

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -19,8 +20,10 @@ import {
 } from '../client-harness/run.ts';
 import type { Scenario } from '../client-harness/scenario.ts';
 import { BaselineError, loadBaseline } from '../harness/baseline.ts';
+import { issuesInOneLine } from '../harness/input-issues.ts';
 import { parsePatterns } from '../harness/patterns.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
+import { terminalStyle, type TerminalStyle } from '../harness/terminal.ts';
 import { workaroundNotice } from '../harness/workarounds.ts';
 import { EXCHANGE_RECORDING, type ClientReport, type ExchangeRecording } from '../model/index.ts';
 import { parseFormats, REPORT_FORMATS, writeReports, type ReportFormat } from '../reports/write.ts';
@@ -52,6 +55,8 @@ export interface ClientCliOptions {
 
 export interface ClientCliIo {
   stderr: (line: string) => void;
+  /** How progress lines look (colour, width); plain 100 columns unless given. */
+  style?: TerminalStyle;
   /** The scenarios to run (the client suite unless a test passes its own). */
   scenarios?: readonly Scenario[];
 }
@@ -113,7 +118,10 @@ export function registerClientCommand(program: Command): void {
     )
     .option('--quiet', 'no progress output')
     .action(async (options: ClientCliOptions) => {
-      process.exitCode = await runClientCommand(options, { stderr: (line) => process.stderr.write(`${line}\n`) });
+      process.exitCode = await runClientCommand(options, {
+        stderr: (line) => process.stderr.write(`${line}\n`),
+        style: terminalStyle(process.stderr),
+      });
     });
 }
 
@@ -139,7 +147,7 @@ async function loadClientProfile(path: string): Promise<ClientProfile> {
     throw new UsageError(`cannot read client profile ${path}: ${(error as Error).message}`);
   }
   const parsed = ClientProfileSchema.safeParse(data);
-  if (!parsed.success) throw new UsageError(`${path} is not a valid client profile:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new UsageError(`${path} is not a valid client profile: ${issuesInOneLine(parsed.error)}`);
   return parsed.data;
 }
 
@@ -159,7 +167,11 @@ export async function runClientCommand(options: ClientCliOptions, io: ClientCliI
   let formats: ReportFormat[] = [...REPORT_FORMATS];
   let config: Omit<ClientRunConfig, 'scenarios' | 'onResult' | 'driver'> | undefined;
   try {
-    formats = parseFormats(options.format);
+    try {
+      formats = parseFormats(options.format);
+    } catch (error) {
+      throw new UsageError(`--format: ${(error as Error).message}`);
+    }
     if (!(EXCHANGE_RECORDING as readonly string[]).includes(options.recordExchanges)) {
       throw new UsageError(
         `--record-exchanges must be ${EXCHANGE_RECORDING.join(' or ')}, got "${options.recordExchanges}"`,
@@ -199,7 +211,7 @@ export async function runClientCommand(options: ClientCliOptions, io: ClientCliI
       ...config,
       driver,
       scenarios: io.scenarios ?? clientScenarios,
-      onResult: options.quiet ? undefined : (result) => io.stderr(progressLine(result)),
+      onResult: options.quiet ? undefined : (result, position) => io.stderr(progressLine(result, position, io.style)),
     });
     return await finishOrReport(report, options, config, formats, started, io);
   } catch (error) {
@@ -304,9 +316,8 @@ async function finish(
   io: ClientCliIo,
 ): Promise<number> {
   const paths = await writeReports(report, options.out, formats);
-  const lines = options.quiet
-    ? closingLines(report).filter((line) => line.startsWith('setup failed') || line.startsWith('exit'))
-    : closingLines(report);
+  const all = closingLines(report, io.style);
+  const lines = options.quiet ? all.filter((line) => /^(setup failed|exit)/.test(stripVTControlCharacters(line))) : all;
   for (const line of lines) io.stderr(line);
   if (!options.quiet) io.stderr(`reports: ${paths.join(', ')}`);
   return report.exit_code;

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { serverChecks } from '../../suites/server/index.ts';
 import type { CheckDefinition, CheckNeed } from '../harness/check.ts';
-import { parsePatterns } from '../harness/patterns.ts';
+import { noCheckSelectedMessage, parsePatterns } from '../harness/patterns.ts';
 import { selectChecks } from '../harness/runner.ts';
 import { COMMAND_DESCRIPTIONS } from './descriptions.ts';
+import { profileKeyForRole } from '../harness/target-profile.ts';
 
 interface ListCliOptions {
   only: string[];
@@ -21,7 +22,7 @@ export function describeNeed(need: CheckNeed): string {
   if ('mode' in need) return `${need.mode} mode advertised`;
   if ('approvalMethod' in need) return `approval method ${need.approvalMethod} advertised`;
   if ('endpoint' in need) return `discovery endpoint "${need.endpoint}"`;
-  return `profile role "${need.capability === 'high-risk' ? 'highRisk' : need.capability}"`;
+  return `profile key "${profileKeyForRole(need.capability)}" (--profile)`;
 }
 
 function entry(check: CheckDefinition) {
@@ -47,6 +48,12 @@ export function registerListCommand(program: Command): void {
     .option('--json', 'one JSON array instead of text')
     .action((options: ListCliOptions) => {
       const selected = selectChecks(serverChecks, parsePatterns(options.only), parsePatterns(options.skip));
+      // The same usage error a run with these patterns would be, said before anyone relies on the empty list.
+      if (selected.length === 0) {
+        process.stderr.write(`list: ${noCheckSelectedMessage(serverChecks.length)}\n`);
+        process.exitCode = 2;
+        return;
+      }
       if (options.json) {
         process.stdout.write(`${JSON.stringify(selected.map(entry), null, 2)}\n`);
         return;

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -6,6 +7,7 @@ import { WIRE_OBJECTS } from '../protocol/wire-objects.ts';
 import { ReportSchema } from '../model/index.ts';
 import { TargetProfileSchema } from '../harness/target-profile.ts';
 import { COMMAND_DESCRIPTIONS } from './descriptions.ts';
+import { unwritableReason } from '../reports/out-dir.ts';
 
 /** Documents the tool writes, published next to the wire objects' schemas. */
 export const TOOL_DOCUMENTS: readonly ToolDocument[] = [
@@ -83,6 +85,15 @@ export function formatDrift(dir: string, drift: SchemaDrift): string {
   return lines.join('\n');
 }
 
+/** Why `dir` cannot be compared with the generated schemas, or undefined (a missing one is all "missing"). */
+function unreadableReason(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? undefined : 'not a directory';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (error as Error).message;
+  }
+}
+
 export function registerSchemasCommand(program: Command): void {
   program
     .command('schemas')
@@ -90,6 +101,13 @@ export function registerSchemasCommand(program: Command): void {
     .option('--out <dir>', 'directory holding the schema files', 'schemas')
     .option('--check', 'compare with the files in --out instead of writing; exit 1 on any difference')
     .action(async (options: { out: string; check?: boolean }) => {
+      // Checked first: Node's recursive mkdir spins forever on some paths (below /proc, for one).
+      const unusable = options.check ? unreadableReason(options.out) : unwritableReason(options.out);
+      if (unusable !== undefined) {
+        console.error(`schemas: cannot ${options.check ? 'read' : 'write'} ${options.out}: ${unusable}`);
+        process.exitCode = 2;
+        return;
+      }
       if (options.check) {
         const drift = await checkSchemas(options.out);
         if (hasDrift(drift)) {

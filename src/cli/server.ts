@@ -1,13 +1,15 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { Command, CommanderError } from 'commander';
 import { runServerTarget } from '../api/server-suite.ts';
 import { packageInfo } from '../package-files.ts';
 import { serverChecks } from '../../suites/server/index.ts';
 import { BaselineError, loadBaseline } from '../harness/baseline.ts';
 import type { CheckDefinition } from '../harness/check.ts';
-import { parsePatterns } from '../harness/patterns.ts';
+import { noCheckSelectedMessage, parsePatterns } from '../harness/patterns.ts';
 import { selectChecks } from '../harness/runner.ts';
 import { loadProfile, ProfileError } from '../harness/target-profile.ts';
 import { closingLines, progressLine } from '../harness/progress.ts';
+import { terminalStyle, type TerminalStyle } from '../harness/terminal.ts';
 import { setupErrorReport, type ServerRunConfig } from '../harness/session.ts';
 import { activeWorkarounds, workaroundNotice } from '../harness/workarounds.ts';
 import { DEFAULT_THROTTLE_RETRIES } from '../harness/throttle.ts';
@@ -45,6 +47,8 @@ export interface ServerCliOptions {
 
 export interface ServerCliIo {
   stderr: (line: string) => void;
+  /** How progress lines look (colour, width); plain 100 columns unless given. */
+  style?: TerminalStyle;
   /** The checks to run (the server suite unless a test passes its own). */
   checks?: readonly CheckDefinition[];
 }
@@ -63,7 +67,10 @@ export function registerServerCommand(program: Command): void {
     .option('--embedded', 'start the simulator in-process and run against it')
     .option('--discovery <url>', 'discovery document URL (default: {url}/.well-known/agent-configuration)')
     .option('--control-url <url>', 'operator control hook base URL (agent-auth-control/1)')
-    .option('--profile <file>', 'target profile JSON: which capability plays each role')
+    .option(
+      '--profile <file>',
+      'target profile JSON: which capability plays each role (with --embedded: merged over the simulator profile that `simulate --print-profile` prints)',
+    )
     .option('--out <dir>', 'directory for the reports', 'reports')
     .option(
       '--format <list>',
@@ -102,7 +109,10 @@ export function registerServerCommand(program: Command): void {
     .option('--quiet', 'no progress output')
     .exitOverride(exitOnParseError)
     .action(async (options: ServerCliOptions) => {
-      process.exitCode = await runServerCommand(options, { stderr: (line) => process.stderr.write(`${line}\n`) });
+      process.exitCode = await runServerCommand(options, {
+        stderr: (line) => process.stderr.write(`${line}\n`),
+        style: terminalStyle(process.stderr),
+      });
     });
 }
 
@@ -136,6 +146,19 @@ function exitOnParseError(error: CommanderError): never {
     // The message commander printed is what matters when even the report cannot be written.
   }
   process.exit(2);
+}
+
+/** A mistyped URL is the caller's error, said as such before any request rather than as an unreachable target. */
+function requireHttpUrl(value: string | undefined, option: string): void {
+  if (value === undefined) return;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${option} must be an absolute http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`${option} must be an absolute http(s) URL, got "${value}"`);
 }
 
 function percentage(value: string, option: string): number {
@@ -197,6 +220,9 @@ function parseOptions(options: ServerCliOptions, checks: readonly CheckDefinitio
   if (!options.embedded && !options.url && !options.discovery) {
     throw new UsageError('give the service to test with --url <service-url> (or --discovery <url>), or use --embedded');
   }
+  requireHttpUrl(options.url, '--url');
+  requireHttpUrl(options.discovery, '--discovery');
+  requireHttpUrl(options.controlUrl, '--control-url');
   let formats: ReportFormat[];
   try {
     formats = parseFormats(options.format);
@@ -207,9 +233,7 @@ function parseOptions(options: ServerCliOptions, checks: readonly CheckDefinitio
   const skip = parsePatterns(options.skip);
   // A run of no check would report "conforming" about nothing: patterns that leave none are a usage error.
   if ((only.length > 0 || skip.length > 0) && selectChecks(checks, only, skip).length === 0) {
-    throw new UsageError(
-      `--only/--skip leave none of the ${checks.length} checks to run (check ids look like server.jwt.agent.execute.missing-exp; globs with *)`,
-    );
+    throw new UsageError(noCheckSelectedMessage(checks.length));
   }
   const config: Parsed['config'] = {
     toolVersion: packageInfo.version,
@@ -306,7 +330,7 @@ export async function runServerCommand(options: ServerCliOptions, io: ServerCliI
         profile,
         baseline,
         checks: io.checks ?? serverChecks,
-        onResult: options.quiet ? undefined : (result) => io.stderr(progressLine(result)),
+        onResult: options.quiet ? undefined : (result, position) => io.stderr(progressLine(result, position, io.style)),
       },
       {
         // Said up front as well as at the end: every result of the run depends on them.
@@ -356,11 +380,13 @@ async function finish(
 ): Promise<number> {
   const paths = await writeReports(report, out, formats);
   const notice = workaroundNotice(report.workarounds);
+  const all = closingLines(report, io.style);
   const lines = quiet
-    ? closingLines(report).filter(
-        (line) => line.startsWith('setup failed') || line.startsWith('exit') || notice.includes(line),
-      )
-    : closingLines(report);
+    ? all.filter((line) => {
+        const plain = stripVTControlCharacters(line);
+        return plain.startsWith('setup failed') || plain.startsWith('exit') || notice.includes(plain);
+      })
+    : all;
   for (const line of lines) io.stderr(line);
   if (!quiet) io.stderr(`reports: ${paths.join(', ')}`);
   return report.exit_code;

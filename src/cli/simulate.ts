@@ -88,6 +88,35 @@ export function faultListing(): string[] {
   return FAULTS.map((f) => `${f.name}  [${f.requirements.join(', ')}]\n    ${f.description}`);
 }
 
+/** How often simulate looks whether the process that started it is still there. */
+const PARENT_POLL_MS = 500;
+
+/**
+ * Serves until SIGINT or SIGTERM, or until the process that started simulate goes away. The last
+ * one is for `npx agent-auth-conformance simulate`: npm runs the bin through a shell, and on SIGTERM
+ * npm ends itself and that shell without passing the signal on, leaving this process orphaned and
+ * its port taken (npm 11; on SIGINT npm waits, relying on the terminal's Ctrl-C reaching the whole
+ * process group). Being re-parented is the one sign of that left to see, so it ends the run too.
+ * `parent` is read before the simulator starts: read after "listening", the parent may already be
+ * gone (a caller that ends it as soon as it sees that line) and the change would never be seen.
+ */
+async function untilStopped(simulator: RunningSimulator, parent: number): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) shutdown();
+    }, PARENT_POLL_MS);
+    watch.unref();
+    function shutdown() {
+      clearInterval(watch);
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+      void simulator.stop().then(resolve);
+    }
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+}
+
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
@@ -137,6 +166,7 @@ export function registerSimulateCommand(program: Command): void {
         ...(raw.latency !== undefined && { latencyMs: raw.latency }),
         ...(raw.maxAgentsPerUser !== undefined && { maxActiveAgentsPerUser: raw.maxAgentsPerUser }),
       };
+      const parent = process.ppid;
       let simulator: RunningSimulator;
       try {
         simulator = await startSimulator(options);
@@ -146,14 +176,6 @@ export function registerSimulateCommand(program: Command): void {
         return;
       }
       process.stdout.write(`listening ${simulator.issuer}\n`);
-      await new Promise<void>((resolve) => {
-        const shutdown = () => {
-          process.off('SIGINT', shutdown);
-          process.off('SIGTERM', shutdown);
-          void simulator.stop().then(resolve);
-        };
-        process.on('SIGINT', shutdown);
-        process.on('SIGTERM', shutdown);
-      });
+      await untilStopped(simulator, parent);
     });
 }

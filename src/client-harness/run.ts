@@ -1,6 +1,7 @@
 import { applyBaseline, type Baseline } from '../harness/baseline.ts';
 import { buildCoverage, readCatalogue } from '../harness/coverage.ts';
 import { isSelected } from '../harness/patterns.ts';
+import type { RunPosition } from '../harness/progress.ts';
 import {
   CLIENT_AREAS,
   SPEC_VERSION,
@@ -41,7 +42,8 @@ export interface ClientRunConfig {
   profile?: { profile: Record<string, unknown>; path: string };
   /** Declared mappings of tool, argument and result names: each is a workaround the report names. */
   workarounds: ActiveWorkaround[];
-  onResult?: (result: CheckResult) => void;
+  /** Called as each scenario finishes (progress output), with how many have finished of how many. */
+  onResult?: (result: CheckResult, position: RunPosition) => void;
 }
 
 /** Rejects scenario lists a run cannot report on faithfully: duplicate ids, unknown areas. */
@@ -82,7 +84,7 @@ export async function runClientConformance(config: ClientRunConfig): Promise<Cli
       next += 1;
       const result = await runScenario(scenario, env);
       results.set(scenario.id, result);
-      config.onResult?.(result);
+      config.onResult?.(result, { done: results.size, total: selected.length });
     }
   });
   await Promise.all(lanes);

@@ -41,6 +41,7 @@ export {
   argumentsFor,
   capabilityForRole,
   failureArgumentsFor,
+  missingRoleReason,
   sampleArguments,
   type TargetProfile,
 } from './target-profile.ts';

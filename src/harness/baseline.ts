@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { issuesInOneLine } from './input-issues.ts';
 import type { BaselineOutcome, CheckResult } from '../model/index.ts';
 
 export const BaselineSchema = z.strictObject({
@@ -18,7 +19,7 @@ export class BaselineError extends Error {
 
 export function parseBaseline(data: unknown, source: string): Baseline {
   const result = BaselineSchema.safeParse(data);
-  if (!result.success) throw new BaselineError(`${source} is not a valid baseline:\n${z.prettifyError(result.error)}`);
+  if (!result.success) throw new BaselineError(`${source} is not a valid baseline: ${issuesInOneLine(result.error)}`);
   const ids = result.data.expected_failures.map((entry) => entry.check);
   const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
   if (repeated !== undefined) throw new BaselineError(`${source} lists check ${repeated} more than once`);

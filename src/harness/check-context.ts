@@ -8,7 +8,7 @@ import type { HttpResult } from './http-driver.ts';
 import { JwksHost } from './jwks-host.ts';
 import type { FailureDetail } from '../model/index.ts';
 import { failureOf, NotApplicable, Skip, Tolerated } from './outcome.ts';
-import { capabilityForRole, type TargetProfile } from './target-profile.ts';
+import { capabilityForRole, missingRoleReason, type TargetProfile } from './target-profile.ts';
 
 export interface ContextParts {
   checkId: string;
@@ -88,10 +88,7 @@ export class RunningCheck implements CheckContext {
   }
 
   capability(role: CapabilityRole): string {
-    return (
-      capabilityForRole(this.profile, role) ??
-      this.notApplicable(`the target profile names no capability for the "${role}" role`)
-    );
+    return capabilityForRole(this.profile, role) ?? this.notApplicable(missingRoleReason(role));
   }
 
   note(message: string): void {

@@ -28,3 +28,8 @@ export function matchesAny(id: string, patterns: readonly string[]): boolean {
 export function isSelected(id: string, only: readonly string[], skip: readonly string[]): boolean {
   return (only.length === 0 || matchesAny(id, only)) && !matchesAny(id, skip);
 }
+
+/** Why --only/--skip patterns that leave no check are refused (a run of nothing would certify nothing). */
+export function noCheckSelectedMessage(total: number): string {
+  return `--only/--skip leave none of the ${total} checks to run (check ids look like server.jwt.agent.execute.missing-exp; globs with *)`;
+}

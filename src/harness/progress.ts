@@ -8,6 +8,7 @@ import {
   type Report,
   type StatusCounts,
 } from '../model/index.ts';
+import { PLAIN, paint, wrap, type TerminalStyle } from './terminal.ts';
 import { workaroundNotice } from './workarounds.ts';
 
 export const STATUS_SYMBOLS: Record<CheckResult['status'], string> = {
@@ -20,15 +21,44 @@ export const STATUS_SYMBOLS: Record<CheckResult['status'], string> = {
   error: 'E',
 };
 
-/** One progress line per finished check: symbol, id, duration, and the reason when not passed. */
-export function progressLine(result: CheckResult): string {
-  const reason = result.status === 'passed' || !result.message ? '' : `  ${firstLine(result.message)}`;
-  return `${STATUS_SYMBOLS[result.status]} ${result.id} (${result.duration_ms} ms)${reason}`;
+const STATUS_COLOURS: Record<CheckResult['status'], Parameters<typeof paint>[1]> = {
+  passed: 'green',
+  failed: 'red',
+  warning: 'yellow',
+  info: 'cyan',
+  skipped: 'gray',
+  'not-applicable': 'gray',
+  error: 'magenta',
+};
+
+/** How many checks have finished, of how many the run has. */
+export interface RunPosition {
+  readonly done: number;
+  readonly total: number;
 }
 
-function firstLine(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
+/** A reason gets the rest of the first line only when at least this much of it is left. */
+const MIN_REASON_COLUMNS = 24;
+
+/**
+ * The progress output of one finished check: counter, symbol, id, duration and, unless it passed,
+ * its whole reason, wrapped under the id to the style's width (a reason is what the reader acts
+ * on, so it is never cut).
+ */
+export function progressLine(result: CheckResult, position?: RunPosition, style: TerminalStyle = PLAIN): string {
+  const counter = position ? `${String(position.done).padStart(String(position.total).length)}/${position.total} ` : '';
+  const symbol = STATUS_SYMBOLS[result.status];
+  const head = `${counter}${symbol} ${result.id} (${result.duration_ms} ms)`;
+  const styledHead = `${paint(style, 'dim', counter)}${paint(style, STATUS_COLOURS[result.status], symbol)} ${result.id} ${paint(style, 'dim', `(${result.duration_ms} ms)`)}`;
+  if (result.status === 'passed' || !result.message) return styledHead;
+  const indent = ' '.repeat(counter.length + 2);
+  const left = style.width - head.length - 2;
+  const inline = left >= MIN_REASON_COLUMNS;
+  const lines = wrap(result.message, style.width - indent.length, inline ? left : style.width - indent.length);
+  const quiet = result.status === 'skipped' || result.status === 'not-applicable';
+  const shown = lines.map((line) => (quiet ? paint(style, 'dim', line) : line));
+  const [first, ...rest] = inline ? shown : ['', ...shown];
+  return [`${styledHead}${first ? `  ${first}` : ''}`, ...rest.map((line) => `${indent}${line}`)].join('\n');
 }
 
 const COLUMNS: readonly (keyof StatusCounts)[] = CHECK_STATUSES;
@@ -53,8 +83,8 @@ export function summaryTable(report: Report): string {
   return [format(header), rule, ...rows.slice(0, -1).map(format), rule, format(rows.at(-1) ?? [])].join('\n');
 }
 
-/** The closing lines: table, baseline verdict, active workarounds, and the exit status in words. */
-export function closingLines(report: Report): string[] {
+/** The closing lines: table, baseline verdict, active workarounds, and the exit status in words (coloured by outcome). */
+export function closingLines(report: Report, style: TerminalStyle = PLAIN): string[] {
   const lines: string[] = [];
   if (!report.setup.ok) {
     lines.push(`setup failed: ${report.setup.error ?? 'unknown error'}`);
@@ -71,7 +101,10 @@ export function closingLines(report: Report): string[] {
   lines.push(...workaroundNotice(report.workarounds));
   if (report.setup.ok) {
     lines.push(ranLine(report.summary));
-    for (const { reason, count } of skipReasons(report.checks).slice(0, 3)) lines.push(`  skipped ${count}: ${reason}`);
+    for (const { reason, count } of skipReasons(report.checks).slice(0, 3)) {
+      const [first, ...rest] = wrap(`skipped ${count}: ${reason}`, style.width - 4, style.width - 2);
+      lines.push(`  ${first}`, ...rest.map((line) => `    ${line}`));
+    }
   }
   const mostlySkipped = report.setup.ok && ranShare(report.summary).share < 0.5;
   const verdict = [
@@ -83,8 +116,7 @@ export function closingLines(report: Report): string[] {
     'internal harness error (a bug of this tool: please report it)',
   ][report.exit_code];
   const undercovered = report.setup.notes.find((note) => note.startsWith('coverage below --min-coverage'));
-  lines.push(
-    `exit ${report.exit_code}: ${undercovered !== undefined && report.exit_code === 1 ? undercovered : verdict}`,
-  );
+  const exitLine = `exit ${report.exit_code}: ${undercovered !== undefined && report.exit_code === 1 ? undercovered : verdict}`;
+  lines.push(paint(style, report.exit_code === 0 ? ['green', 'bold'] : ['red', 'bold'], exitLine));
   return lines;
 }

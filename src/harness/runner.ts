@@ -16,9 +16,10 @@ import { ControlError, Fail, NotApplicable, PreconditionFailed, Skip, Tolerated 
 import { withPreconditionOwner } from './precondition-owner.ts';
 import { attributeRateLimit, attributeTimeout } from './transport-attribution.ts';
 import { isSelected } from './patterns.ts';
+import type { RunPosition } from './progress.ts';
 import { BodyBudget } from './retention.ts';
 import { DEFAULT_THROTTLE_RETRIES, MAX_THROTTLE_WAIT_SECONDS, ThrottleGate, throttledWaitSeconds } from './throttle.ts';
-import { capabilityForRole, type TargetProfile } from './target-profile.ts';
+import { capabilityForRole, missingRoleReason, type TargetProfile } from './target-profile.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
@@ -41,8 +42,8 @@ export interface RunOptions {
   strict?: boolean;
   /** Overall deadline per check (a check's own `timeoutMs` wins). */
   checkTimeoutMs?: number;
-  /** Called as each check finishes (progress output). */
-  onResult?: (result: CheckResult) => void;
+  /** Called as each check finishes (progress output), with how many have finished of how many. */
+  onResult?: (result: CheckResult, position: RunPosition) => void;
   /**
    * Which checks keep their exchanges in the result (default `failures`: every check that did not
    * pass); the others keep only the count, which keeps reports small and memory bounded.
@@ -118,7 +119,7 @@ export function unmetNeed(
     if ('capability' in need && capabilityForRole(env.profile, need.capability) === undefined) {
       return {
         status: 'not-applicable',
-        reason: `the target profile names no capability for the "${need.capability}" role`,
+        reason: missingRoleReason(need.capability),
       };
     }
   }
@@ -173,7 +174,7 @@ export async function runChecks(
       withPreconditionOwner(attributeTimeout(attributeRateLimit(raw, check.rateLimitProbe === true))),
     );
     results.set(check.id, result);
-    options.onResult?.(result);
+    options.onResult?.(result, { done: results.size, total: checks.length });
   };
   await pool(
     checks.filter((check) => !check.exclusive),

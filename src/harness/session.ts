@@ -19,6 +19,7 @@ import { discoveryUrlFor } from './endpoints.ts';
 import { CheckAbortedError, HttpDriver } from './http-driver.ts';
 import { ProtocolClient } from './protocol-client/index.ts';
 import type { TargetProfile } from './target-profile.ts';
+import type { RunPosition } from './progress.ts';
 import { chooseConcurrency } from './concurrency.ts';
 import { credentialNotes, credentialPolicy } from './credential-policy.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_CONCURRENCY, runChecks, selectChecks, validateChecks } from './runner.ts';
@@ -64,8 +65,8 @@ export interface ServerRunConfig {
    * setup (setup-probe.ts). Default: on when a control hook is given, off without one.
    */
   probeCapabilities?: boolean;
-  /** Called with each finished check (progress output). */
-  onResult?: (result: CheckResult) => void;
+  /** Called with each finished check (progress output), with how many have finished of how many. */
+  onResult?: (result: CheckResult, position: RunPosition) => void;
   /** The whole run ends after this long (`--max-duration`): checks not finished by then are errors. */
   maxDurationMs?: number;
   /** Setup (discovery, control, capability listing and probing) ends after this long; default 60 s. */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { issuesInOneLine } from './input-issues.ts';
 import { WorkaroundsSchema } from './workarounds.ts';
 
 /** Roles a target's capabilities play in checks; the target profile names which capability fills each. */
@@ -79,8 +80,32 @@ export function capabilityForRole(profile: TargetProfile, role: CapabilityRole):
     case 'high-risk':
       return profile.highRisk;
     default:
-      return profile[role];
+      return profile[profileKeyForRole(role) as Exclude<CapabilityRole, 'constrainable' | 'high-risk'>];
   }
+}
+
+/** The profile key that names the capability filling `role`. */
+export function profileKeyForRole(role: CapabilityRole): string {
+  return role === 'high-risk' ? 'highRisk' : role;
+}
+
+/** What a capability must do to play each role, said to whoever writes the profile. */
+const ROLE_DUTIES: Record<CapabilityRole, string> = {
+  sync: 'runs synchronously with no required input',
+  'with-input': 'takes a required string input',
+  constrainable: 'has a numeric and a string input field: {"name", "numericField", "stringField"}',
+  async: 'answers 202 with a status_url',
+  stream: 'answers text/event-stream',
+  second: 'any grantable capability other than the sync one',
+  'high-risk': 'always needs user approval',
+};
+
+/**
+ * Why a check needing `role` did not run, naming the profile key that would let it run: the reader
+ * of a not-applicable line should learn what to write, not only what is missing. One line.
+ */
+export function missingRoleReason(role: CapabilityRole): string {
+  return `no capability plays the "${role}" role (${ROLE_DUTIES[role]}): name one as "${profileKeyForRole(role)}" in the --profile JSON`;
 }
 
 /** Execution arguments the target accepts for `capability` (empty when the profile has none). */
@@ -104,7 +129,7 @@ export class ProfileError extends Error {
 export function parseProfile(data: unknown, source: string): TargetProfile {
   const result = TargetProfileSchema.safeParse(data);
   if (!result.success)
-    throw new ProfileError(`${source} is not a valid target profile:\n${z.prettifyError(result.error)}`);
+    throw new ProfileError(`${source} is not a valid target profile: ${issuesInOneLine(result.error)}`);
   return result.data;
 }
 
@@ -220,10 +245,13 @@ export function inferProfile(capabilities: readonly CapabilityFacts[]): TargetPr
   return profile;
 }
 
-/** The given profile, with roles and arguments it leaves open filled from the inferred one. */
-export function mergeProfiles(given: TargetProfile | undefined, inferred: TargetProfile): TargetProfile {
-  const merged: TargetProfile = { ...inferred, ...given };
-  const args = { ...inferred.arguments, ...given?.arguments };
+/**
+ * The given profile, with the keys and arguments it leaves open filled from a base one: the inferred
+ * profile of a target, or the simulator's own profile when an embedded run is given a --profile.
+ */
+export function mergeProfiles(given: TargetProfile | undefined, base: TargetProfile): TargetProfile {
+  const merged: TargetProfile = { ...base, ...given };
+  const args = { ...base.arguments, ...given?.arguments };
   if (Object.keys(args).length > 0) merged.arguments = args;
   return merged;
 }

@@ -9,6 +9,7 @@ import { log } from './log.ts';
 import { createReferenceClientServer } from './mcp-server.ts';
 import { ToolError } from './tool-error.ts';
 import { UrlPolicy } from './url-policy.ts';
+import { unwritableReason } from '../reports/out-dir.ts';
 
 interface CliOptions {
   provider: string[];
@@ -60,6 +61,12 @@ async function runReferenceClient(raw: CliOptions): Promise<number> {
     for (const url of raw.provider) policy.require(url, `--provider ${url}`);
   } catch (error) {
     process.stderr.write(`reference-client: ${error instanceof ToolError ? error.message : String(error)}\n`);
+    return 2;
+  }
+  // Checked before the keys are loaded: Node's recursive mkdir spins forever on some paths (below /proc, for one).
+  const unusable = raw.stateDir === undefined ? undefined : unwritableReason(raw.stateDir);
+  if (unusable !== undefined) {
+    process.stderr.write(`reference-client: cannot keep state in --state-dir ${raw.stateDir}: ${unusable}\n`);
     return 2;
   }
   const config: ReferenceClientConfig = {

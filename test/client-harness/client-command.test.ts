@@ -59,5 +59,9 @@ describe('client command exit codes', () => {
     expect(code).toBe(2);
     const report = ClientReportSchema.parse(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')));
     expect(report.setup.error).toMatch(/^usage: --timeout/);
+    // An unknown report format is the caller's mistake too, not an internal error (exit 3).
+    expect(await runClientCommand(options(dir, { format: 'json,pdf' }), io)).toBe(2);
+    const format = ClientReportSchema.parse(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')));
+    expect(format.setup.error).toBe('usage: --format: unknown report format(s): pdf (known: json, junit, html, md)');
   });
 });

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runServerCommand, type ServerCliOptions } from '../../src/cli/server.ts';
 import { ReportSchema } from '../../src/model/index.ts';
+import { SIMULATOR_PROFILE } from '../../src/sim/sim-profile.ts';
 
 function options(out: string, overrides: Partial<ServerCliOptions> = {}): ServerCliOptions {
   return {
@@ -55,6 +56,12 @@ describe('server command against the embedded simulator', () => {
     expect(await runServerCommand(options(usage, { timeout: 'soon' }), io)).toBe(2);
     expect(await runServerCommand(options(usage, { format: 'json,pdf' }), io)).toBe(2);
     expect(await runServerCommand(options(usage, { url: 'http://127.0.0.1:1' }), io)).toBe(2);
+    // A mistyped URL is said as such, before any request.
+    for (const url of ['notaurl', 'ftp://example.test']) {
+      expect(await runServerCommand(options(usage, { embedded: false, url }), io)).toBe(2);
+      const mistyped = ReportSchema.parse(JSON.parse(await readFile(join(usage, 'report.json'), 'utf8')));
+      expect(mistyped.setup.error).toBe(`usage: --url must be an absolute http(s) URL, got "${url}"`);
+    }
     // Patterns that leave no check would certify nothing: a usage error, not "conforming".
     expect(await runServerCommand(options(usage, { only: ['nomatch*'] }), io)).toBe(2);
     const none = ReportSchema.parse(JSON.parse(await readFile(join(usage, 'report.json'), 'utf8')));
@@ -71,5 +78,24 @@ describe('server command against the embedded simulator', () => {
     expect(await runServerCommand(options(bad, { baseline: join(out, 'missing.json') }), io)).toBe(2);
     const report = ReportSchema.parse(JSON.parse(await readFile(join(bad, 'report.json'), 'utf8')));
     expect(report.setup.error).toMatch(/baseline/);
+  });
+
+  it('merges a --profile over the simulator profile instead of replacing it', async () => {
+    const file = join(out, 'partial-profile.json');
+    await writeFile(file, JSON.stringify({ second: 'list_accounts', arguments: { check_balance: { account: 'x' } } }));
+    const merged = join(out, 'merged');
+    const code = await runServerCommand(
+      options(merged, { only: ['server.discovery.served'], profile: file, format: 'json', probeCapabilities: false }),
+      io,
+    );
+    expect(code).toBe(0);
+    const report = ReportSchema.parse(JSON.parse(await readFile(join(merged, 'report.json'), 'utf8')));
+    // The file's key wins; every role it leaves out still comes from the simulator.
+    expect(report.setup.profile).toMatchObject({
+      ...SIMULATOR_PROFILE,
+      second: 'list_accounts',
+      arguments: { check_balance: { account: 'x' } },
+    });
+    expect(report.setup.profile_source.startsWith('file')).toBe(true);
   });
 });

@@ -31,4 +31,19 @@ describe('agent-auth-conformance list', () => {
     expect(entries.every((entry: { cell?: { state: string } }) => entry.cell?.state === 'revoked')).toBe(true);
     expect(entries.some((entry: { id: string }) => entry.id.endsWith('views-agree'))).toBe(false);
   });
+
+  it('says in one line that patterns match no check, and exits 2', async () => {
+    const errors: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      errors.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await listed(['--only', 'nomatch*'])).toBe('');
+      expect(errors.join('')).toMatch(/^list: --only\/--skip leave none of the \d+ checks to run .*\n$/);
+      expect(process.exitCode).toBe(2);
+    } finally {
+      process.exitCode = undefined;
+    }
+  });
 });

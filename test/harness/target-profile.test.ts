@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { describeNeed } from '../../src/cli/list.ts';
+import { unmetNeed } from '../../src/harness/runner.ts';
 import {
   inferProfile,
   mergeProfiles,
+  missingRoleReason,
   parseProfile,
   ProfileError,
   sampleArguments,
@@ -56,6 +59,10 @@ describe('target profile', () => {
     expect(merged.arguments?.['x']).toEqual({ a: 1 });
     expect(merged.arguments?.['check_balance']).toEqual({ account_id: 'conformance' });
     expect(() => parseProfile({ sink: 'typo' }, 'p.json')).toThrow(ProfileError);
+    // Every problem, in one line a terminal or CI log keeps whole.
+    expect(() => parseProfile({ sink: 'typo', sync: 3 }, 'p.json')).toThrow(
+      'p.json is not a valid target profile: sync: Invalid input: expected string, received number; Unrecognized key: "sink"',
+    );
     expect(parseProfile({ async: 'generate_report', rateLimit: { burst: 5 } }, 'p.json').rateLimit?.burst).toBe(5);
   });
 
@@ -66,5 +73,26 @@ describe('target profile', () => {
     expect(() => parseProfile({ workarounds: { agentJwtIssuer: 'thumbprint' } }, 'p.json')).toThrow(ProfileError);
     expect(() => parseProfile({ workarounds: { hostJwtIssuer: 'host-id' } }, 'p.json')).toThrow(ProfileError);
     expect(inferProfile(capabilities).workarounds).toBeUndefined();
+  });
+
+  it('names the profile key that fills a missing role, in one line', () => {
+    expect(missingRoleReason('async')).toBe(
+      'no capability plays the "async" role (answers 202 with a status_url): name one as "async" in the --profile JSON',
+    );
+    expect(missingRoleReason('high-risk')).toContain('name one as "highRisk" in the --profile JSON');
+    expect(missingRoleReason('constrainable')).toContain('"numericField"');
+    for (const role of ['sync', 'with-input', 'constrainable', 'async', 'stream', 'second', 'high-risk'] as const)
+      expect(missingRoleReason(role)).not.toContain('\n');
+  });
+
+  it('gives a check needing an unfilled role that reason, and list names the key', () => {
+    const env = { target: { discovery: {}, endpoints: {} }, profile: {}, control: undefined } as unknown as Parameters<
+      typeof unmetNeed
+    >[1];
+    expect(unmetNeed([{ capability: 'stream' }], env)).toEqual({
+      status: 'not-applicable',
+      reason: missingRoleReason('stream'),
+    });
+    expect(describeNeed({ capability: 'high-risk' })).toBe('profile key "highRisk" (--profile)');
   });
 });

@@ -1,8 +1,9 @@
 import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { checkSchemas, formatDrift, hasDrift, writeSchemas } from '../../src/cli/schemas.ts';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { checkSchemas, formatDrift, hasDrift, registerSchemasCommand, writeSchemas } from '../../src/cli/schemas.ts';
 import { generateSchemaFiles } from '../../src/protocol/json-schema.ts';
 
 const COMMITTED_SCHEMAS = join(import.meta.dirname, '..', '..', 'schemas');
@@ -33,6 +34,33 @@ describe('schemas --check', () => {
         extra: ['stale.json'],
       });
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says in one line that --out is no directory, and exits 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aac-schemas-'));
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
+    try {
+      const file = join(dir, 'a-file');
+      await writeFile(file, '');
+      for (const args of [
+        ['--out', file],
+        ['--check', '--out', file],
+      ]) {
+        const program = new Command().exitOverride();
+        registerSchemasCommand(program);
+        await program.parseAsync(['node', 'cli', 'schemas', ...args]);
+        expect(process.exitCode).toBe(2);
+      }
+      expect(errors).toEqual([
+        expect.stringMatching(/^schemas: cannot write .*a-file: .*not a directory$/),
+        `schemas: cannot read ${join(dir, 'a-file')}: not a directory`,
+      ]);
+    } finally {
+      process.exitCode = undefined;
+      spy.mockRestore();
       await rm(dir, { recursive: true, force: true });
     }
   });

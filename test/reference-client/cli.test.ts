@@ -41,4 +41,17 @@ describe('agent-auth-conformance reference-client', () => {
       /unknown fault/,
     );
   });
+
+  it('refuses a --state-dir it cannot create, in one line with exit code 2', async () => {
+    const errors: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      errors.push(String(chunk));
+      return true;
+    });
+    await program().parseAsync(['node', 'cli', 'reference-client', '--state-dir', '/proc/no-such-dir/state']);
+    expect(errors.join('')).toMatch(
+      /^reference-client: cannot keep state in --state-dir \/proc\/no-such-dir\/state: .*\n$/,
+    );
+    expect(process.exitCode).toBe(2);
+  });
 });

@@ -1,7 +1,25 @@
+import { type ChildProcessByStdio, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerSimulateCommand } from '../../src/cli/simulate.ts';
 import { SIMULATOR_PROFILE, startSimulator } from '../../src/sim/index.ts';
+
+const bin = fileURLToPath(new URL('../../bin/agent-auth-conformance.js', import.meta.url));
+
+/** The issuer a simulate process announces on its stdout ("listening <issuer>"). */
+function listeningIssuer(child: ChildProcessWithoutNullStreams | ChildProcessByStdio<null, Readable, Readable>) {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /^listening (\S+)$/m.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', () => reject(new Error(`simulate ended before listening: ${out}`)));
+  });
+}
 
 function program(): Command {
   const root = new Command().exitOverride();
@@ -89,4 +107,48 @@ describe('agent-auth-conformance simulate', () => {
     await expect(program().parseAsync(['node', 'cli', 'simulate', '--port', 'x'])).rejects.toThrow(/port/);
     await expect(program().parseAsync(['node', 'cli', 'simulate', '--rate-limit', '5'])).rejects.toThrow(/requests/);
   });
+
+  // The real bin in its own process, as a person or a supervisor runs it: the signal must end it promptly.
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'the bin exits 0 within a second of %s',
+    async (signal) => {
+      const child = spawn(process.execPath, [bin, 'simulate'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        const issuer = await listeningIssuer(child);
+        expect((await fetch(`${issuer}/.well-known/agent-configuration`)).status).toBe(200);
+        const sent = performance.now();
+        child.kill(signal);
+        expect(await exited).toBe(0);
+        expect(performance.now() - sent).toBeLessThan(1000);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
+    },
+    20_000,
+  );
+
+  // What `npx` does on SIGTERM: the process that started simulate (npm, and its shell) ends without
+  // passing the signal on. Simulate, re-parented, must still stop and free its port.
+  it('stops once the process that started it is gone', async () => {
+    const shell = spawn('sh', ['-c', `"${process.execPath}" "${bin}" simulate & wait`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const issuer = await listeningIssuer(shell);
+      shell.kill('SIGKILL');
+      const deadline = performance.now() + 3000;
+      let stopped = false;
+      while (!stopped && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        stopped = await fetch(`${issuer}/.well-known/agent-configuration`).then(
+          () => false,
+          () => true,
+        );
+      }
+      expect(stopped).toBe(true);
+    } finally {
+      if (shell.exitCode === null && shell.signalCode === null) shell.kill('SIGKILL');
+    }
+  }, 20_000);
 });

@@ -38,6 +38,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { issuesInOneLine } from '../../harness/input-issues.ts';
 import { MAX_ENTRY_BYTES } from './caps.ts';
 import { beginCall } from './call-record.ts';
 import { FailureBus, race, sleep } from './deadline.ts';
@@ -110,7 +111,7 @@ export async function loadCommandConfig(path: string): Promise<CommandConfig> {
 
 export function parseCommandConfig(raw: unknown, source = 'command-driver config'): CommandConfig {
   const parsed = CommandConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new DriverConfigError(`invalid ${source}:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new DriverConfigError(`invalid ${source}: ${issuesInOneLine(parsed.error)}`);
   return parsed.data;
 }
 

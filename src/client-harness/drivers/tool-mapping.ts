@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issuesInOneLine } from '../../harness/input-issues.ts';
 import { capJson } from './caps.ts';
 import {
   DriverConfigError,
@@ -90,7 +91,7 @@ export type ToolMapping = z.infer<typeof ToolMappingSchema>;
 /** Validates a mapping (e.g. from a client profile); a DriverConfigError says what is wrong. */
 export function parseToolMapping(raw: unknown, source = 'tool mapping'): ToolMapping {
   const parsed = ToolMappingSchema.safeParse(raw);
-  if (!parsed.success) throw new DriverConfigError(`invalid ${source}:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new DriverConfigError(`invalid ${source}: ${issuesInOneLine(parsed.error)}`);
   return parsed.data;
 }
 

@@ -1,4 +1,5 @@
 import {
+  missingRoleReason,
   argumentsFor,
   capabilityForRole,
   type Auth,
@@ -34,7 +35,7 @@ export type ConstrainableRole = NonNullable<TargetProfile['constrainable']>;
 
 /** The profile's constrainable capability; not applicable when the profile names none. */
 export function constrainable(t: CheckContext): ConstrainableRole {
-  return t.profile.constrainable ?? t.notApplicable('the target profile names no "constrainable" capability');
+  return t.profile.constrainable ?? t.notApplicable(missingRoleReason('constrainable'));
 }
 
 /** Execution arguments the target accepts for the constrainable capability, and its field values. */

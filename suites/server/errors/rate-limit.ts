@@ -10,7 +10,7 @@ async function burstUntilLimited(t: CheckContext): Promise<HttpResult> {
   const declared = t.profile.rateLimit;
   if (declared === undefined) {
     t.skip(
-      'the target profile declares no reachable rate limit, so a missing limiter cannot be told from a high one (RUL-RATE-LIMIT-OBSERVABILITY)',
+      'the target profile declares no reachable rate limit, so a missing limiter cannot be told from a high one (RUL-RATE-LIMIT-OBSERVABILITY): give "rateLimit": {"burst": n} in the --profile JSON',
     );
   }
   const agent = await activeAgent(t, { capabilities: [t.capability('sync')] });

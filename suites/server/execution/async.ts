@@ -110,7 +110,7 @@ const failed = defineCheck({
     const args =
       failureArgumentsFor(t.profile, 'async') ??
       t.notApplicable(
-        'the target profile gives no failureArguments.async, so no failing async execution can be started',
+        'the target profile gives no failureArguments.async, so no failing async execution can be started: give "failureArguments": {"async": {…}} in the --profile JSON, or in the control hook\'s fixtures',
       );
     const agent = await agentWith(t, [capability]);
     const location = t.client.locationFor(capability);

@@ -117,7 +117,9 @@ const streamErrorEvent = defineCheck({
     const capability = t.capability('stream');
     const args =
       failureArgumentsFor(t.profile, 'stream') ??
-      t.notApplicable('the target profile gives no failureArguments.stream, so no failing stream can be started');
+      t.notApplicable(
+        'the target profile gives no failureArguments.stream, so no failing stream can be started: give "failureArguments": {"stream": {…}} in the --profile JSON, or in the control hook\'s fixtures',
+      );
     const agent = await agentWith(t, [capability]);
     const result = await t.client.execute(agent, capability, args);
     const what = `execute ${capability} with the profile's failure arguments ${JSON.stringify(args)}`;

@@ -48,7 +48,7 @@ const active = defineCheck({
   rulings: ['RUL-INTROSPECT-AUDIENCE'],
   needs: [...INTROSPECT_NEEDS, { capability: 'sync' }],
   async run(t: CheckContext) {
-    const sync = t.profile.sync ?? t.notApplicable('the target profile names no "sync" capability');
+    const sync = t.capability('sync');
     // A constrained grant shows whether constraints leak into the compact grants.
     const constrainable = t.profile.constrainable;
     const requested: CapabilityRequestItem[] = [sync];
@@ -95,8 +95,8 @@ const claimFilter = defineCheck({
   level: 'MUST',
   needs: [...INTROSPECT_NEEDS, { capability: 'sync' }, { capability: 'second' }],
   async run(t: CheckContext) {
-    const sync = t.profile.sync ?? t.notApplicable('the target profile names no "sync" capability');
-    const second = t.profile.second ?? t.notApplicable('the target profile names no "second" capability');
+    const sync = t.capability('sync');
+    const second = t.capability('second');
     const agent = await t.client.activeAgent({ capabilities: [sync, second] });
     const full = grantNames(await expectActive(t, agent, 'a token without capabilities claim'));
     if (!full.includes(sync) || !full.includes(second)) {

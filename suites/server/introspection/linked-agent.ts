@@ -15,7 +15,7 @@ async function introspectLinkedAgent(
   t: CheckContext,
 ): Promise<{ answer: IntrospectActiveResponse; status: Record<string, unknown> | undefined }> {
   const { agent } = await t.client.linkedHost({
-    capabilities: [t.profile.sync ?? t.notApplicable('the target profile names no "sync" capability')],
+    capabilities: [t.capability('sync')],
   });
   const result = await t.client.introspect(await t.client.agentToken(agent));
   t.expectStatus(result, 200, 'introspect a valid token of an active delegated agent of a linked host');

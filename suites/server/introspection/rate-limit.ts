@@ -16,11 +16,11 @@ const rateLimited = defineCheck({
     const declared = t.profile.rateLimit;
     if (declared === undefined) {
       t.skip(
-        'the target profile declares no reachable rate limit, so a missing limiter cannot be told from a high one (RUL-RATE-LIMIT-OBSERVABILITY)',
+        'the target profile declares no reachable rate limit, so a missing limiter cannot be told from a high one (RUL-RATE-LIMIT-OBSERVABILITY): give "rateLimit": {"burst": n} in the --profile JSON',
       );
     }
     const agent = await t.client.activeAgent({
-      capabilities: [t.profile.sync ?? t.notApplicable('the target profile names no "sync" capability')],
+      capabilities: [t.capability('sync')],
     });
     for (let sent = 1; sent <= declared.burst + 1; sent += 1) {
       const result = await t.client.introspect(await t.client.agentToken(agent));

@@ -1,4 +1,5 @@
 import {
+  missingRoleReason,
   argumentsFor,
   describeAnswer,
   describeExchange,
@@ -184,7 +185,7 @@ function requestableCapability(t: CheckContext): string {
     profile.constrainable?.name ??
     profile.async ??
     profile.stream;
-  return name ?? t.notApplicable('the target profile names no capability to request');
+  return name ?? t.notApplicable(missingRoleReason('sync'));
 }
 
 /** Whether the server took the request: a 2xx answer, no transport failure. */

@@ -36,7 +36,7 @@ export function noteReachability(t: CheckContext): void {
 export function requireLoopbackAllowance(t: CheckContext): void {
   if (t.profile.jwksLoopbackAllowed !== true) {
     t.skip(
-      'the target profile does not declare jwksLoopbackAllowed: without that operator allowance the server must refuse the harness-served http JWKS on 127.0.0.1 (§8.12), so JWKS-keyed identities cannot be exercised (RUL-JWKS-LOOPBACK)',
+      'the target profile does not declare jwksLoopbackAllowed: without that operator allowance the server must refuse the harness-served http JWKS on 127.0.0.1 (§8.12), so JWKS-keyed identities cannot be exercised (RUL-JWKS-LOOPBACK): once the server allows it, give "jwksLoopbackAllowed": true in the --profile JSON',
     );
   }
   noteReachability(t);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  missingRoleReason,
   defineCheck,
   ReactivateActiveResponseSchema,
   ReactivatePendingResponseSchema,
@@ -52,8 +53,7 @@ function escalationCapability(t: CheckContext): string {
   const candidate = [t.profile.highRisk, t.profile.second, t.profile['with-input']].find(
     (name) => name !== undefined && name !== sync,
   );
-  if (candidate === undefined)
-    t.notApplicable('the target profile names no capability besides the sync one to escalate to');
+  if (candidate === undefined) t.notApplicable(missingRoleReason('second'));
   return candidate;
 }
 

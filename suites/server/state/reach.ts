@@ -1,4 +1,5 @@
 import {
+  missingRoleReason,
   describeAnswer,
   WITHIN_ONE_SECOND_MS,
   type AgentIdentity,
@@ -97,7 +98,8 @@ export const REACH: Record<string, StateReach> = {
     needs: [SYNC, { control: 'approve' }],
     async reach(t) {
       const { agent, hostPending } = await pendingAgent(t);
-      if (hostPending) t.skip('no pending agent under an approved host could be made (needs a high-risk capability)');
+      if (hostPending)
+        t.skip(`no pending agent under an approved host could be made: ${missingRoleReason('high-risk')}`);
       const asked = heldBy(agent.registration, []);
       const capability = asked.find((name) => name !== t.capability('sync')) ?? t.capability('sync');
       return { agent, host: agent.host, capability, held: asked };
