@@ -1,0 +1,4 @@
+import { defineFaultShard } from './fault-shard.ts';
+
+// Shard 1 of the fault self-test: see fault-shard.ts for why it is split.
+defineFaultShard(1);
