@@ -8,6 +8,7 @@ import { decodeJwtUnverified, generateEd25519KeyPair, type Ed25519KeyPair } from
 import { HOST_KEY_FILE } from '../../src/reference-client/keys.ts';
 import type { RecordedExchange } from '../../src/sim/index.ts';
 import type { SimDriver } from '../sim/helpers.ts';
+import { referenceClientArgs } from './launch.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -45,9 +46,7 @@ export class ClientProcess {
     approvalTimeout?: number;
   }): Promise<ClientProcess> {
     const args = [
-      '--import',
-      'tsx',
-      'src/reference-client/main.ts',
+      ...(await referenceClientArgs()),
       '--allow-insecure-loopback',
       '--state-dir',
       opts.stateDir,

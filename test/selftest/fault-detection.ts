@@ -1,6 +1,8 @@
+import { expect } from 'vitest';
 import type { Report } from '../../src/model/index.ts';
-import type { FaultDefinition, FaultName } from '../../src/sim/index.ts';
+import { FAULTS, type FaultDefinition, type FaultName } from '../../src/sim/index.ts';
 import { serverChecks } from '../../suites/server/index.ts';
+import type { FaultShardPlan } from './fault-shard.ts';
 import { CONFIGURATION_NAMES, runAgainstSimulator, type ConfigurationName } from './simulated-run.ts';
 
 /**
@@ -135,3 +137,18 @@ export function markdownTable(detections: readonly Detection[], title: string): 
     '',
   ].join('\n');
 }
+
+/** The simulator-fault self-test, run as faults-detected.shard-<n>.test.ts. */
+export const SERVER_FAULT_SHARDS: FaultShardPlan<FaultDefinition, Detection> = {
+  title: 'every simulator fault is caught by the suite',
+  filePrefix: 'faults-detected',
+  directory: import.meta.dirname,
+  shardCount: 3,
+  parallel: 3,
+  faults: FAULTS,
+  label: (fault) => `${fault.name}: fails a check citing ${fault.requirements.join(', ')}`,
+  detect,
+  verify: (detection) => expect(detection.verdict, describeMiss(detection)).toBe('detected'),
+  table: markdownTable,
+  tableName: 'fault-detection',
+};
