@@ -4,7 +4,7 @@ import { createDriver } from '../../src/client-harness/drivers/index.ts';
 import { runClientConformance } from '../../src/client-harness/run.ts';
 import type { Scenario } from '../../src/client-harness/scenario.ts';
 import type { ClientReport } from '../../src/model/index.ts';
-import { referenceClientArgs } from '../reference-client/launch.ts';
+import { referenceClientArgs } from '../reference-client/helpers.ts';
 
 /** The reference client as an MCP stdio server, allowed to talk to the simulator's plain-http loopback origin. */
 export async function referenceClientCommand(faults: readonly string[] = []): Promise<string> {
