@@ -15,7 +15,8 @@ import { CONFIGURATION_NAMES, runAgainstSimulator, type ConfigurationName } from
  * independently of each other, so leaving the rest out cannot change how those end. What the rest
  * would add is only the diagnosis of a miss (did the fault fail an unrelated check instead?), so a
  * fault the subset misses runs again against the whole suite and reports that; FAULTS_FULL_RUN=1
- * runs every fault against the whole suite, to fill the table's "other failing checks" column.
+ * runs every fault against the whole suite, to fill the table's "other failing checks" column. A
+ * few sampled faults run both ways in every run, checking that independence (SAMPLED below).
  *
  * Checks failing without any fault would say nothing about a fault. None do: simulator-passes.test.ts
  * fails unless every check of both set-ups passes, is skipped or not applicable (a warning or info,
@@ -23,7 +24,7 @@ import { CONFIGURATION_NAMES, runAgainstSimulator, type ConfigurationName } from
  * whenever the suite is green, and this module does not spend two more whole runs computing it.
  */
 
-export type Verdict = 'detected' | 'wrongly attributed' | 'undetected' | 'wrong cell';
+export type Verdict = 'detected' | 'wrongly attributed' | 'undetected' | 'wrong cell' | 'subset disagrees';
 
 export interface Detection {
   fault: FaultDefinition;
@@ -39,6 +40,18 @@ export interface Detection {
 }
 
 const FULL_RUN = process.env['FAULTS_FULL_RUN'] === '1';
+
+/**
+ * Faults that run the whole suite as well, a sample checking what the subset rests on: that the
+ * checks citing a fault's requirements fail alike whether or not the rest of the suite runs beside
+ * them. Every 25th fault (one in each shard), and the first fault of the state machine.
+ */
+const SAMPLED = new Set<string>([
+  ...FAULTS.filter((_, index) => index % 25 === 0).map((fault) => fault.name),
+  ...FAULTS.filter((fault) => fault.cells !== undefined)
+    .slice(0, 1)
+    .map((fault) => fault.name),
+]);
 
 /** Ids of the checks that can catch `fault`: those citing its requirements, and its cells' checks. */
 export function checksFor(fault: FaultDefinition): string[] {
@@ -76,13 +89,26 @@ function judge(
   return { fault, verdict, configuration, attributed, other, wholeSuite };
 }
 
-/** Runs the checks given (strict, so a breached SHOULD fails too) in each set-up until one catches the fault. */
+/** Runs the checks given (strict, so a breached SHOULD fails too) in one set-up. */
+async function runWith(
+  fault: FaultDefinition,
+  configuration: ConfigurationName,
+  only: string[],
+  skip: string[],
+): Promise<Detection> {
+  const faults = [fault.name as FaultName];
+  const report = await runAgainstSimulator({ configuration, faults, strict: true, only, skip });
+  return judge(fault, report, configuration, only.length === 0);
+}
+
+/** The whole suite's patterns to leave out for `fault`: the state walk unless the fault names cells of it. */
+const wholeSuiteSkip = (fault: FaultDefinition) => (fault.cells === undefined ? ['server.state.*'] : []);
+
+/** Runs the checks given in each set-up until one catches the fault. */
 async function detectWith(fault: FaultDefinition, only: string[], skip: string[]): Promise<Detection> {
   let detection: Detection | undefined;
   for (const configuration of CONFIGURATION_NAMES) {
-    const faults = [fault.name as FaultName];
-    const report = await runAgainstSimulator({ configuration, faults, strict: true, only, skip });
-    const found = judge(fault, report, configuration, only.length === 0);
+    const found = await runWith(fault, configuration, only, skip);
     // A wrong attribution is kept over a later silent run: it is the more telling finding.
     if (detection === undefined || found.verdict !== 'undetected') detection = found;
     if (found.verdict === 'detected') break;
@@ -96,11 +122,21 @@ async function detectWith(fault: FaultDefinition, only: string[], skip: string[]
  * single mode, a rate limit).
  */
 export async function detect(fault: FaultDefinition): Promise<Detection> {
-  const wholeSuite = () => detectWith(fault, [], fault.cells === undefined ? ['server.state.*'] : []);
+  const wholeSuite = () => detectWith(fault, [], wholeSuiteSkip(fault));
   if (FULL_RUN) return wholeSuite();
   const only = checksFor(fault);
   const found = only.length === 0 ? undefined : await detectWith(fault, only, []);
-  return found?.verdict === 'detected' ? found : wholeSuite();
+  if (found?.verdict !== 'detected') return wholeSuite();
+  return SAMPLED.has(fault.name) ? crossCheck(found) : found;
+}
+
+/** The whole suite's detection of a sampled fault, which must fail exactly the checks the subset failed. */
+async function crossCheck(subset: Detection): Promise<Detection> {
+  const whole = await runWith(subset.fault, subset.configuration, [], wholeSuiteSkip(subset.fault));
+  const same = [...whole.attributed].sort().join() === [...subset.attributed].sort().join();
+  if (whole.verdict === 'detected' && same) return whole;
+  const differences = `the subset failed ${subset.attributed.join(', ')}; the whole suite ${whole.attributed.join(', ')}`;
+  return { ...whole, verdict: 'subset disagrees', other: [...whole.other, differences] };
 }
 
 /** One line saying how a fault was missed, for the assertion message. */
