@@ -86,7 +86,7 @@ export const CLIENT_FAULT_SHARDS: FaultShardPlan<ClientFaultDefinition, Detectio
   title: 'every reference-client fault is caught by the client suite',
   filePrefix: 'client-faults-detected',
   directory: import.meta.dirname,
-  shardCount: 2,
+  shardCount: 3,
   // Each fault's run starts the reference client once per scenario, two scenarios at a time. No more
   // than that: some scenarios judge poll spacing with half a second to spare, which a CPU crowded
   // with clients starting up can eat (ignores-slow-down then slips through).
