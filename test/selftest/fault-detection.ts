@@ -10,7 +10,8 @@ import { CONFIGURATION_NAMES, runAgainstSimulator, type ConfigurationName } from
  *
  * Each fault runs only the checks that can catch it: those citing one of its requirements, plus the
  * state-walk checks of the cells it names. The verdict depends on nothing else: `detected` needs a
- * failing check citing the fault's requirements (all of them are in the subset) and, for a fault of
+ * failing check citing the fault's requirements (the subset holds every one the whole-suite run
+ * held; the state walk stays out for a fault naming no cells, as it did there) and, for a fault of
  * the state machine, a failing check at each of its cells (in the subset too); checks run
  * independently of each other, so leaving the rest out cannot change how those end. What the rest
  * would add is only the diagnosis of a miss (did the fault fail an unrelated check instead?), so a
@@ -19,9 +20,10 @@ import { CONFIGURATION_NAMES, runAgainstSimulator, type ConfigurationName } from
  * few sampled faults run both ways in every run, checking that independence (SAMPLED below).
  *
  * Checks failing without any fault would say nothing about a fault. None do: simulator-passes.test.ts
- * fails unless every check of both set-ups passes, is skipped or not applicable (a warning or info,
- * which strict scoring turns into a failure, fails it too), so the fault-free baseline is empty
- * whenever the suite is green, and this module does not spend two more whole runs computing it.
+ * fails unless every check of both set-ups passes, is skipped or not applicable: it refuses warnings
+ * too, the only results strict scoring turns into failures. So the fault-free baseline the old
+ * single-file test subtracted is empty whenever the suite is green, and is not computed any more
+ * (two whole runs).
  */
 
 export type Verdict = 'detected' | 'wrongly attributed' | 'undetected' | 'wrong cell' | 'subset disagrees';
