@@ -38,6 +38,8 @@ export interface CertifyOptions {
   stderr?: (line: string) => void;
   /** The target's protection settings (default 'conformance'). */
   settings?: TargetSettings;
+  /** Checks run at once (--concurrency); by default the harness chooses, as for any target. */
+  concurrency?: number;
 }
 
 /** Runs the certification; returns the exit code (0 clean relative to the baseline, 1 failures, 2 setup error). */
@@ -63,6 +65,7 @@ export async function certify(options: CertifyOptions = {}): Promise<number> {
         timeout: '5000',
         checkTimeout: '30000',
         header: [],
+        ...(options.concurrency === undefined ? {} : { concurrency: String(options.concurrency) }),
         quiet: options.quiet ?? false,
       },
       // The closing "reports:" line names the files before the rename below.

@@ -20,7 +20,9 @@ describe('the server suite against better-auth with @better-auth/agent-auth', ()
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'aac-better-auth-'));
     baseline = await loadBaseline(BASELINE);
-    const code = await certify({ out, quiet: true, stderr: (line) => log.push(line) });
+    // Eight checks at once rather than the four the harness picks for a loopback target: most of the
+    // run is checks waiting out status polls (the expiry deviation), not work. 28 s instead of 48 s.
+    const code = await certify({ out, quiet: true, concurrency: 8, stderr: (line) => log.push(line) });
     report = ReportSchema.parse(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')));
     expect(code, log.join('\n')).toBe(report.exit_code);
   }, 120_000);

@@ -8,8 +8,14 @@ import { decodeJwtUnverified, generateEd25519KeyPair, type Ed25519KeyPair } from
 import { HOST_KEY_FILE } from '../../src/reference-client/keys.ts';
 import type { RecordedExchange } from '../../src/sim/index.ts';
 import type { SimDriver } from '../sim/helpers.ts';
+import { nodeArgsFor } from '../node-bundle.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
+
+/** How `node` starts the reference client: the arguments before the client's own (node-bundle.ts). */
+export function referenceClientArgs(): Promise<string[]> {
+  return nodeArgsFor(join(REPO, 'src', 'reference-client', 'main.ts'));
+}
 
 /** Every capability the simulator offers except the high-risk one (never auto-approved). */
 const AUTO_CAPABILITIES = [
@@ -45,9 +51,7 @@ export class ClientProcess {
     approvalTimeout?: number;
   }): Promise<ClientProcess> {
     const args = [
-      '--import',
-      'tsx',
-      'src/reference-client/main.ts',
+      ...(await referenceClientArgs()),
       '--allow-insecure-loopback',
       '--state-dir',
       opts.stateDir,
