@@ -1,9 +1,8 @@
 import { rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * How a test starts a TypeScript program in a child `node`: the arguments before the program's own.
@@ -29,9 +28,14 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
 
 const bundles = new Map<string, Promise<string | undefined>>();
 
+const BUNDLE_ROOT = fileURLToPath(new URL('../.tmp/bundles/', import.meta.url));
+
 async function bundle(entry: string): Promise<string> {
   const { build } = await import('esbuild');
-  const dir = await mkdtemp(join(tmpdir(), 'aac-bundle-'));
+  // Inside the checkout (under the ignored .tmp/), not the system's temporary directory: the bundled
+  // code finds its package.json and spec/ data by walking up from where it runs (src/package-files.ts).
+  await mkdir(BUNDLE_ROOT, { recursive: true });
+  const dir = await mkdtemp(join(BUNDLE_ROOT, 'bundle-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const outfile = join(dir, `${basename(entry, '.ts')}.mjs`);
   await build({

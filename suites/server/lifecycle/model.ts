@@ -524,7 +524,7 @@ function commandSequences(t: CheckContext): fc.Arbitrary<Iterable<fc.AsyncComman
     { weight: 2, arbitrary: index.map((i) => new TableEvent(i, 'expire-session')) },
     { weight: 1, arbitrary: index.map((i) => new TableEvent(i, 'expire-max')) },
     { weight: 1, arbitrary: index.map((i) => new TableEvent(i, 'expire-absolute')) },
-    { weight: 2, arbitrary: index.map((i) => new Reactivate(i)) },
+    { weight: 3, arbitrary: index.map((i) => new Reactivate(i)) },
     { weight: 1, arbitrary: index.map((i) => new Status(i)) },
   ];
   if (t.control?.supports('deny')) weighted.push({ weight: 1, arbitrary: index.map((i) => new Deny(i)) });
@@ -533,10 +533,12 @@ function commandSequences(t: CheckContext): fc.Arbitrary<Iterable<fc.AsyncComman
     weighted.push({ weight: 1, arbitrary: index.map((i) => new TableEvent(i, 'link')) });
   if (t.client.target.endpoints['rotate_host_key'] !== undefined)
     weighted.push({ weight: 1, arbitrary: index.map((i) => new TableEvent(i, 'host-rotate-key')) });
-  if (t.control?.supports('create-user') && t.control.supports('delete-user'))
-    weighted.push({ weight: 1, arbitrary: fc.constant(new DeleteUser()) });
-  if (t.client.target.endpoints['revoke_host'] !== undefined)
-    weighted.push({ weight: 1, arbitrary: fc.constant(new RevokeHost()) });
+  // Revoking the host and deleting its user both end what a sequence can still do: they share one
+  // weight, so the sequences that get there stay as many as before the second was added.
+  const hostEnders: fc.AsyncCommand<LifecycleModel, LifecycleSystem>[] = [];
+  if (t.control?.supports('create-user') && t.control.supports('delete-user')) hostEnders.push(new DeleteUser());
+  if (t.client.target.endpoints['revoke_host'] !== undefined) hostEnders.push(new RevokeHost());
+  if (hostEnders.length > 0) weighted.push({ weight: 1, arbitrary: fc.constantFrom(...hostEnders) });
   if (t.profile.highRisk !== undefined) weighted.push({ weight: 1, arbitrary: fc.constant(new Register('high-risk')) });
   return fc.commands([fc.oneof(...weighted)], { maxCommands: MAX_COMMANDS, size: 'max' });
 }
