@@ -47,7 +47,15 @@ for (const name of Object.keys(COMMAND_DESCRIPTIONS) as CommandName[]) {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (!(error instanceof CommanderError)) throw error;
-  // Commander has printed the message already; --help and --version end here with 0.
-  process.exitCode = error.exitCode === 0 ? 0 : 2;
+  if (error instanceof CommanderError) {
+    // Commander has printed the message already; --help and --version end here with 0.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    // Bad input is answered by each command (exit 2); anything reaching here is a defect of the tool:
+    // one line saying so, the stack only when asked for, and exit 3 as the README promises.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`internal error of agent-auth-conformance (a bug to report): ${message}\n`);
+    if (process.env['AAC_DEBUG'] && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 3;
+  }
 }
