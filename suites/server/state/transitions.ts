@@ -63,6 +63,7 @@ function transitionCheck(table: StateTable, state: string, event: string, outcom
         t.client.approvingUser = ctx.userId;
       }
       const subject = await reach.reach(t);
+      if (ctx.userId !== undefined) await expectLinkedTo(t, subject, ctx.userId);
       const answer = await happening.happen(t, subject, ctx);
       const verdict = answerCell && answer ? judge(answerCell, answer, subject.agent.agentId) : undefined;
       const detail = answer && {
@@ -79,6 +80,21 @@ function transitionCheck(table: StateTable, state: string, event: string, outcom
         );
     },
   });
+}
+
+/**
+ * The agent's host must be linked to the check's own user before that user is deleted, or the
+ * deletion proves nothing: a target whose operator approval ignores `user_id` links it to its test
+ * user instead. Only a status that names another user stops the check; one that names none, or
+ * cannot be read (the host is revoked already), does not.
+ */
+async function expectLinkedTo(t: CheckContext, subject: Subject, userId: string): Promise<void> {
+  const status = await t.client.status(subject.agent);
+  const linked: unknown = status.json?.user_id;
+  if (status.status === 200 && typeof linked === 'string' && linked !== userId)
+    t.fail(
+      `precondition: the agent's host should be linked to the check's own user "${userId}" (the operator approved as that user), but status names user "${linked}"`,
+    );
 }
 
 /** Status, grant, execution and (for a revoked host) the out-of-service probes, in that order. */
