@@ -1,6 +1,6 @@
 import { serverChecks } from '../../suites/server/index.ts';
 import { loadBaseline } from '../harness/baseline.ts';
-import { parsePatterns } from '../harness/patterns.ts';
+import { noCheckSelectedMessage, parsePatterns } from '../harness/patterns.ts';
 import { DEFAULT_CHECK_TIMEOUT_MS, selectChecks } from '../harness/runner.ts';
 import { runServerConformance, type ServerRunConfig } from '../harness/session.ts';
 import { loadProfile, mergeProfiles, type TargetProfile } from '../harness/target-profile.ts';
@@ -53,7 +53,7 @@ export async function runServerSuite(options: ServerSuiteOptions): Promise<Serve
   const only = parsePatterns(options.only);
   const skip = parsePatterns(options.skip);
   if (selectChecks(serverChecks, only, skip).length === 0)
-    throw new ConformanceOptionsError(`only/skip leave none of the ${serverChecks.length} checks to run`);
+    throw new ConformanceOptionsError(noCheckSelectedMessage(serverChecks.length, 'only/skip'));
   const formats = [...(options.formats ?? REPORT_FORMATS)];
   const report = await runServerTarget({
     toolVersion: packageInfo.version,

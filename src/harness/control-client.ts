@@ -102,19 +102,33 @@ export class ControlClient {
   }
 
   async perform(op: ControlOperation, body: Record<string, unknown> = {}): Promise<HttpResult> {
+    const result = await this.attempt(op, body);
+    if (result.status >= 300) throw this.failure(op, result);
+    return result;
+  }
+
+  /**
+   * Performs an operation the target may refuse in the state it is in (a 4xx, e.g. approving an agent
+   * with nothing pending), returning that refusal; a hook that cannot be reached or fails on its own
+   * throws as for `perform`.
+   */
+  async attempt(op: ControlOperation, body: Record<string, unknown> = {}): Promise<HttpResult> {
     if (!this.supports(op)) throw new ControlError(`the target's control hook does not support "${op}"`);
     const result = await this.call(op, body);
-    if (result.status < 200 || result.status >= 300) {
-      const detail = result.json?.message ?? result.json?.error ?? result.body.slice(0, 200);
-      // 501 is the contract's answer for what a target cannot do (possibly only in this form): a limit
-      // of its operator hooks, which skips the check like a missing operation does, not a harness error.
-      if (result.status === 501)
-        throw new Skip(`the target's control hook cannot perform "${op}" as asked (501): ${detail ?? ''}`.trim());
-      throw new ControlError(
-        `control operation "${op}" failed: ${describeExchange(result.exchange)} ${detail ?? ''}`.trim(),
-      );
-    }
-    return result;
+    const refused = result.status >= 400 && result.status < 500;
+    if (result.error === undefined && (refused || (result.status >= 200 && result.status < 300))) return result;
+    throw this.failure(op, result);
+  }
+
+  private failure(op: ControlOperation, result: HttpResult): Error {
+    const detail = result.json?.message ?? result.json?.error ?? result.body.slice(0, 200);
+    // 501 is the contract's answer for what a target cannot do (possibly only in this form): a limit
+    // of its operator hooks, which skips the check like a missing operation does, not a harness error.
+    if (result.status === 501)
+      return new Skip(`the target's control hook cannot perform "${op}" as asked (501): ${detail ?? ''}`.trim());
+    return new ControlError(
+      `control operation "${op}" failed: ${describeExchange(result.exchange)} ${detail ?? ''}`.trim(),
+    );
   }
 
   approve(body: ApproveBody): Promise<HttpResult> {

@@ -29,7 +29,10 @@ export function isSelected(id: string, only: readonly string[], skip: readonly s
   return (only.length === 0 || matchesAny(id, only)) && !matchesAny(id, skip);
 }
 
-/** Why --only/--skip patterns that leave no check are refused (a run of nothing would certify nothing). */
-export function noCheckSelectedMessage(total: number): string {
-  return `--only/--skip leave none of the ${total} checks to run (check ids look like server.jwt.agent.execute.missing-exp; globs with *)`;
+/**
+ * Why only/skip patterns that leave no check are refused (a run of nothing would certify nothing);
+ * `options` names them as the caller knows them (command-line options, or API fields).
+ */
+export function noCheckSelectedMessage(total: number, options = '--only/--skip'): string {
+  return `${options} leave none of the ${total} checks to run (check ids look like server.jwt.agent.execute.missing-exp; globs with *)`;
 }

@@ -6,11 +6,11 @@ export interface TerminalStyle {
   readonly width: number;
 }
 
-/** Plain text, 100 columns: what a log file, a pipe or a test gets. */
-export const PLAIN: TerminalStyle = { colour: false, width: 100 };
-
 /** The width used when the stream is no terminal (CI logs, pipes, files). */
 const PIPE_WIDTH = 100;
+
+/** Plain text at the pipe width: what a log file, a pipe or a test gets. */
+export const PLAIN: TerminalStyle = { colour: false, width: PIPE_WIDTH };
 /** Below this a terminal is too narrow to wrap into usefully; lines wrap at this width anyway. */
 const MIN_WIDTH = 40;
 

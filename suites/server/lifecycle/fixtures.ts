@@ -149,8 +149,14 @@ export async function expectHostRefused(
  * Polls GET status (about three seconds at most) until the agent's status is `wanted`; fails with
  * what it saw otherwise. For state changes made through the operator hook.
  */
-export async function expectAgentStatus(t: CheckContext, agent: AgentRef, wanted: string, why: string): Promise<void> {
-  const last = await t.client.awaitAgentStatus(agent, wanted);
+export async function expectAgentStatus(
+  t: CheckContext,
+  agent: AgentRef,
+  wanted: string,
+  why: string,
+  delays?: readonly number[],
+): Promise<void> {
+  const last = await t.client.awaitAgentStatus(agent, wanted, delays);
   if (last.json?.status !== wanted) t.fail(`${why}: expected status "${wanted}", got ${describeAnswer(last)}`);
 }
 

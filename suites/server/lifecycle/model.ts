@@ -9,6 +9,7 @@ import {
   type CheckDefinition,
   type HostIdentity,
   type HttpResult,
+  WITHIN_ONE_SECOND_MS,
 } from '../../../src/harness/api.ts';
 import { executeSync } from '../_shared/execution.ts';
 import { activeCapabilities, grantsOf, isWellFormedGrant, type WireGrant } from '../_shared/grants.ts';
@@ -59,6 +60,11 @@ interface ModelAgent {
   syncGranted: boolean;
   /** Capabilities whose grants await approval; undefined when the server's answer did not list them. */
   awaiting: string[] | undefined;
+  /**
+   * A pending agent whose absolute lifetime ran out and which the server kept pending
+   * (RUL-CLOCKS-BY-STATE): an approval must not make it active any more.
+   */
+  pastAbsolute?: boolean;
 }
 
 interface LifecycleModel {
@@ -256,6 +262,16 @@ class Approve extends AgentCommand {
     const { index, model, real, what } = this.begin(m, r);
     const userCode = r.userCodes[index];
     await control(r.t).approve({ agent_id: real.agentId, ...(userCode !== undefined && { user_code: userCode }) });
+    if (model.pastAbsolute) {
+      const last = await r.t.client.awaitAgentStatus(real, ['revoked', 'pending'], WITHIN_ONE_SECOND_MS);
+      const reported: unknown = last.json?.status;
+      if (reported !== 'revoked' && reported !== 'pending')
+        r.t.fail(
+          `${what}: the agent's absolute lifetime had run out while it was pending, so the approval must not make it active (RUL-CLOCKS-BY-STATE, AAP-2.5-03): expected status "revoked" or "pending", got ${describeAnswer(last)}`,
+        );
+      if (reported === 'revoked') Object.assign(model, { state: 'absolute-revoked', syncGranted: false, awaiting: [] });
+      return;
+    }
     await expectAgentStatus(r.t, real, 'active', `${what}: status after the operator approved`);
     model.state = 'active';
     if (model.awaiting === undefined) {
@@ -300,6 +316,13 @@ class Revoke extends AgentCommand {
   }
 }
 
+/** The host is revoked: every agent under it with it (§2.11), and the host can do nothing more. */
+function hostGone(m: LifecycleModel): void {
+  m.hostRevoked = true;
+  for (const agent of m.agents)
+    Object.assign(agent, { state: 'host-revoked', syncGranted: false, awaiting: [] } satisfies ModelAgent);
+}
+
 /** The host revokes itself (§5.10): every agent under it is revoked with it, and the host can do nothing more. */
 class RevokeHost implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
   check(m: Readonly<LifecycleModel>): boolean {
@@ -310,8 +333,7 @@ class RevokeHost implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
     r.step += 1;
     const result = await r.t.client.revokeHost(r.host);
     r.t.expectStatus(result, 200, `step ${r.step}, ${this}: revoke the host (§5.10)`);
-    m.hostRevoked = true;
-    for (const agent of m.agents) Object.assign(agent, { state: 'host-revoked', syncGranted: false, awaiting: [] });
+    hostGone(m);
   }
 
   toString(): string {
@@ -331,8 +353,7 @@ class DeleteUser implements fc.AsyncCommand<LifecycleModel, LifecycleSystem> {
   async run(m: LifecycleModel, r: LifecycleSystem): Promise<void> {
     r.step += 1;
     await control(r.t).deleteUser({ user_id: m.userId as string });
-    m.hostRevoked = true;
-    for (const agent of m.agents) Object.assign(agent, { state: 'host-revoked', syncGranted: false, awaiting: [] });
+    hostGone(m);
   }
 
   toString(): string {
@@ -401,17 +422,15 @@ class Deny extends AgentCommand {
  * Events that move the whole host (revocation, unlinking, user deletion) are commands of their own.
  */
 class TableEvent extends AgentCommand {
-  protected readonly verb: string = 'event';
-
   constructor(
     pick: number,
-    readonly event: ModelEvent = 'expire-session',
+    readonly event: ModelEvent,
   ) {
     super(pick);
   }
 
-  override toString(): string {
-    return super.toString().replace(/^event/, this.event);
+  protected get verb(): string {
+    return this.event;
   }
 
   override [fc.cloneMethod](): TableEvent {
@@ -430,13 +449,15 @@ class TableEvent extends AgentCommand {
     const wanted = transition.agent ?? [];
     const subject = { agent: real, host: r.host, capability: r.t.capability('sync'), held: [] };
     await EVENTS[this.event]?.happen(r.t, subject, {});
-    const last = await r.t.client.awaitAgentStatus(real, wanted);
+    // As in the exhaustive walk: the operator's operations answer once done (RUL-REVOCATION-LATENCY).
+    const last = await r.t.client.awaitAgentStatus(real, wanted, WITHIN_ONE_SECOND_MS);
     const reported: unknown = last.json?.status;
     if (!wanted.includes(reported as never))
       r.t.fail(
         `${what}: status afterwards must report ${wanted.join(' or ')} (spec/state-table.yaml, ${model.state} × on-${this.event}), got ${describeAnswer(last)}`,
       );
     const next = modelStateAfter(model.state, this.event, reported as string);
+    if (this.event === 'expire-absolute' && next === 'pending') model.pastAbsolute = true;
     if (next !== model.state) {
       model.state = next;
       if (next === 'absolute-revoked') Object.assign(model, { syncGranted: false, awaiting: [] });

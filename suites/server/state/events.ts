@@ -1,5 +1,4 @@
 import {
-  ControlError,
   describeAnswer,
   type CheckContext,
   type CheckNeed,
@@ -30,14 +29,9 @@ export interface EventContext {
   userId?: string;
 }
 
-/**
- * Calls an operator operation and keeps its answer, whatever the state made of it: only a hook that
- * cannot be reached or fails on its own (5xx) is a precondition error.
- */
+/** Performs an operator operation, noting (not judging) a refusal the state may call for. */
 async function operator(t: CheckContext, op: ControlOperation, body: Record<string, unknown>): Promise<HttpResult> {
-  const result = await control(t).call(op, body);
-  if (result.error !== undefined || result.status >= 500)
-    throw new ControlError(`control operation "${op}" failed: ${describeAnswer(result)}`);
+  const result = await control(t).attempt(op, body);
   if (result.status >= 400) t.note(`the control hook refused "${op}" in this state: ${describeAnswer(result)}`);
   return result;
 }

@@ -69,11 +69,13 @@ function movedFromActive(
     await move(t, subject);
     // The operator's operations answer once done; a revocation may take up to a second to show
     // (RUL-REVOCATION-LATENCY). Longer would only slow down the run on a target that never gets there.
-    const last = await t.client.awaitAgentStatus(subject.agent, wanted, WITHIN_ONE_SECOND_MS);
-    if (last.json?.status !== wanted)
-      t.fail(
-        `precondition: bringing the agent into the "${wanted}" state: expected status "${wanted}", got ${describeAnswer(last)}`,
-      );
+    await expectAgentStatus(
+      t,
+      subject.agent,
+      wanted,
+      `precondition: bringing the agent into the "${wanted}" state`,
+      WITHIN_ONE_SECOND_MS,
+    );
     return subject;
   };
 }
